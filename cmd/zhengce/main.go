@@ -1,0 +1,138 @@
+// Command zhengce indexes and serves Chinese policy documents.
+//
+// Usage:
+//
+//	zhengce docs     [--corpus DIR] [--json]
+//	zhengce outline  [--corpus DIR] [--json] DOC_ID
+//	zhengce index    [--corpus DIR] [--index DIR]
+//	zhengce search   [--index DIR] [--json] [--limit N] [--offset N] [filters] QUERY
+//	zhengce targets  [--corpus DIR] [--json|--csv] [--district D] [--compare NAME] [QUERY]
+//	zhengce serve    [--addr 127.0.0.1:8080] [--index DIR] [--corpus DIR]
+package main
+
+import (
+	"context"
+	"errors"
+	"flag"
+	"fmt"
+	"io"
+	"os"
+	"os/signal"
+	"syscall"
+
+	"github.com/zhengce/zhengce/corpus"
+)
+
+func main() {
+	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt, syscall.SIGTERM)
+	m := &Main{Stdin: os.Stdin, Stdout: os.Stdout, Stderr: os.Stderr, Getenv: os.Getenv}
+	err := m.Run(ctx, os.Args[1:])
+	stop()
+	if err != nil {
+		if !errors.Is(err, flag.ErrHelp) {
+			fmt.Fprintln(os.Stderr, "zhengce:", describe(err))
+		}
+		os.Exit(exitCode(err))
+	}
+}
+
+// Main is the zhengce program. Its fields are the process environment, so
+// end-to-end tests can run the real program in-process.
+type Main struct {
+	Stdin  io.Reader
+	Stdout io.Writer
+	Stderr io.Writer
+	Getenv func(string) string
+	// Ready, when set, is called by serve with the address it listens on
+	// once the server accepts connections.
+	Ready func(addr string)
+}
+
+// command is one subcommand of the program.
+type command struct {
+	name    string
+	summary string
+	run     func(m *Main, ctx context.Context, args []string) error
+}
+
+func (m *Main) commands() []command {
+	return []command{
+		{"docs", "列出语料中的文档及其元数据", (*Main).runDocs},
+		{"outline", "显示文档的标题层级", (*Main).runOutline},
+		{"index", "为语料建立检索索引", (*Main).runIndex},
+		{"search", "在索引中检索", (*Main).runSearch},
+		{"targets", "列出并比较各区县的目标指标", (*Main).runTargets},
+		{"serve", "启动网页与 JSON API 服务", (*Main).runServe},
+	}
+}
+
+// Run runs the program with the given arguments (without the program name).
+func (m *Main) Run(ctx context.Context, args []string) error {
+	if m.Getenv == nil {
+		m.Getenv = func(string) string { return "" }
+	}
+	if len(args) == 0 || args[0] == "help" || args[0] == "-h" || args[0] == "--help" {
+		m.usage()
+		if len(args) == 0 {
+			return corpus.Errorf(corpus.EINVALID, "缺少子命令")
+		}
+		return nil
+	}
+	for _, c := range m.commands() {
+		if c.name == args[0] {
+			return c.run(m, ctx, args[1:])
+		}
+	}
+	m.usage()
+	return corpus.Errorf(corpus.EINVALID, "未知子命令：%s", args[0])
+}
+
+func (m *Main) usage() {
+	fmt.Fprintln(m.Stderr, "用法：zhengce <子命令> [参数]")
+	fmt.Fprintln(m.Stderr)
+	for _, c := range m.commands() {
+		fmt.Fprintf(m.Stderr, "  %-8s %s\n", c.name, c.summary)
+	}
+	fmt.Fprintln(m.Stderr)
+	fmt.Fprintln(m.Stderr, "运行 zhengce <子命令> --help 查看各子命令的参数。")
+}
+
+// flagSet returns a FlagSet for a subcommand that reports errors instead of
+// exiting and prints its usage to m.Stderr.
+func (m *Main) flagSet(name string) *flag.FlagSet {
+	fs := flag.NewFlagSet("zhengce "+name, flag.ContinueOnError)
+	fs.SetOutput(m.Stderr)
+	return fs
+}
+
+// describe renders an error for the terminal: the user-facing message of a
+// corpus.Error, with its cause when there is one.
+func describe(err error) string {
+	var e *corpus.Error
+	if errors.As(err, &e) {
+		if e.Err != nil {
+			return e.Message + "（" + e.Err.Error() + "）"
+		}
+		return e.Message
+	}
+	return err.Error()
+}
+
+func exitCode(err error) int {
+	if errors.Is(err, flag.ErrHelp) {
+		return 0
+	}
+	if corpus.ErrorCode(err) == corpus.EINVALID {
+		return 2
+	}
+	return 1
+}
+
+// loadCorpus loads the corpus from dir, or the embedded seeds when dir is
+// empty.
+func loadCorpus(dir string) (*corpus.Corpus, error) {
+	if dir == "" {
+		return corpus.Default()
+	}
+	return corpus.LoadDir(dir)
+}

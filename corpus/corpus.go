@@ -1,0 +1,134 @@
+// Package corpus holds the document model of zhengce: documents, their
+// heading tree, the searchable units that partition their body text,
+// tables and targets, together with the error contract shared by every
+// other package and the embedded default corpus of seed documents.
+//
+// Nothing in this package needs the word segmenter: parsing, outlines and
+// metadata are pure text processing, so `zhengce docs` and `zhengce outline`
+// start instantly.
+package corpus
+
+// UnitType is the kind of a searchable unit.
+type UnitType string
+
+// Unit types. Every character of a document's body text belongs to exactly
+// one unit of type section, clause, task or table_row; targets are derived
+// units that point back at the unit they were extracted from.
+const (
+	TypeSection  UnitType = "section"   // a heading line (or a table caption)
+	TypeClause   UnitType = "clause"    // a paragraph
+	TypeTask     UnitType = "task"      // a numbered measure or a 专栏 item
+	TypeTableRow UnitType = "table_row" // one row of a table
+	TypeTarget   UnitType = "target"    // a promised number (derived, step 3)
+)
+
+// Parts of a plan: the normalised "section" facet. Every unit belongs to
+// exactly one part; the names are the same in every document.
+const (
+	PartBasis        = "发展基础" // achievements, problems, situation
+	PartRequirements = "总体要求" // guiding ideology, principles, goals
+	PartTasks        = "主要任务" // tasks, measures, 工程 chapters
+	PartSafeguards   = "保障措施" // safeguards, organisation and implementation
+	PartAnnex        = "附件"   // annexes, project lists
+)
+
+// Parts lists the part names in plan order.
+var Parts = []string{PartBasis, PartRequirements, PartTasks, PartSafeguards, PartAnnex}
+
+// Meta is the per-document metadata: extracted from the text where present,
+// overridden by the manifest where it has an entry.
+type Meta struct {
+	ID        string `json:"id"`                   // stable document id, e.g. wuxi-2022
+	District  string `json:"district"`             // 巫溪县
+	Title     string `json:"title"`                // 巫溪县教育事业发展"十四五"规划（2021—2025年）
+	Issuer    string `json:"issuer,omitempty"`     // issuing body: 巫溪县人民政府
+	DocNumber string `json:"doc_number,omitempty"` // 巫溪府发〔2022〕14号
+	IssueDate string `json:"issue_date,omitempty"` // YYYY-MM-DD
+	Year      int    `json:"year,omitempty"`       // year of issue
+	Source    string `json:"source,omitempty"`     // file name the document was read from
+}
+
+// Document is one parsed policy document.
+type Document struct {
+	Meta
+	// Raw is the full text as received, decoded to UTF-8.
+	Raw string `json:"-"`
+	// Body is the display text of the document's content after stripping
+	// non-content (web-page chrome, tables of contents). The units partition
+	// it: Normalize(concat(unit texts)) == Normalize(Body).
+	Body string `json:"-"`
+	// Outline is the heading tree.
+	Outline []*Section `json:"sections"`
+	// Units are the searchable units in document order.
+	Units []*Unit `json:"-"`
+	// Tables are the reconstructed tables in document order.
+	Tables []*Table `json:"-"`
+	// Targets are the promised numbers extracted from tables and prose.
+	Targets []*Target `json:"-"`
+}
+
+// Section is a node of a document's heading tree.
+type Section struct {
+	ID       string     `json:"id"`       // unit id of the heading: {doc_id}/{path}
+	Label    string     `json:"label"`    // numbering label as written: 第三章, （一）, 1.
+	Title    string     `json:"title"`    // heading text without its label
+	Level    int        `json:"level"`    // 1 for the top level
+	Children []*Section `json:"children"` // sub-headings in order
+}
+
+// Unit is one searchable piece of a document.
+type Unit struct {
+	ID         string   `json:"id"`                    // {doc_id}/{path}, stable across re-parses
+	DocID      string   `json:"doc_id"`                // document id
+	Path       string   `json:"path"`                  // 3.2.1, 3.2.p1, t2.r5, box4.1, a1 …
+	Type       UnitType `json:"type"`                  // section, clause, task, table_row, target
+	Seq        int      `json:"seq"`                   // position in document order, from 0
+	Level      int      `json:"level,omitempty"`       // heading level for sections
+	Label      string   `json:"label,omitempty"`       // numbering label as written
+	Title      string   `json:"title,omitempty"`       // heading, run-in or task title without label
+	Text       string   `json:"text"`                  // full display text, original characters
+	Breadcrumb []string `json:"breadcrumb"`            // ancestor headings, outermost first
+	Citation   string   `json:"citation"`              // 《title》第三章第二节第1条
+	Part       string   `json:"section"`               // one of Parts
+	Themes     []string `json:"themes"`                // theme taxonomy labels
+	Owners     []string `json:"responsible,omitempty"` // 责任单位 of a task
+	Table      string   `json:"table,omitempty"`       // table id (t2, box1) for table_row units
+	Cells      []string `json:"cells,omitempty"`       // filled cells for table_row units
+}
+
+// Table is a reconstructed table.
+type Table struct {
+	ID      string     `json:"id"`      // t2 for 表2, box1 for 专栏1
+	UnitID  string     `json:"unit_id"` // id of the caption unit
+	Caption string     `json:"caption"` // 表2 永川区"十四五"教育事业发展主要指标
+	Header  []string   `json:"header"`  // one label per column; multi-row headers joined with ·
+	Rows    [][]string `json:"rows"`    // body rows, merged cells filled, len(row) == len(Header)
+	RowIDs  []string   `json:"row_ids"` // unit id of each body row
+}
+
+// Point is a value of an indicator at a year.
+type Point struct {
+	Year       int      `json:"year"`                 // 0 when unknown; emitted as null
+	Value      *float64 `json:"value"`                // nil when absent or unparsable
+	Max        *float64 `json:"max,omitempty"`        // upper bound of a range (3-5所)
+	Comparator string   `json:"comparator,omitempty"` // =, >, ≥, <, ≤, range
+	Raw        string   `json:"raw,omitempty"`        // the value as written
+	Unparsed   bool     `json:"unparsed,omitempty"`   // Raw could not be parsed: kept, flagged
+}
+
+// Target is one promised (or achieved) number.
+type Target struct {
+	ID        string `json:"id"`        // {unit_id}#{n}
+	DocID     string `json:"doc_id"`    // document id
+	District  string `json:"district"`  // district of the document
+	Indicator string `json:"indicator"` // as worded, with table category: 义务教育·在校学生数
+	Canonical string `json:"canonical"` // canonical indicator name across districts
+	Unit      string `json:"unit"`      // %, 所, 万人 …
+	Baseline  Point  `json:"baseline"`  // value before the plan period
+	Target    Point  `json:"target"`    // promised value
+	Attribute string `json:"attribute"` // 预期性 / 约束性 when given
+	Source    string `json:"source"`    // table | text
+	UnitID    string `json:"unit_id"`   // unit the target was extracted from
+	Citation  string `json:"citation"`  // human citation of that unit
+	Text      string `json:"text"`      // exact source text
+}

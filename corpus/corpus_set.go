@@ -1,0 +1,75 @@
+package corpus
+
+import (
+	"sort"
+	"strings"
+)
+
+// Corpus is an immutable set of parsed documents with lookups by id.
+type Corpus struct {
+	docs  []*Document
+	byID  map[string]*Document
+	units map[string]*Unit
+}
+
+// New returns a corpus of the given documents, in the order given.
+// Document ids must be unique.
+func New(docs []*Document) (*Corpus, error) {
+	c := &Corpus{docs: docs, byID: make(map[string]*Document, len(docs)), units: make(map[string]*Unit)}
+	for _, d := range docs {
+		if _, dup := c.byID[d.ID]; dup {
+			return nil, Errorf(EINVALID, "文档编号重复：%s", d.ID)
+		}
+		c.byID[d.ID] = d
+		for _, u := range d.Units {
+			if _, dup := c.units[u.ID]; dup {
+				return nil, Errorf(EINVALID, "条目编号重复：%s", u.ID)
+			}
+			c.units[u.ID] = u
+		}
+	}
+	return c, nil
+}
+
+// Documents returns the documents in corpus order. Callers must not modify
+// the returned slice.
+func (c *Corpus) Documents() []*Document { return c.docs }
+
+// Document returns the document with the given id, or an ENOTFOUND error.
+func (c *Corpus) Document(id string) (*Document, error) {
+	d, ok := c.byID[id]
+	if !ok {
+		return nil, Errorf(ENOTFOUND, "未找到文档：%s", id)
+	}
+	return d, nil
+}
+
+// Unit returns the unit with the given id ({doc_id}/{path}), or an
+// ENOTFOUND error.
+func (c *Corpus) Unit(id string) (*Unit, error) {
+	u, ok := c.units[id]
+	if !ok {
+		return nil, Errorf(ENOTFOUND, "未找到条目：%s", id)
+	}
+	return u, nil
+}
+
+// Districts returns the distinct districts of the corpus, sorted.
+func (c *Corpus) Districts() []string {
+	seen := map[string]bool{}
+	var out []string
+	for _, d := range c.docs {
+		if d.District != "" && !seen[d.District] {
+			seen[d.District] = true
+			out = append(out, d.District)
+		}
+	}
+	sort.Strings(out)
+	return out
+}
+
+// SplitUnitID splits a unit id into its document id and path.
+func SplitUnitID(id string) (docID, path string, ok bool) {
+	docID, path, ok = strings.Cut(id, "/")
+	return docID, path, ok && docID != "" && path != ""
+}

@@ -1,0 +1,114 @@
+package corpus
+
+import (
+	"encoding/json"
+	"errors"
+	"fmt"
+	"io/fs"
+	"os"
+	"path"
+	"sort"
+	"strings"
+)
+
+// Manifest lists per-document metadata that overrides what the parser
+// infers from the text.
+type Manifest struct {
+	Documents []Meta `json:"documents"`
+}
+
+// Default loads and parses the embedded seed corpus.
+func Default() (*Corpus, error) {
+	return Load(Embedded())
+}
+
+// LoadDir loads and parses a user's folder of *.txt and *.md documents
+// (UTF-8 or GB18030/GBK), with an optional manifest.json beside them.
+func LoadDir(dir string) (*Corpus, error) {
+	st, err := os.Stat(dir)
+	if err != nil {
+		return nil, &Error{Code: EINVALID, Message: fmt.Sprintf("无法读取语料目录：%s", dir), Err: err}
+	}
+	if !st.IsDir() {
+		return nil, Errorf(EINVALID, "语料路径不是目录：%s", dir)
+	}
+	return Load(os.DirFS(dir))
+}
+
+// Load parses every *.txt and *.md file of fsys (at its root, or under
+// seeds/ when the root has none) using manifest.json at the root when
+// present. Documents are returned sorted by id.
+func Load(fsys fs.FS) (*Corpus, error) {
+	man, err := readManifest(fsys)
+	if err != nil {
+		return nil, err
+	}
+	files, err := documentFiles(fsys)
+	if err != nil {
+		return nil, err
+	}
+	if len(files) == 0 {
+		return nil, Errorf(EINVALID, "语料目录中没有 .txt 或 .md 文档")
+	}
+	bySource := map[string]Meta{}
+	for _, m := range man.Documents {
+		bySource[m.Source] = m
+	}
+	docs := make([]*Document, 0, len(files))
+	for _, f := range files {
+		data, err := fs.ReadFile(fsys, f)
+		if err != nil {
+			return nil, fmt.Errorf("read %s: %w", f, err)
+		}
+		base := path.Base(f)
+		meta, ok := bySource[base]
+		if !ok {
+			meta = Meta{ID: strings.TrimSuffix(base, path.Ext(base)), Source: base}
+		}
+		d, err := Parse(meta, data)
+		if err != nil {
+			return nil, fmt.Errorf("parse %s: %w", f, err)
+		}
+		docs = append(docs, d)
+	}
+	sort.Slice(docs, func(i, j int) bool { return docs[i].ID < docs[j].ID })
+	return New(docs)
+}
+
+func readManifest(fsys fs.FS) (Manifest, error) {
+	var m Manifest
+	data, err := fs.ReadFile(fsys, "manifest.json")
+	if errors.Is(err, fs.ErrNotExist) {
+		return m, nil
+	}
+	if err != nil {
+		return m, fmt.Errorf("read manifest: %w", err)
+	}
+	if err := json.Unmarshal(data, &m); err != nil {
+		return m, &Error{Code: EINVALID, Message: "manifest.json 格式错误", Err: err}
+	}
+	return m, nil
+}
+
+func documentFiles(fsys fs.FS) ([]string, error) {
+	var out []string
+	for _, dir := range []string{".", "seeds"} {
+		entries, err := fs.ReadDir(fsys, dir)
+		if errors.Is(err, fs.ErrNotExist) {
+			continue
+		}
+		if err != nil {
+			return nil, fmt.Errorf("list %s: %w", dir, err)
+		}
+		for _, e := range entries {
+			ext := strings.ToLower(path.Ext(e.Name()))
+			if !e.IsDir() && (ext == ".txt" || ext == ".md") {
+				out = append(out, path.Join(dir, e.Name()))
+			}
+		}
+		if len(out) > 0 {
+			break
+		}
+	}
+	return out, nil
+}
