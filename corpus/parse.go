@@ -27,5 +27,7 @@ func Parse(meta Meta, data []byte) (*Document, error) {
 			Text: para, Part: PartTasks, Citation: "《" + meta.Title + "》",
 		})
 	}
+	assignThemes(d)
+	d.Targets = extractTargets(d)
 	return d, nil
 }

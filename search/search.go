@@ -13,6 +13,10 @@ type Request struct {
 	Types     []string // unit type filter
 	Limit     int      // page size, 1..MaxLimit; 0 means DefaultLimit
 	Offset    int      // hits to skip
+	// TargetMin and TargetMax, when set, keep only targets whose promised
+	// value lies in the closed range.
+	TargetMin *float64
+	TargetMax *float64
 }
 
 // Limits on requests.
