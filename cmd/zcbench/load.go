@@ -1,0 +1,180 @@
+package main
+
+import (
+	"context"
+	"errors"
+	"flag"
+	"fmt"
+	"io"
+	"net/http"
+	"net/url"
+	"os"
+	"slices"
+	"strings"
+	"sync"
+	"time"
+)
+
+// QueryMix is the fixed query mix of the load run and of the in-process
+// benchmarks: quoted phrases, multi-word queries, OR and exclusion, facet
+// filters and paging. Each entry is a raw query string for /api/search.
+var QueryMix = []string{
+	`q="集团化办学"`,
+	`q="五育并举"`,
+	`q="99%"`,
+	`q="1+X"`,
+	`q="校园纠纷调解委员会"`,
+	`q=学前教育 普惠`,
+	`q=教师 培训 乡村`,
+	`q=双减 OR 课后服务`,
+	`q=职业教育 -高职`,
+	`q=智慧教育&district=两江新区`,
+	`q=心理健康&type=task`,
+	`q=毛入园率&section=总体要求`,
+	`q=民办&theme=民办教育&limit=50`,
+	`q=劳动教育&offset=20`,
+	`q=district:巫溪县 学区制`,
+	`q="教育督导"&district=永川区&district=巫溪县`,
+}
+
+func runLoad(ctx context.Context, args []string, stdout, stderr io.Writer) error {
+	fl := flag.NewFlagSet("zcbench load", flag.ContinueOnError)
+	fl.SetOutput(stderr)
+	base := fl.String("url", "http://127.0.0.1:8080", "server base URL (loopback only)")
+	conc := fl.Int("c", 8, "concurrent clients")
+	dur := fl.Duration("d", 20*time.Second, "duration of the run (bounded)")
+	maxReq := fl.Int("n", 0, "stop after this many requests in all (0: no limit)")
+	if err := fl.Parse(args); err != nil {
+		return err
+	}
+	u, err := url.Parse(*base)
+	if err != nil {
+		return fmt.Errorf("bad -url: %w", err)
+	}
+	if h := u.Hostname(); h != "127.0.0.1" && h != "localhost" && h != "::1" {
+		return errors.New("load runs only against loopback addresses")
+	}
+	if *dur > 10*time.Minute {
+		return errors.New("-d is capped at 10m")
+	}
+	ctx, cancel := context.WithTimeout(ctx, *dur)
+	defer cancel()
+	client := &http.Client{Timeout: 10 * time.Second, Transport: &http.Transport{MaxIdleConnsPerHost: *conc}}
+
+	var (
+		mu      sync.Mutex
+		lat     []time.Duration
+		errs    int
+		firstEr string
+		issued  int
+	)
+	next := func() (int, bool) {
+		mu.Lock()
+		defer mu.Unlock()
+		if *maxReq > 0 && issued >= *maxReq {
+			return 0, false
+		}
+		issued++
+		return issued, true
+	}
+	start := time.Now()
+	var wg sync.WaitGroup
+	for w := 0; w < *conc; w++ {
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			for ctx.Err() == nil {
+				i, ok := next()
+				if !ok {
+					return
+				}
+				q := QueryMix[i%len(QueryMix)]
+				t0 := time.Now()
+				err := get(ctx, client, *base+"/api/search?"+encode(q))
+				d := time.Since(t0)
+				if ctx.Err() != nil {
+					return // the run ended mid-request: not a server error
+				}
+				mu.Lock()
+				if err != nil {
+					errs++
+					if firstEr == "" {
+						firstEr = err.Error()
+					}
+				} else {
+					lat = append(lat, d)
+				}
+				mu.Unlock()
+			}
+		}()
+	}
+	wg.Wait()
+	elapsed := time.Since(start)
+	slices.Sort(lat)
+	fmt.Fprintf(stdout, "load: %d clients, %.1fs, %d ok, %d errors, %.0f req/s\n",
+		*conc, elapsed.Seconds(), len(lat), errs, float64(len(lat))/elapsed.Seconds())
+	if len(lat) > 0 {
+		fmt.Fprintf(stdout, "load latency: p50 %s  p90 %s  p99 %s  max %s\n",
+			pct(lat, 50), pct(lat, 90), pct(lat, 99), lat[len(lat)-1])
+	}
+	if errs > 0 {
+		return fmt.Errorf("%d requests failed (first: %s)", errs, firstEr)
+	}
+	return nil
+}
+
+// encode escapes the values of a raw query string like q=a b&district=x.
+func encode(raw string) string {
+	parts := strings.Split(raw, "&")
+	for i, p := range parts {
+		k, v, _ := strings.Cut(p, "=")
+		parts[i] = k + "=" + url.QueryEscape(v)
+	}
+	return strings.Join(parts, "&")
+}
+
+func get(ctx context.Context, c *http.Client, u string) error {
+	req, err := http.NewRequestWithContext(ctx, http.MethodGet, u, nil)
+	if err != nil {
+		return fmt.Errorf("request: %w", err)
+	}
+	resp, err := c.Do(req)
+	if err != nil {
+		return err
+	}
+	defer resp.Body.Close()
+	if _, err := io.Copy(io.Discard, resp.Body); err != nil {
+		return fmt.Errorf("read body: %w", err)
+	}
+	if resp.StatusCode != http.StatusOK {
+		return fmt.Errorf("%s: status %d", u, resp.StatusCode)
+	}
+	return nil
+}
+
+func pct(sorted []time.Duration, p int) time.Duration {
+	i := (len(sorted)*p + 99) / 100
+	if i > 0 {
+		i--
+	}
+	return sorted[min(i, len(sorted)-1)].Round(10 * time.Microsecond)
+}
+
+func runRSS(args []string, stdout, stderr io.Writer) error {
+	fl := flag.NewFlagSet("zcbench rss", flag.ContinueOnError)
+	fl.SetOutput(stderr)
+	pid := fl.Int("pid", 0, "process id")
+	if err := fl.Parse(args); err != nil {
+		return err
+	}
+	data, err := os.ReadFile(fmt.Sprintf("/proc/%d/status", *pid))
+	if err != nil {
+		return fmt.Errorf("read status of %d: %w", *pid, err)
+	}
+	for _, line := range strings.Split(string(data), "\n") {
+		if strings.HasPrefix(line, "VmRSS:") || strings.HasPrefix(line, "VmHWM:") {
+			fmt.Fprintln(stdout, "memory", strings.Join(strings.Fields(line), " "))
+		}
+	}
+	return nil
+}

@@ -1,0 +1,84 @@
+package main
+
+import (
+	"bytes"
+	"context"
+	"net/http"
+	"net/http/httptest"
+	"os"
+	"path/filepath"
+	"strings"
+	"sync/atomic"
+	"testing"
+)
+
+func TestSynthIsLabelledAndReproducible(t *testing.T) {
+	gen := func(dir string) map[string]string {
+		var out bytes.Buffer
+		if err := run(context.Background(), []string{"synth", "-n", "3", "-out", dir, "-seed", "7"}, &out, &out); err != nil {
+			t.Fatalf("synth: %v (%s)", err, out.String())
+		}
+		files, err := filepath.Glob(filepath.Join(dir, "*.txt"))
+		if err != nil {
+			t.Fatal(err)
+		}
+		got := map[string]string{}
+		for _, f := range files {
+			b, err := os.ReadFile(f)
+			if err != nil {
+				t.Fatal(err)
+			}
+			got[filepath.Base(f)] = string(b)
+		}
+		return got
+	}
+	a, b := gen(t.TempDir()), gen(t.TempDir())
+	if len(a) != 3 {
+		t.Fatalf("got %d files, want 3", len(a))
+	}
+	for name, text := range a {
+		if !strings.HasPrefix(text, synthMark) {
+			t.Errorf("%s does not start with the synthetic mark", name)
+		}
+		for _, real := range []string{"永川区", "黔江区", "沙坪坝区", "两江新区", "巫溪县"} {
+			if strings.Contains(text, real) {
+				t.Errorf("%s still names the real district %s", name, real)
+			}
+		}
+		if b[name] != text {
+			t.Errorf("%s differs between two runs with the same seed", name)
+		}
+	}
+}
+
+func TestLoadCountsErrors(t *testing.T) {
+	var n atomic.Int64
+	srv := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		if r.URL.Path != "/api/search" || r.URL.Query().Get("q") == "" {
+			http.Error(w, "bad", http.StatusBadRequest)
+			return
+		}
+		if n.Add(1)%5 == 0 {
+			http.Error(w, "boom", http.StatusInternalServerError)
+			return
+		}
+		w.Write([]byte(`{"hits":[]}`))
+	}))
+	defer srv.Close()
+	var out bytes.Buffer
+	err := run(context.Background(), []string{"load", "-url", srv.URL, "-c", "2", "-n", "20", "-d", "5s"}, &out, &out)
+	if err == nil || !strings.Contains(err.Error(), "4 requests failed") {
+		t.Fatalf("err = %v, want 4 failures; output:\n%s", err, out.String())
+	}
+	if !strings.Contains(out.String(), "16 ok, 4 errors") {
+		t.Errorf("output does not report 16 ok, 4 errors:\n%s", out.String())
+	}
+}
+
+func TestLoadRefusesNonLoopback(t *testing.T) {
+	var out bytes.Buffer
+	err := run(context.Background(), []string{"load", "-url", "http://10.0.0.1:8080", "-n", "1"}, &out, &out)
+	if err == nil || !strings.Contains(err.Error(), "loopback") {
+		t.Fatalf("err = %v, want loopback refusal", err)
+	}
+}
