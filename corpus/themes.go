@@ -1,6 +1,168 @@
 package corpus
 
-// assignThemes sets the Themes of every unit of d from the theme taxonomy.
+import (
+	"embed"
+	"encoding/json"
+	"fmt"
+	"strings"
+)
+
+// taxonomyFiles holds the editable data files of this file's features: the
+// theme taxonomy and the segmenter's user dictionary. Kept beside the code
+// that reads them rather than in embed.go so the two evolve together.
 //
-// PLACEHOLDER: the index/search step (issue step 2) replaces this file.
-func assignThemes(d *Document) {}
+//go:embed themes.json dict.txt
+var taxonomyFiles embed.FS
+
+// Theme is one topic of the theme taxonomy: a unit belongs to it when its
+// text, or a heading above it, contains one of the keywords.
+type Theme struct {
+	Name     string   `json:"name"`
+	Keywords []string `json:"keywords"`
+}
+
+// Taxonomy is the ordered list of themes read from themes.json. It is
+// immutable once parsed and safe for concurrent use.
+type Taxonomy struct {
+	Themes []Theme `json:"themes"`
+	// folded keywords per theme, in the order of Themes
+	folded [][]string
+}
+
+// ParseTaxonomy parses a themes.json document. Theme names must be unique
+// and non-empty and every theme needs at least one keyword; keywords are
+// compared after Normalize.
+func ParseTaxonomy(data []byte) (*Taxonomy, error) {
+	var t Taxonomy
+	if err := json.Unmarshal(data, &t); err != nil {
+		return nil, &Error{Code: EINVALID, Message: "主题分类文件格式错误", Err: err}
+	}
+	if len(t.Themes) == 0 {
+		return nil, Errorf(EINVALID, "主题分类文件中没有主题")
+	}
+	seen := map[string]bool{}
+	t.folded = make([][]string, len(t.Themes))
+	for i, th := range t.Themes {
+		name := strings.TrimSpace(th.Name)
+		if name == "" {
+			return nil, Errorf(EINVALID, "主题分类第 %d 项缺少名称", i+1)
+		}
+		if seen[name] {
+			return nil, Errorf(EINVALID, "主题名称重复：%s", name)
+		}
+		seen[name] = true
+		t.Themes[i].Name = name
+		for _, k := range th.Keywords {
+			if k = Normalize(k); k != "" {
+				t.folded[i] = append(t.folded[i], k)
+			}
+		}
+		if len(t.folded[i]) == 0 {
+			return nil, Errorf(EINVALID, "主题“%s”没有关键词", name)
+		}
+	}
+	return &t, nil
+}
+
+// DefaultTaxonomy returns the taxonomy embedded from corpus/themes.json.
+func DefaultTaxonomy() (*Taxonomy, error) {
+	data, err := taxonomyFiles.ReadFile("themes.json")
+	if err != nil {
+		return nil, fmt.Errorf("read embedded themes.json: %w", err)
+	}
+	return ParseTaxonomy(data)
+}
+
+// Names returns the theme names in taxonomy order.
+func (t *Taxonomy) Names() []string {
+	out := make([]string, len(t.Themes))
+	for i, th := range t.Themes {
+		out[i] = th.Name
+	}
+	return out
+}
+
+// Match returns, in taxonomy order, the themes one of whose keywords occurs
+// in Normalize(text).
+func (t *Taxonomy) Match(text string) []string {
+	return t.match(Normalize(text), nil)
+}
+
+// match adds to have (a set, in taxonomy order) the themes matching the
+// already normalised text.
+func (t *Taxonomy) match(norm string, have []bool) []string {
+	var out []string
+	for i, keys := range t.folded {
+		if have != nil && have[i] {
+			continue
+		}
+		for _, k := range keys {
+			if strings.Contains(norm, k) {
+				out = append(out, t.Themes[i].Name)
+				if have != nil {
+					have[i] = true
+				}
+				break
+			}
+		}
+	}
+	return out
+}
+
+// Assign sets the Themes of every unit of d: the themes matched by the
+// unit's own text and title and those of the headings above it (its
+// Breadcrumb), in taxonomy order. Targets are not units of d.Units and keep
+// their own themes (the search index uses those of their source unit).
+func (t *Taxonomy) Assign(d *Document) {
+	headings := map[string][]bool{} // breadcrumb entry → matched theme set
+	for _, u := range d.Units {
+		have := make([]bool, len(t.Themes))
+		t.match(Normalize(u.Text), have)
+		if u.Title != "" {
+			t.match(Normalize(u.Title), have)
+		}
+		for _, h := range u.Breadcrumb {
+			hs, ok := headings[h]
+			if !ok {
+				hs = make([]bool, len(t.Themes))
+				t.match(Normalize(h), hs)
+				headings[h] = hs
+			}
+			for i, on := range hs {
+				have[i] = have[i] || on
+			}
+		}
+		u.Themes = u.Themes[:0]
+		for i, on := range have {
+			if on {
+				u.Themes = append(u.Themes, t.Themes[i].Name)
+			}
+		}
+		if len(u.Themes) == 0 {
+			u.Themes = nil
+		}
+	}
+}
+
+// assignThemes sets the Themes of every unit of d from the embedded theme
+// taxonomy. The embedded file is validated by TestDefaultTaxonomy, so the
+// error branch is unreachable in a tested build; should it ever be taken,
+// units keep no themes rather than wrong ones.
+func assignThemes(d *Document) {
+	t, err := DefaultTaxonomy()
+	if err != nil {
+		return
+	}
+	t.Assign(d)
+}
+
+// UserDictionary returns the embedded user dictionary of policy terms
+// (corpus/dict.txt) for the word segmenter: one "TERM FREQUENCY [POS]" a
+// line, # comments.
+func UserDictionary() (string, error) {
+	data, err := taxonomyFiles.ReadFile("dict.txt")
+	if err != nil {
+		return "", fmt.Errorf("read embedded dict.txt: %w", err)
+	}
+	return string(data), nil
+}
