@@ -1,0 +1,237 @@
+package indexer
+
+import (
+	"fmt"
+	"sync"
+	"unicode/utf8"
+
+	"github.com/blevesearch/bleve/v2/analysis"
+	// registers the "custom" analyzer type
+	_ "github.com/blevesearch/bleve/v2/analysis/analyzer/custom"
+	"github.com/blevesearch/bleve/v2/analysis/analyzer/keyword"
+	"github.com/blevesearch/bleve/v2/mapping"
+	"github.com/blevesearch/bleve/v2/registry"
+
+	"github.com/zhengce/zhengce/corpus"
+)
+
+// Names under which the analysis components are registered with bleve's
+// registry and referenced from the index mapping.
+const (
+	charFilterNormalize = "zhengce_normalize" // corpus.Normalize
+	tokenizerGSE        = "zhengce_gse"       // gse words, from the injected Segmenter
+	tokenizerNGram      = "zhengce_ngram"     // character n-grams
+	// AnalyzerWords segments Normalize(text) into gse words.
+	AnalyzerWords = "zhengce_words"
+	// AnalyzerBigrams emits the character bigrams of Normalize(text).
+	AnalyzerBigrams = "zhengce_bigrams"
+	// AnalyzerUnigrams emits the characters of Normalize(text).
+	AnalyzerUnigrams = "zhengce_unigrams"
+)
+
+// configSegmenter is the key of the tokenizer config that carries the
+// *Segmenter at mapping time.
+const configSegmenter = "segmenter"
+
+// registerOnce guards the registration of zhengce's analysis component
+// types. bleve's registry is a process-wide table that rejects duplicate
+// names, so registration is inherently global: what is registered here is
+// only constructors, which hold no state. The segmenter itself is never
+// global: the gse tokenizer constructor reads it from the tokenizer's
+// config map, which Build fills with the injected *Segmenter (see
+// newMapping).
+var registerOnce = sync.OnceValue(func() error {
+	if err := registry.RegisterCharFilter(charFilterNormalize, func(map[string]interface{}, *registry.Cache) (analysis.CharFilter, error) {
+		return normalizeFilter{}, nil
+	}); err != nil {
+		return fmt.Errorf("register char filter: %w", err)
+	}
+	if err := registry.RegisterTokenizer(tokenizerGSE, newGSETokenizer); err != nil {
+		return fmt.Errorf("register gse tokenizer: %w", err)
+	}
+	if err := registry.RegisterTokenizer(tokenizerNGram, newNGramTokenizer); err != nil {
+		return fmt.Errorf("register n-gram tokenizer: %w", err)
+	}
+	return nil
+})
+
+// Register registers zhengce's analysis components with bleve's registry.
+// It is idempotent; Build and OpenIndex call it, so callers only need it to
+// use the mapping directly.
+func Register() error { return registerOnce() }
+
+// normalizeFilter applies corpus.Normalize, so index and query text are
+// compared in the same form.
+type normalizeFilter struct{}
+
+func (normalizeFilter) Filter(input []byte) []byte { return []byte(corpus.Normalize(string(input))) }
+
+// newGSETokenizer builds the gse tokenizer. At Build time the config holds
+// the live *Segmenter. When an existing index is opened, bleve rebuilds the
+// mapping from its persisted JSON, where the segmenter is only its
+// fingerprint: the tokenizer is then unbound and yields no tokens. That is
+// safe because zhengce never lets bleve analyse query text: package search
+// segments queries itself and sends term queries.
+func newGSETokenizer(config map[string]interface{}, _ *registry.Cache) (analysis.Tokenizer, error) {
+	switch s := config[configSegmenter].(type) {
+	case *Segmenter:
+		if s == nil {
+			return nil, fmt.Errorf("gse tokenizer: nil segmenter")
+		}
+		return gseTokenizer{s}, nil
+	case string:
+		return unboundTokenizer{}, nil
+	default:
+		return nil, fmt.Errorf("gse tokenizer: config %q is %T, want *indexer.Segmenter", configSegmenter, s)
+	}
+}
+
+type gseTokenizer struct{ seg *Segmenter }
+
+func (t gseTokenizer) Tokenize(input []byte) analysis.TokenStream {
+	toks := t.seg.Tokens(string(input))
+	out := make(analysis.TokenStream, len(toks))
+	for i, tk := range toks {
+		out[i] = &analysis.Token{Term: []byte(tk.Term), Start: tk.Start, End: tk.End, Position: tk.Position, Type: analysis.Ideographic}
+	}
+	return out
+}
+
+type unboundTokenizer struct{}
+
+func (unboundTokenizer) Tokenize([]byte) analysis.TokenStream { return nil }
+
+func newNGramTokenizer(config map[string]interface{}, _ *registry.Cache) (analysis.Tokenizer, error) {
+	n, ok := config["n"].(float64)
+	if !ok || (n != 1 && n != 2) {
+		return nil, fmt.Errorf("n-gram tokenizer: n must be 1 or 2, got %v", config["n"])
+	}
+	return ngramTokenizer{int(n)}, nil
+}
+
+type ngramTokenizer struct{ n int }
+
+func (t ngramTokenizer) Tokenize(input []byte) analysis.TokenStream {
+	var out analysis.TokenStream
+	for _, g := range gramsAt(string(input), t.n) {
+		out = append(out, &analysis.Token{Term: []byte(g.term), Start: g.start, End: g.end, Position: g.pos, Type: analysis.Ideographic})
+	}
+	return out
+}
+
+type gram struct {
+	term       string
+	start, end int
+	pos        int
+}
+
+// gramsAt returns the character n-grams (n = 1 or 2) of s with byte
+// offsets; the gram starting at the i-th character has position i+1.
+func gramsAt(s string, n int) []gram {
+	out := make([]gram, 0, utf8.RuneCountInString(s))
+	pos, prevStart := 0, -1
+	for i := range s {
+		pos++
+		_, size := utf8.DecodeRuneInString(s[i:])
+		if n == 1 {
+			out = append(out, gram{s[i : i+size], i, i + size, pos})
+			continue
+		}
+		if prevStart >= 0 {
+			out = append(out, gram{s[prevStart : i+size], prevStart, i + size, pos - 1})
+		}
+		prevStart = i
+	}
+	return out
+}
+
+// Grams returns the terms the bigram (n = 2) or unigram (n = 1) analyzer
+// produces for an already normalised string, in order. Package search uses
+// it to build exact phrase queries without bleve's query analysis.
+func Grams(norm string, n int) []string {
+	gs := gramsAt(norm, n)
+	out := make([]string, len(gs))
+	for i, g := range gs {
+		out[i] = g.term
+	}
+	return out
+}
+
+// Index fields.
+const (
+	FieldType      = "type"      // unit type (keyword)
+	FieldDocID     = "doc_id"    // document id (keyword)
+	FieldDistrict  = "district"  // district (keyword)
+	FieldSection   = "section"   // part of the plan (keyword)
+	FieldTheme     = "theme"     // themes (keyword, multi-valued)
+	FieldSeq       = "seq"       // document order (numeric)
+	FieldWords     = "words"     // gse words of the text
+	FieldTitle     = "title"     // gse words of the heading/task title or indicator
+	FieldGrams     = "grams"     // bigrams of Normalize(text), with positions
+	FieldChars     = "chars"     // characters of Normalize(text), no positions
+	FieldTGrams    = "tgrams"    // bigrams of Normalize(title), with positions
+	FieldIndicator = "indicator" // target indicator as worded (keyword)
+	FieldCanonical = "canonical" // canonical target indicator (keyword)
+	FieldTarget    = "target_value"
+	FieldBaseline  = "baseline_value"
+)
+
+// newMapping returns the index mapping. Every field sets its analyzer
+// explicitly and is excluded from the _all field; nothing is stored (hits
+// are served from the in-memory corpus).
+func newMapping(seg *Segmenter) (*mapping.IndexMappingImpl, error) {
+	im := mapping.NewIndexMapping()
+	if err := im.AddCustomCharFilter(charFilterNormalize, map[string]interface{}{"type": charFilterNormalize}); err != nil {
+		return nil, fmt.Errorf("mapping: %w", err)
+	}
+	if err := im.AddCustomTokenizer("zhengce_gse_words", map[string]interface{}{"type": tokenizerGSE, configSegmenter: seg}); err != nil {
+		return nil, fmt.Errorf("mapping: %w", err)
+	}
+	for name, n := range map[string]float64{"zhengce_bigram": 2, "zhengce_unigram": 1} {
+		if err := im.AddCustomTokenizer(name, map[string]interface{}{"type": tokenizerNGram, "n": n}); err != nil {
+			return nil, fmt.Errorf("mapping: %w", err)
+		}
+	}
+	for name, tok := range map[string]string{AnalyzerWords: "zhengce_gse_words", AnalyzerBigrams: "zhengce_bigram", AnalyzerUnigrams: "zhengce_unigram"} {
+		if err := im.AddCustomAnalyzer(name, map[string]interface{}{
+			"type":         "custom",
+			"char_filters": []string{charFilterNormalize},
+			"tokenizer":    tok,
+		}); err != nil {
+			return nil, fmt.Errorf("mapping: %w", err)
+		}
+	}
+	kw := func() *mapping.FieldMapping {
+		f := mapping.NewKeywordFieldMapping()
+		f.Analyzer = keyword.Name
+		f.Store, f.IncludeInAll, f.IncludeTermVectors, f.DocValues = false, false, false, true
+		return f
+	}
+	text := func(analyzer string, vectors bool) *mapping.FieldMapping {
+		f := mapping.NewTextFieldMapping()
+		f.Analyzer = analyzer
+		f.Store, f.IncludeInAll, f.IncludeTermVectors, f.DocValues = false, false, vectors, false
+		return f
+	}
+	num := func() *mapping.FieldMapping {
+		f := mapping.NewNumericFieldMapping()
+		f.Store, f.IncludeInAll, f.DocValues = false, false, true
+		return f
+	}
+	doc := mapping.NewDocumentStaticMapping()
+	for _, f := range []string{FieldType, FieldDocID, FieldDistrict, FieldSection, FieldTheme, FieldIndicator, FieldCanonical} {
+		doc.AddFieldMappingsAt(f, kw())
+	}
+	doc.AddFieldMappingsAt(FieldSeq, num())
+	doc.AddFieldMappingsAt(FieldTarget, num())
+	doc.AddFieldMappingsAt(FieldBaseline, num())
+	doc.AddFieldMappingsAt(FieldWords, text(AnalyzerWords, false))
+	doc.AddFieldMappingsAt(FieldTitle, text(AnalyzerWords, false))
+	doc.AddFieldMappingsAt(FieldGrams, text(AnalyzerBigrams, true))
+	doc.AddFieldMappingsAt(FieldTGrams, text(AnalyzerBigrams, true))
+	doc.AddFieldMappingsAt(FieldChars, text(AnalyzerUnigrams, false))
+	im.DefaultMapping = doc
+	im.DefaultAnalyzer = keyword.Name
+	im.IndexDynamic, im.StoreDynamic, im.DocValuesDynamic = false, false, false
+	return im, nil
+}

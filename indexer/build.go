@@ -1,0 +1,364 @@
+package indexer
+
+import (
+	"context"
+	"crypto/sha256"
+	"encoding/hex"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"io"
+	"io/fs"
+	"os"
+	"path/filepath"
+	"sort"
+	"strconv"
+	"time"
+
+	"github.com/blevesearch/bleve/v2"
+	"github.com/blevesearch/bleve/v2/index/scorch"
+
+	"github.com/zhengce/zhengce/corpus"
+)
+
+// formatVersion changes whenever the index documents or mapping change;
+// an index of another format is rebuilt.
+const formatVersion = 1
+
+// MetaFile is the name of zhengce's description of an index, kept inside
+// the index directory beside bleve's own files.
+const MetaFile = "zhengce-index.json"
+
+// batchSize is the number of index documents per bleve batch.
+const batchSize = 256
+
+// Progress receives build progress: done of total index documents. It may
+// be nil.
+type Progress func(done, total int)
+
+// Stats summarises a build.
+type Stats struct {
+	Documents int            `json:"documents"` // corpus documents
+	Units     int            `json:"units"`     // indexed units (targets excluded)
+	Targets   int            `json:"targets"`   // indexed targets
+	ByType    map[string]int `json:"by_type"`   // index documents per unit type, targets included
+	Bytes     int64          `json:"bytes"`     // bytes of unit text indexed
+	Seconds   float64        `json:"seconds"`   // wall time of the build
+}
+
+// Meta describes an index on disk: what it was built from, with what.
+type Meta struct {
+	Format   int       `json:"format"`
+	Corpus   string    `json:"corpus"`   // CorpusFingerprint of the indexed corpus
+	Analyzer string    `json:"analyzer"` // Segmenter.Fingerprint used for the word field
+	Built    time.Time `json:"built"`
+	Stats    Stats     `json:"stats"`
+}
+
+// Fresh reports whether the index described by m can serve corpus c with a
+// segmenter of fingerprint analyzer ("" to skip the analyzer check).
+func (m *Meta) Fresh(c *corpus.Corpus, analyzer string) bool {
+	return m != nil && m.Format == formatVersion && m.Corpus == CorpusFingerprint(c) &&
+		(analyzer == "" || analyzer == m.Analyzer)
+}
+
+// DefaultDir returns the default index location:
+// $XDG_CACHE_HOME/zhengce/index (os.UserCacheDir, ~/.cache on Linux,
+// ~/Library/Caches on macOS, %LocalAppData% on Windows), or
+// $TMPDIR/zhengce/index when the system has no cache directory.
+func DefaultDir() string {
+	base, err := os.UserCacheDir()
+	if err != nil || base == "" {
+		base = os.TempDir()
+	}
+	return filepath.Join(base, "zhengce", "index")
+}
+
+// ReadMeta reads the description of the index in dir. A directory without
+// one is reported as ENOTFOUND.
+func ReadMeta(dir string) (*Meta, error) {
+	data, err := os.ReadFile(filepath.Join(dir, MetaFile))
+	if errors.Is(err, fs.ErrNotExist) {
+		return nil, &corpus.Error{Code: corpus.ENOTFOUND, Message: "索引不存在：" + dir, Err: err}
+	}
+	if err != nil {
+		return nil, fmt.Errorf("read index meta: %w", err)
+	}
+	var m Meta
+	if err := json.Unmarshal(data, &m); err != nil {
+		return nil, &corpus.Error{Code: corpus.EINVALID, Message: "索引描述文件损坏：" + dir, Err: err}
+	}
+	return &m, nil
+}
+
+// OpenIndex opens the bleve index in dir read-only, so any number of
+// processes can search it while a new one is built beside it.
+func OpenIndex(dir string) (bleve.Index, *Meta, error) {
+	if err := Register(); err != nil {
+		return nil, nil, err
+	}
+	m, err := ReadMeta(dir)
+	if err != nil {
+		return nil, nil, err
+	}
+	idx, err := bleve.OpenUsing(dir, map[string]interface{}{"read_only": true, "bolt_timeout": "5s"})
+	if err != nil {
+		return nil, nil, &corpus.Error{Code: corpus.EINTERNAL, Message: "无法打开索引：" + dir, Err: err}
+	}
+	return idx, m, nil
+}
+
+// CorpusFingerprint identifies everything of c that goes into an index.
+func CorpusFingerprint(c *corpus.Corpus) string {
+	h := sha256.New()
+	w := func(parts ...string) {
+		for _, p := range parts {
+			io.WriteString(h, p)
+			h.Write([]byte{0})
+		}
+		h.Write([]byte{1})
+	}
+	w("format", strconv.Itoa(formatVersion))
+	for _, d := range c.Documents() {
+		w("doc", d.ID, d.District, d.Title)
+		for _, u := range d.Units {
+			w(append([]string{"unit", u.ID, string(u.Type), u.Part, strconv.Itoa(u.Seq), u.Title, u.Text}, u.Themes...)...)
+		}
+		for _, t := range d.Targets {
+			w("target", t.ID, t.UnitID, t.Indicator, t.Canonical, t.Text, pointKey(t.Target), pointKey(t.Baseline))
+		}
+	}
+	return hex.EncodeToString(h.Sum(nil))[:16]
+}
+
+func pointKey(p corpus.Point) string {
+	if p.Value == nil {
+		return "-"
+	}
+	return strconv.FormatFloat(*p.Value, 'g', -1, 64)
+}
+
+// Build writes a new index of c into dir, reporting progress to p. It
+// builds into a fresh directory beside dir and renames it into place only
+// when complete, so a failed or cancelled build leaves any previous index
+// untouched. dir must be missing, empty, or a previous zhengce index.
+func Build(ctx context.Context, dir string, c *corpus.Corpus, seg *Segmenter, p Progress) (Stats, error) {
+	start := time.Now()
+	if seg == nil {
+		return Stats{}, corpus.Errorf(corpus.EINTERNAL, "建立索引需要分词器")
+	}
+	if err := Register(); err != nil {
+		return Stats{}, err
+	}
+	dir = filepath.Clean(dir)
+	if err := checkTarget(dir); err != nil {
+		return Stats{}, err
+	}
+	parent := filepath.Dir(dir)
+	if err := os.MkdirAll(parent, 0o755); err != nil {
+		return Stats{}, &corpus.Error{Code: corpus.EINVALID, Message: "无法创建索引目录：" + parent, Err: err}
+	}
+	work, err := os.MkdirTemp(parent, "."+filepath.Base(dir)+".build-*")
+	if err != nil {
+		return Stats{}, &corpus.Error{Code: corpus.EINVALID, Message: "无法创建索引目录：" + parent, Err: err}
+	}
+	defer os.RemoveAll(work)
+	path := filepath.Join(work, "index")
+
+	im, err := newMapping(seg)
+	if err != nil {
+		return Stats{}, err
+	}
+	idx, err := bleve.NewUsing(path, im, scorch.Name, scorch.Name, map[string]interface{}{"unsafe_batch": true})
+	if err != nil {
+		return Stats{}, fmt.Errorf("create index: %w", err)
+	}
+	stats, err := indexCorpus(ctx, idx, c, p)
+	if err == nil {
+		err = forceMerge(ctx, idx)
+	}
+	if cerr := idx.Close(); err == nil && cerr != nil {
+		err = fmt.Errorf("close index: %w", cerr)
+	}
+	if err != nil {
+		if ctx.Err() != nil {
+			return Stats{}, &corpus.Error{Code: corpus.ETIMEOUT, Message: "建立索引已取消", Err: err}
+		}
+		return Stats{}, err
+	}
+	stats.Seconds = time.Since(start).Seconds()
+	meta := Meta{Format: formatVersion, Corpus: CorpusFingerprint(c), Analyzer: seg.Fingerprint(), Built: time.Now().UTC(), Stats: stats}
+	data, err := json.MarshalIndent(meta, "", "  ")
+	if err != nil {
+		return Stats{}, fmt.Errorf("encode index meta: %w", err)
+	}
+	if err := os.WriteFile(filepath.Join(path, MetaFile), data, 0o644); err != nil {
+		return Stats{}, fmt.Errorf("write index meta: %w", err)
+	}
+	// Swap: move any previous index aside (into work, removed by the
+	// deferred cleanup), then move the new one into place.
+	if _, err := os.Stat(dir); err == nil {
+		if err := os.Rename(dir, filepath.Join(work, "old")); err != nil {
+			return Stats{}, fmt.Errorf("move old index aside: %w", err)
+		}
+	}
+	if err := os.Rename(path, dir); err != nil {
+		return Stats{}, fmt.Errorf("move new index into place: %w", err)
+	}
+	stats.Seconds = time.Since(start).Seconds()
+	return stats, nil
+}
+
+// checkTarget refuses to replace a directory that is not a zhengce index.
+func checkTarget(dir string) error {
+	st, err := os.Stat(dir)
+	if errors.Is(err, fs.ErrNotExist) {
+		return nil
+	}
+	if err != nil {
+		return &corpus.Error{Code: corpus.EINVALID, Message: "无法访问索引目录：" + dir, Err: err}
+	}
+	if !st.IsDir() {
+		return corpus.Errorf(corpus.EINVALID, "索引路径不是目录：%s", dir)
+	}
+	entries, err := os.ReadDir(dir)
+	if err != nil {
+		return &corpus.Error{Code: corpus.EINVALID, Message: "无法读取索引目录：" + dir, Err: err}
+	}
+	if len(entries) == 0 {
+		return nil
+	}
+	if _, err := os.Stat(filepath.Join(dir, MetaFile)); err != nil {
+		return corpus.Errorf(corpus.EINVALID, "索引目录已存在且不是 zhengce 索引，拒绝覆盖：%s", dir)
+	}
+	return nil
+}
+
+// indexCorpus adds every unit and target of c to idx in batches.
+func indexCorpus(ctx context.Context, idx bleve.Index, c *corpus.Corpus, p Progress) (Stats, error) {
+	st := Stats{ByType: map[string]int{}}
+	total := 0
+	for _, d := range c.Documents() {
+		total += len(d.Units) + len(d.Targets)
+	}
+	done := 0
+	if p != nil {
+		p(0, total)
+	}
+	b := idx.NewBatch()
+	flush := func() error {
+		if b.Size() == 0 {
+			return nil
+		}
+		if err := ctx.Err(); err != nil {
+			return err
+		}
+		if err := idx.Batch(b); err != nil {
+			return fmt.Errorf("index batch: %w", err)
+		}
+		done += b.Size()
+		b.Reset()
+		if p != nil {
+			p(done, total)
+		}
+		return nil
+	}
+	for _, d := range c.Documents() {
+		st.Documents++
+		units := map[string]*corpus.Unit{}
+		for _, u := range d.Units {
+			units[u.ID] = u
+			st.Units++
+			st.ByType[string(u.Type)]++
+			st.Bytes += int64(len(u.Text))
+			if err := b.Index(u.ID, unitDoc(d, u)); err != nil {
+				return st, fmt.Errorf("index %s: %w", u.ID, err)
+			}
+			if b.Size() >= batchSize {
+				if err := flush(); err != nil {
+					return st, err
+				}
+			}
+		}
+		for _, t := range d.Targets {
+			st.Targets++
+			st.ByType[string(corpus.TypeTarget)]++
+			if err := b.Index(t.ID, targetDoc(d, units[t.UnitID], t)); err != nil {
+				return st, fmt.Errorf("index %s: %w", t.ID, err)
+			}
+			if b.Size() >= batchSize {
+				if err := flush(); err != nil {
+					return st, err
+				}
+			}
+		}
+	}
+	return st, flush()
+}
+
+func unitDoc(d *corpus.Document, u *corpus.Unit) map[string]interface{} {
+	return map[string]interface{}{
+		FieldType:     string(u.Type),
+		FieldDocID:    d.ID,
+		FieldDistrict: d.District,
+		FieldSection:  u.Part,
+		FieldTheme:    sortedCopy(u.Themes),
+		FieldSeq:      float64(u.Seq),
+		FieldWords:    u.Text,
+		FieldTitle:    u.Title,
+		FieldGrams:    u.Text,
+		FieldChars:    u.Text,
+		FieldTGrams:   u.Title,
+	}
+}
+
+// targetDoc indexes a target like a unit of type target: its text is the
+// source text of the target, its title the indicator; part, themes and
+// document order are those of the unit it was extracted from.
+func targetDoc(d *corpus.Document, src *corpus.Unit, t *corpus.Target) map[string]interface{} {
+	m := map[string]interface{}{
+		FieldType:      string(corpus.TypeTarget),
+		FieldDocID:     d.ID,
+		FieldDistrict:  d.District,
+		FieldWords:     t.Text,
+		FieldTitle:     t.Indicator,
+		FieldGrams:     t.Text,
+		FieldChars:     t.Text,
+		FieldTGrams:    t.Indicator,
+		FieldIndicator: t.Indicator,
+		FieldCanonical: t.Canonical,
+	}
+	if src != nil {
+		m[FieldSection] = src.Part
+		m[FieldTheme] = sortedCopy(src.Themes)
+		m[FieldSeq] = float64(src.Seq) + 0.5
+	}
+	if t.Target.Value != nil {
+		m[FieldTarget] = *t.Target.Value
+	}
+	if t.Baseline.Value != nil {
+		m[FieldBaseline] = *t.Baseline.Value
+	}
+	return m
+}
+
+func sortedCopy(s []string) []string {
+	out := append([]string(nil), s...)
+	sort.Strings(out)
+	return out
+}
+
+// forceMerge merges the index into one segment: faster queries, and the
+// index is read-only from now on.
+func forceMerge(ctx context.Context, idx bleve.Index) error {
+	adv, err := idx.Advanced()
+	if err != nil {
+		return fmt.Errorf("advanced index: %w", err)
+	}
+	if s, ok := adv.(*scorch.Scorch); ok {
+		if err := s.ForceMerge(ctx, nil); err != nil {
+			return fmt.Errorf("merge index: %w", err)
+		}
+	}
+	return nil
+}
