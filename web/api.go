@@ -1,0 +1,291 @@
+package web
+
+import (
+	"net/http"
+	"net/url"
+	"strings"
+	"sync"
+	"unicode"
+	"unicode/utf8"
+
+	"github.com/labstack/echo/v4"
+
+	"github.com/zhengce/zhengce/corpus"
+	"github.com/zhengce/zhengce/search"
+)
+
+// healthz is the body of GET /healthz.
+type healthz struct {
+	Status    string `json:"status"`
+	Documents int    `json:"documents"`
+	Units     int    `json:"units"`
+	Targets   int    `json:"targets"`
+}
+
+func (s *Server) handleHealthz(c echo.Context) error {
+	return c.JSON(http.StatusOK, healthz{Status: "ok", Documents: s.stats.Documents, Units: s.stats.Units, Targets: s.stats.Targets})
+}
+
+// searchRequest validates the parameters of /api/search and /search.
+func searchRequest(c echo.Context, defLimit int) (query, search.Request, error) {
+	q, err := parseQuery(c)
+	if err != nil {
+		return q, search.Request{}, err
+	}
+	vals := c.QueryParams()
+	limit, err := intParam(vals, "limit", defLimit, 0, search.MaxLimit)
+	if err != nil {
+		return q, search.Request{}, err
+	}
+	offset, err := intParam(vals, "offset", 0, 0, MaxOffset)
+	if err != nil {
+		return q, search.Request{}, err
+	}
+	req := q.request(limit, offset)
+	if req.TargetMin, err = floatParam(vals, "target_min"); err != nil {
+		return q, req, err
+	}
+	if req.TargetMax, err = floatParam(vals, "target_max"); err != nil {
+		return q, req, err
+	}
+	return q, req, nil
+}
+
+// handleAPISearch answers GET /api/search with exactly search.Response.
+func (s *Server) handleAPISearch(c echo.Context) error {
+	_, req, err := searchRequest(c, search.DefaultLimit)
+	if err != nil {
+		return err
+	}
+	resp, err := s.searcher.Search(c.Request().Context(), req)
+	if err != nil {
+		return err
+	}
+	return c.JSON(http.StatusOK, resp)
+}
+
+// docSummary is one entry of GET /api/docs.
+type docSummary struct {
+	corpus.Meta
+	URL     string `json:"url"`
+	Units   int    `json:"units"`
+	Tables  int    `json:"tables"`
+	Targets int    `json:"targets"`
+}
+
+func summarize(d *corpus.Document) docSummary {
+	return docSummary{Meta: d.Meta, URL: "/d/" + url.PathEscape(d.ID), Units: len(d.Units), Tables: len(d.Tables), Targets: len(d.Targets)}
+}
+
+func (s *Server) handleAPIDocs(c echo.Context) error {
+	docs := s.corpus.Documents()
+	out := struct {
+		Documents []docSummary `json:"documents"`
+	}{Documents: make([]docSummary, 0, len(docs))}
+	for _, d := range docs {
+		out.Documents = append(out.Documents, summarize(d))
+	}
+	return c.JSON(http.StatusOK, out)
+}
+
+// docDetail is the body of GET /api/docs/{id}.
+type docDetail struct {
+	docSummary
+	Outline []*corpus.Section `json:"outline"`
+	Units   []*corpus.Unit    `json:"units"`
+	Tables  []*corpus.Table   `json:"tables"`
+}
+
+func (s *Server) handleAPIDoc(c echo.Context) error {
+	d, err := s.docParam(c)
+	if err != nil {
+		return err
+	}
+	return c.JSON(http.StatusOK, docDetail{
+		docSummary: summarize(d),
+		Outline:    nonNil(d.Outline),
+		Units:      nonNil(d.Units),
+		Tables:     nonNil(d.Tables),
+	})
+}
+
+// unitDetail is the body of GET /api/units/{doc_id}/{path}.
+type unitDetail struct {
+	*corpus.Unit
+	DocTitle string `json:"doc_title"`
+	District string `json:"district"`
+	URL      string `json:"url"`
+}
+
+func (s *Server) handleAPIUnit(c echo.Context) error {
+	d, err := s.docParam(c)
+	if err != nil {
+		return err
+	}
+	p, err := pathParam(c)
+	if err != nil {
+		return err
+	}
+	u, err := s.corpus.Unit(d.ID + "/" + p)
+	if err != nil {
+		return err
+	}
+	return c.JSON(http.StatusOK, unitDetail{Unit: u, DocTitle: d.Title, District: d.District, URL: permalink(u)})
+}
+
+// handleAPITargets answers GET /api/targets as JSON, or CSV with format=csv.
+func (s *Server) handleAPITargets(c echo.Context) error {
+	f, err := parseTargetFilter(c)
+	if err != nil {
+		return err
+	}
+	switch format := c.QueryParam("format"); format {
+	case "", "json":
+	case "csv":
+		return s.writeTargetsCSV(c, f)
+	default:
+		return corpus.Errorf(corpus.EINVALID, "不支持的格式：%s（可选 json、csv）", truncate(format, 20))
+	}
+	ts := s.selectTargets(f)
+	out := struct {
+		Targets []*corpus.Target `json:"targets"`
+	}{Targets: nonNil(ts)}
+	return c.JSON(http.StatusOK, out)
+}
+
+// compareResult is the body of GET /api/compare: every district of the
+// corpus with its matching units.
+type compareResult struct {
+	Query     string         `json:"query"`
+	Terms     []string       `json:"terms"`
+	Districts []districtHits `json:"districts"`
+}
+
+// districtHits are the matching units of one district.
+type districtHits struct {
+	District string       `json:"district"`
+	Total    uint64       `json:"total"`
+	Hits     []search.Hit `json:"hits"`
+}
+
+// Per-district limits of the comparison.
+const (
+	DefaultCompareLimit = 10
+	MaxCompareLimit     = 100
+)
+
+func (s *Server) handleAPICompare(c echo.Context) error {
+	res, err := s.compare(c)
+	if err != nil {
+		return err
+	}
+	return c.JSON(http.StatusOK, res)
+}
+
+// compare runs the query once per district of the corpus.
+func (s *Server) compare(c echo.Context) (*compareResult, error) {
+	q, err := parseQuery(c)
+	if err != nil {
+		return nil, err
+	}
+	if q.Q == "" {
+		return nil, corpus.Errorf(corpus.EINVALID, "请输入要对比的查询词，例如 集团化办学")
+	}
+	limit, err := intParam(c.QueryParams(), "limit", DefaultCompareLimit, 1, MaxCompareLimit)
+	if err != nil {
+		return nil, err
+	}
+	districts := s.corpus.Districts()
+	if sel := q.Filters["district"]; len(sel) > 0 {
+		districts = sel
+	}
+	res := &compareResult{Query: q.Q, Terms: []string{}, Districts: make([]districtHits, len(districts))}
+	errs := make([]error, len(districts))
+	terms := make([][]string, len(districts))
+	ctx := c.Request().Context()
+	var wg sync.WaitGroup
+	sem := make(chan struct{}, 4)
+	for i, d := range districts {
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			sem <- struct{}{}
+			defer func() { <-sem }()
+			req := q.request(limit, 0)
+			req.Districts = []string{d}
+			resp, err := s.searcher.Search(ctx, req)
+			if err != nil {
+				errs[i] = err
+				return
+			}
+			res.Districts[i] = districtHits{District: d, Total: resp.Total, Hits: nonNil(resp.Hits)}
+			terms[i] = resp.Terms
+		}()
+	}
+	wg.Wait()
+	for i := range districts {
+		if errs[i] != nil {
+			return nil, errs[i]
+		}
+		if len(res.Terms) == 0 && len(terms[i]) > 0 {
+			res.Terms = terms[i]
+		}
+	}
+	return res, nil
+}
+
+// docParam returns the document named by the :doc route parameter.
+func (s *Server) docParam(c echo.Context) (*corpus.Document, error) {
+	id, err := idParam(c.Param("doc"), "文档编号")
+	if err != nil {
+		return nil, err
+	}
+	return s.corpus.Document(id)
+}
+
+// pathParam returns the unit path of the wildcard route parameter.
+func pathParam(c echo.Context) (string, error) {
+	p, err := idParam(strings.TrimSuffix(c.Param("*"), "/"), "条目路径")
+	if err != nil {
+		return "", err
+	}
+	return p, nil
+}
+
+// idParam unescapes and validates a document id or unit path. Ids are
+// letters, digits, '.', '-' and '_' with no "..": anything that could
+// name a file elsewhere is rejected before any lookup.
+func idParam(raw, name string) (string, error) {
+	v, err := url.PathUnescape(raw)
+	if err != nil {
+		return "", corpus.Errorf(corpus.EINVALID, "%s格式无效", name)
+	}
+	if v == "" {
+		return "", corpus.Errorf(corpus.EINVALID, "缺少%s", name)
+	}
+	if len(v) > 200 || !utf8.ValidString(v) {
+		return "", corpus.Errorf(corpus.EINVALID, "%s格式无效", name)
+	}
+	if strings.Contains(v, "..") || strings.HasPrefix(v, ".") {
+		return "", corpus.Errorf(corpus.EINVALID, "%s格式无效：%s", name, v)
+	}
+	for _, r := range v {
+		if !(unicode.IsLetter(r) || unicode.IsDigit(r) || r == '.' || r == '-' || r == '_') {
+			return "", corpus.Errorf(corpus.EINVALID, "%s格式无效：%s", name, v)
+		}
+	}
+	return v, nil
+}
+
+// permalink is the clause permalink of a unit.
+func permalink(u *corpus.Unit) string {
+	return "/c/" + url.PathEscape(u.DocID) + "/" + url.PathEscape(u.Path)
+}
+
+// nonNil returns s, or an empty slice when s is nil, so JSON shows [].
+func nonNil[T any](s []T) []T {
+	if s == nil {
+		return []T{}
+	}
+	return s
+}

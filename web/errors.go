@@ -1,0 +1,147 @@
+package web
+
+import (
+	"context"
+	"errors"
+	"net/http"
+	"strings"
+
+	"github.com/labstack/echo/v4"
+
+	"github.com/zhengce/zhengce/corpus"
+)
+
+// apiError is the JSON body of every API error:
+// {"error":{"code":"invalid","message":"…"}}.
+type apiError struct {
+	Error apiErrorBody `json:"error"`
+}
+
+type apiErrorBody struct {
+	Code    string `json:"code"`
+	Message string `json:"message"`
+}
+
+// httpStatus is THE place where errors become HTTP statuses. Every handler
+// returns errors; the error handler and the pages that render rich error
+// pages ask this function for the status.
+func httpStatus(err error) int {
+	var he *echo.HTTPError
+	if errors.As(err, &he) {
+		return he.Code
+	}
+	if errors.Is(err, context.DeadlineExceeded) {
+		return http.StatusGatewayTimeout
+	}
+	switch corpus.ErrorCode(err) {
+	case corpus.EINVALID:
+		return http.StatusBadRequest
+	case corpus.ENOTFOUND:
+		return http.StatusNotFound
+	case corpus.ETOOLARGE:
+		// Over-long queries and parameters are a client mistake with a
+		// clear message; oversized bodies come as echo's 413 above.
+		return http.StatusBadRequest
+	case corpus.ETIMEOUT:
+		return http.StatusGatewayTimeout
+	default:
+		return http.StatusInternalServerError
+	}
+}
+
+// errorCode and errorMessage are the user-facing code and Simplified
+// Chinese message of err; internal details never leak.
+func errorCode(err error) string {
+	var he *echo.HTTPError
+	if errors.As(err, &he) {
+		switch he.Code {
+		case http.StatusNotFound:
+			return corpus.ENOTFOUND
+		case http.StatusRequestEntityTooLarge:
+			return corpus.ETOOLARGE
+		case http.StatusMethodNotAllowed, http.StatusBadRequest:
+			return corpus.EINVALID
+		}
+		if he.Code < 500 {
+			return corpus.EINVALID
+		}
+		return corpus.EINTERNAL
+	}
+	if errors.Is(err, context.DeadlineExceeded) {
+		return corpus.ETIMEOUT
+	}
+	return corpus.ErrorCode(err)
+}
+
+func errorMessage(err error) string {
+	var he *echo.HTTPError
+	if errors.As(err, &he) {
+		switch he.Code {
+		case http.StatusNotFound:
+			return "页面不存在"
+		case http.StatusMethodNotAllowed:
+			return "不支持该请求方法"
+		case http.StatusRequestEntityTooLarge:
+			return "请求体过大"
+		}
+		if he.Code < 500 {
+			return "请求无效"
+		}
+		return "服务器内部错误"
+	}
+	if errors.Is(err, context.DeadlineExceeded) && corpus.ErrorCode(err) != corpus.ETIMEOUT {
+		return "请求超时，请缩小查询范围后重试"
+	}
+	return corpus.ErrorMessage(err)
+}
+
+// handleError is echo's HTTPErrorHandler: it logs internal errors and
+// answers with JSON for the API and an HTML error page otherwise.
+func (s *Server) handleError(err error, c echo.Context) {
+	if c.Response().Committed {
+		return
+	}
+	status := httpStatus(err)
+	if status >= 500 {
+		s.log.Error("request failed", "method", c.Request().Method,
+			"path", truncate(c.Request().URL.Path, 200), "status", status, "err", err)
+	}
+	code, msg := errorCode(err), errorMessage(err)
+	var werr error
+	if wantsJSON(c) {
+		if c.Request().Method == http.MethodHead {
+			werr = c.NoContent(status)
+		} else {
+			werr = c.JSON(status, apiError{Error: apiErrorBody{Code: code, Message: msg}})
+		}
+	} else {
+		werr = s.render(c, status, "error", errorPage{
+			layout:  s.layout("出错了", ""),
+			Status:  status,
+			Code:    code,
+			Message: msg,
+		})
+	}
+	if werr != nil {
+		s.log.Error("writing error response", "err", werr)
+	}
+}
+
+// wantsJSON reports whether the request is for the JSON API.
+func wantsJSON(c echo.Context) bool {
+	p := c.Request().URL.Path
+	return strings.HasPrefix(p, "/api/") || p == "/healthz" || strings.HasSuffix(p, ".csv")
+}
+
+// truncate shortens s to at most n bytes on a rune boundary, for logs.
+func truncate(s string, n int) string {
+	if len(s) <= n {
+		return s
+	}
+	for n > 0 && !utf8RuneStart(s[n]) {
+		n--
+	}
+	return s[:n] + "…"
+}
+
+func utf8RuneStart(b byte) bool { return b&0xC0 != 0x80 }

@@ -1,0 +1,189 @@
+// Package web is the HTTP adapter of zhengce: server-rendered HTML pages
+// (search, reader, clause permalinks, district comparison, targets) and the
+// JSON API, built on echo. Templates and static assets are embedded, so the
+// binary serves everything itself; nothing is fetched from a CDN.
+//
+// The package owns the one place where errors become HTTP statuses
+// (httpStatus), and the HTTP hardening: server timeouts, body and query
+// length limits, a per-request deadline, security headers with a strict
+// Content-Security-Policy (no inline script or style) and a structured
+// access log.
+package web
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"io"
+	"log/slog"
+	"net"
+	"net/http"
+	"time"
+
+	"github.com/labstack/echo/v4"
+
+	"github.com/zhengce/zhengce/corpus"
+	"github.com/zhengce/zhengce/search"
+)
+
+// Searcher answers search requests; *search.Service implements it.
+type Searcher interface {
+	Search(ctx context.Context, req search.Request) (*search.Response, error)
+}
+
+// Defaults of Config and of the HTTP server.
+const (
+	DefaultRequestTimeout = 10 * time.Second
+	ReadHeaderTimeout     = 5 * time.Second
+	ReadTimeout           = 15 * time.Second
+	WriteTimeout          = 30 * time.Second
+	IdleTimeout           = 60 * time.Second
+	ShutdownTimeout       = 10 * time.Second
+	// MaxHeaderBytes is above 1 MB so that an over-long query reaches the
+	// handler and gets a clear 400 rather than the transport's 431.
+	MaxHeaderBytes = 2 << 20
+	// MaxBodyBytes limits request bodies; the API takes none today.
+	MaxBodyBytes = 64 << 10
+)
+
+// Config configures a Server.
+type Config struct {
+	// Corpus is the document set served; required.
+	Corpus *corpus.Corpus
+	// Searcher answers queries; required.
+	Searcher Searcher
+	// Logger receives the access log and internal errors; nil discards.
+	Logger *slog.Logger
+	// RequestTimeout bounds each request's work (searches are cancelled);
+	// zero means DefaultRequestTimeout.
+	RequestTimeout time.Duration
+}
+
+// Server is the zhengce web application. It is an http.Handler.
+type Server struct {
+	corpus   *corpus.Corpus
+	searcher Searcher
+	log      *slog.Logger
+	timeout  time.Duration
+	echo     *echo.Echo
+	tmpl     *templates
+	static   *staticFiles
+	stats    corpusStats
+}
+
+// corpusStats are counts shown by /healthz and the home page.
+type corpusStats struct {
+	Documents int
+	Units     int
+	Targets   int
+}
+
+// New returns a Server for cfg.
+func New(cfg Config) (*Server, error) {
+	if cfg.Corpus == nil {
+		return nil, errors.New("web: Config.Corpus is nil")
+	}
+	if cfg.Searcher == nil {
+		return nil, errors.New("web: Config.Searcher is nil")
+	}
+	s := &Server{
+		corpus:   cfg.Corpus,
+		searcher: cfg.Searcher,
+		log:      cfg.Logger,
+		timeout:  cfg.RequestTimeout,
+	}
+	if s.log == nil {
+		s.log = slog.New(slog.NewTextHandler(io.Discard, nil))
+	}
+	if s.timeout <= 0 {
+		s.timeout = DefaultRequestTimeout
+	}
+	for _, d := range s.corpus.Documents() {
+		s.stats.Documents++
+		s.stats.Units += len(d.Units)
+		s.stats.Targets += len(d.Targets)
+	}
+	var err error
+	if s.tmpl, err = parseTemplates(); err != nil {
+		return nil, fmt.Errorf("web: templates: %w", err)
+	}
+	if s.static, err = loadStatic(); err != nil {
+		return nil, fmt.Errorf("web: static assets: %w", err)
+	}
+	s.echo = s.routes()
+	return s, nil
+}
+
+// ServeHTTP implements http.Handler.
+func (s *Server) ServeHTTP(w http.ResponseWriter, r *http.Request) {
+	s.echo.ServeHTTP(w, r)
+}
+
+// HTTPServer returns an http.Server for s with zhengce's timeouts and
+// header limit.
+func (s *Server) HTTPServer() *http.Server {
+	return &http.Server{
+		Handler:           s,
+		ReadHeaderTimeout: ReadHeaderTimeout,
+		ReadTimeout:       ReadTimeout,
+		WriteTimeout:      WriteTimeout,
+		IdleTimeout:       IdleTimeout,
+		MaxHeaderBytes:    MaxHeaderBytes,
+		ErrorLog:          slog.NewLogLogger(s.log.Handler(), slog.LevelWarn),
+	}
+}
+
+// Serve serves HTTP on ln until ctx is cancelled, then shuts down
+// gracefully, letting requests in flight finish (up to ShutdownTimeout).
+func (s *Server) Serve(ctx context.Context, ln net.Listener) error {
+	hs := s.HTTPServer()
+	hs.BaseContext = func(net.Listener) context.Context { return context.WithoutCancel(ctx) }
+	errc := make(chan error, 1)
+	go func() { errc <- hs.Serve(ln) }()
+	select {
+	case err := <-errc:
+		return fmt.Errorf("serve: %w", err)
+	case <-ctx.Done():
+	}
+	sctx, cancel := context.WithTimeout(context.Background(), ShutdownTimeout)
+	defer cancel()
+	if err := hs.Shutdown(sctx); err != nil {
+		return fmt.Errorf("shutdown: %w", err)
+	}
+	if err := <-errc; err != nil && !errors.Is(err, http.ErrServerClosed) {
+		return fmt.Errorf("serve: %w", err)
+	}
+	return nil
+}
+
+// routes builds the echo router: middleware in order, then every route.
+func (s *Server) routes() *echo.Echo {
+	e := echo.New()
+	e.HideBanner = true
+	e.HidePort = true
+	e.HTTPErrorHandler = s.handleError
+	e.IPExtractor = echo.ExtractIPDirect()
+	e.Use(s.recoverPanics, s.accessLog, s.securityHeaders, s.limitRequest, s.deadline)
+
+	// Pages.
+	e.GET("/", s.handleSearchPage)
+	e.GET("/search", s.handleSearchPage)
+	e.GET("/docs", s.handleDocsPage)
+	e.GET("/d/:doc", s.handleReader)
+	e.GET("/c/:doc/*", s.handlePermalink)
+	e.GET("/compare", s.handleComparePage)
+	e.GET("/targets", s.handleTargetsPage)
+	e.GET("/targets.csv", s.handleTargetsCSV)
+	e.GET("/help", s.handleHelpPage)
+	e.GET("/static/:name", s.handleStatic)
+
+	// JSON API.
+	e.GET("/healthz", s.handleHealthz)
+	e.GET("/api/search", s.handleAPISearch)
+	e.GET("/api/docs", s.handleAPIDocs)
+	e.GET("/api/docs/:doc", s.handleAPIDoc)
+	e.GET("/api/units/:doc/*", s.handleAPIUnit)
+	e.GET("/api/targets", s.handleAPITargets)
+	e.GET("/api/compare", s.handleAPICompare)
+	return e
+}

@@ -1,0 +1,84 @@
+// zhengce: small progressive enhancements. Everything works without this
+// file except copying to the clipboard.
+(function () {
+  "use strict";
+  document.documentElement.classList.add("js");
+
+  function ready(fn) {
+    if (document.readyState !== "loading") { fn(); } else { document.addEventListener("DOMContentLoaded", fn); }
+  }
+
+  // Copy text to the clipboard, with a fallback for insecure contexts.
+  function copyText(text) {
+    if (navigator.clipboard && window.isSecureContext) {
+      return navigator.clipboard.writeText(text).catch(function () { return fallbackCopy(text); });
+    }
+    return fallbackCopy(text);
+  }
+  function fallbackCopy(text) {
+    return new Promise(function (resolve, reject) {
+      var ta = document.createElement("textarea");
+      ta.value = text;
+      ta.setAttribute("readonly", "");
+      ta.className = "visually-hidden";
+      document.body.appendChild(ta);
+      ta.select();
+      var ok = false;
+      try { ok = document.execCommand("copy"); } catch (e) { ok = false; }
+      document.body.removeChild(ta);
+      if (ok) { resolve(); } else { reject(new Error("copy failed")); }
+    });
+  }
+
+  function absolute(path) {
+    return new URL(path, window.location.origin).href;
+  }
+
+  ready(function () {
+    // Facet checkboxes submit their form at once.
+    document.querySelectorAll("[data-autosubmit]").forEach(function (el) {
+      var form = el.tagName === "FORM" ? el : el.closest("form");
+      if (!form) { return; }
+      el.addEventListener("change", function (ev) {
+        if (ev.target && ev.target.type === "checkbox") {
+          if (form.requestSubmit) { form.requestSubmit(); } else { form.submit(); }
+        }
+      });
+    });
+
+    // Collapse the filter sidebar and the table of contents on phones.
+    if (window.matchMedia("(max-width: 820px)").matches) {
+      document.querySelectorAll("details[data-collapse-narrow]").forEach(function (d) { d.open = false; });
+    }
+
+    // Copy link / copy citation buttons.
+    document.addEventListener("click", function (ev) {
+      var btn = ev.target.closest("button[data-copy]");
+      if (!btn) { return; }
+      var url = absolute(btn.getAttribute("data-url"));
+      var text = btn.getAttribute("data-copy") === "cite" ? btn.getAttribute("data-cite") + " " + url : url;
+      var label = btn.textContent;
+      copyText(text).then(function () {
+        btn.textContent = "已复制";
+        btn.classList.add("copied");
+      }, function () {
+        window.prompt("请手动复制：", text);
+      }).then(function () {
+        setTimeout(function () { btn.textContent = label; btn.classList.remove("copied"); }, 1800);
+      });
+    });
+
+    // Permalinks: bring the target unit into view and make it :target.
+    var reader = document.querySelector("[data-target]");
+    if (reader) {
+      var id = reader.getAttribute("data-target");
+      var el = document.getElementById(id);
+      if (el) {
+        if (window.location.hash !== "#" + id) {
+          window.location.replace(window.location.href.split("#")[0] + "#" + encodeURIComponent(id));
+        }
+        el.scrollIntoView({ block: "center" });
+      }
+    }
+  });
+})();
