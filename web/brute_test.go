@@ -65,7 +65,9 @@ func (b bruteSearcher) Search(ctx context.Context, req search.Request) (*search.
 		for v, n := range m {
 			out = append(out, search.FacetValue{Value: v, Count: n})
 		}
-		sort.Slice(out, func(i, j int) bool { return out[i].Count > out[j].Count || out[i].Count == out[j].Count && out[i].Value < out[j].Value })
+		sort.Slice(out, func(i, j int) bool {
+			return out[i].Count > out[j].Count || out[i].Count == out[j].Count && out[i].Value < out[j].Value
+		})
 		return out
 	}
 	resp.Facets = search.Facets{District: facet(counts["district"]), Theme: facet(counts["theme"]), Section: facet(counts["section"]), Type: facet(counts["type"])}
