@@ -131,4 +131,10 @@ type Target struct {
 	UnitID    string `json:"unit_id"`   // unit the target was extracted from
 	Citation  string `json:"citation"`  // human citation of that unit
 	Text      string `json:"text"`      // exact source text
+	// Kind is "target" for a promised value, "result" for a value a
+	// review table reports as achieved (its later year is in Target).
+	Kind string `json:"kind"`
+	// Interim holds values a table gives for years between baseline and
+	// target (巫溪县 表2: 2022年), in year order.
+	Interim []Point `json:"interim,omitempty"`
 }

@@ -1,0 +1,503 @@
+package corpus
+
+import (
+	"regexp"
+	"strconv"
+	"strings"
+	"unicode"
+)
+
+// measureUnits are the units a promised number is written with in prose,
+// longest first so that 万人次 wins over 万人 and 人.
+var measureUnits = []string{
+	"个百分点", "万平方米", "平方公里", "万人次", "百分点", "人次", "平方米", "万m²", "万㎡",
+	"万人", "亿元", "万元", "万册", "学时", "课时", "小时", "分钟", "公里", "m²", "㎡",
+	"%", "‰", "所", "个", "人", "名", "门", "项", "家", "堂", "亩", "间", "套", "本",
+	"节", "条", "次", "倍", "年", "天", "班", "支", "件", "户", "处", "座", "台", "册",
+	"批", "类", "种", "块", "位", "张", "场", "篇", "元",
+}
+
+var measureUnitSet = func() map[string]bool {
+	m := make(map[string]bool, len(measureUnits))
+	for _, u := range measureUnits {
+		m[u] = true
+	}
+	return m
+}()
+
+// cmpPhrases end the text before a promised number and give its
+// comparator (达93%, 控制在5%以内, 不低于20%); longest first.
+var cmpPhrases = []struct{ text, cmp string }{
+	{"提高到", CmpEQ}, {"提高至", CmpEQ}, {"提升到", CmpEQ}, {"提升至", CmpEQ}, {"增加到", CmpEQ},
+	{"增加至", CmpEQ}, {"增长到", CmpEQ}, {"增长至", CmpEQ}, {"保持在", CmpEQ}, {"稳定在", CmpEQ},
+	{"控制在", CmpLE}, {"维持在", CmpEQ}, {"不低于", CmpGE}, {"不少于", CmpGE}, {"不小于", CmpGE},
+	{"不超过", CmpLE}, {"不高于", CmpLE}, {"不多于", CmpLE}, {"达到", CmpEQ}, {"增至", CmpEQ},
+	{"至少", CmpGE}, {"超过", CmpGT}, {"高于", CmpGT}, {"大于", CmpGT}, {"低于", CmpLT},
+	{"小于", CmpLT}, {">=", CmpGE}, {"<=", CmpLE}, {"≥", CmpGE}, {"≤", CmpLE}, {">", CmpGT},
+	{"<", CmpLT}, {"达", CmpEQ},
+}
+
+// cmpSuffixes follow a promised number (93%以上, 5%以内, 20个左右).
+var cmpSuffixes = []struct{ text, cmp string }{
+	{"及以上", CmpGE}, {"以上", CmpGE}, {"及以下", CmpLE}, {"以下", CmpLE}, {"以内", CmpLE}, {"左右", CmpApprox},
+}
+
+// targetVerbs make "verb + number + unit" a promise even without a
+// comparator: 建成劳动教育示范校10所, 培育2所市级高水平高职学院.
+var targetVerbs = []string{
+	"建成", "建设", "培育", "培养", "打造", "创建", "新建", "增建", "引进", "引培", "招录", "招聘",
+	"评选", "选拔", "遴选", "组建", "成立", "开发", "设立", "承担", "申报", "开展", "完成", "推动",
+	"建立", "认定", "命名", "表彰", "推荐", "入选", "评", "选拔培养", "推荐评选", "建",
+}
+
+// cutVerbs are verbs never used as nouns in the corpus: an indicator is
+// the text after the last of them (在优秀骨干教师中选拔培养县级学科名师50名 →
+// 县级学科名师).
+var cutVerbs = []string{"建成", "培育", "打造", "创建", "引进", "引培", "招录", "评选", "选拔培养", "选拔", "遴选", "组建", "成立", "认定", "推荐评选", "入选"}
+
+// leadPhrases are stripped from the start of an indicator.
+var leadPhrases = []string{
+	"力争实现", "力争", "在保持", "努力", "争取", "确保", "实现", "全面", "基本", "逐步", "进一步", "使", "让", "要", "将", "并", "其中", "同时", "且",
+}
+
+var (
+	leadTime  = regexp.MustCompile(`^(?:到|至|截至|截止|在|于)?(?:(?:19|20)\d{2}年(?:底|末|前|内)?|“?十[四五]五”?(?:末|期间|时期|期末)|五年内|规划期内|规划期末)(?:前|内|底|末)?[，,：:]?`)
+	frequency = regexp.MustCompile(`^(?:每[两三四五]?(?:年|学年|学期|月|周|天)|年均)$`)
+	// pastMarks make a sentence a report on the past, not a promise.
+	pastMarks = regexp.MustCompile(`累计|以来|已经|已建成|已达|比(?:19|20)\d{2}年|较(?:19|20)\d{2}年|十三五”?(?:期间|时期|末)|(?:19|20)\d{2}年[^，。；]{0,3}(?:底|末)?[，,]?(?:全[区县市])?(?:有|共有)`)
+	planSpan  = regexp.MustCompile(`((?:19|20)\d{2})\s*[—\-–~～至到－]\s*((?:19|20)\d{2})\s*年`)
+	yearTok   = regexp.MustCompile(`((?:19|20)\d{2})年`)
+)
+
+// planEndYear is the year a plan's targets are due by default: the end of
+// the span in its title (2021—2025年), else 2025 when the text speaks of
+// 十四五, else 0 (unknown).
+func planEndYear(d *Document) int {
+	if m := planSpan.FindStringSubmatch(foldNum(d.Title)); m != nil {
+		y, _ := strconv.Atoi(m[2])
+		return y
+	}
+	if strings.Contains(d.Raw, "十四五") {
+		return 2025
+	}
+	return 0
+}
+
+// proseTargets returns the targets promised in the prose of unit u.
+func proseTargets(d *Document, u *Unit, planEnd int) []*Target {
+	var out []*Target
+	runes := []rune(u.Text)
+	folded := []rune(strings.Map(func(r rune) rune {
+		if r == '*' || r == '#' || r == '\t' {
+			return ' ' // markdown emphasis and table tabs are not words
+		}
+		return foldNumRune(r)
+	}, u.Text))
+	start := 0
+	for i := 0; i <= len(runes); i++ {
+		if i < len(runes) && !strings.ContainsRune("。；;！？!?\n", runes[i]) {
+			continue
+		}
+		if i > start {
+			out = append(out, sentenceTargets(d, u, runes[start:i], folded[start:i], planEnd)...)
+		}
+		start = i + 1
+	}
+	for n, t := range out {
+		t.ID = u.ID + "#" + strconv.Itoa(n+1)
+	}
+	return out
+}
+
+// numberToken is a number found in a sentence, with its unit and the
+// comparator written after it.
+type numberToken struct {
+	start, end int // rune offsets of number..suffix
+	numEnd     int // end of the number (and range)
+	unitEnd    int // end of the unit
+	value      float64
+	max        *float64
+	unit       string
+	suffixCmp  string
+}
+
+// sentenceTargets extracts the targets of one sentence.
+func sentenceTargets(d *Document, u *Unit, orig, s []rune, planEnd int) []*Target {
+	text := strings.TrimSpace(string(orig))
+	if text == "" || pastMarks.MatchString(string(s)) {
+		return nil
+	}
+	var out []*Target
+	segStart := 0
+	var prev *Target
+	listVerb := false // a verb earlier in the sentence governs a list: 培育A10所、B15所
+	for _, tk := range scanNumbers(s) {
+		// The indicator lies between the last clause separator (or the
+		// previous number) and this number.
+		from := segStart
+		for j := tk.start - 1; j >= from; j-- {
+			if strings.ContainsRune("，,：:", s[j]) {
+				from = j + 1
+				break
+			}
+		}
+		before := strings.TrimSpace(string(s[from:tk.start]))
+		before = strings.TrimLeft(before, "、和及与以及或——-— ")
+		cmp := ""
+		for _, p := range cmpPhrases {
+			if strings.HasSuffix(before, p.text) {
+				cmp = p.cmp
+				before = strings.TrimSpace(strings.TrimSuffix(before, p.text))
+				break
+			}
+		}
+		if b, ok := strings.CutSuffix(before, "约"); ok && cmp == "" {
+			before, cmp = strings.TrimSpace(b), CmpApprox
+		}
+		before = trimTrailing(before)
+		if tk.suffixCmp != "" && (cmp == "" || cmp == CmpEQ) {
+			cmp = tk.suffixCmp
+		}
+		promised := cmp != ""
+		if tk.max != nil {
+			if cmp != "" && cmp != CmpEQ {
+				segStart = tk.end
+				continue // 至少3-5所: no representable meaning
+			}
+			cmp = CmpRange
+		}
+		before = stripLead(before)
+		verb := false
+		for _, v := range keepVerbs {
+			if strings.HasPrefix(before, v) {
+				verb = true
+				break
+			}
+		}
+		for _, v := range targetVerbs {
+			if !verb && strings.HasPrefix(before, v) {
+				verb = true
+				before = strings.TrimSpace(strings.TrimPrefix(before, v))
+				break
+			}
+		}
+		prefix := ""
+		if frequency.MatchString(before) {
+			prefix, before = before, ""
+		}
+		endsWithVerb, keepVerb := false, false
+		for _, v := range keepVerbs {
+			if strings.HasSuffix(before, v) {
+				keepVerb = true
+				break
+			}
+		}
+		if !keepVerb {
+			for _, v := range targetVerbs {
+				if strings.HasSuffix(before, v) && len(before) > len(v) {
+					endsWithVerb = true
+					prefix = strings.TrimSpace(strings.TrimSuffix(before, v))
+					if !frequency.MatchString(prefix) {
+						prefix = ""
+					}
+					break
+				}
+			}
+		}
+		after, afterEnd := nounAfter(s, tk.end)
+		indicator := ""
+		usedAfter := false
+		switch {
+		case strings.HasPrefix(after, "的") && !strings.HasPrefix(after, "的基础"):
+			indicator, usedAfter = prefix+before+strings.TrimPrefix(after, "的"), true
+			if before != "" && !keepVerb {
+				indicator = prefix + strings.TrimPrefix(after, "的")
+			}
+		case keepVerb && after != "":
+			indicator, usedAfter = before+after, true
+			verb = true
+		case before == "" || endsWithVerb:
+			indicator, usedAfter = prefix+after, true
+			verb = verb || endsWithVerb
+		default:
+			indicator = prefix + cutAfterVerb(before)
+			if n := len([]rune(indicator)); n <= 2 && after != "" && !strings.ContainsRune("、和及与", []rune(after)[0]) {
+				// 培育学校1—2个特色体育项目: the counted noun follows.
+				indicator, usedAfter = indicator+after, true
+			}
+		}
+		segStart = tk.end
+		if usedAfter {
+			segStart = afterEnd
+		}
+		if verb {
+			listVerb = true
+		} else if listVerb && cmp == "" || listVerb && cmp == CmpRange {
+			verb = true
+		}
+		if strings.HasSuffix(before, "等") || !promised && !verb {
+			continue // 问责等8项制度; a number without a promise: 落实土地出让金净收益10%
+		}
+		if cmp == "" {
+			cmp = CmpEQ
+		}
+		indicator = strings.TrimSpace(strings.Trim(indicator, "、，,：: "))
+		if (indicator == "占比" || indicator == "比例" || indicator == "比重") && prev != nil {
+			indicator = prev.Indicator + indicator
+		}
+		n := len([]rune(indicator))
+		if n < 2 || n > 40 || !hasHan(indicator) || strings.HasPrefix(indicator, "占") || levelWords[indicator] {
+			continue // 市级5所, 高中16-18个: too little to quote
+		}
+		if tk.unit == "年" && cmp == CmpEQ && !strings.HasSuffix(indicator, "年限") {
+			continue // 3年培养周期 is a duration, not a promise
+		}
+		v := tk.value
+		t := &Target{
+			DocID:     d.ID,
+			District:  d.District,
+			Indicator: indicator,
+			Unit:      tk.unit,
+			Target: Point{
+				Year:       targetYear(s[:tk.start], planEnd),
+				Value:      &v,
+				Max:        tk.max,
+				Comparator: cmp,
+				Raw:        strings.TrimSpace(string(orig[tk.start:tk.end])),
+			},
+			Source:   SourceText,
+			Kind:     KindTarget,
+			UnitID:   u.ID,
+			Citation: u.Citation,
+			Text:     text,
+		}
+		out = append(out, t)
+		prev = t
+	}
+	return out
+}
+
+// keepVerbs stay part of an indicator: they say what is counted (新增校舍,
+// 每名学生掌握…运动技能).
+var keepVerbs = []string{"新增", "新建", "改扩建", "增加", "减少", "掌握", "学会", "开设", "配备", "拥有", "参加", "参与"}
+
+// levelWords alone do not name an indicator.
+var levelWords = map[string]bool{"国家级": true, "市级": true, "区级": true, "县级": true, "校级": true, "省级": true, "市区级": true, "国市级": true}
+
+// trailingWords are adverbs between an indicator and its comparator
+// (普及率逐步达到, 开设率均达到, 比例分别达到).
+var trailingWords = []string{"共计", "合计", "总计", "逐步", "稳步", "分别", "全部", "力争", "基本", "总体", "均", "要", "将", "仅", "累计", "可"}
+
+func trimTrailing(s string) string {
+	for {
+		old := s
+		for _, w := range trailingWords {
+			s = strings.TrimSpace(strings.TrimSuffix(s, w))
+		}
+		if s == old {
+			return s
+		}
+	}
+}
+
+// stripLead removes time phrases (到2025年，“十四五”末) and hedges (力争,
+// 确保) from the start of an indicator.
+func stripLead(s string) string {
+	for {
+		old := s
+		s = strings.TrimSpace(s)
+		s = strings.TrimLeft(s, "、，,：:——-")
+		if m := leadTime.FindString(s); m != "" {
+			s = s[len(m):]
+		}
+		for _, p := range leadPhrases {
+			if strings.HasPrefix(s, p) {
+				s = s[len(p):]
+				break
+			}
+		}
+		if s == old {
+			return s
+		}
+	}
+}
+
+// cutAfterVerb returns the text after the last verb of cutVerbs in s, when
+// there is some.
+func cutAfterVerb(s string) string {
+	best := -1
+	bestLen := 0
+	for _, v := range cutVerbs {
+		if i := strings.LastIndex(s, v); i > best || (i == best && i >= 0 && len(v) > bestLen) {
+			best, bestLen = i, len(v)
+		}
+	}
+	if best >= 0 {
+		if rest := strings.TrimSpace(s[best+bestLen:]); len([]rune(rest)) >= 2 {
+			return rest
+		}
+	}
+	return s
+}
+
+// nounAfter returns the noun phrase that follows a number (培育2所市级高水平
+// 高职学院和1所…) and where it ends: up to the next clause separator
+// outside parentheses, a list separator followed by the next number, or
+// the end; at most 25 characters, else empty.
+func nounAfter(s []rune, from int) (string, int) {
+	depth := 0
+	end := from
+	for end < len(s) && end-from < 25 {
+		r := s[end]
+		next := rune(0)
+		if end+1 < len(s) {
+			next = s[end+1]
+		}
+		switch {
+		case r == '（' || r == '(':
+			depth++
+		case r == '）' || r == ')':
+			if depth == 0 {
+				return strings.TrimSpace(string(s[from:end])), end
+			}
+			depth--
+		case depth > 0:
+		case strings.ContainsRune("，,。；;：:等", r) || isASCIIDigit(r):
+			return strings.TrimSpace(string(s[from:end])), end
+		case strings.ContainsRune("、和及与", r) && next < 0x80 && (unicode.IsDigit(next) || unicode.IsLetter(next)):
+			return strings.TrimSpace(string(s[from:end])), end
+		case r == '作' && next == '为':
+			return strings.TrimSpace(string(s[from:end])), end
+		}
+		end++
+	}
+	if end-from >= 25 {
+		return "", from
+	}
+	return strings.TrimSpace(string(s[from:end])), end
+}
+
+// targetYear is the year a number in a sentence is promised for: the last
+// year written before it (到2025年, 2023年前) that is not a baseline (在2020年
+// 的基础上, 比2015年), else the plan's end year.
+func targetYear(before []rune, planEnd int) int {
+	s := string(before)
+	year := 0
+	for _, m := range yearTok.FindAllStringSubmatchIndex(s, -1) {
+		tail := s[m[1]:]
+		head := s[:m[0]]
+		if strings.HasPrefix(tail, "的基础") || strings.HasSuffix(head, "比") || strings.HasSuffix(head, "较") || strings.HasPrefix(tail, "以来") {
+			continue
+		}
+		year, _ = strconv.Atoi(s[m[2]:m[3]])
+	}
+	if year == 0 {
+		return planEnd
+	}
+	return year
+}
+
+func hasHan(s string) bool {
+	for _, r := range s {
+		if unicode.Is(unicode.Han, r) {
+			return true
+		}
+	}
+	return false
+}
+
+// scanNumbers finds the numbers of a folded sentence that carry a unit and
+// are not dates, ordinals, codes or document numbers.
+func scanNumbers(s []rune) []numberToken {
+	var out []numberToken
+	for i := 0; i < len(s); {
+		if !isASCIIDigit(s[i]) {
+			i++
+			continue
+		}
+		start := i
+		v, j := readNumber(s, i)
+		i = j
+		if start > 0 {
+			p := s[start-1]
+			if unicode.IsLetter(p) && !unicode.Is(unicode.Han, p) || strings.ContainsRune(".+/:：_#〔﹝[【第№", p) {
+				continue
+			}
+		}
+		tk := numberToken{start: start, value: v}
+		// range: 3-5, 3—5, 8~10, 3至5
+		if j < len(s)-1 && (isDash(s[j]) || s[j] == '~' || s[j] == '至' || s[j] == '到') && isASCIIDigit(s[j+1]) {
+			hi, k := readNumber(s, j+1)
+			tk.max = &hi
+			j = k
+			i = k
+		}
+		tk.numEnd = j
+		// unit, after optional spaces
+		k := j
+		for k < len(s) && s[k] == ' ' {
+			k++
+		}
+		unit := ""
+		for _, u := range measureUnits {
+			ur := []rune(u)
+			if k+len(ur) <= len(s) && string(s[k:k+len(ur)]) == u {
+				unit = u
+				break
+			}
+		}
+		if unit == "" {
+			continue
+		}
+		k += len([]rune(unit))
+		tk.unit, tk.unitEnd = unit, k
+		// dates and year spans: 2025年, 2021-2025年, 2023年底
+		if unit == "年" && (isYear(v) || tk.max != nil && isYear(*tk.max)) {
+			i = k
+			continue
+		}
+		if k < len(s) && strings.ContainsRune("月日号期版届级", s[k]) {
+			i = k
+			continue
+		}
+		if unit == "%" && tk.max == nil && k < len(s)-1 && (isDash(s[k]) || s[k] == '~') && isASCIIDigit(s[k+1]) {
+			// 45%-50%: a range with the unit repeated
+			hi, e := readNumber(s, k+1)
+			if e < len(s) && s[e] == '%' {
+				tk.max = &hi
+				k = e + 1
+			}
+		}
+		for _, suf := range cmpSuffixes {
+			sr := []rune(suf.text)
+			if k+len(sr) <= len(s) && string(s[k:k+len(sr)]) == suf.text {
+				tk.suffixCmp = suf.cmp
+				k += len(sr)
+				break
+			}
+		}
+		tk.end = k
+		i = k
+		out = append(out, tk)
+	}
+	return out
+}
+
+func isASCIIDigit(r rune) bool { return r >= '0' && r <= '9' }
+
+func isYear(v float64) bool { return v >= 1949 && v <= 2100 && v == float64(int(v)) }
+
+func readNumber(s []rune, i int) (float64, int) {
+	j := i
+	for j < len(s) && isASCIIDigit(s[j]) {
+		j++
+	}
+	if j+1 < len(s) && s[j] == '.' && isASCIIDigit(s[j+1]) {
+		j++
+		for j < len(s) && isASCIIDigit(s[j]) {
+			j++
+		}
+	}
+	v, _ := strconv.ParseFloat(string(s[i:j]), 64)
+	return v, j
+}
