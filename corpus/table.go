@@ -346,7 +346,7 @@ func readCellLines(lines []string, j int) []rowBlock {
 			continue
 		}
 		if len(blocks) > 0 && !strings.ContainsRune(line, '\t') {
-			if n := continuationRun(lines, k); n > 0 {
+			if n := continuationRun(lines, k, len(blocks) == 1); n > 0 {
 				b := &blocks[len(blocks)-1]
 				c := &b.cells[len(b.cells)-1]
 				for m := k; m < k+n; m++ {
@@ -368,8 +368,12 @@ func readCellLines(lines []string, j int) []rowBlock {
 // continuationRun reports how many lines starting at k continue the
 // current cell: a run of at most maxContLines short non-heading lines
 // (blank lines allowed between) that is followed by another cell of the
-// table. It returns 0 when lines[k] is not a continuation.
-func continuationRun(lines []string, k int) int {
+// table. A run set off by blank lines on both sides only continues a
+// header cell (wuxi 表1 "“十三五”" "" "变化情况" ""); in the body it would
+// more likely be a note or the caption of the next table. It returns 0
+// when lines[k] is not a continuation.
+func continuationRun(lines []string, k int, inHeader bool) int {
+	sepBefore := k > 0 && isBlank(lines[k-1])
 	count, last := 0, -1
 	for m := k; m < len(lines); m++ {
 		line := lines[m]
@@ -377,14 +381,20 @@ func continuationRun(lines []string, k int) int {
 			continue
 		}
 		if strings.ContainsRune(line, '\t') {
-			if last >= 0 && isCellLine(line) && !looksLikeCaption(strings.TrimSpace(line[1:])) {
-				return last + 1 - k
+			if last < 0 || !isCellLine(line) || looksLikeCaption(strings.TrimSpace(line[1:])) {
+				return 0
 			}
-			return 0
+			if sepBefore && !inHeader && isBlank(lines[m-1]) {
+				return 0
+			}
+			return last + 1 - k
 		}
-		s := strings.TrimSpace(line)
+		s := cleanCaption(line)
 		if count == maxContLines || utf8.RuneCountInString(s) > maxContRunes || headingRe.MatchString(s) {
 			return 0
+		}
+		if sepBefore && strings.HasSuffix(s, "表") {
+			return 0 // "附表 一览表": the caption of the next table
 		}
 		count++
 		last = m
@@ -469,7 +479,7 @@ func assemble(lines []string, start int, blocks []rowBlock, id, caption string) 
 	if len(blocks) < 2 {
 		return tableSpan{}, false
 	}
-	width := modeWidth(blocks[1:])
+	width := modeWidth(blocks[1:], len(blocks[0].cells))
 	if width < 2 {
 		return tableSpan{}, false
 	}
@@ -568,14 +578,20 @@ func isTOC(head [][]string, rows []bodyRow) bool {
 	return 2*n > all
 }
 
-// modeWidth returns the most frequent row width, the larger one on ties.
-func modeWidth(blocks []rowBlock) int {
+// modeWidth returns the most frequent row width; on ties the header width
+// wins, then the larger width.
+func modeWidth(blocks []rowBlock, headWidth int) int {
 	count := map[int]int{}
-	best, bestN := 0, 0
 	for _, b := range blocks {
-		w := len(b.cells)
-		count[w]++
-		if n := count[w]; n > bestN || (n == bestN && w > best) {
+		count[len(b.cells)]++
+	}
+	best, bestN := 0, 0
+	for w, n := range count {
+		better := n > bestN
+		if n == bestN && best != headWidth {
+			better = w == headWidth || w > best
+		}
+		if better {
 			best, bestN = w, n
 		}
 	}
@@ -625,6 +641,11 @@ func splitBlock(b rowBlock, width int) []rowBlock {
 	n := len(b.cells)
 	if width < 2 || n <= width || n%width != 0 {
 		return []rowBlock{b}
+	}
+	for x := width; x < n; x += width {
+		if b.cells[x].start < b.cells[x-1].end {
+			return []rowBlock{b} // cells of one line (shape B) are one row
+		}
 	}
 	out := make([]rowBlock, 0, n/width)
 	for x := 0; x < n; x += width {
@@ -826,7 +847,7 @@ func cleanLabel(s string) string {
 // empty labels become 第N列.
 func restoreHeader(header []string, width int) []string {
 	h := append([]string(nil), header...)
-	if len(h) == width-1 && len(h) > 0 && isSeqLabel(h[0]) {
+	if len(h) == width-1 && len(h) > 0 && isSeqLabel(h[0]) && !hasNameLabel(h) {
 		h = append(h[:1], append([]string{"指标"}, h[1:]...)...)
 	}
 	for len(h) < width {
@@ -838,6 +859,17 @@ func restoreHeader(header []string, width int) []string {
 		}
 	}
 	return h
+}
+
+// hasNameLabel reports whether a header already names its indicator or
+// item column.
+func hasNameLabel(h []string) bool {
+	for _, l := range h {
+		if strings.Contains(l, "指标") || strings.Contains(l, "名称") || strings.Contains(l, "项目") {
+			return true
+		}
+	}
+	return false
 }
 
 // buildSeqTable reads shape C: caption at lines[start], header labels one

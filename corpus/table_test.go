@@ -216,3 +216,278 @@ func TestTableSpans(t *testing.T) {
 		t.Errorf("found %d tables in the seeds, want 12", total)
 	}
 }
+
+// seedTable returns the table with the given id in a seed document.
+func seedTable(t *testing.T, doc, id string) *Table {
+	t.Helper()
+	for _, sp := range walkTables(seedLines(t, doc)) {
+		if sp.ID == id {
+			return sp.Table
+		}
+	}
+	t.Fatalf("%s has no table %s", doc, id)
+	return nil
+}
+
+// cell returns the cell in column col of the first row whose column key
+// equals value.
+func cell(t *testing.T, tb *Table, key, value, col string) string {
+	t.Helper()
+	k, c := column(t, tb, key), column(t, tb, col)
+	for _, r := range tb.Rows {
+		if r[k] == value {
+			return r[c]
+		}
+	}
+	t.Fatalf("table %s has no row with %s = %q", tb.ID, key, value)
+	return ""
+}
+
+func column(t *testing.T, tb *Table, label string) int {
+	t.Helper()
+	for x, h := range tb.Header {
+		if h == label {
+			return x
+		}
+	}
+	t.Fatalf("table %s has no column %q; header %q", tb.ID, label, tb.Header)
+	return -1
+}
+
+// TestTableValues spot-checks reconstructed tables by value against the
+// source text: shapes, headers, filled merged cells, joined continuation
+// lines, values kept as written.
+func TestTableValues(t *testing.T) {
+	shapes := []struct {
+		doc, id, caption string
+		rows, cols       int
+	}{
+		{"yongchuan-2022", "t1", "表1  永川区教育事业“十三五”主要成就表", 14, 5},
+		{"yongchuan-2022", "t2", "表2  永川区教育事业“十四五”主要目标表", 16, 6},
+		{"yongchuan-2022", "tx", "重庆市永川区教育事业发展“十四五”建设项目表", 37, 12},
+		{"wuxi-2022", "t1", "表1 教育事业发展“十三五”规划主要目标实现情况", 10, 5},
+		{"wuxi-2022", "t2", "表2巫溪县教育事业“十四五”主要目标表", 16, 7},
+		{"wuxi-2022", "t3", "表3  巫溪县幼儿园调整目标", 35, 7},
+		{"wuxi-2022", "t4", "表4 巫溪县义务教育阶段学校调整目标", 16, 7},
+		{"wuxi-2022", "t5", "表5巫溪县普通高中学校调整目标", 6, 7},
+		{"wuxi-2022", "t6", "表6巫溪县职业高中学校调整目标", 2, 7},
+		{"wuxi-2022", "box4", "专栏4  巫溪县“十四五”规划重大项目详表", 19, 11},
+		{"shapingba-2021", "box1", "专栏 1：沙坪坝区“十四五”教育事业发展规划主要指标", 17, 4},
+		{"liangjiang-2022", "t1", "1 两江新区教育发展和人力资源开发主要指标", 10, 6},
+	}
+	for _, s := range shapes {
+		t.Run("shape/"+s.doc+"/"+s.id, func(t *testing.T) {
+			tb := seedTable(t, s.doc, s.id)
+			if tb.Caption != s.caption {
+				t.Errorf("caption %q, want %q", tb.Caption, s.caption)
+			}
+			if len(tb.Rows) != s.rows || len(tb.Header) != s.cols {
+				t.Errorf("%d×%d, want %d×%d", len(tb.Rows), len(tb.Header), s.rows, s.cols)
+			}
+		})
+	}
+
+	values := []struct {
+		name, doc, id   string
+		key, value, col string
+		want            string
+	}{
+		{"merged 分类 filled", "yongchuan-2022", "t1", "指标", "学前三年入园率（%）", "分类", "学前教育"},
+		{"value", "yongchuan-2022", "t1", "指标", "学前三年入园率（%）", "2015年", "95.03"},
+		{"cell over a blank line", "yongchuan-2022", "t1", "指标", "院校占地面积（亩）", "分类", "职业教育"},
+		{"header over a blank line", "yongchuan-2022", "t1", "指标", "普通初中", "“十三五”变化情况", "1.43"},
+		{"negative kept", "yongchuan-2022", "t2", "指标", "普通初中", "“十四五”变化情况", "-0.72"},
+		{"attribute", "yongchuan-2022", "t2", "指标", "九年义务教育巩固率（%）", "属性", "约束性"},
+		{"one-row category", "yongchuan-2022", "t2", "指标", "新增劳动力平均受教育年限（年）", "分类", "人力资源开发水平"},
+		{"project header joined", "yongchuan-2022", "tx", "序号", "34", "项目性质", "规划中"},
+		{"project subtotal", "yongchuan-2022", "tx", "序号", "（一）", "总投资", "367100"},
+		{"project remark", "yongchuan-2022", "tx", "序号", "21", "备注", "高铁南站片区"},
+		{"em-dash negative kept as written", "wuxi-2022", "t1", "指标", "其中：普通小学", "“十三五”变化情况", "—0.0322"},
+		{"category over three lines", "wuxi-2022", "t1", "指标", "中等职业教育", "分类", "高中阶段教育"},
+		{"comparator kept", "wuxi-2022", "t2", "主要指标", "学前三年毛入园率（%）", "2025年", "＞93.0"},
+		{"attribute 预期", "wuxi-2022", "t2", "主要指标", "财政教育支出占公共财政支出比例（%）", "属性", "预期"},
+		{"two-row header", "wuxi-2022", "t3", "学校", "凤凰幼儿园", "现有规模·学生容量", "360"},
+		{"year filled", "wuxi-2022", "t3", "学校", "徐家幼儿园", "调整年份", "2021年"},
+		{"empty cell stays empty", "wuxi-2022", "t3", "学校", "古路小学幼儿园", "现有规模·班级规模", ""},
+		{"year filled (digits)", "wuxi-2022", "t4", "学校", "塘坊小学", "调整年份", "2023"},
+		{"three-row header", "wuxi-2022", "t5", "学校名称", "合计", "调整后规模·2025年·学生容量(人)", "12300"},
+		{"caption on a TAB line", "wuxi-2022", "t6", "学校名称", "职教中心", "现有规模(2020)·学生(人)", "3093"},
+		{"project 概况 subheader", "wuxi-2022", "box4", "项目编号", "1", "项目概况·建设地址", "宁河街道、柏杨街道、凤凰镇"},
+		{"years over five lines", "wuxi-2022", "box4", "项目编号", "1", "项目概况·建设年限", "2024—2027"},
+		{"★ column not filled", "wuxi-2022", "box4", "项目编号", "1", "★代表“十四五”期间完工项目", ""},
+		{"★ column", "wuxi-2022", "box4", "项目编号", "2", "★代表“十四五”期间完工项目", "★"},
+		{"second half", "shapingba-2021", "box1", "序号", "16", "指标值·十三五完成指标", "45 万人次"},
+		{"second half target", "shapingba-2021", "box1", "序号", "17", "指标值·十四五预期指标", "≥90%"},
+		{"first half", "shapingba-2021", "box1", "指标", "学前三年毛入园率", "指标值·十四五预期指标", "99%"},
+		{"restored 指标 column", "liangjiang-2022", "t1", "序号", "1", "指标", "学前三年毛入园率"},
+		{"unit", "liangjiang-2022", "t1", "序号", "1", "单位", "%"},
+		{"attribute", "liangjiang-2022", "t1", "序号", "1", "属性", "预期性"},
+		{"baseline", "liangjiang-2022", "t1", "序号", "1", "2020", "100"},
+		{"target", "liangjiang-2022", "t1", "序号", "1", "2025", "100"},
+		{"last row", "liangjiang-2022", "t1", "序号", "10", "2025", "40"},
+		{"comparator", "liangjiang-2022", "t1", "序号", "8", "2025", ">25"},
+	}
+	for _, v := range values {
+		t.Run(v.doc+"/"+v.id+"/"+v.name, func(t *testing.T) {
+			tb := seedTable(t, v.doc, v.id)
+			if got := cell(t, tb, v.key, v.value, v.col); got != v.want {
+				t.Errorf("row %s=%s column %s = %q, want %q", v.key, v.value, v.col, got, v.want)
+			}
+		})
+	}
+}
+
+// TestFindTableRejects lists text that is not a table: findTable must
+// return false at every line.
+func TestFindTableRejects(t *testing.T) {
+	cases := []struct {
+		name  string
+		lines []string
+	}{
+		{"running text mentioning 表", []string{"表2显示，全区学前三年毛入园率达到99%，详见下表。", "", "如专栏1所示，各项目按计划推进。", "代表委员表示支持。"}},
+		{"caption without table", []string{"表1  永川区教育事业“十三五”主要成就表", "", "", "", "", "正文段落。"}},
+		{"专栏 list of items", []string{"专栏1  基础教育重点项目", "", "", "1.新建：凤凰湖萱花中学、子庄中学等中小学。", "", "2.改扩建：文理附中学生食宿楼。"}},
+		{"专栏 list of 项目 items", []string{"专栏1:学生综合素质提升工程", "", "项目1构建全面立德树人的体制机制。", "", "项目2:思政课建设提升计划。"}},
+		{"TAB text box", []string{"⇥专栏3 全面推动教育质量高水平发展", "", "全面落实立德树人根本任务，建立幼小中一体化德育工作体系。", ""}},
+		{"table of contents", []string{"# 目 录", "", "一、发展基础与发展环境.....⇥1", "(一)“十三五”主要成就.....⇥1", "二、总体要求.....⇥6", "三、主要任务.....⇥12"}},
+		{"header only", []string{"表3 调整目标", "⇥学校", "⇥规模", "", "第二节 其他"}},
+		{"single column", []string{"表4 名单", "⇥甲", "", "⇥乙", "", "⇥丙"}},
+		{"numbered list item", []string{"1 加强组织领导", "", "序号", "", "说明文字。"}},
+		{"sequence that stops at 1", []string{"1 主要指标", "", "序号", "单位", "1", "学前", "%"}},
+		{"only blank and TAB lines", []string{"", "⇥", "⇥⇥", "", "\t \t"}},
+		{"empty", nil},
+	}
+	for _, c := range cases {
+		t.Run(c.name, func(t *testing.T) {
+			lines := tabs(c.lines)
+			for i := range lines {
+				if sp, ok := findTable(lines, i); ok {
+					t.Errorf("line %d %q: found table %s %q", i+1, lines[i], sp.ID, sp.Table.Rows)
+				}
+			}
+			if _, ok := findTable(lines, len(lines)); ok {
+				t.Error("found a table past the end")
+			}
+			if _, ok := findTable(lines, -1); ok {
+				t.Error("found a table before the start")
+			}
+		})
+	}
+}
+
+// tabs turns the ⇥ used in test literals into TABs.
+func tabs(lines []string) []string {
+	out := make([]string, len(lines))
+	for i, l := range lines {
+		out[i] = strings.ReplaceAll(l, "⇥", "\t")
+	}
+	return out
+}
+
+// TestFindTableDamaged feeds damaged tables: findTable must return a sane
+// table (invariants of checkSpan) or false, never panic.
+func TestFindTableDamaged(t *testing.T) {
+	cases := []struct {
+		name  string
+		lines []string
+		rows  int // expected rows, -1 when no table is expected
+		cols  int
+	}{
+		{"truncated at end of file", []string{"表1 主要指标", "⇥分类", "⇥指标", "⇥2020年", "", "⇥学前", "⇥入园率", "⇥95", "", "⇥", "⇥巩固率"}, 2, 3},
+		{"truncated inside a continuation", []string{"表1 主要指标", "⇥分类", "⇥指标", "", "⇥学前", "⇥入园率", "", "⇥义务", "教育"}, 2, 2},
+		{"ragged rows", []string{"表2 目标", "⇥a", "⇥b", "⇥c", "", "⇥1", "⇥2", "⇥3", "", "⇥4", "⇥5", "", "⇥6", "⇥7", "⇥8", "⇥9", "", "⇥10", "⇥11", "⇥12"}, 4, 3},
+		{"two rows without blank line", []string{"表2 目标", "⇥a", "⇥b", "", "⇥1", "⇥2", "⇥3", "⇥4", "", "⇥5", "⇥6"}, 3, 2},
+		{"header longer than rows", []string{"表2 目标", "⇥a", "⇥b", "⇥c", "⇥d", "", "⇥1", "⇥2", "", "⇥3", "⇥4"}, 2, 4},
+		{"shape B ragged", []string{"专栏2 指标", "序号⇥指标⇥值", "1⇥甲", "2⇥乙⇥3⇥多余", "3⇥丙⇥4"}, 3, 3},
+		{"shape B header copy at the end", []string{"专栏2 指标", "序号⇥指标⇥值", "1⇥甲⇥1", "2⇥乙⇥2", "", "序号⇥指标⇥值"}, 2, 3},
+		{"shape C truncated", []string{"1 主要指标", "", "序号", "单位", "1", "甲", "%", "2", "乙", "%", "3", "丙"}, 2, 3},
+		{"shape C followed by heading", []string{"2 主要指标", "序号", "单位", "2020", "1", "甲", "%", "1", "2", "乙", "%", "2", "3", "第二章 任务"}, 2, 4},
+		{"uncaptioned", []string{"正文段落，说明以下数据。", "", "⇥年份", "⇥人数", "", "⇥2020", "⇥5"}, -1, 0},
+	}
+	for _, c := range cases {
+		t.Run(c.name, func(t *testing.T) {
+			lines := tabs(c.lines)
+			spans := walkTables(lines)
+			for _, sp := range spans {
+				checkSpan(t, lines, sp.Start, sp)
+			}
+			if c.rows < 0 {
+				return
+			}
+			if len(spans) != 1 {
+				t.Fatalf("found %d tables, want 1", len(spans))
+			}
+			tb := spans[0].Table
+			if len(tb.Rows) != c.rows || len(tb.Header) != c.cols {
+				t.Errorf("%d×%d %q %q, want %d×%d", len(tb.Rows), len(tb.Header), tb.Header, tb.Rows, c.rows, c.cols)
+			}
+		})
+	}
+}
+
+// TestTableIDs checks caption numbering: 表N → tN, 专栏N → boxN, a second
+// table with the same number → tN-2, deterministic across calls.
+func TestTableIDs(t *testing.T) {
+	lines := tabs([]string{
+		"表1 甲", "⇥a", "⇥b", "", "⇥1", "⇥2", "",
+		"正文。", "",
+		"专栏 3：乙", "⇥a", "⇥b", "", "⇥1", "⇥2", "",
+		"**表1 丙**", "⇥a", "⇥b", "", "⇥1", "⇥2", "",
+		"附表 一览表", "⇥a", "⇥b", "", "⇥1", "⇥2", "",
+		"表1 丁", "⇥a", "⇥b", "", "⇥1", "⇥2",
+	})
+	want := []string{"t1", "box3", "t1-2", "tx", "t1-3"}
+	for round := 0; round < 2; round++ {
+		var got []string
+		for _, sp := range walkTables(lines) {
+			checkSpan(t, lines, sp.Start, sp)
+			got = append(got, sp.ID)
+		}
+		if strings.Join(got, " ") != strings.Join(want, " ") {
+			t.Errorf("round %d: ids %q, want %q", round, got, want)
+		}
+	}
+	if sp, ok := findTable(lines, 16); !ok || sp.Caption != "表1 丙" {
+		t.Errorf("caption with markdown bold: %q, %v", sp.Caption, ok)
+	}
+}
+
+// FuzzFindTable calls findTable at every line of random text: it must
+// never panic, and every table it returns satisfies the span invariants.
+func FuzzFindTable(f *testing.F) {
+	for _, id := range []string{"yongchuan-2022", "wuxi-2022", "shapingba-2021", "liangjiang-2022"} {
+		lines := seedLines(f, id)
+		for _, sp := range walkTables(lines) {
+			f.Add(strings.Join(lines[max(0, sp.Start-2):min(len(lines), sp.Start+40)], "\n"))
+		}
+	}
+	f.Add("表1 x\n\t分类\n\n\t\n教育\n\t1")
+	f.Add("1 主要指标\n序号\n单位\n1\n甲\n%\n2\n乙")
+	f.Add("0000\t00\n\t0000\n\t0000\n\t00000\t\t") // shape B cells of one line are never split into rows
+	f.Fuzz(func(t *testing.T, text string) {
+		lines := strings.Split(text, "\n")
+		for i := range lines {
+			sp, ok := findTable(lines, i)
+			if ok {
+				checkSpan(t, lines, i, sp)
+			}
+		}
+	})
+}
+
+// BenchmarkFindTable walks the largest seed documents the way the parser
+// does, calling findTable at every line outside tables.
+func BenchmarkFindTable(b *testing.B) {
+	docs := [][]string{seedLines(b, "yongchuan-2022"), seedLines(b, "wuxi-2022")}
+	n := 0
+	for _, d := range docs {
+		n += len(d)
+	}
+	b.ReportAllocs()
+	for b.Loop() {
+		for _, d := range docs {
+			walkTables(d)
+		}
+	}
+	b.ReportMetric(float64(b.Elapsed().Nanoseconds())/float64(b.N*n), "ns/line")
+}
