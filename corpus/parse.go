@@ -1,33 +1,197 @@
 package corpus
 
 import (
-	"fmt"
+	"path"
+	"regexp"
 	"strings"
-	"unicode/utf8"
 )
 
 // Parse turns raw document bytes into a Document.
 //
-// PLACEHOLDER: splits paragraphs into clause units. The structure parser
-// (issue step 1) replaces this file.
+// The bytes are decoded (UTF-8, or GB18030/GBK detected automatically),
+// non-content is stripped (web-page chrome, tables of contents, the cover
+// block and distribution trailers; see clean), metadata is inferred from
+// the text and overridden by every non-empty field of meta (the manifest
+// entry), and the body is parsed into a heading tree (Outline), tables
+// and units that partition the body: every character of Body belongs to
+// exactly one unit.
+//
+// Bad input gets an *Error: EINVALID for empty, binary or undecodable
+// data, ETOOLARGE above MaxDocumentSize. A text without any heading is a
+// flat document of preamble paragraphs p1, p2 ….
 func Parse(meta Meta, data []byte) (*Document, error) {
-	if !utf8.Valid(data) {
-		return nil, Errorf(EINVALID, "文档不是有效的 UTF-8 文本：%s", meta.Source)
+	text, err := decode(meta.Source, data)
+	if err != nil {
+		return nil, err
 	}
-	d := &Document{Meta: meta, Raw: string(data), Body: string(data)}
-	n := 0
-	for _, para := range strings.Split(d.Raw, "\n\n") {
-		if strings.TrimSpace(para) == "" {
-			continue
-		}
-		n++
-		p := fmt.Sprintf("p%d", n)
-		d.Units = append(d.Units, &Unit{
-			ID: meta.ID + "/" + p, DocID: meta.ID, Path: p, Type: TypeClause, Seq: n - 1,
-			Text: para, Part: PartTasks, Citation: "《" + meta.Title + "》",
-		})
+	if meta.ID == "" {
+		meta.ID = docIDFromSource(meta.Source)
 	}
+	raw := strings.Split(text, "\n")
+	fields := readHeaderFields(raw)
+	inferred := inferMeta(raw, fields)
+	m := applyManifest(inferred, meta)
+	if m.Title == "" {
+		m.Title = m.ID
+	}
+	c := clean(raw, fields, m.Title, inferred.Title)
+
+	d := &Document{Meta: m, Raw: text}
+	b := newBuilder(d, c.lines)
+	b.run()
+	b.finish()
+	d.Body = strings.Join(b.body, "\n")
 	assignThemes(d)
 	d.Targets = extractTargets(d)
 	return d, nil
+}
+
+// docIDFromSource returns the file name without extension, or "doc".
+func docIDFromSource(source string) string {
+	base := strings.TrimSuffix(path.Base(source), path.Ext(source))
+	if base == "" || base == "." || base == "/" {
+		return "doc"
+	}
+	return base
+}
+
+// finish assigns parts, unit types, owners and citations once the whole
+// outline is known, and stores the units in the document.
+func (b *builder) finish() {
+	hasHeadings := len(b.d.Outline) > 0
+	for i, u := range b.units {
+		owner, own := b.owner[i], b.own[i]
+		nd := owner
+		if own != nil {
+			nd = own
+		}
+		u.Part = b.partOf(nd, hasHeadings)
+		if own != nil && own.kind == kindHeading {
+			switch {
+			case u.Part == PartTasks && own.headings == 0 && own.level >= 2 && (isArabicStyle(own.style) || own.runIn):
+				u.Type = TypeTask
+			case own.runIn:
+				u.Type = TypeClause
+			}
+		}
+		if u.Type == TypeTask {
+			u.Owners = ownersOf(u.Text)
+		}
+		loc := nd.cite + b.suffix[i]
+		if own == nil && owner.kind == kindRoot && owner.cite == "" && hasHeadings {
+			loc = "开篇" + b.suffix[i]
+		}
+		u.Citation = "《" + b.d.Title + "》" + loc
+		if u.Themes == nil {
+			u.Themes = []string{}
+		}
+	}
+	b.d.Units = b.units
+}
+
+func isArabicStyle(s string) bool {
+	return s == styleNumDot || s == styleNumComa || s == stylePNum || s == styleCircle
+}
+
+// Part keywords, checked in this order against a heading title.
+var partRules = []struct {
+	part string
+	re   *regexp.Regexp
+}{
+	{PartSafeguards, regexp.MustCompile(`保障措施|组织实施|组织保障|实施保障|保障机制|规划实施|实施机制|附则`)},
+	{PartBasis, regexp.MustCompile(`发展基础|发展成就|主要成就|发展成效|成效和经验|成效与经验|发展现状|现状|发展形势|面临形势|面临的|机遇|挑战|回顾|存在的问题|主要问题|发展环境|发展背景|规划背景`)},
+	{PartRequirements, regexp.MustCompile(`总体要求|指导思想|基本原则|发展原则|发展目标|主要目标|总体目标|目标任务|基本思路|总体思路|发展理念|战略定位|总则|工作目标|远景目标`)},
+	{PartTasks, regexp.MustCompile(`主要任务|重点任务|工作举措|主要举措|重点工程|任务|举措|工程|行动`)},
+}
+
+// classifyPart returns the part a heading title names, or "".
+func classifyPart(title string) string {
+	for _, r := range partRules {
+		if r.re.MatchString(title) {
+			return r.part
+		}
+	}
+	return ""
+}
+
+// partOf returns the part of the units of node nd. Parts come from the
+// top-level heading titles by keyword (classifyPart); a top-level heading
+// that names no part (liangjiang-2022's 第一章全面推进新区教育进入新阶段)
+// passes the decision to its sub-headings, each of which takes its own
+// keyword part or that of the nearest earlier sibling that has one.
+// Chapters naming nothing are 主要任务 (thematic task chapters), annexes
+// and everything after them 附件, and the preamble 发展基础 (主要任务 in
+// a document without headings).
+func (b *builder) partOf(nd *node, hasHeadings bool) string {
+	if nd == nil || nd.kind == kindRoot {
+		if nd != nil && nd.annex {
+			return PartAnnex
+		}
+		if hasHeadings {
+			return PartBasis
+		}
+		return PartTasks
+	}
+	if nd.annex {
+		return PartAnnex
+	}
+	chain := []*node{}
+	for x := nd; x != nil && x.kind != kindRoot; x = x.parent {
+		chain = append(chain, x)
+	}
+	top := chain[len(chain)-1]
+	if top.style == stylePreface {
+		return PartBasis
+	}
+	if p := classifyPart(top.title); p != "" {
+		return p
+	}
+	if len(chain) == 1 {
+		for _, c := range top.children {
+			if c.kind == kindHeading {
+				return siblingPart(c)
+			}
+		}
+		return PartTasks
+	}
+	return siblingPart(chain[len(chain)-2])
+}
+
+// siblingPart is the keyword part of heading c, else of its nearest
+// earlier sibling heading that has one, else 主要任务.
+func siblingPart(c *node) string {
+	sibs := c.parent.children
+	idx := len(sibs) - 1
+	for i, s := range sibs {
+		if s == c {
+			idx = i
+		}
+	}
+	for j := idx; j >= 0; j-- {
+		if sibs[j].kind == kindHeading {
+			if p := classifyPart(sibs[j].title); p != "" {
+				return p
+			}
+		}
+	}
+	return PartTasks
+}
+
+// ownersRe matches a task's list of responsible units:
+// （责任单位：区教委、区发展改革委）.
+var ownersRe = regexp.MustCompile(`[（(]\s*(?:责任单位|牵头单位|责任部门|牵头部门)\s*[:：]\s*([^（）()]+)[）)]`)
+
+// ownersOf returns the responsible units named in a task's text.
+func ownersOf(text string) []string {
+	var out []string
+	seen := map[string]bool{}
+	for _, m := range ownersRe.FindAllStringSubmatch(text, -1) {
+		for _, o := range strings.FieldsFunc(m[1], func(r rune) bool { return strings.ContainsRune("、，,；;", r) }) {
+			if o = strings.TrimSpace(o); o != "" && !seen[o] {
+				seen[o] = true
+				out = append(out, o)
+			}
+		}
+	}
+	return out
 }

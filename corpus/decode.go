@@ -1,0 +1,76 @@
+package corpus
+
+import (
+	"bytes"
+	"strings"
+	"unicode/utf8"
+
+	"golang.org/x/text/encoding/simplifiedchinese"
+	"golang.org/x/text/encoding/unicode"
+)
+
+// MaxDocumentSize is the largest document Parse accepts, in bytes. The
+// longest seed is under 100 KB; a policy document over 20 MB is almost
+// certainly not a text document, and refusing it keeps one bad file from
+// exhausting memory. Larger input gets an ETOOLARGE error.
+const MaxDocumentSize = 20 << 20
+
+// decode returns data as UTF-8 text with the byte order mark removed and
+// line endings normalised to "\n". UTF-8 is used when data is valid UTF-8;
+// otherwise data is decoded as GB18030 (a superset of GBK and GB2312).
+// Binary data and bytes that are neither UTF-8 nor GB18030 are rejected
+// with an EINVALID error; data over MaxDocumentSize with ETOOLARGE.
+func decode(source string, data []byte) (string, error) {
+	name := source
+	if name == "" {
+		name = "文档"
+	}
+	if len(data) > MaxDocumentSize {
+		return "", Errorf(ETOOLARGE, "%s 过大（%d 字节），单个文档上限为 %d MB", name, len(data), MaxDocumentSize>>20)
+	}
+	// UTF-16 with a byte order mark: Windows "Unicode" text files.
+	if bytes.HasPrefix(data, []byte{0xFF, 0xFE}) || bytes.HasPrefix(data, []byte{0xFE, 0xFF}) {
+		out, err := unicode.UTF16(unicode.LittleEndian, unicode.UseBOM).NewDecoder().Bytes(data)
+		if err != nil || !utf8.Valid(out) || bytes.ContainsRune(out, utf8.RuneError) {
+			return "", &Error{Code: EINVALID, Message: name + " 不是有效的 UTF-16 文本", Err: err}
+		}
+		data = out
+	}
+	data = bytes.TrimPrefix(data, []byte("\xEF\xBB\xBF"))
+	if bytes.IndexByte(data, 0) >= 0 {
+		return "", Errorf(EINVALID, "%s 是二进制文件，不是文本文档", name)
+	}
+	var text string
+	if utf8.Valid(data) {
+		text = string(data)
+	} else {
+		out, err := simplifiedchinese.GB18030.NewDecoder().Bytes(data)
+		if err != nil || bytes.ContainsRune(out, utf8.RuneError) || !utf8.Valid(out) {
+			return "", &Error{Code: EINVALID, Message: name + " 既不是有效的 UTF-8 文本，也不是 GBK/GB18030 文本", Err: err}
+		}
+		text = string(out)
+	}
+	if binaryText(text) {
+		return "", Errorf(EINVALID, "%s 含有大量控制字符，不是文本文档", name)
+	}
+	text = strings.ReplaceAll(text, "\r\n", "\n")
+	text = strings.ReplaceAll(text, "\r", "\n")
+	if strings.TrimSpace(text) == "" {
+		return "", Errorf(EINVALID, "%s 是空文档", name)
+	}
+	return text, nil
+}
+
+// binaryText reports whether text has so many control characters (other
+// than tab, newline, carriage return and form feed) that it cannot be a
+// document.
+func binaryText(text string) bool {
+	n, bad := 0, 0
+	for _, r := range text {
+		n++
+		if r < 0x20 && r != '\t' && r != '\n' && r != '\r' && r != '\f' || r == 0x7F {
+			bad++
+		}
+	}
+	return bad > 0 && bad*20 > n
+}
