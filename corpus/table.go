@@ -50,6 +50,7 @@ const (
 	maxCaptionRunes   = 80 // a caption is a short line
 	maxUnnumberedCap  = 60 // an unnumbered caption ("…建设项目表") is shorter still
 	maxCaptionGap     = 3  // blank lines allowed between caption and table
+	maxCaptionNotes   = 2  // note lines ("单位：万人") allowed between caption and table
 	maxContRunes      = 30 // a continuation line of a cell is short
 	maxContLines      = 6  // non-blank continuation lines of one cell
 	maxSeqHeaderCells = 20 // header labels of a shape-C table
@@ -59,11 +60,13 @@ const (
 
 var (
 	// numberedCaptionRe matches 表2 …, 专栏 1：…, 专栏4 ….
-	numberedCaptionRe = regexp.MustCompile(`^(表|专栏)\s*(\d{1,3})(?:$|[^\d.．])`)
+	// A Chinese numeral must be followed by a separator (表一 …, 专栏十二：),
+	// so that 附表 一览表 is not 附表一.
+	numberedCaptionRe = regexp.MustCompile(`^(附表|表|专栏)\s*(?:(\d{1,3})(?:$|[^\d.．])|([一二三四五六七八九十]{1,3})(?:$|[\s：:、．.]))`)
 	// seqCaptionRe matches liangjiang's caption that lost its 表: "1 两江新区…主要指标".
 	seqCaptionRe = regexp.MustCompile(`^(\d{1,3})\s+\S`)
 	// headingRe matches numbering labels that never continue a table cell.
-	headingRe = regexp.MustCompile(`^(#|第[一二三四五六七八九十百零〇\d]+[章节条]|[一二三四五六七八九十]+[、.．]|[（(][一二三四五六七八九十\d]+[）)]|\d+[.．、]|附件|专栏\s*\d|表\s*\d)`)
+	headingRe = regexp.MustCompile(`^(#|第[一二三四五六七八九十百零〇\d]+[章节条]|[一二三四五六七八九十]+[、.．]|[（(][一二三四五六七八九十\d]+[）)]|\d+[.．、]|附件|附表|专栏\s*[\d一二三四五六七八九十]|表\s*[\d一二三四五六七八九十])`)
 	// numericRe matches a cell that is a number, possibly with a sign,
 	// comparator or percent: 95.03, -0.19, —0.0322, ＞93.0, 98%.
 	numericRe = regexp.MustCompile(`^[-—–+＋＞>≥<≤＜]?\s*\d+(?:[.．]\d+)?\s*[%％]?$`)
@@ -137,6 +140,9 @@ func scanTable(lines []string, i int) (tableSpan, bool) {
 
 	if id, ok := numberedCaption(caption); ok {
 		j := nextNonBlank(lines, i+1, maxCaptionGap)
+		for n := 0; j >= 0 && n < maxCaptionNotes && isCaptionNote(lines[j]); n++ {
+			j = nextNonBlank(lines, j+1, maxCaptionGap)
+		}
 		if j < 0 {
 			return tableSpan{}, false
 		}
@@ -185,6 +191,24 @@ func scanTable(lines []string, i int) (tableSpan, bool) {
 	return tableSpan{}, false
 }
 
+// isCaptionNote reports whether a line between a caption and its table
+// is a note that belongs to the caption: "单位：万人", "（数据截至2020年底）".
+func isCaptionNote(line string) bool {
+	if strings.ContainsRune(line, '\t') {
+		return false
+	}
+	s := strings.TrimSpace(line)
+	if s == "" || utf8.RuneCountInString(s) > maxContRunes+10 || headingRe.MatchString(s) {
+		return false
+	}
+	if strings.HasPrefix(s, "单位") || strings.HasPrefix(s, "计量单位") || strings.HasPrefix(s, "数据来源") {
+		return true
+	}
+	first, _ := utf8.DecodeRuneInString(s)
+	last, _ := utf8.DecodeLastRuneInString(s)
+	return (first == '（' || first == '(') && (last == '）' || last == ')')
+}
+
 // cleanCaption strips a leading TAB, markdown markers and surrounding space.
 func cleanCaption(line string) string {
 	s := strings.TrimSpace(line)
@@ -198,7 +222,7 @@ func cleanCaption(line string) string {
 
 // numberedCaption returns t{n} for 表n … and box{n} for 专栏n … captions.
 func numberedCaption(s string) (string, bool) {
-	if !strings.HasPrefix(s, "表") && !strings.HasPrefix(s, "专栏") {
+	if !strings.HasPrefix(s, "表") && !strings.HasPrefix(s, "专栏") && !strings.HasPrefix(s, "附表") {
 		return "", false
 	}
 	if !isShortCaption(s, maxCaptionRunes) {
@@ -209,7 +233,13 @@ func numberedCaption(s string) (string, bool) {
 		return "", false
 	}
 	n := atoi(m[2])
-	if m[1] == "表" {
+	if m[2] == "" {
+		n = chineseNumber(m[3])
+	}
+	if n == 0 {
+		return "", false
+	}
+	if m[1] != "专栏" {
 		return "t" + strconv.Itoa(n), true
 	}
 	return "box" + strconv.Itoa(n), true
@@ -229,6 +259,28 @@ func isShortCaption(s string, limit int) bool {
 	}
 	r, _ := utf8.DecodeLastRuneInString(s)
 	return !strings.ContainsRune("。；;，,：:", r)
+}
+
+// chineseNumber converts 一 … 九十九 to an int; 0 when s is not one.
+func chineseNumber(s string) int {
+	const digits = "零一二三四五六七八九"
+	n, cur := 0, 0
+	for _, r := range s {
+		if r == '十' {
+			if cur == 0 {
+				cur = 1
+			}
+			n += cur * 10
+			cur = 0
+			continue
+		}
+		d := strings.IndexRune(digits, r)
+		if d < 0 {
+			return 0
+		}
+		cur = d / len("一")
+	}
+	return n + cur
 }
 
 func atoi(s string) int {

@@ -452,6 +452,44 @@ func TestTableIDs(t *testing.T) {
 	}
 }
 
+// TestFindTableCaptions covers caption forms beyond the seeds: Chinese
+// numerals, 附表, a unit note between caption and table, and a numbered
+// caption whose table is in shape C.
+func TestFindTableCaptions(t *testing.T) {
+	cases := []struct {
+		name    string
+		lines   []string
+		id      string
+		caption string
+		headEnd int
+		rows    int
+	}{
+		{"chinese numeral", []string{"表一 主要指标", "⇥指标", "⇥值", "", "⇥入园率", "⇥99%"}, "t1", "表一 主要指标", 3, 1},
+		{"chinese numeral 十二", []string{"专栏十二：重点项目", "⇥项目", "⇥投资", "", "⇥甲", "⇥1"}, "box12", "专栏十二：重点项目", 3, 1},
+		{"附表", []string{"附表3 项目表", "", "⇥项目", "⇥投资", "", "⇥甲", "⇥1", "", "⇥乙", "⇥2"}, "t3", "附表3 项目表", 4, 2},
+		{"unit note", []string{"表2 学生数", "单位：万人", "", "⇥学段", "⇥2020年", "", "⇥小学", "⇥3.3"}, "t2", "表2 学生数", 5, 1},
+		{"parenthesised note", []string{"表2 学生数", "（截至2020年底）", "⇥学段", "⇥2020年", "", "⇥小学", "⇥3.3"}, "t2", "表2 学生数", 4, 1},
+		{"numbered shape C", []string{"表7 主要指标", "序号", "指标", "目标", "1", "甲", "99%", "2", "乙", "≥90%"}, "t7", "表7 主要指标", 4, 2},
+	}
+	for _, c := range cases {
+		t.Run(c.name, func(t *testing.T) {
+			lines := tabs(c.lines)
+			sp, ok := findTable(lines, 0)
+			if !ok {
+				t.Fatal("no table")
+			}
+			checkSpan(t, lines, 0, sp)
+			if sp.ID != c.id || sp.Caption != c.caption || sp.HeadEnd != c.headEnd || len(sp.Rows) != c.rows {
+				t.Errorf("got %s %q head to %d, %d rows; want %s %q head to %d, %d rows", sp.ID, sp.Caption, sp.HeadEnd, len(sp.Rows), c.id, c.caption, c.headEnd, c.rows)
+			}
+		})
+	}
+	// A heading such as （一） is never a note.
+	if _, ok := findTable(tabs([]string{"表2 学生数", "（一）", "⇥学段", "⇥2020年", "", "⇥小学", "⇥3.3"}), 0); ok {
+		t.Error("（一） taken for a caption note")
+	}
+}
+
 // FuzzFindTable calls findTable at every line of random text: it must
 // never panic, and every table it returns satisfies the span invariants.
 func FuzzFindTable(f *testing.F) {
