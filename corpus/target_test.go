@@ -19,20 +19,6 @@ func seedCorpus(t testing.TB) *Corpus {
 	return c
 }
 
-// docTables returns the tables of a parsed seed document.
-func docTables(t testing.TB, d *Document) []*Table {
-	t.Helper()
-	if len(d.Tables) > 0 {
-		return d.Tables
-	}
-	// Until the parser attaches tables, reconstruct them the way it will.
-	var out []*Table
-	for _, sp := range walkTables(seedLines(t, d.ID)) {
-		out = append(out, sp.Table)
-	}
-	return out
-}
-
 // marshalLines writes one JSON value per line inside a JSON array, so
 // that golden diffs show one target per line.
 func marshalLines(t testing.TB, items []any) []byte {
@@ -102,42 +88,47 @@ var indicatorTables = map[string][]string{
 
 func TestTableTargetsGolden(t *testing.T) {
 	c := seedCorpus(t)
-	groups, err := DefaultIndicatorGroups()
-	if err != nil {
-		t.Fatal(err)
-	}
 	var all []any
 	for _, d := range c.Documents() {
-		units := map[string]*Unit{}
-		for _, u := range d.Units {
-			units[u.ID] = u
+		if len(d.Tables) == 0 && len(indicatorTables[d.ID]) > 0 {
+			t.Fatalf("%s: the parser attached no tables", d.ID)
+		}
+		rows := map[string]int{} // row unit id → targets
+		for _, tg := range d.Targets {
+			if tg.Source == SourceTable {
+				rows[tg.UnitID]++
+			}
 		}
 		var found []string
-		for _, tb := range docTables(t, d) {
-			got := tableTargets(d, tb, units)
-			if got == nil {
+		for _, tb := range d.Tables {
+			n := 0
+			for _, id := range tb.RowIDs {
+				n += rows[id]
+			}
+			if n == 0 {
 				continue
 			}
 			found = append(found, tb.ID)
-			if len(got) != len(tb.Rows) {
-				t.Errorf("%s %s: %d targets for %d rows", d.ID, tb.ID, len(got), len(tb.Rows))
-			}
-			for _, tg := range got {
-				tg.Canonical = groups.Canonical(tg.Indicator)
-				if tg.Indicator == "" || tg.Source != SourceTable || tg.Text == "" {
-					t.Errorf("%s %s: incomplete target %+v", d.ID, tb.ID, tg)
+			for i, id := range tb.RowIDs {
+				if rows[id] != 1 {
+					t.Errorf("%s %s row %d (%s): %d targets, want 1", d.ID, tb.ID, i+1, id, rows[id])
 				}
-				if tg.Baseline.Value == nil && !tg.Baseline.Unparsed || tg.Target.Value == nil && !tg.Target.Unparsed {
-					t.Errorf("%s %s %s: a seed cell lost its value: %+v %+v", d.ID, tb.ID, tg.Indicator, tg.Baseline, tg.Target)
-				}
-				all = append(all, struct {
-					Table string `json:"table"`
-					*Target
-				}{tb.ID, tg})
 			}
 		}
 		if want := indicatorTables[d.ID]; strings.Join(found, ",") != strings.Join(want, ",") {
 			t.Errorf("%s: indicator tables %v, want %v", d.ID, found, want)
+		}
+		for _, tg := range d.Targets {
+			if tg.Source != SourceTable {
+				continue
+			}
+			if tg.Indicator == "" || tg.Text == "" || tg.Citation == "" || tg.UnitID == "" {
+				t.Errorf("%s: incomplete target %+v", d.ID, tg)
+			}
+			if tg.Baseline.Value == nil && !tg.Baseline.Unparsed || tg.Target.Value == nil && !tg.Target.Unparsed {
+				t.Errorf("%s %s: a seed cell lost its value: %+v %+v", d.ID, tg.Indicator, tg.Baseline, tg.Target)
+			}
+			all = append(all, tg)
 		}
 	}
 	checkGolden(t, "tables.json", marshalLines(t, all))
@@ -173,7 +164,7 @@ func TestTableTargetsSpotCheck(t *testing.T) {
 				t.Fatal(err)
 			}
 			var got *Target
-			for _, tb := range docTables(t, d) {
+			for _, tb := range d.Tables {
 				if tb.ID != w.table {
 					continue
 				}
@@ -246,6 +237,270 @@ func TestTableTargetsHandBuilt(t *testing.T) {
 	} {
 		if got := tableTargets(d, other, nil); got != nil {
 			t.Errorf("%s: %d targets from a table that has no indicators", other.ID, len(got))
+		}
+	}
+}
+
+// handTarget is one prose target written by hand in prose.json.
+type handTarget struct {
+	DocID      string   `json:"doc_id"`
+	UnitID     string   `json:"unit_id"`
+	Indicator  string   `json:"indicator"`
+	Comparator string   `json:"comparator"`
+	Value      float64  `json:"value"`
+	Max        *float64 `json:"max"`
+	Unit       string   `json:"unit"`
+	Year       int      `json:"year"`
+}
+
+func TestProseHandChecked(t *testing.T) {
+	data, err := os.ReadFile(filepath.Join("..", "testdata", "golden", "targets", "prose.json"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	var hand struct {
+		Targets []handTarget `json:"targets"`
+		Absent  []struct {
+			DocID string `json:"doc_id"`
+			Text  string `json:"text"`
+		} `json:"absent"`
+	}
+	if err := json.Unmarshal(data, &hand); err != nil {
+		t.Fatal(err)
+	}
+	if len(hand.Targets) < 20 {
+		t.Fatalf("only %d hand-checked prose targets, want at least 20", len(hand.Targets))
+	}
+	c := seedCorpus(t)
+	for _, h := range hand.Targets {
+		t.Run(h.DocID+"/"+h.Indicator, func(t *testing.T) {
+			d, err := c.Document(h.DocID)
+			if err != nil {
+				t.Fatal(err)
+			}
+			var candidates []string
+			for _, tg := range d.Targets {
+				if tg.Source != SourceText || tg.Indicator != h.Indicator {
+					continue
+				}
+				if tg.UnitID == h.UnitID && tg.Target.Comparator == h.Comparator && sameFloat(tg.Target.Value, &h.Value) &&
+					sameFloat(tg.Target.Max, h.Max) && tg.Unit == h.Unit && tg.Target.Year == h.Year {
+					if !strings.Contains(Normalize(tg.Text), Normalize(tg.Target.Raw)) {
+						t.Errorf("raw %q not in the source text %q", tg.Target.Raw, tg.Text)
+					}
+					return
+				}
+				candidates = append(candidates, tg.UnitID+" "+tg.Target.Comparator+" "+tg.Target.Raw+" "+tg.Unit)
+			}
+			t.Errorf("not extracted; same indicator found as %v", candidates)
+		})
+	}
+	for _, a := range hand.Absent {
+		d, err := c.Document(a.DocID)
+		if err != nil {
+			t.Fatal(err)
+		}
+		for _, tg := range d.Targets {
+			if strings.Contains(Normalize(tg.Text), Normalize(a.Text)) {
+				t.Errorf("%s: %q must not give a target, got %s %s %s", a.DocID, a.Text, tg.ID, tg.Indicator, tg.Target.Raw)
+			}
+		}
+	}
+}
+
+// TestProseGolden is the full list of prose targets, reviewed as a diff.
+func TestProseGolden(t *testing.T) {
+	c := seedCorpus(t)
+	var all []any
+	for _, d := range c.Documents() {
+		for _, tg := range d.Targets {
+			if tg.Source != SourceText {
+				continue
+			}
+			all = append(all, struct {
+				ID         string   `json:"id"`
+				Indicator  string   `json:"indicator"`
+				Canonical  string   `json:"canonical"`
+				Comparator string   `json:"comparator"`
+				Value      *float64 `json:"value"`
+				Max        *float64 `json:"max,omitempty"`
+				Unit       string   `json:"unit"`
+				Year       int      `json:"year"`
+				Raw        string   `json:"raw"`
+			}{tg.ID, tg.Indicator, tg.Canonical, tg.Target.Comparator, tg.Target.Value, tg.Target.Max, tg.Unit, tg.Target.Year, tg.Target.Raw})
+		}
+	}
+	checkGolden(t, "prose_all.json", marshalLines(t, all))
+}
+
+// TestProseLiterals runs the prose extractor on sentences of the seeds.
+func TestProseLiterals(t *testing.T) {
+	type want struct {
+		indicator, cmp string
+		value          float64
+		max            *float64
+		unit           string
+		year           int
+	}
+	tests := []struct {
+		text string
+		want []want
+	}{
+		{"——学前教育普及普惠发展。幼儿园安全办园、科学保教水平全面提高，二级及以上幼儿园达65%以上，学前三年毛入园率达93%以上。",
+			[]want{{"二级及以上幼儿园", "≥", 65, nil, "%", 2025}, {"学前三年毛入园率", "≥", 93, nil, "%", 2025}}},
+		{"到2025年，建成市、区级名师工作室15个以上，培养市、区级骨干教师800人以上。",
+			[]want{{"市、区级名师工作室", "≥", 15, nil, "个", 2025}, {"市、区级骨干教师", "≥", 800, nil, "人", 2025}}},
+		{"“顶尖名校”上线人数稳定在8~10人（含艺体生）。", []want{{"“顶尖名校”上线人数", "range", 8, fp(10), "人", 2025}}},
+		{"力争到2023年，全区近视率控制在50%以内。", []want{{"全区近视率", "≤", 50, nil, "%", 2023}}},
+		{"学前三年教育毛入园率超过99%，义务教育巩固率达到99.8%。",
+			[]want{{"学前三年教育毛入园率", ">", 99, nil, "%", 2025}, {"义务教育巩固率", "=", 99.8, nil, "%", 2025}}},
+		{"培育2所市级高水平高职学院和1所国家级优质中职学校。",
+			[]want{{"市级高水平高职学院", "=", 2, nil, "所", 2025}, {"国家级优质中职学校", "=", 1, nil, "所", 2025}}},
+		{"培育10所品牌幼儿园、15所品牌小学、3-5所品牌初中。",
+			[]want{{"品牌幼儿园", "=", 10, nil, "所", 2025}, {"品牌小学", "=", 15, nil, "所", 2025}, {"品牌初中", "range", 3, fp(5), "所", 2025}}},
+		{"在保持教育财政支出占公共财政支出的比例不低于20%的基础上不断提高占比。",
+			[]want{{"教育财政支出占公共财政支出的比例", "≥", 20, nil, "%", 2025}}},
+		{"力争实现儿童青少年总体近视率在2020年的基础上每年降低0.5个百分点以上。",
+			[]want{{"儿童青少年总体近视率在2020年的基础上每年降低", "≥", 0.5, nil, "个百分点", 2025}}},
+		{"**教育普及水平全国领先。**学前三年教育毛入园率达到 99 %。", []want{{"学前三年教育毛入园率", "=", 99, nil, "%", 2025}}},
+		{"力争入选市级一流本科专业建设点20个左右", []want{{"市级一流本科专业建设点", "≈", 20, nil, "个", 2025}}},
+	}
+	d := &Document{Meta: Meta{ID: "x", District: "某区", Title: "某区教育事业发展“十四五”规划（2021—2025年）"}}
+	for _, tt := range tests {
+		t.Run(tt.text, func(t *testing.T) {
+			u := &Unit{ID: "x/1", Type: TypeClause, Text: tt.text, Part: PartTasks, Citation: "《x》第1条"}
+			got := proseTargets(d, u, planEndYear(d))
+			if len(got) != len(tt.want) {
+				var names []string
+				for _, g := range got {
+					names = append(names, g.Indicator+" "+g.Target.Raw)
+				}
+				t.Fatalf("%d targets %v, want %d", len(got), names, len(tt.want))
+			}
+			for i, w := range tt.want {
+				g := got[i]
+				if g.Indicator != w.indicator || g.Target.Comparator != w.cmp || !sameFloat(g.Target.Value, &w.value) ||
+					!sameFloat(g.Target.Max, w.max) || g.Unit != w.unit || g.Target.Year != w.year {
+					t.Errorf("target %d = %q %s %v..%v %q %d, want %q %s %v..%v %q %d", i, g.Indicator, g.Target.Comparator,
+						deref(g.Target.Value), deref(g.Target.Max), g.Unit, g.Target.Year, w.indicator, w.cmp, w.value, deref(w.max), w.unit, w.year)
+				}
+				if g.UnitID != "x/1" || g.Citation != "《x》第1条" || g.Source != SourceText || g.ID != "x/1#"+itoa(i+1) {
+					t.Errorf("target %d provenance = %s %s %s %s", i, g.ID, g.UnitID, g.Citation, g.Source)
+				}
+			}
+		})
+	}
+}
+
+// TestProseRejects lists numbers that are not promises.
+func TestProseRejects(t *testing.T) {
+	texts := []string{
+		"巫溪府发〔2022〕14号",
+		"巫溪县人民政府 2022年3月31日",
+		"巫溪县教育事业发展“十四五”规划（2021—2025年）",
+		"1.加强组织领导。成立由区委书记任组长的领导小组。",
+		"联系电话：023-51234567，传真 023-51234568。",
+		"第3页 共25页",
+		"2016－2020年，落实助学金5.53亿元，累计投入教育经费60.06亿元。",
+		"落实土地出让金净收益10%用于教育的政策。",
+		"按照不低于教师工资总额1.5%保障教师培训经费。",
+		"实施教育信息化2.0行动计划，基于5G传输，打造升级平台 3.0 版本。",
+		"建立“1+N”学生创新实践基地，开展4+1项目。",
+		"落实3年培养周期，细化培养目标。",
+		"2023年底前基本完成中小学领导体制调整。",
+		"督政、督学、评估等8项制度。",
+	}
+	d := &Document{Meta: Meta{ID: "x", Title: "某区教育事业发展“十四五”规划（2021—2025年）"}}
+	for _, text := range texts {
+		u := &Unit{ID: "x/1", Type: TypeClause, Text: text, Part: PartTasks}
+		for _, g := range proseTargets(d, u, 2025) {
+			t.Errorf("%q gave target %q %s %s", text, g.Indicator, g.Target.Comparator, g.Target.Raw)
+		}
+	}
+}
+
+// TestTargetInvariants holds for every target of the seeds.
+func TestTargetInvariants(t *testing.T) {
+	c := seedCorpus(t)
+	seen := map[string]bool{}
+	for _, d := range c.Documents() {
+		for _, tg := range d.Targets {
+			if seen[tg.ID] {
+				t.Errorf("duplicate target id %s", tg.ID)
+			}
+			seen[tg.ID] = true
+			u, err := c.Unit(tg.UnitID)
+			if err != nil {
+				t.Errorf("%s: unit %s: %v", tg.ID, tg.UnitID, err)
+				continue
+			}
+			if !strings.HasPrefix(tg.ID, tg.UnitID+"#") || tg.DocID != d.ID || tg.District != d.District || tg.Citation != u.Citation {
+				t.Errorf("%s: provenance %s %s %s %s", tg.ID, tg.UnitID, tg.DocID, tg.District, tg.Citation)
+			}
+			if tg.Canonical == "" || tg.Indicator == "" || tg.Kind == "" {
+				t.Errorf("%s: empty names %+v", tg.ID, tg)
+			}
+			if !strings.Contains(Normalize(u.Text), Normalize(tg.Text)) {
+				t.Errorf("%s: text %q is not in its unit", tg.ID, tg.Text)
+			}
+			if tg.Source == SourceText {
+				if u.Part == PartBasis {
+					t.Errorf("%s: prose target from 发展基础", tg.ID)
+				}
+				if tg.Target.Value == nil || tg.Target.Raw == "" || !strings.Contains(Normalize(tg.Text), Normalize(tg.Target.Raw)) {
+					t.Errorf("%s: raw %q not quoted from %q", tg.ID, tg.Target.Raw, tg.Text)
+				}
+				if tg.Unit == "年" && isYear(*tg.Target.Value) {
+					t.Errorf("%s: a date taken for a target: %s", tg.ID, tg.Target.Raw)
+				}
+			}
+			for _, p := range append([]Point{tg.Baseline, tg.Target}, tg.Interim...) {
+				if p.Value == nil && p.Raw != "" && !p.Unparsed {
+					t.Errorf("%s: value %q dropped without a flag", tg.ID, p.Raw)
+				}
+			}
+		}
+	}
+}
+
+func TestIndicatorGroups(t *testing.T) {
+	g, err := DefaultIndicatorGroups()
+	if err != nil {
+		t.Fatal(err)
+	}
+	tests := []struct{ in, want string }{
+		{"学前三年入园率", "学前三年毛入园率"},
+		{"学前三年毛入园率", "学前三年毛入园率"},
+		{"学前三年教育毛入园率", "学前三年毛入园率"},
+		{"学前教育·学前三年入园率（%）", "学前三年毛入园率"},
+		{"九年义务教育巩固率", "九年义务教育巩固率"},
+		{"义务教育巩固率", "九年义务教育巩固率"},
+		{"高中阶段毛入学率", "高中阶段毛入学率"},
+		{"高中阶段入学率", "高中阶段毛入学率"},
+		{"高中教育阶段毛入学率", "高中阶段毛入学率"},
+		{"“三残儿童”入学率", "残疾儿童义务教育入学率"},
+		{"全县学生体质健康合格率", "学生体质健康合格率"},
+		{"义务教育·其中：普通小学", "普通小学在校学生数"},
+		{"高中阶段教育·中等职业教育", "中等职业教育在校学生数"},
+		{"职业教育·在校学生数", "职业教育在校学生数"},
+		{"學前三年毛入園率", "学前三年毛入园率"},
+		// Unmatched names are their own canonical name, normalised.
+		{"各镇（街道）残疾幼儿学前三年入园率", "各镇(街道)残疾幼儿学前三年入园率"},
+		{"职业教育·院校占地面积", "职业教育·院校占地面积"},
+		{"普通 小学", "普通小学在校学生数"},
+	}
+	for _, tt := range tests {
+		if got := g.Canonical(tt.in); got != tt.want {
+			t.Errorf("Canonical(%q) = %q, want %q", tt.in, got, tt.want)
+		}
+	}
+	for _, bad := range []string{
+		`{`,
+		`{"indicators":[{"canonical":""}]}`,
+		`{"indicators":[{"canonical":"甲","variants":["丙"]},{"canonical":"乙","variants":["丙"]}]}`,
+	} {
+		if _, err := ParseIndicatorGroups([]byte(bad)); ErrorCode(err) != EINVALID {
+			t.Errorf("ParseIndicatorGroups(%s) error = %v, want EINVALID", bad, err)
 		}
 	}
 }
