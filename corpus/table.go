@@ -32,7 +32,7 @@ import (
 
 // tableSpan is a table found in the cleaned source lines.
 type tableSpan struct {
-	ID      string    // "t2" for 表2, "box1" for a 专栏1 table, "tx" for a table without number
+	ID      string    // "t2" for 表2, "box1" for a 专栏1 table, "tx" for a table without number (not deduplicated: see findTable)
 	Caption string    // caption text as written, without markdown markers and leading TAB
 	Start   int       // first line index (the caption line, or the first header line when there is no caption)
 	HeadEnd int       // lines [Start, HeadEnd) are caption + header rows (one section unit)
@@ -47,15 +47,15 @@ type rowSpan struct{ Start, End int }
 // Limits of the recogniser. They bound the work done per line and keep
 // running text from being mistaken for table parts.
 const (
-	maxCaptionRunes   = 80 // a caption is a short line
-	maxUnnumberedCap  = 60 // an unnumbered caption ("…建设项目表") is shorter still
-	maxCaptionGap     = 3  // blank lines allowed between caption and table
-	maxCaptionNotes   = 2  // note lines ("单位：万人") allowed between caption and table
-	maxContRunes      = 30 // a continuation line of a cell is short
-	maxContLines      = 6  // non-blank continuation lines of one cell
-	maxSeqHeaderCells = 20 // header labels of a shape-C table
-	maxSeqCellRunes   = 80 // a shape-C cell is short
-	maxSeqCells       = 1 << 14
+	maxCaptionRunes   = 80      // a caption is a short line
+	maxUnnumberedCap  = 60      // an unnumbered caption ("…建设项目表") is shorter still
+	maxCaptionGap     = 3       // blank lines allowed between caption and table
+	maxCaptionNotes   = 2       // note lines ("单位：万人") allowed between caption and table
+	maxContRunes      = 30      // a continuation line of a cell is short
+	maxContLines      = 6       // non-blank continuation lines of one cell
+	maxSeqHeaderCells = 20      // header labels of a shape-C table
+	maxSeqCellRunes   = 80      // a shape-C cell is short
+	maxSeqCells       = 1 << 12 // cells read for a shape-C table
 )
 
 var (
@@ -72,38 +72,20 @@ var (
 	numericRe = regexp.MustCompile(`^[-—–+＋＞>≥<≤＜]?\s*\d+(?:[.．]\d+)?\s*[%％]?$`)
 )
 
-// findTable reports whether a table starts at lines[i] and returns its span.
-// Tables with the same caption number in one document get deterministic
-// suffixes in document order: t2, t2-2, t2-3.
+// findTable reports whether a table starts at lines[i] and returns its
+// span. It looks at lines[i:] and, for a table without caption, at the
+// line before i; its cost is proportional to the table, so calling it at
+// every line is linear in the document.
+//
+// The id comes from the caption alone (表2 → t2, 专栏1 → box1, a table
+// without number → tx), so it is the same on every parse and does not
+// move when text elsewhere is edited. A document with two tables of the
+// same number gets the same id twice: the caller makes ids unique in
+// document order (t2, t2-2, t2-3), as the parser does for every path.
+// Deduplicating here would need a scan of all preceding lines at every
+// table, quadratic on large documents.
 func findTable(lines []string, i int) (tableSpan, bool) {
-	sp, ok := scanTable(lines, i)
-	if !ok {
-		return tableSpan{}, false
-	}
-	// Disambiguate by replaying the scan over the preceding lines exactly as
-	// the parser walks them (skipping over every table found). Only lines
-	// that can start a table are examined, so the replay is cheap.
-	n := 0
-	for j := 0; j < i; {
-		if !maybeTableStart(lines[j]) {
-			j++
-			continue
-		}
-		prev, ok := scanTable(lines, j)
-		if !ok {
-			j++
-			continue
-		}
-		if prev.ID == sp.ID {
-			n++
-		}
-		j = max(prev.End, j+1)
-	}
-	if n > 0 {
-		sp.ID = fmt.Sprintf("%s-%d", sp.ID, n+1)
-		sp.Table.ID = sp.ID
-	}
-	return sp, true
+	return scanTable(lines, i)
 }
 
 // maybeTableStart is the cheap pre-filter of scanTable: false for blank

@@ -42,15 +42,23 @@ func seedIDs(t testing.TB) []string {
 }
 
 // walkTables finds the tables of a document the way the parser does: call
-// findTable at each line and continue after every table found.
+// findTable at each line, continue after every table found, and make
+// repeated ids unique in document order (t1, t1-2, t1-3).
 func walkTables(lines []string) []tableSpan {
 	var out []tableSpan
+	used := map[string]bool{}
 	for i := 0; i < len(lines); {
 		sp, ok := findTable(lines, i)
 		if !ok {
 			i++
 			continue
 		}
+		id := sp.ID
+		for n := 2; used[id]; n++ {
+			id = sp.ID + "-" + strconv.Itoa(n)
+		}
+		used[id] = true
+		sp.ID, sp.Table.ID = id, id
 		out = append(out, sp)
 		i = max(sp.End, i+1)
 	}
@@ -436,6 +444,18 @@ func TestTableIDs(t *testing.T) {
 		"附表 一览表", "⇥a", "⇥b", "", "⇥1", "⇥2", "",
 		"表1 丁", "⇥a", "⇥b", "", "⇥1", "⇥2",
 	})
+	// findTable itself returns the caption-derived id; walkTables, like the
+	// parser, makes repeated ids unique in document order.
+	var raw []string
+	for i := 0; i < len(lines); i++ {
+		if sp, ok := findTable(lines, i); ok {
+			raw = append(raw, sp.ID)
+			i = sp.End - 1
+		}
+	}
+	if strings.Join(raw, " ") != "t1 box3 t1 tx t1" {
+		t.Errorf("findTable ids %q, want the caption numbers t1 box3 t1 tx t1", raw)
+	}
 	want := []string{"t1", "box3", "t1-2", "tx", "t1-3"}
 	for round := 0; round < 2; round++ {
 		var got []string
