@@ -121,9 +121,9 @@ func scanTable(lines []string, i int) (tableSpan, bool) {
 	isTab := strings.HasPrefix(line, "\t")
 
 	if id, ok := numberedCaption(caption); ok {
-		j := nextNonBlank(lines, i+1, maxCaptionGap)
+		j := tableNextLine(lines, i+1, maxCaptionGap)
 		for n := 0; j >= 0 && n < maxCaptionNotes && isCaptionNote(lines[j]); n++ {
-			j = nextNonBlank(lines, j+1, maxCaptionGap)
+			j = tableNextLine(lines, j+1, maxCaptionGap)
 		}
 		if j < 0 {
 			return tableSpan{}, false
@@ -144,7 +144,7 @@ func scanTable(lines []string, i int) (tableSpan, bool) {
 		}
 		// A table without caption starts at a TAB line whose previous
 		// non-blank line is not a TAB line.
-		if p := prevNonBlank(lines, i); p >= 0 && isTabLine(lines[p]) {
+		if p := tablePrevLine(lines, i); p >= 0 && isTabLine(lines[p]) {
 			return tableSpan{}, false
 		}
 		return buildTabTable(lines, i, i, "tx", "")
@@ -152,20 +152,20 @@ func scanTable(lines []string, i int) (tableSpan, bool) {
 	if strings.ContainsRune(line, '\t') {
 		// A shape-B row without leading TAB ("1⇥学前…"): only a table start
 		// when the previous non-blank line is not part of a table.
-		if p := prevNonBlank(lines, i); p >= 0 && isTabLine(lines[p]) {
+		if p := tablePrevLine(lines, i); p >= 0 && isTabLine(lines[p]) {
 			return tableSpan{}, false
 		}
 		return buildTabTable(lines, i, i, "tx", "")
 	}
 	if m := seqCaptionRe.FindStringSubmatch(caption); m != nil && isShortCaption(caption, maxCaptionRunes) {
-		j := nextNonBlank(lines, i+1, maxCaptionGap)
+		j := tableNextLine(lines, i+1, maxCaptionGap)
 		if j >= 0 && isSeqLabel(strings.TrimSpace(lines[j])) {
-			return buildSeqTable(lines, i, j, "t"+strconv.Itoa(atoi(m[1])), caption)
+			return buildSeqTable(lines, i, j, "t"+strconv.Itoa(captionAtoi(m[1])), caption)
 		}
 		return tableSpan{}, false
 	}
 	if strings.Contains(caption, "表") && isShortCaption(caption, maxUnnumberedCap) && !headingRe.MatchString(caption) {
-		j := nextNonBlank(lines, i+1, maxCaptionGap)
+		j := tableNextLine(lines, i+1, maxCaptionGap)
 		if j >= 0 && isTabLine(lines[j]) {
 			return buildTabTable(lines, i, j, "tx", caption)
 		}
@@ -214,9 +214,9 @@ func numberedCaption(s string) (string, bool) {
 	if m == nil {
 		return "", false
 	}
-	n := atoi(m[2])
+	n := captionAtoi(m[2])
 	if m[2] == "" {
-		n = chineseNumber(m[3])
+		n = captionChineseNumber(m[3])
 	}
 	if n == 0 {
 		return "", false
@@ -243,8 +243,8 @@ func isShortCaption(s string, limit int) bool {
 	return !strings.ContainsRune("。；;，,：:", r)
 }
 
-// chineseNumber converts 一 … 九十九 to an int; 0 when s is not one.
-func chineseNumber(s string) int {
+// captionChineseNumber converts 一 … 九十九 to an int; 0 when s is not one.
+func captionChineseNumber(s string) int {
 	const digits = "零一二三四五六七八九"
 	n, cur := 0, 0
 	for _, r := range s {
@@ -265,7 +265,7 @@ func chineseNumber(s string) int {
 	return n + cur
 }
 
-func atoi(s string) int {
+func captionAtoi(s string) int {
 	n, err := strconv.Atoi(s)
 	if err != nil {
 		return 0
@@ -273,9 +273,9 @@ func atoi(s string) int {
 	return n
 }
 
-// isBlank reports whether a line is empty. A line holding only a TAB is
+// tableBlank reports whether a line is empty. A line holding only a TAB is
 // not blank: it is an empty cell of a shape-A table.
-func isBlank(line string) bool {
+func tableBlank(line string) bool {
 	return strings.TrimSpace(line) == "" && !strings.ContainsRune(line, '\t')
 }
 
@@ -300,21 +300,21 @@ func isSeqLabel(s string) bool {
 	return s == "序号" || s == "编号" || s == "项目编号"
 }
 
-// nextNonBlank returns the index of the first non-blank line at or after
+// tableNextLine returns the index of the first non-blank line at or after
 // j, allowing at most gap blank lines before it; -1 when there is none.
-func nextNonBlank(lines []string, j, gap int) int {
+func tableNextLine(lines []string, j, gap int) int {
 	for k := j; k < len(lines) && k <= j+gap; k++ {
-		if !isBlank(lines[k]) {
+		if !tableBlank(lines[k]) {
 			return k
 		}
 	}
 	return -1
 }
 
-// prevNonBlank returns the index of the last non-blank line before i, or -1.
-func prevNonBlank(lines []string, i int) int {
+// tablePrevLine returns the index of the last non-blank line before i, or -1.
+func tablePrevLine(lines []string, i int) int {
 	for k := i - 1; k >= 0; k-- {
-		if !isBlank(lines[k]) {
+		if !tableBlank(lines[k]) {
 			return k
 		}
 	}
@@ -360,7 +360,7 @@ func readCellLines(lines []string, j int) []rowBlock {
 	sawBlank := false
 	for k := j; k < len(lines); {
 		line := lines[k]
-		if isBlank(line) {
+		if tableBlank(line) {
 			sawBlank = true
 			k++
 			continue
@@ -384,7 +384,7 @@ func readCellLines(lines []string, j int) []rowBlock {
 				b := &blocks[len(blocks)-1]
 				c := &b.cells[len(b.cells)-1]
 				for m := k; m < k+n; m++ {
-					if !isBlank(lines[m]) {
+					if !tableBlank(lines[m]) {
 						c.text = joinCell(c.text, strings.TrimSpace(lines[m]))
 						c.end = m + 1
 					}
@@ -407,18 +407,18 @@ func readCellLines(lines []string, j int) []rowBlock {
 // more likely be a note or the caption of the next table. It returns 0
 // when lines[k] is not a continuation.
 func continuationRun(lines []string, k int, inHeader bool) int {
-	sepBefore := k > 0 && isBlank(lines[k-1])
+	sepBefore := k > 0 && tableBlank(lines[k-1])
 	count, last := 0, -1
 	for m := k; m < len(lines); m++ {
 		line := lines[m]
-		if isBlank(line) {
+		if tableBlank(line) {
 			continue
 		}
 		if strings.ContainsRune(line, '\t') {
 			if last < 0 || !isCellLine(line) || looksLikeCaption(strings.TrimSpace(line[1:])) {
 				return 0
 			}
-			if sepBefore && !inHeader && isBlank(lines[m-1]) {
+			if sepBefore && !inHeader && tableBlank(lines[m-1]) {
 				return 0
 			}
 			return last + 1 - k
@@ -447,13 +447,13 @@ func joinCell(a, b string) string {
 	}
 	ra, _ := utf8.DecodeLastRuneInString(a)
 	rb, _ := utf8.DecodeRuneInString(b)
-	if isASCIIWord(ra) && isASCIIWord(rb) {
+	if cellASCIIWord(ra) && cellASCIIWord(rb) {
 		return a + " " + b
 	}
 	return a + b
 }
 
-func isASCIIWord(r rune) bool {
+func cellASCIIWord(r rune) bool {
 	return r < utf8.RuneSelf && (unicode.IsLetter(r) || unicode.IsDigit(r))
 }
 
@@ -464,7 +464,7 @@ func readRowLines(lines []string, j int) []rowBlock {
 	sawBlank := false
 	for k := j; k < len(lines); k++ {
 		line := lines[k]
-		if isBlank(line) {
+		if tableBlank(line) {
 			sawBlank = true
 			continue
 		}
@@ -476,7 +476,7 @@ func readRowLines(lines []string, j int) []rowBlock {
 		for x, p := range parts {
 			cells[x] = cellSpan{text: strings.TrimSpace(p), start: k, end: k + 1}
 		}
-		if len(blocks) > 0 && sawBlank && looksLikeCaption(firstNonEmpty(cells)) {
+		if len(blocks) > 0 && sawBlank && looksLikeCaption(firstCellText(cells)) {
 			break
 		}
 		blocks = append(blocks, rowBlock{cells: cells})
@@ -485,7 +485,7 @@ func readRowLines(lines []string, j int) []rowBlock {
 	return blocks
 }
 
-func firstNonEmpty(cells []cellSpan) string {
+func firstCellText(cells []cellSpan) string {
 	for _, c := range cells {
 		if c.text != "" {
 			return c.text
@@ -526,7 +526,7 @@ func assemble(lines []string, start int, blocks []rowBlock, id, caption string) 
 			break
 		}
 		wider := len(last.cells) < width && len(b.cells) > len(last.cells)
-		spanned := len(head) == 1 && hasEmpty(last.cells) && !hasNumeric(b.cells)
+		spanned := len(head) == 1 && hasEmptyCell(last.cells) && !hasNumericCell(b.cells)
 		if !wider && !spanned {
 			break
 		}
@@ -549,7 +549,7 @@ func assemble(lines []string, start int, blocks []rowBlock, id, caption string) 
 				pending = b.start()
 			}
 			// The copy's continuation rows follow it.
-			for n := 1; n < len(head) && x+1 < len(body) && body[x+1].cells[0].text == "" && !hasNumeric(body[x+1].cells); n++ {
+			for n := 1; n < len(head) && x+1 < len(body) && body[x+1].cells[0].text == "" && !hasNumericCell(body[x+1].cells); n++ {
 				x++
 			}
 			continue
@@ -632,7 +632,7 @@ func modeWidth(blocks []rowBlock, headWidth int) int {
 	return best
 }
 
-func hasEmpty(cells []cellSpan) bool {
+func hasEmptyCell(cells []cellSpan) bool {
 	for _, c := range cells {
 		if c.text == "" {
 			return true
@@ -641,16 +641,16 @@ func hasEmpty(cells []cellSpan) bool {
 	return false
 }
 
-func hasNumeric(cells []cellSpan) bool {
+func hasNumericCell(cells []cellSpan) bool {
 	for _, c := range cells {
-		if isNumeric(c.text) {
+		if isNumericCell(c.text) {
 			return true
 		}
 	}
 	return false
 }
 
-func isNumeric(s string) bool { return s != "" && numericRe.MatchString(s) }
+func isNumericCell(s string) bool { return s != "" && numericRe.MatchString(s) }
 
 // isHeaderCopy reports whether a body block repeats the first header row.
 func isHeaderCopy(b, head rowBlock) bool {
@@ -658,7 +658,7 @@ func isHeaderCopy(b, head rowBlock) bool {
 		return false
 	}
 	for x := 0; x < 2; x++ {
-		a, h := squeeze(b.cells[x].text), squeeze(head.cells[x].text)
+		a, h := squeezeSpace(b.cells[x].text), squeezeSpace(head.cells[x].text)
 		if a == "" || a != h {
 			return false
 		}
@@ -666,8 +666,8 @@ func isHeaderCopy(b, head rowBlock) bool {
 	return true
 }
 
-// squeeze removes all whitespace.
-func squeeze(s string) string { return strings.Join(strings.Fields(s), "") }
+// squeezeSpace removes all whitespace.
+func squeezeSpace(s string) string { return strings.Join(strings.Fields(s), "") }
 
 // splitBlock splits a block holding k×width cells (rows whose separating
 // blank line was lost) into k rows; other blocks are returned unchanged.
@@ -733,14 +733,14 @@ func buildHeader(rows [][]string) []string {
 	}
 	paths := make([][]string, len(rows[0]))
 	for x, c := range rows[0] {
-		if l := cleanLabel(c); l != "" {
+		if l := cleanHeaderLabel(c); l != "" {
 			paths[x] = []string{l}
 		}
 	}
 	for _, row := range rows[1:] {
 		labels := make([]string, len(row))
 		for x, c := range row {
-			labels[x] = cleanLabel(c)
+			labels[x] = cleanHeaderLabel(c)
 		}
 		if next, ok := alignWider(paths, labels); ok {
 			paths = next
@@ -750,7 +750,7 @@ func buildHeader(rows [][]string) []string {
 	}
 	out := make([]string, len(paths))
 	for x, p := range paths {
-		out[x] = strings.Join(dedupeAdjacent(p), "·")
+		out[x] = strings.Join(dedupeLabels(p), "·")
 	}
 	return out
 }
@@ -802,7 +802,7 @@ func alignWider(paths [][]string, row []string) ([][]string, bool) {
 	p, ri := 0, 0
 	for x := 0; x < len(row); {
 		if row[x] == "" {
-			out = append(out, clonePath(paths[p]))
+			out = append(out, cloneLabelPath(paths[p]))
 			p++
 			x++
 			continue
@@ -810,7 +810,7 @@ func alignWider(paths [][]string, row []string) ([][]string, bool) {
 		r, g := runs[ri], groups[ri]
 		per := r.n / g
 		for y := 0; y < r.n; y++ {
-			out = append(out, append(clonePath(paths[p+y/per]), row[x+y]))
+			out = append(out, append(cloneLabelPath(paths[p+y/per]), row[x+y]))
 		}
 		p += g
 		x += r.n
@@ -836,7 +836,7 @@ func alignPositional(paths [][]string, row []string) [][]string {
 			base = prev[x-1] // horizontal merge: 指标值 spans two sub-columns
 			prev[x] = base
 		}
-		out[x] = clonePath(base)
+		out[x] = cloneLabelPath(base)
 		if label != "" {
 			out[x] = append(out[x], label)
 		}
@@ -844,9 +844,9 @@ func alignPositional(paths [][]string, row []string) [][]string {
 	return out
 }
 
-func clonePath(p []string) []string { return append([]string(nil), p...) }
+func cloneLabelPath(p []string) []string { return append([]string(nil), p...) }
 
-func dedupeAdjacent(p []string) []string {
+func dedupeLabels(p []string) []string {
 	var out []string
 	for _, s := range p {
 		if len(out) == 0 || out[len(out)-1] != s {
@@ -856,10 +856,10 @@ func dedupeAdjacent(p []string) []string {
 	return out
 }
 
-// cleanLabel trims a header label and removes the spacing used to stretch
+// cleanHeaderLabel trims a header label and removes the spacing used to stretch
 // Chinese labels ("指    标" → 指标), keeping single spaces between ASCII
 // words.
-func cleanLabel(s string) string {
+func cleanHeaderLabel(s string) string {
 	f := strings.Fields(s)
 	if len(f) <= 1 {
 		return strings.Join(f, "")
@@ -868,7 +868,7 @@ func cleanLabel(s string) string {
 	for _, w := range f[1:] {
 		ra, _ := utf8.DecodeLastRuneInString(out)
 		rb, _ := utf8.DecodeRuneInString(w)
-		if isASCIIWord(ra) && isASCIIWord(rb) {
+		if cellASCIIWord(ra) && cellASCIIWord(rb) {
 			out += " "
 		}
 		out += w
@@ -939,7 +939,7 @@ func buildSeqTable(lines []string, start, j int, id, caption string) (tableSpan,
 		if s == "" {
 			continue
 		}
-		if strings.ContainsRune(lines[m], '\t') || utf8.RuneCountInString(s) > maxSeqCellRunes || (headingRe.MatchString(s) && !isNumeric(s)) {
+		if strings.ContainsRune(lines[m], '\t') || utf8.RuneCountInString(s) > maxSeqCellRunes || (headingRe.MatchString(s) && !isNumericCell(s)) {
 			break
 		}
 		cells = append(cells, cellSpan{text: s, start: m, end: m + 1})
@@ -988,7 +988,7 @@ func buildSeqTable(lines []string, start, j int, id, caption string) (tableSpan,
 // confirmed by a following 序号: no cell may be a heading.
 func saneLastRow(cells []cellSpan) bool {
 	for _, c := range cells[1:] {
-		if headingRe.MatchString(c.text) && !isNumeric(c.text) {
+		if headingRe.MatchString(c.text) && !isNumericCell(c.text) {
 			return false
 		}
 	}

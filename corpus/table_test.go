@@ -145,7 +145,7 @@ func checkSpan(t *testing.T, lines []string, i int, sp tableSpan) {
 	if !(sp.Start < sp.HeadEnd && sp.HeadEnd <= sp.End && sp.End <= len(lines)) {
 		t.Fatalf("%s: bad bounds Start=%d HeadEnd=%d End=%d len=%d", sp.ID, sp.Start, sp.HeadEnd, sp.End, len(lines))
 	}
-	if isBlank(lines[sp.Start]) {
+	if tableBlank(lines[sp.Start]) {
 		t.Errorf("%s: table starts at a blank line %d", sp.ID, sp.Start+1)
 	}
 	if sp.ID == "" || sp.ID != sp.Table.ID || sp.Caption != sp.Table.Caption {
@@ -167,7 +167,7 @@ func checkSpan(t *testing.T, lines []string, i int, sp tableSpan) {
 			owner[k-sp.Start] = 2 + r
 		}
 		prevEnd = rs.End
-		if isBlank(lines[rs.Start]) || isBlank(lines[rs.End-1]) {
+		if tableBlank(lines[rs.Start]) || tableBlank(lines[rs.End-1]) {
 			t.Errorf("%s: row %d span [%d,%d) starts or ends at a blank line", sp.ID, r+1, rs.Start+1, rs.End)
 		}
 	}
@@ -175,7 +175,7 @@ func checkSpan(t *testing.T, lines []string, i int, sp tableSpan) {
 		t.Errorf("%s: End %d is not the end of the last row %d", sp.ID, sp.End, sp.Rows[len(sp.Rows)-1].End)
 	}
 	for k := sp.Start; k < sp.End; k++ {
-		if owner[k-sp.Start] == 0 && !isBlank(lines[k]) {
+		if owner[k-sp.Start] == 0 && !tableBlank(lines[k]) {
 			t.Errorf("%s: content line %d %q belongs to no unit", sp.ID, k+1, lines[k])
 		}
 	}
@@ -204,14 +204,14 @@ func TestTableSpans(t *testing.T) {
 			t.Run(id+"/"+sp.ID, func(t *testing.T) {
 				checkSpan(t, lines, sp.Start, sp)
 				for r, rs := range sp.Rows {
-					raw := squeeze(strings.ReplaceAll(strings.Join(lines[rs.Start:rs.End], ""), "\t", ""))
+					raw := squeezeSpace(strings.ReplaceAll(strings.Join(lines[rs.Start:rs.End], ""), "\t", ""))
 					row := sp.Table.Rows[r]
-					all := squeeze(strings.Join(row, ""))
-					rest := squeeze(strings.Join(row[1:], ""))
+					all := squeezeSpace(strings.Join(row, ""))
+					rest := squeezeSpace(strings.Join(row[1:], ""))
 					if !strings.HasSuffix(raw, all) && !(r > 0 && row[0] == sp.Table.Rows[r-1][0] && strings.HasSuffix(raw, rest)) {
 						t.Errorf("row %d cells %q do not match source lines %d-%d %q", r+1, row, rs.Start+1, rs.End, raw)
 					}
-					headerCopy := strings.HasPrefix(squeeze(lines[rs.Start]), squeeze(sp.Table.Header[0]))
+					headerCopy := strings.HasPrefix(squeezeSpace(lines[rs.Start]), squeezeSpace(sp.Table.Header[0]))
 					if raw != all && raw != rest && !headerCopy {
 						t.Errorf("row %d source lines %d-%d hold text outside the cells: %q vs %q", r+1, rs.Start+1, rs.End, raw, all)
 					}
