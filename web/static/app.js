@@ -56,15 +56,23 @@
       var btn = ev.target.closest("button[data-copy]");
       if (!btn) { return; }
       var url = absolute(btn.getAttribute("data-url"));
-      var text = btn.getAttribute("data-copy") === "cite" ? btn.getAttribute("data-cite") + " " + url : url;
+      var text = btn.getAttribute("data-copy") === "cite" ? btn.getAttribute("data-citation") + " " + url : url;
       var label = btn.textContent;
       copyText(text).then(function () {
         btn.textContent = "已复制";
         btn.classList.add("copied");
-      }, function () {
-        window.prompt("请手动复制：", text);
-      }).then(function () {
         setTimeout(function () { btn.textContent = label; btn.classList.remove("copied"); }, 1800);
+      }, function () {
+        // No clipboard access: show the text selected for a manual copy.
+        var box = btn.parentNode.querySelector("input.copy-box");
+        if (!box) {
+          box = document.createElement("input");
+          box.className = "copy-box";
+          box.readOnly = true;
+          btn.parentNode.appendChild(box);
+        }
+        box.value = text;
+        box.select();
       });
     });
 
