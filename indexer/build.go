@@ -169,7 +169,7 @@ func Build(ctx context.Context, dir string, c *corpus.Corpus, seg *Segmenter, p 
 	if err != nil {
 		return Stats{}, err
 	}
-	idx, err := bleve.NewUsing(path, im, scorch.Name, scorch.Name, map[string]interface{}{"unsafe_batch": true})
+	idx, err := bleve.NewUsing(path, im, scorch.Name, scorch.Name, nil)
 	if err != nil {
 		return Stats{}, fmt.Errorf("create index: %w", err)
 	}

@@ -35,6 +35,9 @@ type Response struct {
 	// Terms is how the query was understood: phrases and segmented words,
 	// shown to users when nothing matched.
 	Terms []string `json:"terms"`
+	// Notice, when set, is a message for the user about the answer, e.g.
+	// that bare words are matched verbatim only while the segmenter loads.
+	Notice string `json:"notice,omitempty"`
 }
 
 // Hit is one matching unit.

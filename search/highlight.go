@@ -1,0 +1,265 @@
+package search
+
+import (
+	"html"
+	"sort"
+	"strings"
+	"unicode"
+	"unicode/utf8"
+
+	bsearch "github.com/blevesearch/bleve/v2/search"
+	"golang.org/x/text/unicode/norm"
+
+	"github.com/zhengce/zhengce/corpus"
+)
+
+// Fragment sizes, in characters of context on each side of a match.
+const (
+	fragmentContext = 40
+	maxFragments    = 3
+	leadFragment    = 80 // characters shown when nothing is highlighted
+)
+
+// hit turns a bleve match into a Hit, verifying it against the unit text:
+// a unit that does not satisfy the query's verbatim conditions (the
+// exclusions always; for tier-1 hits every group) is dropped (ok false).
+func (s *Service) hit(p *plan, m *bsearch.DocumentMatch) (Hit, bool) {
+	var h Hit
+	var text string
+	if u, err := s.c.Unit(m.ID); err == nil {
+		d := s.docs[u.DocID]
+		h = Hit{ID: u.ID, DocID: u.DocID, Type: string(u.Type), Section: u.Part, Themes: u.Themes, Path: u.Path,
+			Breadcrumb: u.Breadcrumb, Citation: u.Citation, Text: u.Text}
+		if d != nil {
+			h.DocTitle, h.District = d.Title, d.District
+		}
+		text = u.Text
+	} else if tr, ok := s.targets[m.ID]; ok {
+		t := tr.t
+		d := s.docs[t.DocID]
+		h = Hit{ID: t.ID, DocID: t.DocID, District: t.District, Type: string(corpus.TypeTarget), Citation: t.Citation, Text: t.Text,
+			Path: strings.TrimPrefix(t.ID, t.DocID+"/")}
+		if tr.src != nil {
+			h.Section, h.Themes, h.Breadcrumb = tr.src.Part, tr.src.Themes, tr.src.Breadcrumb
+		}
+		if d != nil {
+			h.DocTitle = d.Title
+		}
+		text = t.Text
+	} else {
+		return Hit{}, false
+	}
+	if h.Themes == nil {
+		h.Themes = []string{}
+	}
+	if h.Breadcrumb == nil {
+		h.Breadcrumb = []string{}
+	}
+	h.URL = "/c/" + h.DocID + "/" + h.Path
+	h.Score = m.Score
+	nm := newNormMap(text)
+	if !p.verify(nm.norm) {
+		return Hit{}, false
+	}
+	spans := p.spans(nm.norm)
+	orig := nm.origSpans(spans)
+	h.Highlight = markup(text, orig, 0, len(text))
+	h.Fragments = fragments(text, orig)
+	return h, true
+}
+
+// verify checks a hit against the query's verbatim conditions: no
+// exclusion occurs; and each group matches verbatim unless one of its
+// items can match by segmented words.
+func (p *plan) verify(norm string) bool {
+	for _, e := range p.q.Exclude {
+		if strings.Contains(norm, e) {
+			return false
+		}
+	}
+	k := 0
+	for _, g := range p.q.Groups {
+		ok, wordsPossible := false, false
+		for _, it := range g {
+			if strings.Contains(norm, it.Text) {
+				ok = true
+			}
+			if len(p.words[k]) > 0 {
+				wordsPossible = true
+			}
+			k++
+		}
+		if !ok && !wordsPossible {
+			return false
+		}
+	}
+	return true
+}
+
+// spans returns the byte ranges of norm to highlight: every occurrence of
+// a positive item, and every word of the text that is one of the query's
+// segmented words.
+func (p *plan) spans(norm string) [][2]int {
+	var out [][2]int
+	words := map[string]bool{}
+	k := 0
+	for _, g := range p.q.Groups {
+		for _, it := range g {
+			for i := 0; i <= len(norm)-len(it.Text); {
+				j := strings.Index(norm[i:], it.Text)
+				if j < 0 {
+					break
+				}
+				out = append(out, [2]int{i + j, i + j + len(it.Text)})
+				_, size := utf8.DecodeRuneInString(norm[i+j:])
+				i += j + size
+			}
+			for _, w := range p.words[k] {
+				words[w] = true
+			}
+			k++
+		}
+	}
+	if len(words) > 0 && p.seg != nil {
+		for _, t := range p.seg.Tokens(norm) {
+			if words[t.Term] {
+				out = append(out, [2]int{t.Start, t.End})
+			}
+		}
+	}
+	return out
+}
+
+// normMap is the normalised form of a display text with, for every byte
+// of it, the range of the original text it came from.
+type normMap struct {
+	norm       string
+	start, end []int // per byte of norm: original byte range
+}
+
+// newNormMap normalises text exactly like corpus.Normalize, segment by
+// segment at NFKC boundaries, remembering where each output byte came
+// from.
+func newNormMap(text string) normMap {
+	var b strings.Builder
+	var start, end []int
+	var it norm.Iter
+	it.InitString(norm.NFKC, text)
+	for !it.Done() {
+		p0 := it.Pos()
+		seg := it.Next()
+		p1 := it.Pos()
+		folded := corpus.Fold(string(seg))
+		for _, r := range folded {
+			if unicode.IsSpace(r) {
+				continue
+			}
+			n, _ := b.WriteRune(r)
+			for k := 0; k < n; k++ {
+				start = append(start, p0)
+				end = append(end, p1)
+			}
+		}
+	}
+	m := normMap{norm: b.String(), start: start, end: end}
+	if m.norm != corpus.Normalize(text) || len(start) != len(m.norm) {
+		// cannot happen for valid UTF-8; never mark wrong characters
+		return normMap{norm: corpus.Normalize(text)}
+	}
+	return m
+}
+
+// origSpans maps normalised byte ranges to merged, sorted original ranges.
+func (m normMap) origSpans(spans [][2]int) [][2]int {
+	if len(m.start) == 0 {
+		return nil
+	}
+	var out [][2]int
+	for _, s := range spans {
+		if s[0] >= s[1] || s[1] > len(m.start) {
+			continue
+		}
+		out = append(out, [2]int{m.start[s[0]], m.end[s[1]-1]})
+	}
+	sort.Slice(out, func(i, j int) bool { return out[i][0] < out[j][0] })
+	var merged [][2]int
+	for _, s := range out {
+		if n := len(merged); n > 0 && s[0] <= merged[n-1][1] {
+			merged[n-1][1] = max(merged[n-1][1], s[1])
+			continue
+		}
+		merged = append(merged, s)
+	}
+	return merged
+}
+
+// markup HTML-escapes text[from:to] and wraps the parts inside spans in
+// <mark>…</mark>.
+func markup(text string, spans [][2]int, from, to int) string {
+	var b strings.Builder
+	pos := from
+	for _, s := range spans {
+		a, e := max(s[0], from), min(s[1], to)
+		if a >= e {
+			continue
+		}
+		b.WriteString(html.EscapeString(text[pos:a]))
+		b.WriteString("<mark>")
+		b.WriteString(html.EscapeString(text[a:e]))
+		b.WriteString("</mark>")
+		pos = e
+	}
+	b.WriteString(html.EscapeString(text[pos:to]))
+	return b.String()
+}
+
+// fragments returns up to maxFragments short escaped excerpts around the
+// highlighted spans, or the beginning of the text when there are none.
+func fragments(text string, spans [][2]int) []string {
+	if len(spans) == 0 {
+		end := runeOffset(text, 0, leadFragment)
+		f := html.EscapeString(strings.TrimSpace(text[:end]))
+		if end < len(text) {
+			f += "…"
+		}
+		return []string{f}
+	}
+	var wins [][2]int
+	for _, s := range spans {
+		a, e := runeOffset(text, s[0], -fragmentContext), runeOffset(text, s[1], fragmentContext)
+		if n := len(wins); n > 0 && a <= wins[n-1][1] {
+			wins[n-1][1] = max(wins[n-1][1], e)
+			continue
+		}
+		wins = append(wins, [2]int{a, e})
+	}
+	var out []string
+	for _, w := range wins {
+		if len(out) == maxFragments {
+			break
+		}
+		f := markup(text, spans, w[0], w[1])
+		if w[0] > 0 {
+			f = "…" + f
+		}
+		if w[1] < len(text) {
+			f += "…"
+		}
+		out = append(out, f)
+	}
+	return out
+}
+
+// runeOffset moves n runes from byte offset i (backwards when n < 0),
+// stopping at the ends of s.
+func runeOffset(s string, i, n int) int {
+	for ; n > 0 && i < len(s); n-- {
+		_, size := utf8.DecodeRuneInString(s[i:])
+		i += size
+	}
+	for ; n < 0 && i > 0; n++ {
+		_, size := utf8.DecodeLastRuneInString(s[:i])
+		i -= size
+	}
+	return i
+}

@@ -1,0 +1,350 @@
+package search
+
+import (
+	"math"
+	"slices"
+	"strconv"
+	"strings"
+	"unicode"
+	"unicode/utf8"
+
+	"github.com/zhengce/zhengce/corpus"
+)
+
+// Limits of the query language. Queries over them are rejected with
+// ETOOLARGE before any index work.
+const (
+	MaxQueryRunes  = 256 // characters of a query
+	MaxQueryBytes  = 4 * MaxQueryRunes
+	MaxQueryTerms  = 32 // phrases, words, exclusions and filters together
+	MaxFilterValue = 64 // values per facet filter in a Request
+	MaxOffset      = 10000
+)
+
+// Item is one positive search term: a quoted phrase or a bare word, in
+// normalised form (corpus.Normalize).
+type Item struct {
+	Text   string // normalised text
+	Phrase bool   // quoted: exact substring only
+}
+
+// Group is a set of items joined by OR; a unit matches the group when it
+// matches one of them.
+type Group []Item
+
+// Query is a parsed query: all groups must match (AND), no exclusion may
+// occur, and every filter must hold (values of one facet are ORed).
+type Query struct {
+	Groups    []Group
+	Exclude   []string // normalised strings a unit must not contain
+	Districts []string
+	Themes    []string
+	Sections  []string
+	Types     []string
+	TargetMin *float64
+	TargetMax *float64
+}
+
+// Empty reports whether q has no positive term and no filter.
+func (q *Query) Empty() bool {
+	return len(q.Groups) == 0 && !q.hasFilters()
+}
+
+func (q *Query) hasFilters() bool {
+	return len(q.Districts)+len(q.Themes)+len(q.Sections)+len(q.Types) > 0 || q.TargetMin != nil || q.TargetMax != nil
+}
+
+// unitTypes are the values of the type filter.
+var unitTypes = []string{string(corpus.TypeSection), string(corpus.TypeClause), string(corpus.TypeTask), string(corpus.TypeTableRow), string(corpus.TypeTarget)}
+
+// filterKeys maps the filter names of the query language (English and
+// Chinese) to their facet.
+var filterKeys = map[string]string{
+	"district": "district", "区县": "district", "地区": "district",
+	"theme": "theme", "主题": "theme",
+	"section": "section", "部分": "section",
+	"type": "type", "类型": "type",
+	"target": "target", "目标值": "target",
+}
+
+// ParseQuery parses zhengce's query language:
+//
+//	"exact phrase"      units whose normalised text contains the phrase
+//	word                a bare word: exact substring, or all its segmented words
+//	a b                 both (AND)
+//	a OR b              either (OR binds tighter than AND)
+//	-word, -"phrase"    exclude units containing it
+//	district:巫溪县 theme:职业教育 section:主要任务 type:task
+//	target>=99 target<=100 target:90..100 target:99
+//
+// Text is folded with corpus.Normalize (full-width forms, traditional
+// characters, whitespace inside phrases). User text never reaches bleve's
+// query-string syntax.
+func ParseQuery(s string) (*Query, error) {
+	if !utf8.ValidString(s) {
+		return nil, corpus.Errorf(corpus.EINVALID, "查询不是有效的 UTF-8 文本")
+	}
+	if len(s) > MaxQueryBytes || utf8.RuneCountInString(s) > MaxQueryRunes {
+		return nil, corpus.Errorf(corpus.ETOOLARGE, "查询过长：最多 %d 个字符", MaxQueryRunes)
+	}
+	s = corpus.Fold(s)
+	toks, err := lex(s)
+	if err != nil {
+		return nil, err
+	}
+	if len(toks) > MaxQueryTerms*2 {
+		return nil, corpus.Errorf(corpus.ETOOLARGE, "查询条件过多：最多 %d 个", MaxQueryTerms)
+	}
+	q := &Query{}
+	n := 0
+	var pendingOr bool
+	for i, t := range toks {
+		switch {
+		case t.or:
+			if i == 0 || i == len(toks)-1 || pendingOr {
+				return nil, corpus.Errorf(corpus.EINVALID, "OR 的两侧都需要检索词")
+			}
+			prev := toks[i-1]
+			next := toks[i+1]
+			if prev.neg || next.neg {
+				return nil, corpus.Errorf(corpus.EINVALID, "排除条件（-）不能与 OR 组合")
+			}
+			if prev.key != "" || next.key != "" {
+				return nil, corpus.Errorf(corpus.EINVALID, "筛选条件之间无需 OR：同一类筛选的多个值自动按“或”组合")
+			}
+			if next.or {
+				return nil, corpus.Errorf(corpus.EINVALID, "OR 的两侧都需要检索词")
+			}
+			pendingOr = true
+			continue
+		case t.key != "":
+			if err := q.addFilter(t); err != nil {
+				return nil, err
+			}
+		case t.neg:
+			if t.text != "" {
+				q.Exclude = append(q.Exclude, t.text)
+			}
+		default:
+			if t.text == "" {
+				pendingOr = false
+				continue
+			}
+			it := Item{Text: t.text, Phrase: t.phrase}
+			if pendingOr && len(q.Groups) > 0 {
+				g := &q.Groups[len(q.Groups)-1]
+				*g = append(*g, it)
+			} else {
+				q.Groups = append(q.Groups, Group{it})
+			}
+		}
+		pendingOr = false
+		n++
+	}
+	if n > MaxQueryTerms {
+		return nil, corpus.Errorf(corpus.ETOOLARGE, "查询条件过多：最多 %d 个", MaxQueryTerms)
+	}
+	if len(q.Groups) == 0 && len(q.Exclude) > 0 && !q.hasFilters() {
+		return nil, corpus.Errorf(corpus.EINVALID, "查询不能只包含排除条件：请加上检索词或筛选条件")
+	}
+	return q, nil
+}
+
+type token struct {
+	text   string // normalised text, or filter value
+	phrase bool
+	neg    bool
+	or     bool
+	key    string // filter facet
+	op     string // target comparison: >=, <=, >, <, :
+}
+
+func lex(s string) ([]token, error) {
+	var out []token
+	i := 0
+	for i < len(s) {
+		r, size := utf8.DecodeRuneInString(s[i:])
+		if unicode.IsSpace(r) {
+			i += size
+			continue
+		}
+		var t token
+		if r == '-' && i+1 < len(s) {
+			if r2, _ := utf8.DecodeRuneInString(s[i+1:]); !unicode.IsSpace(r2) {
+				t.neg = true
+				i++
+			}
+		}
+		if i < len(s) && s[i] == '"' {
+			end := strings.IndexByte(s[i+1:], '"')
+			if end < 0 {
+				return nil, corpus.Errorf(corpus.EINVALID, "引号不成对：短语需要用一对英文双引号括起来")
+			}
+			raw := s[i+1 : i+1+end]
+			i += end + 2
+			t.phrase = true
+			t.text = corpus.Normalize(raw)
+			if t.text == "" {
+				return nil, corpus.Errorf(corpus.EINVALID, "引号内没有内容")
+			}
+			out = append(out, t)
+			continue
+		}
+		// a bare word: up to whitespace or a quote
+		j := i
+		for j < len(s) {
+			r, size := utf8.DecodeRuneInString(s[j:])
+			if unicode.IsSpace(r) || r == '"' {
+				break
+			}
+			j += size
+		}
+		word := s[i:j]
+		i = j
+		if word == "OR" && !t.neg {
+			out = append(out, token{or: true})
+			continue
+		}
+		if key, op, val, ok := splitFilter(word); ok && !t.neg {
+			t.key, t.op = key, op
+			if val == "" && i < len(s) && s[i] == '"' { // district:"巫溪县"
+				end := strings.IndexByte(s[i+1:], '"')
+				if end < 0 {
+					return nil, corpus.Errorf(corpus.EINVALID, "引号不成对：短语需要用一对英文双引号括起来")
+				}
+				val = s[i+1 : i+1+end]
+				i += end + 2
+			}
+			t.text = strings.TrimSpace(val)
+			if t.text == "" {
+				return nil, corpus.Errorf(corpus.EINVALID, "筛选条件 %s 缺少取值", word)
+			}
+			out = append(out, t)
+			continue
+		}
+		t.text = corpus.Normalize(word)
+		out = append(out, t)
+	}
+	return out, nil
+}
+
+// splitFilter recognises key:value and target comparisons.
+func splitFilter(w string) (key, op, val string, ok bool) {
+	for _, o := range []string{">=", "<=", "≥", "≤", ">", "<", ":"} {
+		k, v, found := strings.Cut(w, o)
+		if !found {
+			continue
+		}
+		key, known := filterKeys[strings.ToLower(k)]
+		if !known {
+			continue
+		}
+		if o != ":" && key != "target" {
+			continue
+		}
+		return key, o, v, true
+	}
+	return "", "", "", false
+}
+
+func (q *Query) addFilter(t token) error {
+	switch t.key {
+	case "district":
+		q.Districts = appendUnique(q.Districts, t.text)
+	case "theme":
+		q.Themes = appendUnique(q.Themes, t.text)
+	case "section":
+		if !slices.Contains(corpus.Parts, t.text) {
+			return corpus.Errorf(corpus.EINVALID, "未知的部分：%s（可选：%s）", t.text, strings.Join(corpus.Parts, "、"))
+		}
+		q.Sections = appendUnique(q.Sections, t.text)
+	case "type":
+		v := strings.ToLower(t.text)
+		if !slices.Contains(unitTypes, v) {
+			return corpus.Errorf(corpus.EINVALID, "未知的类型：%s（可选：%s）", t.text, strings.Join(unitTypes, "、"))
+		}
+		q.Types = appendUnique(q.Types, v)
+	case "target":
+		return q.addTargetRange(t)
+	}
+	return nil
+}
+
+func (q *Query) addTargetRange(t token) error {
+	bad := corpus.Errorf(corpus.EINVALID, "目标值条件无效：%s（示例：target>=99、target:90..100）", t.text)
+	num := func(s string) (float64, bool) {
+		f, err := strconv.ParseFloat(strings.TrimSuffix(strings.TrimSpace(s), "%"), 64)
+		return f, err == nil && !math.IsNaN(f) && !math.IsInf(f, 0)
+	}
+	var lo, hi *float64
+	switch t.op {
+	case ">=", "≥", ">", "<=", "≤", "<":
+		v, ok := num(t.text)
+		if !ok {
+			return bad
+		}
+		switch t.op {
+		case ">":
+			v = math.Nextafter(v, math.Inf(1))
+			lo = &v
+		case ">=", "≥":
+			lo = &v
+		case "<":
+			v = math.Nextafter(v, math.Inf(-1))
+			hi = &v
+		default:
+			hi = &v
+		}
+	case ":":
+		a, b, isRange := strings.Cut(t.text, "..")
+		if isRange {
+			va, okA := num(a)
+			vb, okB := num(b)
+			if (!okA && strings.TrimSpace(a) != "") || (!okB && strings.TrimSpace(b) != "") || (!okA && !okB) {
+				return bad
+			}
+			if okA {
+				lo = &va
+			}
+			if okB {
+				hi = &vb
+			}
+		} else {
+			v, ok := num(t.text)
+			if !ok {
+				return bad
+			}
+			lo, hi = &v, &v
+		}
+	}
+	q.TargetMin = maxPtr(q.TargetMin, lo)
+	q.TargetMax = minPtr(q.TargetMax, hi)
+	return nil
+}
+
+func maxPtr(a, b *float64) *float64 {
+	if a == nil {
+		return b
+	}
+	if b == nil || *a >= *b {
+		return a
+	}
+	return b
+}
+
+func minPtr(a, b *float64) *float64 {
+	if a == nil {
+		return b
+	}
+	if b == nil || *a <= *b {
+		return a
+	}
+	return b
+}
+
+func appendUnique(s []string, v string) []string {
+	if slices.Contains(s, v) {
+		return s
+	}
+	return append(s, v)
+}
