@@ -11,7 +11,7 @@ import (
 // longest first so that 万人次 wins over 万人 and 人.
 var measureUnits = []string{
 	"个百分点", "个班", "万平方米", "平方公里", "万人次", "百分点", "人次", "平方米", "万m²", "万㎡",
-	"万人", "亿元", "万元", "万册", "学时", "课时", "小时", "分钟", "公里", "m²", "㎡",
+	"万人", "亿元", "万元", "万册", "学时", "课时", "小时", "公里", "m²", "㎡",
 	"%", "‰", "所", "个", "人", "名", "门", "项", "家", "堂", "亩", "间", "套", "本",
 	"节", "条", "次", "倍", "年", "天", "班", "支", "件", "户", "处", "座", "台", "册",
 	"批", "类", "种", "块", "位", "张", "场", "篇", "元",
@@ -131,7 +131,9 @@ func sentenceTargets(d *Document, u *Unit, orig, s []rune, planEnd int) []*Targe
 	segStart := 0
 	var prev *Target
 	listVerb := false // a verb earlier in the sentence governs a list: 培育A10所、B15所
-	for _, tk := range scanNumbers(s) {
+	toks := scanNumbers(s)
+	for ti := 0; ti < len(toks); ti++ {
+		tk := toks[ti]
 		// The indicator lies between the last clause separator (or the
 		// previous number) and this number.
 		from := segStart
@@ -157,6 +159,10 @@ func sentenceTargets(d *Document, u *Unit, orig, s []rune, planEnd int) []*Targe
 		before = trimTrailing(before)
 		if tk.suffixCmp != "" && (cmp == "" || cmp == CmpEQ) {
 			cmp = tk.suffixCmp
+		}
+		if i := strings.LastIndex(before, "至少"); i >= 0 && (cmp == "" || cmp == CmpEQ) {
+			// 每个学生至少掌握1项: 至少 governs the number after the verb.
+			before, cmp = strings.TrimSpace(before[:i]+before[i+len("至少"):]), CmpGE
 		}
 		promised := cmp != ""
 		if tk.max != nil {
@@ -252,34 +258,94 @@ func sentenceTargets(d *Document, u *Unit, orig, s []rune, planEnd int) []*Targe
 		if tk.unit == "年" && cmp == CmpEQ && !strings.HasSuffix(indicator, "年限") {
 			continue // 3年培养周期 is a duration, not a promise
 		}
-		v := tk.value
-		t := &Target{
-			DocID:     d.ID,
-			District:  d.District,
-			Indicator: indicator,
-			Unit:      tk.unit,
-			Target: Point{
-				Year:       targetYear(s[:tk.start], planEnd),
-				Value:      &v,
-				Max:        tk.max,
-				Comparator: cmp,
-				Raw:        strings.TrimSpace(string(orig[tk.start:tk.end])),
-			},
-			Source:   SourceText,
-			Kind:     KindTarget,
-			UnitID:   u.ID,
-			Citation: u.Citation,
-			Text:     text,
+		// 比例分别达到90%、95%: one value per listed indicator.
+		run := ti
+		for run+1 < len(toks) && strings.Trim(string(s[toks[run].end:toks[run+1].start]), "、和及 ") == "" {
+			run++
 		}
-		out = append(out, t)
-		prev = t
+		names := []string{indicator}
+		if run > ti {
+			names = splitRespectively(indicator, run-ti+1)
+			if names == nil {
+				ti = run
+				continue // more values than names, or fewer: ambiguous
+			}
+		}
+		for k, name := range names {
+			tk := toks[ti+k]
+			v := tk.value
+			c := cmp
+			if k > 0 {
+				c = CmpEQ
+				if tk.suffixCmp != "" {
+					c = tk.suffixCmp
+				}
+				if tk.max != nil {
+					c = CmpRange
+				}
+			}
+			t := &Target{
+				DocID:     d.ID,
+				District:  d.District,
+				Indicator: name,
+				Unit:      tk.unit,
+				Target: Point{
+					Year:       targetYear(s[:tk.start], planEnd),
+					Value:      &v,
+					Max:        tk.max,
+					Comparator: c,
+					Raw:        strings.TrimSpace(string(orig[tk.start:tk.end])),
+				},
+				Source:   SourceText,
+				Kind:     KindTarget,
+				UnitID:   u.ID,
+				Citation: u.Citation,
+				Text:     text,
+			}
+			out = append(out, t)
+			prev = t
+		}
+		if run > ti {
+			segStart = toks[run].end
+		}
+		ti = run
 	}
 	return out
 }
 
+// splitRespectively splits an indicator naming n things (学前教育专业专任
+// 教师比例与专科及以上学历专任教师比例; 公办幼儿园、普惠性幼儿园在园幼儿
+// 占比) into n names, distributing a shared head (在园幼儿占比) to the
+// names that lack it. It returns nil when the count does not match.
+func splitRespectively(indicator string, n int) []string {
+	parts := strings.FieldsFunc(indicator, func(r rune) bool { return r == '、' || r == '与' || r == '和' })
+	if len(parts) != n {
+		return nil
+	}
+	last := []rune(parts[n-1])
+	first := []rune(parts[0])
+	for k := len(first); k >= 1; k-- {
+		suffix := string(first[len(first)-k:])
+		i := strings.Index(string(last), suffix)
+		if i < 0 {
+			continue
+		}
+		head := string(last)[i+len(suffix):]
+		if head != "" {
+			for j := 0; j < n-1; j++ {
+				if !strings.HasSuffix(parts[j], head) {
+					parts[j] += head
+				}
+			}
+		}
+		break
+	}
+	return parts
+}
+
 // keepVerbs stay part of an indicator: they say what is counted (新增校舍,
 // 每名学生掌握…运动技能).
-var keepVerbs = []string{"新增", "新建", "改扩建", "增加", "减少", "掌握", "学会", "开设", "配备", "拥有", "参加", "参与"}
+var keepVerbs = []string{"新增", "新建", "改扩建", "增加", "减少", "掌握", "学会", "建有", "开设", "配备", "拥有", "参加", "参与"}
 
 // levelWords alone do not name an indicator.
 var levelWords = map[string]bool{"国家级": true, "市级": true, "区级": true, "县级": true, "校级": true, "省级": true, "市区级": true, "国市级": true}
