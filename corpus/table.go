@@ -18,6 +18,9 @@ package corpus
 //     whose header lost a column label: the row width is inferred from the
 //     序号 sequence 1, 2, 3 … and the missing label is restored.
 //
+// Markdown pipe tables (| 指标 | 2025年 |, a |---| delimiter row) are read
+// too, for documents added as .md files.
+//
 // findTable is the only entry point the parser uses: it is called at every
 // line index, so it rejects ordinary lines after a few byte comparisons.
 
@@ -94,7 +97,7 @@ func maybeTableStart(line string) bool {
 	if line == "" {
 		return false
 	}
-	if line[0] == '\t' || strings.IndexByte(line, '\t') >= 0 {
+	if line[0] == '\t' || strings.IndexByte(line, '\t') >= 0 || isPipeLine(line) {
 		return true
 	}
 	if len(line) > 4*maxCaptionRunes { // 4 bytes per rune at most
@@ -131,6 +134,9 @@ func scanTable(lines []string, i int) (tableSpan, bool) {
 		if isTabLine(lines[j]) {
 			return buildTabTable(lines, i, j, id, caption)
 		}
+		if isPipeLine(lines[j]) {
+			return buildPipeTable(lines, i, j, id, caption)
+		}
 		if isSeqLabel(strings.TrimSpace(lines[j])) {
 			return buildSeqTable(lines, i, j, id, caption)
 		}
@@ -148,6 +154,13 @@ func scanTable(lines []string, i int) (tableSpan, bool) {
 			return tableSpan{}, false
 		}
 		return buildTabTable(lines, i, i, "tx", "")
+	}
+	if isPipeLine(line) {
+		// A markdown table without caption.
+		if p := tablePrevLine(lines, i); p >= 0 && isPipeLine(lines[p]) {
+			return tableSpan{}, false
+		}
+		return buildPipeTable(lines, i, i, "tx", "")
 	}
 	if strings.ContainsRune(line, '\t') {
 		// A shape-B row without leading TAB ("1⇥学前…"): only a table start
@@ -169,8 +182,55 @@ func scanTable(lines []string, i int) (tableSpan, bool) {
 		if j >= 0 && isTabLine(lines[j]) {
 			return buildTabTable(lines, i, j, "tx", caption)
 		}
+		if j >= 0 && isPipeLine(lines[j]) {
+			return buildPipeTable(lines, i, j, "tx", caption)
+		}
 	}
 	return tableSpan{}, false
+}
+
+// pipeSepRe matches the delimiter row of a markdown table: |---|:--:|.
+var pipeSepRe = regexp.MustCompile(`^\|?\s*:?-{3,}:?\s*(\|\s*:?-{3,}:?\s*)*\|?$`)
+
+// isPipeLine reports whether a line is a row of a markdown pipe table.
+func isPipeLine(line string) bool {
+	s := strings.TrimSpace(line)
+	return strings.HasPrefix(s, "|") && strings.Count(s, "|") >= 2
+}
+
+// buildPipeTable reads a markdown pipe table (documents added as .md):
+// header row at lines[j], delimiter row, then one row per line.
+func buildPipeTable(lines []string, start, j int, id, caption string) (tableSpan, bool) {
+	if j+2 >= len(lines) || !pipeSepRe.MatchString(strings.TrimSpace(lines[j+1])) {
+		return tableSpan{}, false
+	}
+	blocks := []rowBlock{pipeRow(lines[j], j)}
+	for k := j + 2; k < len(lines) && isPipeLine(lines[k]); k++ {
+		blocks = append(blocks, pipeRow(lines[k], k))
+	}
+	sp, ok := assemble(lines, start, blocks, id, caption)
+	if !ok || sp.Rows[0].Start < j+2 {
+		return tableSpan{}, false
+	}
+	sp.HeadEnd = max(sp.HeadEnd, j+2) // the delimiter row belongs to the header
+	return sp, true
+}
+
+// pipeRow splits one markdown table row into cells.
+func pipeRow(line string, k int) rowBlock {
+	s := strings.TrimSpace(line)
+	s = strings.TrimPrefix(s, "|")
+	s = strings.TrimSuffix(s, "|")
+	parts := strings.Split(s, "|")
+	cells := make([]cellSpan, len(parts))
+	for x, p := range parts {
+		p = strings.TrimSpace(p)
+		if len(p) >= 4 && strings.HasPrefix(p, "**") && strings.HasSuffix(p, "**") {
+			p = strings.TrimSpace(p[2 : len(p)-2])
+		}
+		cells[x] = cellSpan{text: p, start: k, end: k + 1}
+	}
+	return rowBlock{cells: cells}
 }
 
 // isCaptionNote reports whether a line between a caption and its table

@@ -489,6 +489,7 @@ func TestFindTableCaptions(t *testing.T) {
 		{"附表", []string{"附表3 项目表", "", "⇥项目", "⇥投资", "", "⇥甲", "⇥1", "", "⇥乙", "⇥2"}, "t3", "附表3 项目表", 4, 2},
 		{"unit note", []string{"表2 学生数", "单位：万人", "", "⇥学段", "⇥2020年", "", "⇥小学", "⇥3.3"}, "t2", "表2 学生数", 5, 1},
 		{"parenthesised note", []string{"表2 学生数", "（截至2020年底）", "⇥学段", "⇥2020年", "", "⇥小学", "⇥3.3"}, "t2", "表2 学生数", 4, 1},
+		{"markdown pipe table", []string{"表8 指标", "", "| 序号 | 指标 | 2025年 |", "|---|:---:|---|", "| 1 | **入园率** | 99% |", "| 2 | 巩固率 | ≥96% |", "", "正文。"}, "t8", "表8 指标", 4, 2},
 		{"numbered shape C", []string{"表7 主要指标", "序号", "指标", "目标", "1", "甲", "99%", "2", "乙", "≥90%"}, "t7", "表7 主要指标", 4, 2},
 	}
 	for _, c := range cases {
@@ -503,6 +504,13 @@ func TestFindTableCaptions(t *testing.T) {
 				t.Errorf("got %s %q head to %d, %d rows; want %s %q head to %d, %d rows", sp.ID, sp.Caption, sp.HeadEnd, len(sp.Rows), c.id, c.caption, c.headEnd, c.rows)
 			}
 		})
+	}
+	md := []string{"| 指标 | 值 |", "| --- | --- |", "| 入园率 | 99% |"}
+	if sp, ok := findTable(md, 0); !ok || sp.ID != "tx" || sp.Table.Rows[0][1] != "99%" || sp.HeadEnd != 2 {
+		t.Errorf("uncaptioned markdown table: %+v %v", sp, ok)
+	}
+	if _, ok := findTable([]string{"| 不是表格 |", "正文"}, 0); ok {
+		t.Error("a line between pipes taken for a table")
 	}
 	// A heading such as （一） is never a note.
 	if _, ok := findTable(tabs([]string{"表2 学生数", "（一）", "⇥学段", "⇥2020年", "", "⇥小学", "⇥3.3"}), 0); ok {
@@ -521,6 +529,7 @@ func FuzzFindTable(f *testing.F) {
 	}
 	f.Add("表1 x\n\t分类\n\n\t\n教育\n\t1")
 	f.Add("1 主要指标\n序号\n单位\n1\n甲\n%\n2\n乙")
+	f.Add("表8 指标\n| 序号 | 指标 |\n|---|---|\n| 1 | 甲 |\n| 2 |")
 	f.Add("0000\t00\n\t0000\n\t0000\n\t00000\t\t") // shape B cells of one line are never split into rows
 	f.Fuzz(func(t *testing.T, text string) {
 		lines := strings.Split(text, "\n")
