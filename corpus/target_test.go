@@ -6,18 +6,22 @@ import (
 	"os"
 	"path/filepath"
 	"strings"
+	"sync"
 	"testing"
 )
 
-// seedCorpus parses the embedded seed documents once per test.
+// seedCorpus returns the embedded seed documents, parsed once for all the
+// target tests (they only read it).
 func seedCorpus(t testing.TB) *Corpus {
 	t.Helper()
-	c, err := Default()
+	c, err := parsedSeeds()
 	if err != nil {
 		t.Fatal(err)
 	}
 	return c
 }
+
+var parsedSeeds = sync.OnceValues(Default)
 
 // marshalLines writes one JSON value per line inside a JSON array, so
 // that golden diffs show one target per line.
