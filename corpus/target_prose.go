@@ -165,6 +165,12 @@ func sentenceTargets(d *Document, u *Unit, orig, s []rune, planEnd int) []*Targe
 			before, cmp = strings.TrimSpace(before[:i]+before[i+len("至少"):]), CmpGE
 		}
 		promised := cmp != ""
+		for _, v := range changeVerbs {
+			if strings.HasSuffix(before, v) {
+				promised = true // 近视率逐年降低0.5个百分点: the change is the promise
+				break
+			}
+		}
 		if tk.max != nil {
 			if cmp != "" && cmp != CmpEQ {
 				segStart = tk.end
@@ -342,6 +348,10 @@ func splitRespectively(indicator string, n int) []string {
 	}
 	return parts
 }
+
+// changeVerbs end an indicator whose promised value is a change (近视率逐年
+// 降低0.5个百分点); they stay part of the indicator.
+var changeVerbs = []string{"降低", "下降", "减少", "提高", "提升", "增长", "增加", "缩小"}
 
 // keepVerbs stay part of an indicator: they say what is counted (新增校舍,
 // 每名学生掌握…运动技能).
