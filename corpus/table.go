@@ -409,6 +409,18 @@ func buildTabTable(lines []string, start, j int, id, caption string) (tableSpan,
 	} else {
 		blocks = readCellLines(lines, j)
 	}
+	if len(blocks) == 1 && len(blocks[0].cells) > 0 && isSeqLabel(blocks[0].cells[0].text) {
+		// No blank lines between rows: read it like shape C, from the 序号
+		// sequence.
+		cells := blocks[0].cells
+		for x, c := range cells {
+			if c.text == "1" && x >= 2 {
+				labels := rowBlock{cells: cells[:x]}.texts()
+				return seqAssemble(labels, cells[x:], start, cells[x-1].end, id, caption)
+			}
+		}
+		return tableSpan{}, false
+	}
 	return assemble(lines, start, blocks, id, caption)
 }
 
@@ -469,7 +481,7 @@ func readCellLines(lines []string, j int) []rowBlock {
 func continuationRun(lines []string, k int, inHeader bool) int {
 	sepBefore := k > 0 && tableBlank(lines[k-1])
 	count, last := 0, -1
-	for m := k; m < len(lines); m++ {
+	for m := k; m < len(lines) && m < k+4*maxContLines; m++ {
 		line := lines[m]
 		if tableBlank(line) {
 			continue
@@ -574,6 +586,11 @@ func assemble(lines []string, start int, blocks []rowBlock, id, caption string) 
 		return tableSpan{}, false
 	}
 	width := modeWidth(blocks[1:], len(blocks[0].cells))
+	if hw := len(blocks[0].cells); len(blocks) == 2 && hw >= 2 && width > hw && width%hw == 0 && !hasEmptyCell(blocks[0].cells) {
+		// A header and one block of k×header cells: the blank lines
+		// between rows were lost; splitBlock cuts it into rows.
+		width = hw
+	}
 	if width < 2 {
 		return tableSpan{}, false
 	}
@@ -1004,6 +1021,14 @@ func buildSeqTable(lines []string, start, j int, id, caption string) (tableSpan,
 		}
 		cells = append(cells, cellSpan{text: s, start: m, end: m + 1})
 	}
+	return seqAssemble(labels, cells, start, headEnd, id, caption)
+}
+
+// seqAssemble builds a table from header labels and a flat list of cells
+// that starts with the 序号 value "1": the row width is the distance to the
+// cell "2" (trying every candidate and keeping the one that gives most
+// rows while the sequence 1, 2, 3 … continues).
+func seqAssemble(labels []string, cells []cellSpan, start, headEnd int, id, caption string) (tableSpan, bool) {
 	// Try every width at which "2" appears; keep the one giving most rows.
 	bestW, bestRows := 0, 0
 	for w := len(labels); w <= len(labels)+2 && w < len(cells); w++ {
