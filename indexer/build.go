@@ -16,7 +16,6 @@ import (
 	"time"
 
 	"github.com/blevesearch/bleve/v2"
-	"github.com/blevesearch/bleve/v2/index/scorch"
 
 	"github.com/zhengce/zhengce/corpus"
 )
@@ -169,16 +168,27 @@ func Build(ctx context.Context, dir string, c *corpus.Corpus, seg *Segmenter, p 
 	if err != nil {
 		return Stats{}, err
 	}
-	idx, err := bleve.NewUsing(path, im, scorch.Name, scorch.Name, nil)
+	// bleve's offline builder writes segments directly and merges them
+	// into one at Close: no per-batch persistence, a compact index.
+	// Its scratch space stays inside work, removed on every path.
+	empty := true
+	for _, d := range c.Documents() {
+		empty = empty && len(d.Units) == 0 && len(d.Targets) == 0
+	}
+	if empty {
+		return Stats{}, corpus.Errorf(corpus.EINVALID, "语料中没有可索引的条目")
+	}
+	bld, err := bleve.NewBuilder(path, im, map[string]interface{}{"batchSize": batchSize, "buildPathPrefix": work})
 	if err != nil {
 		return Stats{}, fmt.Errorf("create index: %w", err)
 	}
-	stats, err := indexCorpus(ctx, idx, c, p)
+	stats, err := indexCorpus(ctx, bld, c, p)
 	if err == nil {
-		err = forceMerge(ctx, idx)
-	}
-	if cerr := idx.Close(); err == nil && cerr != nil {
-		err = fmt.Errorf("close index: %w", cerr)
+		// Close merges the segments; bleve's builder cannot close with
+		// no segment, so a failed build is abandoned to the cleanup.
+		if cerr := bld.Close(); cerr != nil {
+			err = fmt.Errorf("close index: %w", cerr)
+		}
 	}
 	if err != nil {
 		if ctx.Err() != nil {
@@ -234,8 +244,8 @@ func checkTarget(dir string) error {
 	return nil
 }
 
-// indexCorpus adds every unit and target of c to idx in batches.
-func indexCorpus(ctx context.Context, idx bleve.Index, c *corpus.Corpus, p Progress) (Stats, error) {
+// indexCorpus adds every unit and target of c to the builder.
+func indexCorpus(ctx context.Context, b bleve.Builder, c *corpus.Corpus, p Progress) (Stats, error) {
 	st := Stats{ByType: map[string]int{}}
 	total := 0
 	for _, d := range c.Documents() {
@@ -245,23 +255,23 @@ func indexCorpus(ctx context.Context, idx bleve.Index, c *corpus.Corpus, p Progr
 	if p != nil {
 		p(0, total)
 	}
-	b := idx.NewBatch()
-	flush := func() error {
-		if b.Size() == 0 {
-			return nil
+	add := func(id string, doc map[string]interface{}) error {
+		if err := b.Index(id, doc); err != nil {
+			return fmt.Errorf("index %s: %w", id, err)
 		}
-		if err := ctx.Err(); err != nil {
-			return err
-		}
-		if err := idx.Batch(b); err != nil {
-			return fmt.Errorf("index batch: %w", err)
-		}
-		done += b.Size()
-		b.Reset()
-		if p != nil {
-			p(done, total)
+		done++
+		if done%batchSize == 0 || done == total {
+			if err := ctx.Err(); err != nil {
+				return err
+			}
+			if p != nil {
+				p(done, total)
+			}
 		}
 		return nil
+	}
+	if err := ctx.Err(); err != nil {
+		return st, err
 	}
 	for _, d := range c.Documents() {
 		st.Documents++
@@ -271,29 +281,19 @@ func indexCorpus(ctx context.Context, idx bleve.Index, c *corpus.Corpus, p Progr
 			st.Units++
 			st.ByType[string(u.Type)]++
 			st.Bytes += int64(len(u.Text))
-			if err := b.Index(u.ID, unitDoc(d, u)); err != nil {
-				return st, fmt.Errorf("index %s: %w", u.ID, err)
-			}
-			if b.Size() >= batchSize {
-				if err := flush(); err != nil {
-					return st, err
-				}
+			if err := add(u.ID, unitDoc(d, u)); err != nil {
+				return st, err
 			}
 		}
 		for _, t := range d.Targets {
 			st.Targets++
 			st.ByType[string(corpus.TypeTarget)]++
-			if err := b.Index(t.ID, targetDoc(d, units[t.UnitID], t)); err != nil {
-				return st, fmt.Errorf("index %s: %w", t.ID, err)
-			}
-			if b.Size() >= batchSize {
-				if err := flush(); err != nil {
-					return st, err
-				}
+			if err := add(t.ID, targetDoc(d, units[t.UnitID], t)); err != nil {
+				return st, err
 			}
 		}
 	}
-	return st, flush()
+	return st, nil
 }
 
 func unitDoc(d *corpus.Document, u *corpus.Unit) map[string]interface{} {
@@ -346,19 +346,4 @@ func sortedCopy(s []string) []string {
 	out := append([]string(nil), s...)
 	sort.Strings(out)
 	return out
-}
-
-// forceMerge merges the index into one segment: faster queries, and the
-// index is read-only from now on.
-func forceMerge(ctx context.Context, idx bleve.Index) error {
-	adv, err := idx.Advanced()
-	if err != nil {
-		return fmt.Errorf("advanced index: %w", err)
-	}
-	if s, ok := adv.(*scorch.Scorch); ok {
-		if err := s.ForceMerge(ctx, nil); err != nil {
-			return fmt.Errorf("merge index: %w", err)
-		}
-	}
-	return nil
 }
