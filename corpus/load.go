@@ -24,6 +24,9 @@ func Default() (*Corpus, error) {
 
 // LoadDir loads and parses a user's folder of *.txt and *.md documents
 // (UTF-8 or GB18030/GBK), with an optional manifest.json beside them.
+// A document's id is its file name without extension; the manifest entry
+// with that source file name (or id) overrides the metadata inferred from
+// the text, field by field.
 func LoadDir(dir string) (*Corpus, error) {
 	st, err := os.Stat(dir)
 	if err != nil {
@@ -50,21 +53,35 @@ func Load(fsys fs.FS) (*Corpus, error) {
 	if len(files) == 0 {
 		return nil, Errorf(EINVALID, "语料目录中没有 .txt 或 .md 文档")
 	}
-	bySource := map[string]Meta{}
+	bySource, byID := map[string]Meta{}, map[string]Meta{}
 	for _, m := range man.Documents {
-		bySource[m.Source] = m
+		if m.Source != "" {
+			bySource[m.Source] = m
+		}
+		if m.ID != "" {
+			byID[m.ID] = m
+		}
 	}
 	docs := make([]*Document, 0, len(files))
 	for _, f := range files {
+		base := path.Base(f)
+		if st, err := fs.Stat(fsys, f); err == nil && st.Size() > MaxDocumentSize {
+			return nil, Errorf(ETOOLARGE, "%s 过大（%d 字节），单个文档上限为 %d MB", base, st.Size(), MaxDocumentSize>>20)
+		}
 		data, err := fs.ReadFile(fsys, f)
 		if err != nil {
-			return nil, fmt.Errorf("read %s: %w", f, err)
+			return nil, &Error{Code: EINVALID, Message: "无法读取文档：" + base, Err: err}
 		}
-		base := path.Base(f)
+		id := strings.TrimSuffix(base, path.Ext(base))
 		meta, ok := bySource[base]
 		if !ok {
-			meta = Meta{ID: strings.TrimSuffix(base, path.Ext(base)), Source: base}
+			meta, ok = byID[id]
 		}
+		if !ok {
+			// No manifest entry: everything is inferred from the text.
+			meta = Meta{ID: id}
+		}
+		meta.Source = base
 		d, err := Parse(meta, data)
 		if err != nil {
 			return nil, fmt.Errorf("parse %s: %w", f, err)

@@ -43,7 +43,7 @@ var (
 	// districtRe finds a district or county after 重庆市/重庆.
 	districtRe = regexp.MustCompile(`重庆市?(\p{Han}{2,4}?(?:新区|自治县|县|区))`)
 	// districtStartRe finds a district at the start of a title or issuer.
-	districtStartRe = regexp.MustCompile(`^(\p{Han}{2,3}?(?:新区|自治县|县|区))`)
+	districtStartRe = regexp.MustCompile(`^(\p{Han}{2,7}?(?:新区|自治县|县|区))`)
 )
 
 // inferMeta extracts metadata from the document's lines: header fields of
@@ -124,7 +124,7 @@ func frontLines(lines []string) []string {
 		if s == "" {
 			continue
 		}
-		if isTOCEntry(s) || isTOCTitle(s) {
+		if isTOCEntry(s) || isTOCTitle(s) || headerFieldLine(s) || breadcrumbRe.MatchString(s) {
 			continue
 		}
 		if h, ok := parseHeading(s); ok && h.structural() {

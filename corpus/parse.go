@@ -59,13 +59,19 @@ func docIDFromSource(source string) string {
 // outline is known, and stores the units in the document.
 func (b *builder) finish() {
 	hasHeadings := len(b.d.Outline) > 0
+	parts := map[*node]string{}
 	for i, u := range b.units {
 		owner, own := b.owner[i], b.own[i]
 		nd := owner
 		if own != nil {
 			nd = own
 		}
-		u.Part = b.partOf(nd, hasHeadings)
+		p, ok := parts[nd]
+		if !ok {
+			p = b.partOf(nd, hasHeadings)
+			parts[nd] = p
+		}
+		u.Part = p
 		if own != nil && own.kind == kindHeading {
 			switch {
 			case u.Part == PartTasks && own.headings == 0 && own.level >= 2 && (isArabicStyle(own.style) || own.runIn):

@@ -1,0 +1,45 @@
+package corpus
+
+import (
+	"bytes"
+	"io/fs"
+	"testing"
+)
+
+// BenchmarkParse parses each seed document.
+func BenchmarkParse(b *testing.B) {
+	files, _ := fs.Glob(Embedded(), "seeds/*.txt")
+	for _, name := range files {
+		data, err := fs.ReadFile(Embedded(), name)
+		if err != nil {
+			b.Fatal(err)
+		}
+		b.Run(name, func(b *testing.B) {
+			b.SetBytes(int64(len(data)))
+			for b.Loop() {
+				if _, err := Parse(Meta{ID: "bench"}, data); err != nil {
+					b.Fatal(err)
+				}
+			}
+		})
+	}
+}
+
+// BenchmarkParseLarge parses a 4 MB document made of repeated seeds, to
+// show that parsing time grows linearly with size.
+func BenchmarkParseLarge(b *testing.B) {
+	files, _ := fs.Glob(Embedded(), "seeds/*.txt")
+	var doc bytes.Buffer
+	for doc.Len() < 4<<20 {
+		for _, name := range files {
+			data, _ := fs.ReadFile(Embedded(), name)
+			doc.Write(data)
+		}
+	}
+	b.SetBytes(int64(doc.Len()))
+	for b.Loop() {
+		if _, err := Parse(Meta{ID: "bench"}, doc.Bytes()); err != nil {
+			b.Fatal(err)
+		}
+	}
+}
