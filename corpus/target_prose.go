@@ -136,7 +136,7 @@ func sentenceTargets(d *Document, u *Unit, orig, s []rune, planEnd int) []*Targe
 		tk := toks[ti]
 		// The indicator lies between the last clause separator (or the
 		// previous number) and this number.
-		from := segStart
+		from := min(segStart, tk.start)
 		for j := tk.start - 1; j >= from; j-- {
 			if strings.ContainsRune("，,：:", s[j]) {
 				from = j + 1
