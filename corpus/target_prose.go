@@ -124,14 +124,14 @@ type numberToken struct {
 // sentenceTargets extracts the targets of one sentence.
 func sentenceTargets(d *Document, u *Unit, orig, s []rune, planEnd int) []*Target {
 	text := strings.TrimSpace(string(orig))
-	if text == "" || pastMarks.MatchString(string(s)) {
+	toks := scanNumbers(s)
+	if text == "" || len(toks) == 0 || pastMarks.MatchString(string(s)) {
 		return nil
 	}
 	var out []*Target
 	segStart := 0
 	var prev *Target
 	listVerb := false // a verb earlier in the sentence governs a list: 培育A10所、B15所
-	toks := scanNumbers(s)
 	for ti := 0; ti < len(toks); ti++ {
 		tk := toks[ti]
 		// The indicator lies between the last clause separator (or the
