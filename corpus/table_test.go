@@ -225,16 +225,27 @@ func TestTableSpans(t *testing.T) {
 	}
 }
 
-// seedTable returns the table with the given id in a seed document.
-func seedTable(t *testing.T, doc, id string) *Table {
+// seedTables maps doc id → table id → reconstructed table of every seed.
+func seedTables(t *testing.T) map[string]map[string]*Table {
 	t.Helper()
-	for _, sp := range walkTables(seedLines(t, doc)) {
-		if sp.ID == id {
-			return sp.Table
+	out := map[string]map[string]*Table{}
+	for _, doc := range seedIDs(t) {
+		out[doc] = map[string]*Table{}
+		for _, sp := range walkTables(seedLines(t, doc)) {
+			out[doc][sp.ID] = sp.Table
 		}
 	}
-	t.Fatalf("%s has no table %s", doc, id)
-	return nil
+	return out
+}
+
+// seedTable returns the table with the given id in a seed document.
+func seedTable(t *testing.T, all map[string]map[string]*Table, doc, id string) *Table {
+	t.Helper()
+	tb := all[doc][id]
+	if tb == nil {
+		t.Fatalf("%s has no table %s", doc, id)
+	}
+	return tb
 }
 
 // cell returns the cell in column col of the first row whose column key
@@ -266,6 +277,7 @@ func column(t *testing.T, tb *Table, label string) int {
 // source text: shapes, headers, filled merged cells, joined continuation
 // lines, values kept as written.
 func TestTableValues(t *testing.T) {
+	all := seedTables(t)
 	shapes := []struct {
 		doc, id, caption string
 		rows, cols       int
@@ -285,7 +297,7 @@ func TestTableValues(t *testing.T) {
 	}
 	for _, s := range shapes {
 		t.Run("shape/"+s.doc+"/"+s.id, func(t *testing.T) {
-			tb := seedTable(t, s.doc, s.id)
+			tb := seedTable(t, all, s.doc, s.id)
 			if tb.Caption != s.caption {
 				t.Errorf("caption %q, want %q", tb.Caption, s.caption)
 			}
@@ -337,7 +349,7 @@ func TestTableValues(t *testing.T) {
 	}
 	for _, v := range values {
 		t.Run(v.doc+"/"+v.id+"/"+v.name, func(t *testing.T) {
-			tb := seedTable(t, v.doc, v.id)
+			tb := seedTable(t, all, v.doc, v.id)
 			if got := cell(t, tb, v.key, v.value, v.col); got != v.want {
 				t.Errorf("row %s=%s column %s = %q, want %q", v.key, v.value, v.col, got, v.want)
 			}
