@@ -61,6 +61,7 @@ var leadPhrases = []string{
 }
 
 var (
+	leadLabel = regexp.MustCompile(`^(?:\d{1,2}[\.．、]|[（(]\d{1,2}[)）]|[一二三四五六七八九十]{1,3}、|项目\d{1,2}[:：]?)\s*`)
 	leadTime  = regexp.MustCompile(`^(?:到|至|截至|截止|在|于)?(?:(?:19|20)\d{2}年(?:底|末|前|内)?|“?十[四五]五”?(?:末|期间|时期|期末)|五年内|规划期内|规划期末)(?:前|内|底|末)?[，,：:]?`)
 	frequency = regexp.MustCompile(`^(?:每[两三四五]?(?:年|学年|学期|月|周|天)|年均)$`)
 	// pastMarks make a sentence a report on the past, not a promise.
@@ -190,6 +191,12 @@ func sentenceTargets(d *Document, u *Unit, orig, s []rune, planEnd int) []*Targe
 			if !verb && strings.HasPrefix(before, v) {
 				verb = true
 				before = strings.TrimSpace(strings.TrimPrefix(before, v))
+				break
+			}
+		}
+		for _, v := range strongVerbs {
+			if strings.Contains(before, v) {
+				verb = true // 在城东科技生态城新建小学2所
 				break
 			}
 		}
@@ -353,6 +360,10 @@ func splitRespectively(indicator string, n int) []string {
 // 降低0.5个百分点); they stay part of the indicator.
 var changeVerbs = []string{"降低", "下降", "减少", "提高", "提升", "增长", "增加", "缩小"}
 
+// strongVerbs anywhere before a number make it a promise (在城东科技生态城
+// 新建小学2所, 在高铁南站片区规划小学2所).
+var strongVerbs = []string{"建成", "新建", "改扩建", "迁建", "培育", "打造", "创建", "规划", "引进", "组建", "新增", "遴选", "招录"}
+
 // keepVerbs stay part of an indicator: they say what is counted (新增校舍,
 // 每名学生掌握…运动技能).
 var keepVerbs = []string{"新增", "新建", "改扩建", "增加", "减少", "掌握", "学会", "建有", "开设", "配备", "拥有", "参加", "参与"}
@@ -383,6 +394,9 @@ func stripLead(s string) string {
 		old := s
 		s = strings.TrimSpace(s)
 		s = strings.TrimLeft(s, "、，,：:——-")
+		if m := leadLabel.FindString(s); m != "" {
+			s = s[len(m):]
+		}
 		if m := leadTime.FindString(s); m != "" {
 			s = s[len(m):]
 		}
