@@ -19,8 +19,15 @@ test: vet
 	$(GO) test -race -count=1 ./...
 	$(MAKE) fuzz
 
+# Short coverage-guided fuzz runs of every parser that sees user input.
+FUZZ_TARGETS := ./corpus:FuzzParse ./corpus:FuzzFindTable
+
 fuzz:
-	$(GO) test ./corpus -run '^$$' -fuzz '^FuzzParse$$' -fuzztime $(FUZZTIME)
+	@set -e; for t in $(FUZZ_TARGETS); do \
+		pkg=$${t%%:*}; fn=$${t##*:}; \
+		echo "fuzz $$pkg $$fn ($(FUZZTIME))"; \
+		$(GO) test $$pkg -run '^$$' -fuzz "^$$fn\$$" -fuzztime $(FUZZTIME); \
+	done
 
 run: build
 	./$(BIN) serve --addr $(ADDR)
