@@ -2,11 +2,156 @@ package main
 
 import (
 	"context"
+	"errors"
+	"flag"
+	"fmt"
+	"io"
+	"os"
+	"sort"
+	"strings"
+	"time"
 
 	"github.com/zhengce/zhengce/corpus"
+	"github.com/zhengce/zhengce/indexer"
 )
 
-// runIndex implements `zhengce index`. PLACEHOLDER until its issue step lands.
+// runIndex implements `zhengce index`: build the search index of a corpus
+// (default: the embedded seeds) into a directory (default:
+// indexer.DefaultDir, or $ZHENGCE_INDEX), replacing any previous index
+// only once the new one is complete.
 func (m *Main) runIndex(ctx context.Context, args []string) error {
-	return corpus.Errorf(corpus.EINTERNAL, "index 尚未实现")
+	fs := m.flagSet("index")
+	corpusDir := fs.String("corpus", "", "语料目录（默认使用内置语料）")
+	indexDir := fs.String("index", "", "索引目录（默认 $ZHENGCE_INDEX 或 "+indexer.DefaultDir()+"）")
+	fs.Usage = func() {
+		fmt.Fprintln(m.Stderr, "用法：zhengce index [--corpus DIR] [--index DIR]")
+		fs.PrintDefaults()
+	}
+	if err := parseFlags(fs, args); err != nil {
+		return err
+	}
+	if fs.NArg() > 0 {
+		return corpus.Errorf(corpus.EINVALID, "多余的参数：%s", strings.Join(fs.Args(), " "))
+	}
+	c, err := loadCorpus(*corpusDir)
+	if err != nil {
+		return err
+	}
+	dir := m.indexDir(*indexDir)
+	seg, err := m.loadSegmenter()
+	if err != nil {
+		return err
+	}
+	st, err := indexer.Build(ctx, dir, c, seg, m.progress("建立索引"))
+	if err != nil {
+		return err
+	}
+	fmt.Fprintf(m.Stdout, "索引已建立：%s\n", dir)
+	fmt.Fprintf(m.Stdout, "文档 %d 篇，条目 %d 条（%s），目标 %d 条\n", st.Documents, st.Units, byType(st.ByType), st.Targets)
+	fmt.Fprintf(m.Stdout, "文本 %.1f KB，用时 %.2f 秒\n", float64(st.Bytes)/1024, st.Seconds)
+	return nil
+}
+
+// parseFlags parses a subcommand's flags, reporting bad ones as EINVALID.
+func parseFlags(fs *flag.FlagSet, args []string) error {
+	if err := fs.Parse(args); err != nil {
+		if errors.Is(err, flag.ErrHelp) {
+			return err
+		}
+		return &corpus.Error{Code: corpus.EINVALID, Message: "参数错误", Err: err}
+	}
+	return nil
+}
+
+// indexDir resolves the index directory: the flag, else $ZHENGCE_INDEX,
+// else indexer.DefaultDir.
+func (m *Main) indexDir(flagValue string) string {
+	if flagValue != "" {
+		return flagValue
+	}
+	if v := m.Getenv("ZHENGCE_INDEX"); v != "" {
+		return v
+	}
+	return indexer.DefaultDir()
+}
+
+// loadSegmenter loads the gse dictionary, telling the user why they wait.
+func (m *Main) loadSegmenter() (*indexer.Segmenter, error) {
+	start := time.Now()
+	if isTerminal(m.Stderr) {
+		fmt.Fprint(m.Stderr, "加载分词词典…")
+		defer func() { fmt.Fprintf(m.Stderr, "\r加载分词词典：%.1f 秒\n", time.Since(start).Seconds()) }()
+	}
+	seg, err := indexer.NewSegmenter()
+	if err != nil {
+		return nil, fmt.Errorf("load segmenter: %w", err)
+	}
+	return seg, nil
+}
+
+func byType(m map[string]int) string {
+	order := []string{string(corpus.TypeSection), string(corpus.TypeClause), string(corpus.TypeTask), string(corpus.TypeTableRow)}
+	var keys []string
+	for k := range m {
+		if k != string(corpus.TypeTarget) {
+			keys = append(keys, k)
+		}
+	}
+	sort.Slice(keys, func(i, j int) bool {
+		a, b := indexOf(order, keys[i]), indexOf(order, keys[j])
+		if a != b {
+			return a < b
+		}
+		return keys[i] < keys[j]
+	})
+	var parts []string
+	for _, k := range keys {
+		parts = append(parts, fmt.Sprintf("%s %d", k, m[k]))
+	}
+	return strings.Join(parts, "，")
+}
+
+func indexOf(s []string, v string) int {
+	for i, x := range s {
+		if x == v {
+			return i
+		}
+	}
+	return len(s)
+}
+
+// progress returns an indexer.Progress for stderr: a redrawn bar on a
+// terminal, a few plain lines otherwise.
+func (m *Main) progress(label string) indexer.Progress {
+	tty := isTerminal(m.Stderr)
+	lastQuarter := -1
+	return func(done, total int) {
+		if total <= 0 {
+			return
+		}
+		pct := done * 100 / total
+		if tty {
+			const width = 30
+			n := done * width / total
+			fmt.Fprintf(m.Stderr, "\r%s [%s%s] %3d%% %d/%d", label, strings.Repeat("█", n), strings.Repeat("·", width-n), pct, done, total)
+			if done == total {
+				fmt.Fprintln(m.Stderr)
+			}
+			return
+		}
+		if q := pct / 25; q != lastQuarter {
+			lastQuarter = q
+			fmt.Fprintf(m.Stderr, "%s：%d/%d（%d%%）\n", label, done, total, pct)
+		}
+	}
+}
+
+// isTerminal reports whether w is a character device (a terminal).
+func isTerminal(w io.Writer) bool {
+	f, ok := w.(*os.File)
+	if !ok {
+		return false
+	}
+	st, err := f.Stat()
+	return err == nil && st.Mode()&os.ModeCharDevice != 0
 }
