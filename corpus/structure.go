@@ -238,8 +238,8 @@ func runInTitle(text string) string {
 	if i <= 0 || strings.TrimSpace(text[i+len("。"):]) == "" {
 		return ""
 	}
-	t := text[:i]
-	if utf8.RuneCountInString(t) > 24 || strings.ContainsAny(t, "，,、；;：:“”《》（）()") {
+	t := strings.TrimLeft(text[:i], "—-－ ")
+	if t == "" || utf8.RuneCountInString(t) > 24 || strings.ContainsAny(t, "，,、；;：:“”《》（）()") {
 		return ""
 	}
 	return strings.TrimSpace(t)
