@@ -43,7 +43,7 @@ var (
 	chapterRe = regexp.MustCompile(`^第\s*(` + cnDigits + `+|\d{1,3})\s*章\s*(.*)$`)
 	sectionRe = regexp.MustCompile(`^第\s*(` + cnDigits + `+|\d{1,3})\s*节\s*(.*)$`)
 	prefaceRe = regexp.MustCompile(`^(序\s*言|前\s*言|引\s*言)$`)
-	annexRe   = regexp.MustCompile(`^附\s*件\s*(\d{1,2}|[一二三四五六七八九十]{1,3})?\s*([:：]\s*(.*))?$`)
+	annexRe   = regexp.MustCompile(`^附\s*件\s*(\d{1,2}|[一二三四五六七八九十]{1,3})?\s*([:：])?\s*(.*)$`)
 	boxRe     = regexp.MustCompile(`^专栏\s*(\d{1,3}|[一二三四五六七八九十]{1,3})\s*[:：.．]?\s*(.*)$`)
 	cnRe      = regexp.MustCompile(`^(` + cnDigits + `{1,4})\s*、\s*(.*)$`)
 	pcnRe     = regexp.MustCompile(`^[（(]\s*(` + cnDigits + `{1,4})\s*[）)]\s*(.*)$`)
@@ -103,6 +103,9 @@ func parseHeadingMD(s string, hashes int) (heading, bool) {
 		return h, true
 	case annexRe.MatchString(s) && utf8.RuneCountInString(s) <= 80 && !strings.Contains(s, "。"):
 		m := annexRe.FindStringSubmatch(s)
+		if m[1] == "" && m[2] == "" && m[3] != "" {
+			return heading{}, false // 附件内容…: a sentence, not an annex
+		}
 		h.style, h.n = styleAnnex, cnNumber(m[1])
 		h.label = "附件" + m[1]
 		h.title = strings.TrimSpace(m[3])
@@ -128,6 +131,9 @@ func parseHeadingMD(s string, hashes int) (heading, bool) {
 		}
 		r, _ := utf8.DecodeRuneInString(rest)
 		if unicode.IsDigit(r) && m[2] != "、" {
+			if isDecimalTail(rest) {
+				return heading{}, false // 1.5万人…: a number opening a sentence
+			}
 			h.decimal = true
 		}
 		if r == '%' || r == '％' {
@@ -154,6 +160,24 @@ func parseHeadingMD(s string, hashes int) (heading, bool) {
 		return heading{}, false
 	}
 	return h, true
+}
+
+// decimalUnits are the units and measure words that follow a number.
+const decimalUnits = "万亿千百个人所%％‰倍元年次项名家座间台套米平亩公吨小分秒天周月岁级班"
+
+// isDecimalTail reports whether rest (the text after "1.") continues a
+// decimal number (5万人…, 25%…) rather than starting a title (2035远景目标,
+// 2035年远景目标).
+func isDecimalTail(rest string) bool {
+	digits := 0
+	for digits < len(rest) && rest[digits] >= '0' && rest[digits] <= '9' {
+		digits++
+	}
+	r, _ := utf8.DecodeRuneInString(rest[digits:])
+	if digits == 4 && r == '年' {
+		return false
+	}
+	return digits == len(rest) || strings.ContainsRune(decimalUnits, r) || r == '.' || r == '．'
 }
 
 func regexpOf(style string) *regexp.Regexp {
