@@ -2,6 +2,7 @@ package corpus
 
 import (
 	"regexp"
+	"sort"
 	"strconv"
 	"strings"
 	"unicode"
@@ -67,7 +68,6 @@ var (
 	// pastMarks make a sentence a report on the past, not a promise.
 	pastMarks = regexp.MustCompile(`累计|以来|已经|已建成|已达|比(?:19|20)\d{2}年|较(?:19|20)\d{2}年|十三五”?(?:期间|时期|末)|(?:19|20)\d{2}年[^，。；]{0,3}(?:底|末)?[，,]?(?:全[区县市])?(?:有|共有)`)
 	planSpan  = regexp.MustCompile(`((?:19|20)\d{2})\s*[—\-–~～至到－]\s*((?:19|20)\d{2})\s*年`)
-	yearTok   = regexp.MustCompile(`((?:19|20)\d{2})年`)
 )
 
 // planEndYear is the year a plan's targets are due by default: the end of
@@ -133,6 +133,7 @@ func sentenceTargets(d *Document, u *Unit, orig, s []rune, planEnd int) []*Targe
 	segStart := 0
 	var prev *Target
 	listVerb := false // a verb earlier in the sentence governs a list: 培育A10所、B15所
+	years := promiseYears(s)
 	for ti := 0; ti < len(toks); ti++ {
 		tk := toks[ti]
 		// The indicator lies between the last clause separator (or the
@@ -303,7 +304,7 @@ func sentenceTargets(d *Document, u *Unit, orig, s []rune, planEnd int) []*Targe
 				Indicator: name,
 				Unit:      tk.unit,
 				Target: Point{
-					Year:       targetYear(s[:tk.start], planEnd),
+					Year:       targetYear(years, tk.start, planEnd),
 					Value:      &v,
 					Max:        tk.max,
 					Comparator: c,
@@ -467,24 +468,44 @@ func nounAfter(s []rune, from int) (string, int) {
 	return strings.TrimSpace(string(s[from:end])), end
 }
 
-// targetYear is the year a number in a sentence is promised for: the last
-// year written before it (到2025年, 2023年前) that is not a baseline (在2020年
-// 的基础上, 比2015年), else the plan's end year.
-func targetYear(before []rune, planEnd int) int {
-	s := string(before)
-	year := 0
-	for _, m := range yearTok.FindAllStringSubmatchIndex(s, -1) {
-		tail := s[m[1]:]
-		head := s[:m[0]]
-		if strings.HasPrefix(tail, "的基础") || strings.HasSuffix(head, "比") || strings.HasSuffix(head, "较") || strings.HasPrefix(tail, "以来") {
+// yearMark is a year written in a sentence that can date a promise.
+type yearMark struct {
+	pos  int // rune offset of the year's end
+	year int
+}
+
+// promiseYears returns the years of a sentence that date the numbers after
+// them (到2025年, 2023年前), leaving out baselines (在2020年的基础上, 比2015年)
+// and spans (2016年以来). Computed once per sentence so that a long sentence
+// with many numbers stays linear.
+func promiseYears(s []rune) []yearMark {
+	var out []yearMark
+	for i := 0; i+5 <= len(s); i++ {
+		if !(s[i] == '1' && s[i+1] == '9' || s[i] == '2' && s[i+1] == '0') || !isASCIIDigit(s[i+2]) || !isASCIIDigit(s[i+3]) || s[i+4] != '年' {
 			continue
 		}
-		year, _ = strconv.Atoi(s[m[2]:m[3]])
+		if i > 0 && isASCIIDigit(s[i-1]) {
+			continue
+		}
+		head := string(s[max(0, i-1):i])
+		tail := string(s[i+5 : min(len(s), i+8)])
+		if head == "比" || head == "较" || strings.HasPrefix(tail, "的基础") || strings.HasPrefix(tail, "以来") {
+			continue
+		}
+		y, _ := strconv.Atoi(string(s[i : i+4]))
+		out = append(out, yearMark{pos: i + 5, year: y})
 	}
-	if year == 0 {
+	return out
+}
+
+// targetYear is the year a number at rune offset pos is promised for: the
+// last promise year written before it, else the plan's end year.
+func targetYear(years []yearMark, pos, planEnd int) int {
+	i := sort.Search(len(years), func(i int) bool { return years[i].pos > pos })
+	if i == 0 {
 		return planEnd
 	}
-	return year
+	return years[i-1].year
 }
 
 func hasHan(s string) bool {

@@ -512,3 +512,22 @@ func TestIndicatorGroups(t *testing.T) {
 		}
 	}
 }
+
+// TestProseLongSentence guards against quadratic work: one sentence with
+// many numbers and years.
+func TestProseLongSentence(t *testing.T) {
+	var b strings.Builder
+	b.WriteString("到2025年")
+	for i := 0; i < 20000; i++ {
+		b.WriteString("、2024年建成示范学校10所")
+	}
+	d := &Document{Meta: Meta{ID: "x"}}
+	u := &Unit{ID: "x/1", Type: TypeClause, Text: b.String(), Part: PartTasks}
+	got := proseTargets(d, u, 2025)
+	if len(got) != 20000 {
+		t.Fatalf("%d targets, want 20000", len(got))
+	}
+	if got[0].Target.Year != 2024 || *got[0].Target.Value != 10 || got[0].Indicator != "示范学校" {
+		t.Errorf("first = %+v", got[0])
+	}
+}
