@@ -133,7 +133,9 @@ func (s *Server) handleAPIUnit(c echo.Context) error {
 	return c.JSON(http.StatusOK, unitDetail{Unit: u, DocTitle: d.Title, District: d.District, URL: permalink(u)})
 }
 
-// handleAPITargets answers GET /api/targets as JSON, or CSV with format=csv.
+// handleAPITargets answers GET /api/targets: {"targets":[…]} (the JSON of
+// `zhengce targets --json`), CSV with format=csv, or the per-indicator
+// comparison across districts {"comparisons":[…]} with compare=NAME.
 func (s *Server) handleAPITargets(c echo.Context) error {
 	f, err := parseTargetFilter(c)
 	if err != nil {
@@ -146,10 +148,22 @@ func (s *Server) handleAPITargets(c echo.Context) error {
 	default:
 		return corpus.Errorf(corpus.EINVALID, "不支持的格式：%s（可选 json、csv）", truncate(format, 20))
 	}
-	ts := s.selectTargets(f)
+	if _, ok := c.QueryParams()["compare"]; ok {
+		name, err := textParam(c.QueryParams(), "compare", MaxQueryRunes, "指标名称")
+		if err != nil {
+			return err
+		}
+		if strings.TrimSpace(name) == "" {
+			return corpus.Errorf(corpus.EINVALID, "请给出要对比的指标名称，例如 compare=毛入园率")
+		}
+		out := struct {
+			Comparisons []corpus.Comparison `json:"comparisons"`
+		}{Comparisons: nonNil(s.corpus.CompareTargets(name))}
+		return c.JSON(http.StatusOK, out)
+	}
 	out := struct {
 		Targets []*corpus.Target `json:"targets"`
-	}{Targets: nonNil(ts)}
+	}{Targets: nonNil(s.corpus.Targets(f))}
 	return c.JSON(http.StatusOK, out)
 }
 

@@ -266,7 +266,7 @@ func TestBrowser(t *testing.T) {
 		b.do(chromedp.Navigate(b.base + "/targets?q=" + url.QueryEscape(ind)))
 		b.waitJS(`document.querySelector(".targets-table, .none") !== null`)
 		rows := evalJS[int](b, `document.querySelectorAll(".targets-table tbody tr").length`)
-		if want := len(f.server.selectTargets(targetFilter{Q: ind})); rows != want {
+		if want := len(f.corpus.Targets(corpus.TargetFilter{Query: ind})); rows != want {
 			t.Errorf("targets table has %d rows, want %d", rows, want)
 		}
 		csv := evalJS[string](b, `document.querySelector('a[download]').getAttribute("href")`)

@@ -211,7 +211,7 @@ func (s *Server) suggestions(c echo.Context, q query) []suggestion {
 // hitLink is the permalink of a hit, carrying the query so the reader
 // highlights it.
 func hitLink(h search.Hit, q string) string {
-	link := h.URL
+	link, _, _ := strings.Cut(h.URL, "#") // a target's URL names its source unit, then #n
 	if !strings.HasPrefix(link, "/c/") {
 		link = "/c/" + url.PathEscape(h.DocID) + "/" + url.PathEscape(h.Path)
 	}
@@ -353,43 +353,36 @@ func (s *Server) handleComparePage(c echo.Context) error {
 // targetsPage is the data of /targets.
 type targetsPage struct {
 	layout
-	Filter      targetFilter
+	Filter      corpus.TargetFilter
 	Error       string
 	Districts   []facetValue
 	Targets     []*corpus.Target
-	Comparisons []indicatorComparison
+	Comparisons []corpus.Comparison
 	CSVURL      string
 	Examples    []string
 }
 
 func (s *Server) handleTargetsPage(c echo.Context) error {
 	p := targetsPage{layout: s.layout("目标指标", "targets"), Examples: []string{"毛入园率", "巩固率", "集团化办学覆盖率", "教师", "特殊教育"}}
+	for i, d := range s.corpus.Districts() {
+		p.Districts = append(p.Districts, facetValue{ID: fmt.Sprintf("td-%d", i), Value: d, Label: d})
+	}
 	f, err := parseTargetFilter(c)
 	if err != nil {
 		p.Error = errorMessage(err)
 		return s.render(c, httpStatus(err), "targets", p)
 	}
-	p.Filter, p.Q = f, f.Q
-	for i, d := range s.corpus.Districts() {
-		p.Districts = append(p.Districts, facetValue{ID: fmt.Sprintf("td-%d", i), Value: d, Label: d, Checked: contains(f.Districts, d)})
+	p.Filter, p.Q = f, f.Query
+	for i := range p.Districts {
+		p.Districts[i].Checked = contains(f.Districts, p.Districts[i].Value)
 	}
-	p.Targets = s.selectTargets(f)
-	if f.Q != "" {
-		p.Title = f.Q + " - 目标指标"
-		p.Comparisons = s.compareTargets(p.Targets)
-	}
-	v := url.Values{}
-	if f.Q != "" {
-		v.Set("q", f.Q)
-	}
-	for _, d := range f.Districts {
-		v.Add("district", d)
-	}
-	if f.Source != "" {
-		v.Set("source", f.Source)
+	p.Targets = s.corpus.Targets(f)
+	if f.Query != "" {
+		p.Title = f.Query + " - 目标指标"
+		p.Comparisons = s.corpus.CompareTargets(f.Query)
 	}
 	p.CSVURL = "/targets.csv"
-	if len(v) > 0 {
+	if v := targetValues(f); len(v) > 0 {
 		p.CSVURL += "?" + v.Encode()
 	}
 	return s.render(c, http.StatusOK, "targets", p)

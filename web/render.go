@@ -38,6 +38,7 @@ var templateFuncs = template.FuncMap{
 	"joinCrumb": func(b []string) string { return strings.Join(b, " › ") },
 	"unitLink":  func(id string) string { return "/c/" + id },
 	"unitURL":   permalink,
+	"kindName":  kindName,
 }
 
 func parseTemplates() (*templates, error) {

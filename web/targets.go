@@ -3,7 +3,7 @@ package web
 import (
 	"encoding/csv"
 	"net/http"
-	"sort"
+	"net/url"
 	"strconv"
 	"strings"
 
@@ -12,96 +12,59 @@ import (
 	"github.com/zhengce/zhengce/corpus"
 )
 
-// targetFilter selects targets: Q matches the indicator, the canonical
-// name or the source text (normalised substring); Districts restricts to
-// some districts (OR).
-type targetFilter struct {
-	Q         string
-	Districts []string
-	Source    string // table | text | "" for both
-}
-
-func parseTargetFilter(c echo.Context) (targetFilter, error) {
+// parseTargetFilter validates the parameters of /targets and /api/targets:
+// q, district (repeatable), source (table|text), kind (target|result),
+// min and max (bounds on the promised value).
+func parseTargetFilter(c echo.Context) (corpus.TargetFilter, error) {
 	q, err := parseQuery(c)
 	if err != nil {
-		return targetFilter{}, err
+		return corpus.TargetFilter{}, err
 	}
-	f := targetFilter{Q: q.Q, Districts: q.Filters["district"]}
-	switch src := c.QueryParam("source"); src {
-	case "", "table", "text":
+	f := corpus.TargetFilter{Query: q.Q, Districts: q.Filters["district"]}
+	vals := c.QueryParams()
+	switch src := vals.Get("source"); src {
+	case "", corpus.SourceTable, corpus.SourceText:
 		f.Source = src
 	default:
 		return f, corpus.Errorf(corpus.EINVALID, "参数 source 只能是 table 或 text")
 	}
+	switch kind := vals.Get("kind"); kind {
+	case "", corpus.KindTarget, corpus.KindResult:
+		f.Kind = kind
+	default:
+		return f, corpus.Errorf(corpus.EINVALID, "参数 kind 只能是 target 或 result")
+	}
+	if f.Min, err = floatParam(vals, "min"); err != nil {
+		return f, err
+	}
+	if f.Max, err = floatParam(vals, "max"); err != nil {
+		return f, err
+	}
 	return f, nil
 }
 
-// selectTargets returns the targets of the corpus matching f, in corpus
-// order.
-func (s *Server) selectTargets(f targetFilter) []*corpus.Target {
-	nq := corpus.Normalize(f.Q)
-	var out []*corpus.Target
-	for _, d := range s.corpus.Documents() {
-		if len(f.Districts) > 0 && !contains(f.Districts, d.District) {
-			continue
-		}
-		for _, t := range d.Targets {
-			if f.Source != "" && t.Source != f.Source {
-				continue
-			}
-			if nq != "" && !strings.Contains(corpus.Normalize(t.Indicator), nq) &&
-				!strings.Contains(corpus.Normalize(t.Canonical), nq) &&
-				!strings.Contains(corpus.Normalize(t.Text), nq) {
-				continue
-			}
-			out = append(out, t)
-		}
+// targetValues are the URL parameters of f.
+func targetValues(f corpus.TargetFilter) url.Values {
+	v := url.Values{}
+	if f.Query != "" {
+		v.Set("q", f.Query)
 	}
-	return out
-}
-
-// indicatorComparison lines one canonical indicator up across all the
-// districts of the corpus.
-type indicatorComparison struct {
-	Canonical string
-	Rows      []districtTargets
-}
-
-// districtTargets are one district's targets for one indicator; empty
-// when the district states none.
-type districtTargets struct {
-	District string
-	Targets  []*corpus.Target
-}
-
-// compareTargets groups ts by canonical indicator (the indicator as worded
-// when there is no canonical name), groups ordered by how many districts
-// state them.
-func (s *Server) compareTargets(ts []*corpus.Target) []indicatorComparison {
-	byName := map[string]map[string][]*corpus.Target{}
-	var names []string
-	for _, t := range ts {
-		name := t.Canonical
-		if name == "" {
-			name = t.Indicator
-		}
-		if byName[name] == nil {
-			byName[name] = map[string][]*corpus.Target{}
-			names = append(names, name)
-		}
-		byName[name][t.District] = append(byName[name][t.District], t)
+	for _, d := range f.Districts {
+		v.Add("district", d)
 	}
-	sort.SliceStable(names, func(i, j int) bool { return len(byName[names[i]]) > len(byName[names[j]]) })
-	districts := s.corpus.Districts()
-	out := make([]indicatorComparison, 0, len(names))
-	for _, name := range names {
-		cmp := indicatorComparison{Canonical: name}
-		for _, d := range districts {
-			cmp.Rows = append(cmp.Rows, districtTargets{District: d, Targets: byName[name][d]})
-		}
-		out = append(out, cmp)
+	if f.Source != "" {
+		v.Set("source", f.Source)
 	}
-	return out
+	if f.Kind != "" {
+		v.Set("kind", f.Kind)
+	}
+	if f.Min != nil {
+		v.Set("min", strconv.FormatFloat(*f.Min, 'f', -1, 64))
+	}
+	if f.Max != nil {
+		v.Set("max", strconv.FormatFloat(*f.Max, 'f', -1, 64))
+	}
+	return v
 }
 
 // handleTargetsCSV serves /targets.csv.
@@ -114,12 +77,12 @@ func (s *Server) handleTargetsCSV(c echo.Context) error {
 }
 
 // targetsCSVHeader is the header row of the CSV download.
-var targetsCSVHeader = []string{"区县", "指标", "规范指标", "单位", "基期年份", "基期值", "目标年份", "比较", "目标值", "目标上限", "属性", "来源类型", "引用", "链接", "原文"}
+var targetsCSVHeader = []string{"区县", "指标", "规范指标", "单位", "基期年份", "基期值", "目标年份", "比较", "目标值", "目标上限", "属性", "类别", "来源类型", "引用", "链接", "原文"}
 
 // writeTargetsCSV writes the targets matching f as UTF-8 CSV with a byte
 // order mark, so Excel opens it with the right encoding.
-func (s *Server) writeTargetsCSV(c echo.Context, f targetFilter) error {
-	ts := s.selectTargets(f)
+func (s *Server) writeTargetsCSV(c echo.Context, f corpus.TargetFilter) error {
+	ts := s.corpus.Targets(f)
 	res := c.Response()
 	res.Header().Set(echo.HeaderContentType, "text/csv; charset=utf-8")
 	res.Header().Set(echo.HeaderContentDisposition, `attachment; filename="targets.csv"; filename*=UTF-8''%E7%9B%AE%E6%A0%87%E6%8C%87%E6%A0%87.csv`)
@@ -136,7 +99,7 @@ func (s *Server) writeTargetsCSV(c echo.Context, f targetFilter) error {
 			t.District, t.Indicator, t.Canonical, t.Unit,
 			yearText(t.Baseline.Year), valueText(t.Baseline),
 			yearText(t.Target.Year), t.Target.Comparator, valueText(t.Target), maxText(t.Target),
-			t.Attribute, t.Source, t.Citation, "/c/" + t.UnitID, t.Text,
+			t.Attribute, t.Kind, t.Source, t.Citation, "/c/" + t.UnitID, t.Text,
 		}
 		for i, v := range row {
 			row[i] = csvSafe(v)
@@ -205,6 +168,14 @@ func pointText(p corpus.Point, unit string) string {
 		return v + "–" + hi + unit
 	}
 	return cmp + v + unit
+}
+
+// kindName is the Simplified Chinese name of a target kind.
+func kindName(k string) string {
+	if k == corpus.KindResult {
+		return "已实现"
+	}
+	return "目标"
 }
 
 func contains(ss []string, s string) bool {
