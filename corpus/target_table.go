@@ -252,7 +252,8 @@ func tableTargets(d *Document, t *Table, units map[string]*Unit) []*Target {
 		}
 		if u := units[tg.UnitID]; u != nil {
 			tg.Citation = u.Citation
-			tg.Text = strings.TrimSpace(u.Text)
+			// The row as written, its cells one space apart.
+			tg.Text = strings.Join(strings.Fields(u.Text), " ")
 		}
 		if tg.Text == "" {
 			tg.Text = strings.Join(nonEmpty(row), " ")
