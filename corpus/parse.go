@@ -155,32 +155,40 @@ func (b *builder) partOf(nd *node, hasHeadings bool) string {
 	if len(chain) == 1 {
 		for _, c := range top.children {
 			if c.kind == kindHeading {
-				return siblingPart(c)
+				return b.siblingPart(c)
 			}
 		}
 		return PartTasks
 	}
-	return siblingPart(chain[len(chain)-2])
+	return b.siblingPart(chain[len(chain)-2])
 }
 
 // siblingPart is the keyword part of heading c, else of its nearest
-// earlier sibling heading that has one, else 主要任务.
-func siblingPart(c *node) string {
-	sibs := c.parent.children
-	idx := len(sibs) - 1
-	for i, s := range sibs {
-		if s == c {
-			idx = i
-		}
+// earlier sibling heading that has one, else 主要任务. Results are
+// memoised per parent, so a long list of siblings is walked once.
+func (b *builder) siblingPart(c *node) string {
+	p := c.parent
+	if b.sibParts == nil {
+		b.sibParts = map[*node]string{}
 	}
-	for j := idx; j >= 0; j-- {
-		if sibs[j].kind == kindHeading {
-			if p := classifyPart(sibs[j].title); p != "" {
-				return p
+	if part, ok := b.sibParts[c]; ok {
+		return part
+	}
+	cur := PartTasks
+	found := false
+	for _, s := range p.children {
+		if s.kind == kindHeading {
+			if k := classifyPart(s.title); k != "" {
+				cur, found = k, true
 			}
 		}
+		if found {
+			b.sibParts[s] = cur
+		} else {
+			b.sibParts[s] = PartTasks
+		}
 	}
-	return PartTasks
+	return b.sibParts[c]
 }
 
 // ownersRe matches a task's list of responsible units:

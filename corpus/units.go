@@ -74,6 +74,7 @@ type builder struct {
 	stack     []*node
 	box       *node
 	used      map[string]bool
+	suffixes  map[string]int // next suffix to try per duplicated path
 	annexN    int
 	units     []*Unit
 	owner     []*node // per unit: the node it belongs to
@@ -83,14 +84,16 @@ type builder struct {
 	joins     []pageJoin
 	lastBare  int // index of the last bare 附件 line, -1 when none
 	cur       int // last line of the paragraph being handled
+	sibParts  map[*node]string
 }
 
 func newBuilder(d *Document, lines []string) *builder {
 	b := &builder{
-		d:     d,
-		lines: lines,
-		root:  &node{kind: kindRoot, last: map[string]int{}},
-		used:  map[string]bool{},
+		d:        d,
+		lines:    lines,
+		root:     &node{kind: kindRoot, last: map[string]int{}},
+		used:     map[string]bool{},
+		suffixes: map[string]int{},
 	}
 	b.lastBare = -1
 	for i, l := range lines {
@@ -124,17 +127,19 @@ func (b *builder) run() {
 		}
 		text := displayLine(lines[i])
 		j := i + 1
-		for b.canJoin(text, h, isHead) {
+		last := text // the last fragment of the paragraph
+		for joins := 0; joins < maxJoins && b.canJoin(last, h, isHead); joins++ {
 			k := j
 			for k < len(lines) && blankLine(lines[k]) && !strings.HasPrefix(lines[k], "\t") {
 				k++
 			}
-			if k >= len(lines) || !b.continues(k) || !endsOpen(text) && !startsMid(lines[k]) {
+			if k >= len(lines) || !b.continues(k) || !endsOpen(last) && !startsMid(lines[k]) {
 				break
 			}
 			next := displayLine(lines[k])
-			b.joins = append(b.joins, pageJoin{Line: k, Before: lastRunes(text, 8), After: firstRunes(next, 8)})
+			b.joins = append(b.joins, pageJoin{Line: k, Before: lastRunes(last, 8), After: firstRunes(next, 8)})
 			text = joinBroken(text, next)
+			last = next
 			if isHead {
 				h, isHead, _ = lineHeading(text)
 			}
@@ -146,6 +151,10 @@ func (b *builder) run() {
 		i = j
 	}
 }
+
+// maxJoins bounds the page breaks one paragraph may span: lines without
+// punctuation beyond that are a list, not a broken paragraph.
+const maxJoins = 6
 
 // table returns the valid table span starting at line i, if any.
 func (b *builder) table(i int) (tableSpan, bool) {
@@ -634,8 +643,12 @@ func (b *builder) addUnit(path string, typ UnitType, text string, owner, own *no
 // node with the same path exists (a document repeating a number).
 func (b *builder) unique(path string) string {
 	p := path
-	for n := 2; b.used[p]; n++ {
-		p = path + "-" + strconv.Itoa(n)
+	if b.used[p] {
+		n := max(b.suffixes[path], 2)
+		for p = path + "-" + strconv.Itoa(n); b.used[p]; n++ {
+			p = path + "-" + strconv.Itoa(n+1)
+		}
+		b.suffixes[path] = n + 1
 	}
 	b.used[p] = true
 	return p
