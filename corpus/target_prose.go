@@ -132,6 +132,8 @@ func sentenceTargets(d *Document, u *Unit, orig, s []rune, planEnd int) []*Targe
 	var out []*Target
 	segStart := 0
 	var prev *Target
+	listPrefix := "" // the verb phrase of the last list item: 在城东科技生态城新建
+	listPromised := false
 	listVerb := false // a verb earlier in the sentence governs a list: 培育A10所、B15所
 	years := promiseYears(s)
 	for ti := 0; ti < len(toks); ti++ {
@@ -196,7 +198,7 @@ func sentenceTargets(d *Document, u *Unit, orig, s []rune, planEnd int) []*Targe
 			}
 		}
 		for _, v := range strongVerbs {
-			if strings.Contains(before, v) {
+			if containsVerb(before, v) {
 				verb = true // 在城东科技生态城新建小学2所
 				break
 			}
@@ -250,11 +252,18 @@ func sentenceTargets(d *Document, u *Unit, orig, s []rune, planEnd int) []*Targe
 		if usedAfter {
 			segStart = afterEnd
 		}
+		inherited := false
+		inList := false // 、 joins this item to the one before: 达到20平方公里、院校20所
+		if ti > 0 {
+			sep := strings.TrimSpace(string(s[toks[ti-1].end:tk.start]))
+			inList = strings.HasPrefix(sep, "、") && !strings.ContainsAny(sep, "，,；;")
+		}
 		if verb {
 			listVerb = true
-		} else if listVerb && cmp == "" || listVerb && cmp == CmpRange {
-			verb = true
+		} else if listVerb && (cmp == "" || cmp == CmpRange) || inList && listPromised && cmp == "" {
+			verb, inherited = true, true
 		}
+		listPromised = promised || inherited && listPromised
 		if strings.HasSuffix(before, "等") || !promised && !verb {
 			continue // 问责等8项制度; a number without a promise: 落实土地出让金净收益10%
 		}
@@ -262,6 +271,13 @@ func sentenceTargets(d *Document, u *Unit, orig, s []rune, planEnd int) []*Targe
 			cmp = CmpEQ
 		}
 		indicator = strings.TrimSpace(strings.Trim(indicator, "、，,：: "))
+		// 新增公办幼儿园188班、小学708班: the list item 小学 takes the verb
+		// phrase of the item before it (新增小学).
+		if inherited && inList && listPrefix != "" && !strings.HasPrefix(indicator, listPrefix) {
+			indicator = listPrefix + indicator
+		} else {
+			listPrefix = verbPrefix(indicator)
+		}
 		if (indicator == "占比" || indicator == "比例" || indicator == "比重") && prev != nil {
 			indicator = prev.Indicator + indicator
 		}
@@ -364,6 +380,40 @@ var changeVerbs = []string{"降低", "下降", "减少", "提高", "提升", "�
 // strongVerbs anywhere before a number make it a promise (在城东科技生态城
 // 新建小学2所, 在高铁南站片区规划小学2所).
 var strongVerbs = []string{"建成", "新建", "改扩建", "迁建", "培育", "打造", "创建", "规划", "引进", "组建", "新增", "遴选", "招录"}
+
+// verbPrefix returns an indicator up to and including its last verb (在城东
+// 科技生态城新建小学 → 在城东科技生态城新建), or "" when it has none.
+func verbPrefix(indicator string) string {
+	end := -1
+	for _, vs := range [][]string{keepVerbs, strongVerbs} {
+		for _, v := range vs {
+			if i := lastVerb(indicator, v); i >= 0 && i+len(v) > end && i+len(v) < len(indicator) {
+				end = i + len(v)
+			}
+		}
+	}
+	if end < 0 {
+		return ""
+	}
+	return indicator[:end]
+}
+
+// lastVerb returns the offset of the last occurrence of verb v in s that is
+// a verb: 建成 in 建成区 (built-up area) is a noun. -1 when none.
+func lastVerb(s, v string) int {
+	for end := len(s); ; {
+		i := strings.LastIndex(s[:end], v)
+		if i < 0 {
+			return -1
+		}
+		if !strings.HasPrefix(s[i+len(v):], "区") {
+			return i
+		}
+		end = i
+	}
+}
+
+func containsVerb(s, v string) bool { return lastVerb(s, v) >= 0 }
 
 // keepVerbs stay part of an indicator: they say what is counted (新增校舍,
 // 每名学生掌握…运动技能).
