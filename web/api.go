@@ -182,6 +182,9 @@ type districtHits struct {
 	Hits     []search.Hit `json:"hits"`
 }
 
+// textTypes are the unit types that partition a document's text.
+var textTypes = []string{string(corpus.TypeSection), string(corpus.TypeClause), string(corpus.TypeTask), string(corpus.TypeTableRow)}
+
 // Per-district limits of the comparison.
 const (
 	DefaultCompareLimit = 10
@@ -227,6 +230,11 @@ func (s *Server) compare(c echo.Context) (*compareResult, error) {
 			defer func() { <-sem }()
 			req := q.request(limit, 0)
 			req.Districts = []string{d}
+			if len(req.Types) == 0 {
+				// Targets repeat the text of the unit they come from: the
+				// comparison shows each passage once.
+				req.Types = textTypes
+			}
 			resp, err := s.searcher.Search(ctx, req)
 			if err != nil {
 				errs[i] = err

@@ -248,7 +248,7 @@ func TestBrowser(t *testing.T) {
 			t.Errorf("columns %v, want every district %v", cols, want)
 		}
 		for _, d := range cols {
-			resp, err := f.server.searcher.Search(ctx, search.Request{Query: phrase, Districts: []string{d}, Limit: 1})
+			resp, err := f.server.searcher.Search(ctx, search.Request{Query: phrase, Districts: []string{d}, Types: textTypes, Limit: 1})
 			if err != nil {
 				t.Fatal(err)
 			}
