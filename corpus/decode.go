@@ -43,6 +43,10 @@ func decode(source string, data []byte) (string, error) {
 	var text string
 	if utf8.Valid(data) {
 		text = string(data)
+	} else if bad, multi := utf8Damage(data); multi >= 8 && bad*50 <= multi {
+		// Mostly UTF-8 Chinese with a few broken bytes: decoding it as
+		// GB18030 would silently produce nonsense.
+		return "", Errorf(EINVALID, "%s 是 UTF-8 文本，但有 %d 处无效字节（文件可能已损坏）", name, bad)
 	} else {
 		out, err := simplifiedchinese.GB18030.NewDecoder().Bytes(data)
 		if err != nil || bytes.ContainsRune(out, utf8.RuneError) || !utf8.Valid(out) {
@@ -73,4 +77,20 @@ func binaryText(text string) bool {
 		}
 	}
 	return bad > 0 && bad*20 > n
+}
+
+// utf8Damage counts the invalid bytes of data and its valid multi-byte
+// UTF-8 sequences.
+func utf8Damage(data []byte) (bad, multi int) {
+	for len(data) > 0 {
+		r, size := utf8.DecodeRune(data)
+		switch {
+		case r == utf8.RuneError && size <= 1:
+			bad++
+		case size > 1:
+			multi++
+		}
+		data = data[size:]
+	}
+	return bad, multi
 }

@@ -33,6 +33,7 @@ func TestBadInput(t *testing.T) {
 		{"binary", []byte("\x89PNG\r\n\x1a\n\x00\x00\x00\rIHDR\x00\x00"), EINVALID, 0, nil},
 		{"control characters", bytes.Repeat([]byte{1, 2, 3, 'a'}, 100), EINVALID, 0, nil},
 		{"invalid UTF-8, not GBK", []byte("一、目标\n\xff\xfe\xfd 不是文本\n"), EINVALID, 0, nil},
+		{"UTF-8 with a broken byte", append([]byte("一、总体要求\n坚持立德树人，办好人民满意的教育。\n"), 0xE4, 0xB8, '\n'), EINVALID, 0, nil},
 		{"GBK", gbk, "", 3, []string{"（一）加强组织领导。成立中小學生领导小组。", "一、目标"}},
 		{"UTF-16 with BOM", utf16, "", 2, []string{"一、总体要求", "坚持立德树人。"}},
 		{"UTF-8 BOM and CRLF", []byte("\xEF\xBB\xBF一、目标\r\n\r\n坚持立德树人。\r\n"), "", 2, []string{"一、目标", "坚持立德树人。"}},

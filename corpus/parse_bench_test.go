@@ -43,3 +43,17 @@ func BenchmarkParseLarge(b *testing.B) {
 		}
 	}
 }
+
+// BenchmarkParseRepetitive parses 8000 headings with the same label (every
+// path needs a duplicate suffix) followed by 8000 lines without
+// punctuation: both must stay linear.
+func BenchmarkParseRepetitive(b *testing.B) {
+	doc := bytes.Repeat([]byte("一、甲\n"), 8000)
+	doc = append(doc, bytes.Repeat([]byte("没有标点的行\n"), 8000)...)
+	b.SetBytes(int64(len(doc)))
+	for b.Loop() {
+		if _, err := Parse(Meta{ID: "bench"}, doc); err != nil {
+			b.Fatal(err)
+		}
+	}
+}
