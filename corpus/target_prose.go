@@ -192,9 +192,11 @@ func sentenceTargets(d *Document, u *Unit, orig, s []rune, planEnd int) []*Targe
 		}
 		for _, v := range targetVerbs {
 			if !verb && strings.HasPrefix(before, v) {
-				verb = true
-				before = strings.TrimSpace(strings.TrimPrefix(before, v))
-				break
+				if !isNounUse(before, len(v)) {
+					verb = true
+					before = strings.TrimSpace(strings.TrimPrefix(before, v))
+				}
+				break // the longest verb decides: 建成区 is not 建 + 成区
 			}
 		}
 		for _, v := range strongVerbs {
@@ -406,11 +408,17 @@ func lastVerb(s, v string) int {
 		if i < 0 {
 			return -1
 		}
-		if !strings.HasPrefix(s[i+len(v):], "区") {
+		if !isNounUse(s, i+len(v)) {
 			return i
 		}
 		end = i
 	}
+}
+
+// isNounUse reports whether the verb ending at offset end of s is part of
+// a noun: 建成区.
+func isNounUse(s string, end int) bool {
+	return strings.HasSuffix(s[:end], "建成") && strings.HasPrefix(s[end:], "区")
 }
 
 func containsVerb(s, v string) bool { return lastVerb(s, v) >= 0 }
