@@ -22,7 +22,7 @@ import (
 
 // formatVersion changes whenever the index documents or mapping change;
 // an index of another format is rebuilt.
-const formatVersion = 1
+const formatVersion = 2
 
 // MetaFile is the name of zhengce's description of an index, kept inside
 // the index directory beside bleve's own files.
@@ -313,18 +313,17 @@ func unitDoc(d *corpus.Document, u *corpus.Unit) map[string]interface{} {
 }
 
 // targetDoc indexes a target like a unit of type target: its text is the
-// source text of the target, its title the indicator; part, themes and
-// document order are those of the unit it was extracted from.
+// source text of the target (it gets no title boost: that is for headings
+// and task titles); part, themes and document order are those of the unit
+// it was extracted from.
 func targetDoc(d *corpus.Document, src *corpus.Unit, t *corpus.Target) map[string]interface{} {
 	m := map[string]interface{}{
 		FieldType:      string(corpus.TypeTarget),
 		FieldDocID:     d.ID,
 		FieldDistrict:  d.District,
 		FieldWords:     t.Text,
-		FieldTitle:     t.Indicator,
 		FieldGrams:     t.Text,
 		FieldChars:     t.Text,
-		FieldTGrams:    t.Indicator,
 		FieldIndicator: t.Indicator,
 		FieldCanonical: t.Canonical,
 	}

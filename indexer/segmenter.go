@@ -35,6 +35,9 @@ type Segmenter struct {
 	seg gse.Segmenter
 	hmm bool
 	fp  string
+	// domain is the fingerprint of the corpus whose domain dictionary s
+	// holds (see LoadDomainSegmenter); "" for gse's full dictionary.
+	domain string
 }
 
 // Option configures NewSegmenter.
@@ -63,18 +66,7 @@ func WithHMM(on bool) Option {
 // by the user dictionary of policy terms so that its entries and
 // frequencies take precedence. It reads no files and uses no network.
 func NewSegmenter(opts ...Option) (*Segmenter, error) {
-	var cfg segConfig
-	for _, o := range opts {
-		o(&cfg)
-	}
-	if !cfg.hasUserDict {
-		d, err := corpus.UserDictionary()
-		if err != nil {
-			return nil, err
-		}
-		cfg.userDict = d
-	}
-	user, err := parseUserDict(cfg.userDict)
+	cfg, user, err := configure(opts)
 	if err != nil {
 		return nil, err
 	}
@@ -89,10 +81,33 @@ func NewSegmenter(opts ...Option) (*Segmenter, error) {
 	if err := s.seg.LoadDictEmbed("zh_s"); err != nil {
 		return nil, fmt.Errorf("load gse dictionary: %w", err)
 	}
-	h := sha256.New()
-	fmt.Fprintf(h, "%s\ngse %s zh_s\nhmm=%v\n%s", tokenizerVersion, gse.Version, cfg.hmm, user)
-	s.fp = hex.EncodeToString(h.Sum(nil))[:16]
+	s.fp = fingerprint(user, cfg.hmm)
 	return s, nil
+}
+
+// configure applies the options and returns the validated user dictionary.
+func configure(opts []Option) (segConfig, string, error) {
+	var cfg segConfig
+	for _, o := range opts {
+		o(&cfg)
+	}
+	if !cfg.hasUserDict {
+		d, err := corpus.UserDictionary()
+		if err != nil {
+			return cfg, "", err
+		}
+		cfg.userDict = d
+	}
+	user, err := parseUserDict(cfg.userDict)
+	return cfg, user, err
+}
+
+// fingerprint identifies a segmentation: tokenizer version, gse version
+// and dictionary, HMM, user dictionary.
+func fingerprint(user string, hmm bool) string {
+	h := sha256.New()
+	fmt.Fprintf(h, "%s\ngse %s zh_s\nhmm=%v\n%s", tokenizerVersion, gse.Version, hmm, user)
+	return hex.EncodeToString(h.Sum(nil))[:16]
 }
 
 // parseUserDict validates the user dictionary and returns it in gse's

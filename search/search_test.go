@@ -86,13 +86,22 @@ func search(t testing.TB, s *Service, r Request) *Response {
 	return res
 }
 
-// textOf is every indexed text: units and targets.
+// allTexts is the normalised text of every unit: what a search returns
+// unless targets are asked for.
 func allTexts(c *corpus.Corpus) map[string]string {
 	out := map[string]string{}
 	for _, d := range c.Documents() {
 		for _, u := range d.Units {
 			out[u.ID] = corpus.Normalize(u.Text)
 		}
+	}
+	return out
+}
+
+// targetTexts is the normalised text of every target.
+func targetTexts(c *corpus.Corpus) map[string]string {
+	out := map[string]string{}
+	for _, d := range c.Documents() {
 		for _, t := range d.Targets {
 			out[t.ID] = corpus.Normalize(t.Text)
 		}
@@ -177,7 +186,7 @@ func TestPhraseProperty(t *testing.T) {
 	rng := rand.New(rand.NewSource(20260522))
 	var samples []string
 	kinds := map[string]int{}
-	for len(samples) < 400 {
+	for tries := 0; len(samples) < 400 && tries < 100000; tries++ {
 		u := units[rng.Intn(len(units))]
 		m := newNormMap(u.Text)
 		runes := []rune(m.norm)
@@ -192,10 +201,13 @@ func TestPhraseProperty(t *testing.T) {
 		kind := "random"
 		switch len(samples) % 4 {
 		case 1: // across removed whitespace
-			if i := crossingWhitespace(u.Text, m, rng); i >= 0 {
-				start = max(0, min(i-rng.Intn(n), len(runes)-n))
-				kind = "whitespace"
+			i := crossingWhitespace(u.Text, m, rng)
+			if i < 0 {
+				continue // try another unit
 			}
+			start = max(1, i-rng.Intn(n-1)) - 1
+			start = min(start, len(runes)-n)
+			kind = "whitespace"
 		case 2: // around a digit or symbol
 			var at []int
 			for i, r := range runes {
@@ -203,11 +215,12 @@ func TestPhraseProperty(t *testing.T) {
 					at = append(at, i)
 				}
 			}
-			if len(at) > 0 {
-				i := at[rng.Intn(len(at))]
-				start = max(0, min(i-rng.Intn(n), len(runes)-n))
-				kind = "digit/symbol"
+			if len(at) == 0 {
+				continue
 			}
+			i := at[rng.Intn(len(at))]
+			start = max(0, min(i-rng.Intn(n), len(runes)-n))
+			kind = "digit/symbol"
 		}
 		p := string(runes[start : start+n])
 		if strings.Contains(p, `"`) {
@@ -217,6 +230,9 @@ func TestPhraseProperty(t *testing.T) {
 		kinds[kind]++
 	}
 	t.Logf("samples by kind: %v", kinds)
+	if kinds["whitespace"] < 50 || kinds["digit/symbol"] < 50 {
+		t.Fatalf("too few targeted samples: %v", kinds)
+	}
 	for _, p := range samples {
 		want := brute(texts, p)
 		res := search(t, f.svc, Request{Query: `"` + p + `"`, Limit: MaxLimit})
@@ -252,6 +268,23 @@ func crossingWhitespace(orig string, m normMap, rng *rand.Rand) int {
 		return -1
 	}
 	return at[rng.Intn(len(at))]
+}
+
+// TestTargetPhrases: with type:target, quoted search is exact over the
+// targets' texts.
+func TestTargetPhrases(t *testing.T) {
+	f := seeds(t)
+	texts := targetTexts(f.c)
+	if len(texts) == 0 {
+		t.Skip("corpus has no targets yet")
+	}
+	for _, p := range []string{"毛入园率", "99.5%", "45万人次", "以上", "%"} {
+		want := brute(texts, corpus.Normalize(p))
+		res := search(t, f.svc, Request{Query: `type:target "` + p + `"`, Limit: MaxLimit})
+		if res.Total != uint64(len(want)) || (len(want) <= MaxLimit && !slices.Equal(hitIDs(res), want)) {
+			t.Errorf("%s: total %d, brute force %d", p, res.Total, len(want))
+		}
+	}
 }
 
 func TestSpecialPhrases(t *testing.T) {
@@ -322,6 +355,10 @@ func TestFacetCounts(t *testing.T) {
 					got[v.Value] = v.Count
 				}
 				delete(count[name], "")
+				if name == "type" {
+					// targets are hits only on request, but counted
+					delete(got, string(corpus.TypeTarget))
+				}
 				if fmt.Sprint(got) != fmt.Sprint(count[name]) {
 					t.Errorf("facet %s = %v, hits say %v", name, got, count[name])
 				}

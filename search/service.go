@@ -5,6 +5,7 @@ import (
 	"errors"
 	"fmt"
 	"math"
+	"slices"
 	"sort"
 	"strings"
 	"sync"
@@ -143,6 +144,10 @@ type plan struct {
 	// full adds matching by segmented words (tier 1 ∪ tier 2).
 	exact, full query.Query
 	tiered      bool // full differs from exact
+	// hideTargets: targets are excluded from hits; withTargets is full
+	// with them, for the type facet.
+	hideTargets bool
+	withTargets query.Query
 	terms       []string
 }
 
@@ -377,7 +382,11 @@ func (s *Service) compile(q *Query) *plan {
 	for _, e := range q.Exclude {
 		excl = append(excl, exactQuery(e, indexer.FieldGrams))
 	}
-	build := func(must []query.Query, extraNot query.Query) query.Query {
+	// Targets repeat text of their source unit: they are hits only when
+	// asked for (type:target or a target range). The type facet still
+	// counts them, so a client can offer the filter.
+	p.hideTargets = !slices.Contains(q.Types, string(corpus.TypeTarget)) && q.TargetMin == nil && q.TargetMax == nil
+	build := func(must []query.Query, hide bool) query.Query {
 		b := query.NewBooleanQuery(nil, nil, nil)
 		if len(must) == 0 {
 			must = []query.Query{query.NewMatchAllQuery()}
@@ -391,19 +400,26 @@ func (s *Service) compile(q *Query) *plan {
 			b.AddShould(should...)
 		}
 		not := append([]query.Query{}, excl...)
-		if extraNot != nil {
-			not = append(not, extraNot)
+		if hide {
+			not = append(not, termQuery(indexer.FieldType, string(corpus.TypeTarget), 0))
 		}
 		if len(not) > 0 {
 			b.AddMustNot(not...)
 		}
 		return b
 	}
-	p.exact = build(exactMust, nil)
+	p.exact = build(exactMust, p.hideTargets)
+	p.full = p.exact
 	if p.tiered {
-		p.full = build(fullMust, nil)
-	} else {
-		p.full = p.exact
+		p.full = build(fullMust, p.hideTargets)
+	}
+	p.withTargets = p.full
+	if p.hideTargets {
+		if p.tiered {
+			p.withTargets = build(fullMust, false)
+		} else {
+			p.withTargets = build(exactMust, false)
+		}
 	}
 	return p
 }
@@ -440,6 +456,23 @@ func (s *Service) run(ctx context.Context, p *plan, offset, limit int) ([]*bsear
 			req.AddFacet(f, bleve.NewFacetRequest(f, 1000))
 		}
 	}
+	hits, total, fs, err := s.runHits(ctx, p, offset, limit, sortBy, facetReq)
+	if err != nil || !p.hideTargets {
+		return hits, total, fs, err
+	}
+	req := bleve.NewSearchRequestOptions(p.withTargets, 0, 0, false)
+	req.Score = "none"
+	req.AddFacet(indexer.FieldType, bleve.NewFacetRequest(indexer.FieldType, 100))
+	res, err := s.idx.SearchInContext(ctx, req)
+	if err != nil {
+		return nil, 0, Facets{}, err
+	}
+	fs.Type = facets(res.Facets).Type
+	return hits, total, fs, nil
+}
+
+// runHits runs the searches for the page, the total and the facets.
+func (s *Service) runHits(ctx context.Context, p *plan, offset, limit int, sortBy []string, facetReq func(*bleve.SearchRequest)) ([]*bsearch.DocumentMatch, uint64, Facets, error) {
 	if !p.tiered {
 		req := bleve.NewSearchRequestOptions(p.exact, limit, offset, false)
 		req.SortBy(sortBy)

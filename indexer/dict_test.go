@@ -1,0 +1,182 @@
+package indexer
+
+import (
+	"bytes"
+	"fmt"
+	"os"
+	"path/filepath"
+	"slices"
+	"strings"
+	"testing"
+
+	"github.com/go-ego/gse"
+
+	"github.com/zhengce/zhengce/corpus"
+)
+
+// domainFixture derives the seed corpus's domain dictionary into a temp
+// directory and loads it.
+func domainFixture(t testing.TB) (*corpus.Corpus, *Segmenter, *Segmenter, string) {
+	t.Helper()
+	full := segmenter(t)
+	c, err := corpus.Default()
+	if err != nil {
+		t.Fatal(err)
+	}
+	dir := t.TempDir()
+	if err := WriteDomainDict(dir, c, full); err != nil {
+		t.Fatalf("WriteDomainDict: %v", err)
+	}
+	dom, err := LoadDomainSegmenter(dir, c)
+	if err != nil {
+		t.Fatalf("LoadDomainSegmenter: %v", err)
+	}
+	return c, full, dom, dir
+}
+
+// TestDomainDictIdentical segments every indexed text of the seed corpus
+// (unit texts and titles, target texts and indicators) with gse's full
+// dictionary and with the domain dictionary and requires identical tokens,
+// offsets and positions.
+func TestDomainDictIdentical(t *testing.T) {
+	c, full, dom, _ := domainFixture(t)
+	if !dom.Domain() || full.Domain() {
+		t.Fatalf("Domain() = %v (domain), %v (full)", dom.Domain(), full.Domain())
+	}
+	if dom.Fingerprint() != full.Fingerprint() {
+		t.Fatalf("fingerprints differ: %s vs %s", dom.Fingerprint(), full.Fingerprint())
+	}
+	texts := IndexedTexts(c)
+	tokens := 0
+	for _, text := range texts {
+		want, got := full.Tokens(text), dom.Tokens(text)
+		if !slices.Equal(want, got) {
+			t.Fatalf("segmentation differs for %q:\nfull   %v\ndomain %v", text, full.Terms(text), dom.Terms(text))
+		}
+		tokens += len(want)
+	}
+	t.Logf("%d texts, %d tokens identical; dictionary %d → %d entries", len(texts), tokens, full.Entries(), dom.Entries())
+	if dom.Entries() >= full.Entries()/5 {
+		t.Errorf("domain dictionary has %d entries, not much smaller than %d", dom.Entries(), full.Entries())
+	}
+}
+
+// TestDomainDictNeedsTotal is the control of TestDomainDictIdentical: the
+// same entries without the filler that preserves the total frequency
+// segment some seed text differently, so the identity test can fail.
+func TestDomainDictNeedsTotal(t *testing.T) {
+	c, _, dom, dir := domainFixture(t)
+	data, err := os.ReadFile(filepath.Join(dir, DictFile))
+	if err != nil {
+		t.Fatal(err)
+	}
+	var bare gse.Segmenter
+	bare.SkipLog, bare.NotLoadHMM = true, true
+	bare.Dict = gse.NewDict()
+	bare.Init()
+	for _, line := range strings.Split(string(data), "\n") {
+		term, f, ok := strings.Cut(line, "\t")
+		if !ok || strings.HasPrefix(line, "#") || strings.ContainsRune(term, '\uFDD0') {
+			continue
+		}
+		var freq float64
+		if _, err := fmtSscan(f, &freq); err != nil {
+			t.Fatal(err)
+		}
+		if err := bare.AddToken(term, freq); err != nil {
+			t.Fatal(err)
+		}
+	}
+	diff := 0
+	for _, text := range IndexedTexts(c) {
+		if !slices.Equal(bare.Cut(text, false), dom.seg.Cut(text, false)) {
+			diff++
+		}
+	}
+	t.Logf("%d texts segment differently without the filler entry", diff)
+	if diff == 0 {
+		t.Fatal("the filler entry makes no difference: the identity test would not notice a wrong total")
+	}
+}
+
+// TestDomainDictRefused checks that a domain dictionary is only used for
+// the corpus and analyzer it was made for, and that damage is detected.
+func TestDomainDictRefused(t *testing.T) {
+	c, full, _, dir := domainFixture(t)
+	docs := c.Documents()
+	other, err := corpus.New(docs[:len(docs)-1])
+	if err != nil {
+		t.Fatal(err)
+	}
+	data, err := os.ReadFile(filepath.Join(dir, DictFile))
+	if err != nil {
+		t.Fatal(err)
+	}
+	damaged := t.TempDir()
+	if err := os.WriteFile(filepath.Join(damaged, DictFile), bytes.Replace(data, []byte("\t2\n"), []byte("\t3\n"), 1), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	truncated := t.TempDir()
+	if err := os.WriteFile(filepath.Join(truncated, DictFile), data[:len(data)/2], 0o644); err != nil {
+		t.Fatal(err)
+	}
+	for _, tc := range []struct {
+		name string
+		dir  string
+		c    *corpus.Corpus
+		opts []Option
+		code string
+	}{
+		{"missing", t.TempDir(), c, nil, corpus.ENOTFOUND},
+		{"other corpus", dir, other, nil, corpus.EINVALID},
+		{"other user dictionary", dir, c, []Option{WithUserDict("某词 100")}, corpus.EINVALID},
+		{"other hmm", dir, c, []Option{WithHMM(true)}, corpus.EINVALID},
+		{"damaged", damaged, c, nil, corpus.EINVALID},
+		{"truncated", truncated, c, nil, corpus.EINVALID},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			_, err := LoadDomainSegmenter(tc.dir, tc.c, tc.opts...)
+			if corpus.ErrorCode(err) != tc.code {
+				t.Fatalf("err = %v (%s), want %s", err, corpus.ErrorCode(err), tc.code)
+			}
+		})
+	}
+	// the fallback of SegmenterFor is the full dictionary
+	s, err := SegmenterFor(t.TempDir(), c, WithUserDict("某词 100"))
+	if err != nil || s.Domain() {
+		t.Fatalf("SegmenterFor without a domain dictionary: %v, domain %v", err, s != nil && s.Domain())
+	}
+	if s, err := SegmenterFor(dir, c); err != nil || !s.Domain() || s.Fingerprint() != full.Fingerprint() {
+		t.Fatalf("SegmenterFor with a domain dictionary: %v", err)
+	}
+}
+
+// BenchmarkDomainDictLoad measures loading the seed corpus's domain
+// dictionary (compare BenchmarkSegmenterLoad for gse's full dictionary).
+func BenchmarkDomainDictLoad(b *testing.B) {
+	c, _, _, dir := domainFixture(b)
+	b.ReportAllocs()
+	for b.Loop() {
+		if _, err := LoadDomainSegmenter(dir, c); err != nil {
+			b.Fatal(err)
+		}
+	}
+}
+
+// BenchmarkDomainDictDerive measures deriving the domain dictionary of the
+// seed corpus from the full dictionary (done once per index build).
+func BenchmarkDomainDictDerive(b *testing.B) {
+	full := segmenter(b)
+	c, err := corpus.Default()
+	if err != nil {
+		b.Fatal(err)
+	}
+	texts, fp := IndexedTexts(c), CorpusFingerprint(c)
+	for b.Loop() {
+		if _, err := full.DomainDict(texts, fp); err != nil {
+			b.Fatal(err)
+		}
+	}
+}
+
+func fmtSscan(s string, v *float64) (int, error) { return fmt.Sscan(s, v) }
