@@ -209,6 +209,9 @@ func isTrailer(s string) bool {
 	if strings.HasSuffix(s, "印发") {
 		return dateRe.MatchString(s) && !strings.ContainsAny(s, "。；")
 	}
+	if !strings.HasPrefix(s, "抄") && !strings.HasPrefix(s, "分") {
+		return false
+	}
 	return trailerRe.MatchString(s)
 }
 

@@ -20,6 +20,18 @@ import (
 // data, ETOOLARGE above MaxDocumentSize. A text without any heading is a
 // flat document of preamble paragraphs p1, p2 ….
 func Parse(meta Meta, data []byte) (*Document, error) {
+	d, err := parseStructure(meta, data)
+	if err != nil {
+		return nil, err
+	}
+	assignThemes(d)
+	d.Targets = extractTargets(d)
+	return d, nil
+}
+
+// parseStructure is Parse without themes and targets: decoding, cleaning,
+// metadata, outline, units and tables.
+func parseStructure(meta Meta, data []byte) (*Document, error) {
 	text, err := decode(meta.Source, data)
 	if err != nil {
 		return nil, err
@@ -41,8 +53,6 @@ func Parse(meta Meta, data []byte) (*Document, error) {
 	b.run()
 	b.finish()
 	d.Body = strings.Join(b.body, "\n")
-	assignThemes(d)
-	d.Targets = extractTargets(d)
 	return d, nil
 }
 

@@ -25,6 +25,26 @@ func BenchmarkParse(b *testing.B) {
 	}
 }
 
+// BenchmarkParseStructure measures the structure parser alone (no themes,
+// no targets) on each seed document.
+func BenchmarkParseStructure(b *testing.B) {
+	files, _ := fs.Glob(Embedded(), "seeds/*.txt")
+	for _, name := range files {
+		data, err := fs.ReadFile(Embedded(), name)
+		if err != nil {
+			b.Fatal(err)
+		}
+		b.Run(name, func(b *testing.B) {
+			b.SetBytes(int64(len(data)))
+			for b.Loop() {
+				if _, err := parseStructure(Meta{ID: "bench"}, data); err != nil {
+					b.Fatal(err)
+				}
+			}
+		})
+	}
+}
+
 // BenchmarkParseLarge parses a 4 MB document made of repeated seeds, to
 // show that parsing time grows linearly with size.
 func BenchmarkParseLarge(b *testing.B) {
@@ -52,7 +72,7 @@ func BenchmarkParseRepetitive(b *testing.B) {
 	doc = append(doc, bytes.Repeat([]byte("没有标点的行\n"), 8000)...)
 	b.SetBytes(int64(len(doc)))
 	for b.Loop() {
-		if _, err := Parse(Meta{ID: "bench"}, doc); err != nil {
+		if _, err := parseStructure(Meta{ID: "bench"}, doc); err != nil {
 			b.Fatal(err)
 		}
 	}

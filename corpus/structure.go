@@ -88,7 +88,7 @@ func parseHeading(s string) (heading, bool) {
 // heading markers.
 func parseHeadingMD(s string, hashes int) (heading, bool) {
 	s = strings.TrimSpace(s)
-	if s == "" {
+	if s == "" || hashes == 0 && !maybeLabel(s) {
 		return heading{}, false
 	}
 	h := heading{hashes: hashes}
@@ -178,6 +178,16 @@ func isDecimalTail(rest string) bool {
 		return false
 	}
 	return digits == len(rest) || strings.ContainsRune(decimalUnits, r) || r == '.' || r == '．'
+}
+
+// labelStarts are the runes a numbering label can start with.
+const labelStarts = "第序前引附专一二三四五六七八九十百零〇两（(项0123456789①②③④⑤⑥⑦⑧⑨⑩⑪⑫⑬⑭⑮⑯⑰⑱⑲⑳"
+
+// maybeLabel is the cheap pre-filter of parseHeading: whether s starts
+// with a rune a label can start with.
+func maybeLabel(s string) bool {
+	r, _ := utf8.DecodeRuneInString(s)
+	return strings.ContainsRune(labelStarts, r)
 }
 
 func regexpOf(style string) *regexp.Regexp {
@@ -354,7 +364,13 @@ var keyLineRe = regexp.MustCompile(`^[\p{Han} \x{3000}]{1,8}[:：]`)
 // page number.
 var tocEntryRe = regexp.MustCompile(`^.{1,80}?(?:\.{3,}|…{2,}|·{3,}|-{4,}|_{4,})\s*\d{1,4}$`)
 
-func isTOCEntry(s string) bool { return tocEntryRe.MatchString(strings.TrimSpace(s)) }
+func isTOCEntry(s string) bool {
+	s = strings.TrimSpace(s)
+	if s == "" || s[len(s)-1] < '0' || s[len(s)-1] > '9' || !strings.ContainsAny(s, ".…·-_") {
+		return false
+	}
+	return tocEntryRe.MatchString(s)
+}
 
 func isTOCTitle(s string) bool {
 	s = spaceless(displayLine(s))
