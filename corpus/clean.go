@@ -47,7 +47,7 @@ var (
 	breadcrumbRe = regexp.MustCompile(`^(您当前的位置|当前位置|您的位置|首页\s*[>＞›»])`)
 	footerRe     = regexp.MustCompile(`(扫一扫|网站地图|版权所有|版权声明|联系我们|我要写信|ICP备|公网安备|网站标识码|主办单位|承办单位|技术支持|办公室主办|打印本页|关闭窗口|【打印】|【关闭】|分享到)`)
 	trailerRe    = regexp.MustCompile(`^(抄送|抄报|分送)\s*[:：]|印发$`)
-	pageNumRe    = regexp.MustCompile(`^[—\-－–]\s*\d{1,4}\s*[—\-－–]$`)
+	pageNumRe    = regexp.MustCompile(`^(?:[—\-－–]\s*\d{1,4}\s*[—\-－–]|第\s*\d{1,4}\s*页(?:\s*[,，/]?\s*共\s*\d{1,4}\s*页)?|\d{1,4}\s*/\s*\d{1,4})$`)
 	imageRe      = regexp.MustCompile(`^\[(?:image|图片|img)[:：][^\]]*\]$`)
 	addresseeRe  = regexp.MustCompile(`^(各|区委|县委|市委|区政府|县政府|市政府)[^。]{0,60}[:：]$`)
 )
@@ -180,6 +180,20 @@ func clean(raw []string, fields map[string]string, titles ...string) cleaned {
 			strip(i, stripCover)
 		}
 	}
+	// Running headers: the title repeated on its own line in the body
+	// (documents copied from paginated PDFs).
+	for i := front; i < len(c.lines); i++ {
+		if blankLine(c.lines[i]) || strings.HasPrefix(c.lines[i], "\t") {
+			continue
+		}
+		n := Normalize(displayLine(c.lines[i]))
+		for _, t := range normTitles {
+			if n == t {
+				strip(i, stripTitle)
+				break
+			}
+		}
+	}
 	// A signature block closing the document: organisation and date lines
 	// after the last paragraph.
 	for i := len(c.lines) - 1; i >= front; i-- {
@@ -243,7 +257,7 @@ func isTitleLine(s string, titles []string) bool {
 		return false
 	}
 	for _, t := range titles {
-		if strings.Contains(t, n) && (utf8.RuneCountInString(n) >= 6 || periodLineRe.MatchString(s)) {
+		if n == t || strings.Contains(t, n) && (utf8.RuneCountInString(n) >= 6 || periodLineRe.MatchString(s)) {
 			return true
 		}
 	}

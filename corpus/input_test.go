@@ -78,6 +78,24 @@ func TestBadInput(t *testing.T) {
 	}
 }
 
+// TestPageArtefacts checks that page numbers and running titles of a
+// document copied from a paginated PDF are stripped and the paragraph
+// they interrupt is rejoined.
+func TestPageArtefacts(t *testing.T) {
+	text := "测试规划\n\n一、目标\n坚持立德树人，办好\n— 3 —\n测试规划\n人民满意的教育。\n第 4 页 共 9 页\n"
+	d, err := Parse(Meta{ID: "pdf", Title: "测试规划"}, []byte(text))
+	if err != nil {
+		t.Fatal(err)
+	}
+	checkInvariants(t, d)
+	if len(d.Units) != 2 || d.Units[1].Text != "坚持立德树人，办好人民满意的教育。" {
+		for _, u := range d.Units {
+			t.Logf("%s %q", u.Path, u.Text)
+		}
+		t.Fatal("page artefacts not stripped or paragraph not rejoined")
+	}
+}
+
 // TestFlatDocument checks the shape of a document without headings: a
 // flat list of paragraphs p1 … with plain citations and one part.
 func TestFlatDocument(t *testing.T) {

@@ -52,6 +52,9 @@ var (
 	circleRe  = regexp.MustCompile(`^([①-⑳])\s*(.*)$`)
 	itemRe    = regexp.MustCompile(`^项目\s*(\d{1,3})\s*[:：.．、]?\s*(.*)$`)
 	mdRe      = regexp.MustCompile(`^(#{1,6})\s*(.*)$`)
+	// gradeRe matches the rest of 一、二年级 / 三、四月: numerals listed
+	// with 、 rather than a label.
+	gradeRe = regexp.MustCompile(`^[一二三四五六七八九十]+(?:年级|年|月|个|类|级|、)`)
 	// boldLeadRe matches a paragraph opening with a bold run:
 	// **党对教育工作的领导全面加强。**区委…
 	boldLeadRe = regexp.MustCompile(`^\*\*([^*]+?)\*\*(.*)$`)
@@ -116,6 +119,9 @@ func parseHeadingMD(s string, hashes int) (heading, bool) {
 		h.title = trimTitle(rest)
 		return h, true
 	case match(cnRe, s, &h, styleCN, &rest):
+		if gradeRe.MatchString(rest) {
+			return heading{}, false // 一、二年级学生…: an enumeration, not a label
+		}
 		h.label = firstGroup(cnRe, s) + "、"
 	case match(pcnRe, s, &h, stylePCN, &rest):
 		h.label = labelOf(s, rest)
