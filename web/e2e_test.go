@@ -202,11 +202,15 @@ func TestBrowser(t *testing.T) {
 		if d := evalJS[string](b, `document.querySelector(".doc-meta dd").textContent`); d != district {
 			t.Errorf("opened a document of %s, filtered on %s", d, district)
 		}
-		// Copy the citation: copied, or offered for manual copy.
-		b.do(chromedp.Click(chromedp.CSS(`.is-target button[data-copy="cite"]`)))
-		b.waitJS(`(() => { const t = document.querySelector(".is-target"); return t.querySelector("button.copied") !== null || t.querySelector("input.copy-box") !== null })()`)
-		if evalJS[bool](b, `document.querySelector(".is-target input.copy-box") !== null`) {
-			v := evalJS[string](b, `document.querySelector(".is-target input.copy-box").value`)
+		// Copy the citation from the banner: copied, or offered for a
+		// manual copy.
+		if !evalJS[bool](b, `document.querySelector('.is-target button[data-copy="cite"]') !== null`) {
+			t.Error("target unit has no copy-citation button")
+		}
+		b.do(chromedp.Click(chromedp.CSS(`.target-note button[data-copy="cite"]`)))
+		b.waitJS(`(() => { const t = document.querySelector(".target-note"); return t.querySelector("button.copied") !== null || t.querySelector("input.copy-box") !== null })()`)
+		if evalJS[bool](b, `document.querySelector(".target-note input.copy-box") !== null`) {
+			v := evalJS[string](b, `document.querySelector(".target-note input.copy-box").value`)
 			if !strings.HasPrefix(v, "《") || !strings.Contains(v, b.base+"/c/") {
 				t.Errorf("citation offered for copy = %q", v)
 			}
@@ -227,6 +231,21 @@ func TestBrowser(t *testing.T) {
 		if !evalJS[bool](b, `document.querySelector('.is-target button[data-copy="link"]') !== null && document.querySelector('.is-target button[data-copy="cite"]') !== null`) {
 			t.Error("copy buttons missing on the target unit")
 		}
+	})
+
+	t.Run("table row permalink", func(t *testing.T) {
+		b.t = t
+		row := pickTableRow(f.corpus)
+		if row == nil {
+			t.Fatal("the seed corpus has no table rows")
+		}
+		b.do(chromedp.Navigate(b.base + permalink(row)))
+		b.waitJS(`document.querySelector("tr.is-target") !== null`)
+		checkTarget(b, anchorOf(row.Path))
+		if n := evalJS[int](b, `document.querySelector("tr.is-target").closest("table").querySelectorAll("thead th").length`); n == 0 {
+			t.Error("table has no header cells")
+		}
+		b.screenshot("desktop-table-row.png", false)
 	})
 
 	t.Run("unknown permalink", func(t *testing.T) {
@@ -319,6 +338,20 @@ func checkNoOverflow(b *browser, page string) {
 	if w := evalJS[[]int](b, `[document.documentElement.scrollWidth, innerWidth]`); w[0] > w[1]+1 {
 		b.t.Errorf("%s: page is %dpx wide in a %dpx viewport", page, w[0], w[1])
 	}
+}
+
+// pickTableRow returns a row in the middle of the first table with rows.
+func pickTableRow(c *corpus.Corpus) *corpus.Unit {
+	for _, d := range c.Documents() {
+		for _, tb := range d.Tables {
+			if len(tb.RowIDs) > 2 {
+				if u, err := c.Unit(tb.RowIDs[len(tb.RowIDs)/2]); err == nil {
+					return u
+				}
+			}
+		}
+	}
+	return nil
 }
 
 // pickUnit returns a unit deep in a document, preferring a numbered task.
