@@ -52,9 +52,9 @@ var boilerplate = regexp.MustCompile(strings.Join([]string{
 	`^#? ?\S*规划$`, `^\S+方案$`, `^（\d{4}[-—]\d{4}年）$`, // title lines
 }, "|"))
 
-// TestBodyKeepsContent checks that the body holds every line of the raw
-// text, in order, except stripped lines, and that every stripped line is
-// boilerplate of a known kind.
+// TestBodyKeepsContent checks that the body is exactly the raw text
+// without its stripped lines (in order, nothing lost, nothing added), and
+// that every stripped line is boilerplate of a known kind.
 func TestBodyKeepsContent(t *testing.T) {
 	for _, id := range seedIDs(t) {
 		t.Run(id, func(t *testing.T) {
@@ -70,6 +70,7 @@ func TestBodyKeepsContent(t *testing.T) {
 				}
 			}
 			pos := 0
+			var kept strings.Builder
 			for i, l := range raw {
 				n := Normalize(strings.ReplaceAll(l, "**", ""))
 				n = strings.TrimLeft(n, "#")
@@ -81,6 +82,11 @@ func TestBodyKeepsContent(t *testing.T) {
 					t.Fatalf("line %d missing from the body (or out of order): %q", i+1, l)
 				}
 				pos += k + len(n)
+				kept.WriteString(n)
+			}
+			// Nothing else is in the body: no line twice, nothing invented.
+			if kept.String() != body {
+				t.Fatalf("body differs from the kept raw lines:\n%s", firstRuneDiff(kept.String(), body))
 			}
 		})
 	}
