@@ -146,6 +146,9 @@ func Build(ctx context.Context, dir string, c *corpus.Corpus, seg *Segmenter, p 
 	if seg == nil {
 		return Stats{}, corpus.Errorf(corpus.EINTERNAL, "建立索引需要分词器")
 	}
+	if seg.domain != "" && seg.domain != CorpusFingerprint(c) {
+		return Stats{}, corpus.Errorf(corpus.EINVALID, "领域词典只适用于建立它的语料，请用完整词典建立索引")
+	}
 	if err := Register(); err != nil {
 		return Stats{}, err
 	}
@@ -194,6 +197,10 @@ func Build(ctx context.Context, dir string, c *corpus.Corpus, seg *Segmenter, p 
 		if ctx.Err() != nil {
 			return Stats{}, &corpus.Error{Code: corpus.ETIMEOUT, Message: "建立索引已取消", Err: err}
 		}
+		return Stats{}, err
+	}
+	// the domain dictionary lets a server start without gse's full one
+	if err := WriteDomainDict(path, c, seg); err != nil {
 		return Stats{}, err
 	}
 	stats.Seconds = time.Since(start).Seconds()

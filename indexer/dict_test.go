@@ -2,6 +2,7 @@ package indexer
 
 import (
 	"bytes"
+	"context"
 	"fmt"
 	"os"
 	"path/filepath"
@@ -180,3 +181,29 @@ func BenchmarkDomainDictDerive(b *testing.B) {
 }
 
 func fmtSscan(s string, v *float64) (int, error) { return fmt.Sscan(s, v) }
+
+// TestBuildWritesDomainDict checks that Build saves the domain dictionary
+// inside the index, that a segmenter loaded from it can rebuild the same
+// corpus, and that Build refuses it for another corpus.
+func TestBuildWritesDomainDict(t *testing.T) {
+	c, _, dom, _ := domainFixture(t)
+	dir := filepath.Join(t.TempDir(), "idx")
+	if _, err := Build(context.Background(), dir, c, dom, nil); err != nil {
+		t.Fatalf("Build with the domain segmenter of the same corpus: %v", err)
+	}
+	again, err := LoadDomainSegmenter(dir, c)
+	if err != nil {
+		t.Fatalf("LoadDomainSegmenter after Build: %v", err)
+	}
+	if again.Entries() != dom.Entries() {
+		t.Errorf("rebuilt domain dictionary has %d entries, want %d", again.Entries(), dom.Entries())
+	}
+	docs := c.Documents()
+	other, err := corpus.New(docs[:1])
+	if err != nil {
+		t.Fatal(err)
+	}
+	if _, err := Build(context.Background(), filepath.Join(t.TempDir(), "idx"), other, dom, nil); corpus.ErrorCode(err) != corpus.EINVALID {
+		t.Fatalf("Build of another corpus with a domain segmenter: err = %v, want EINVALID", err)
+	}
+}
