@@ -37,11 +37,11 @@ var (
 	// quotedTitleRe matches 《X》 in a notice paragraph.
 	quotedTitleRe = regexp.MustCompile(`《([^《》]{4,80})》`)
 	// titleWordRe matches words that end a document title.
-	titleWordRe = regexp.MustCompile(`(规划|方案|意见|计划|办法|纲要|通知|决定|规定|细则|要点|条例|报告|措施|指南|清单)`)
+	titleWordRe = regexp.MustCompile(`(规划|方案|意见|计划|办法|纲要|通知|决定|规定|细则|要点|条例|报告|措施|指南|清单|总结|安排|通告|公告|批复|纪要|章程|标准|制度)`)
 	// periodLineRe matches a title's period line: （2021—2025年）.
 	periodLineRe = regexp.MustCompile(`^[（(]\s*\d{4}\s*[—–\-－~～至]+\s*\d{4}\s*年?\s*[）)]$`)
-	// districtRe finds a district or county after 重庆市/重庆.
-	districtRe = regexp.MustCompile(`重庆市?(\p{Han}{2,4}?(?:新区|自治县|县|区))`)
+	// districtRe finds a district or county after 重庆 or a city (市).
+	districtRe = regexp.MustCompile(`(?:重庆市?|\p{Han}市)(\p{Han}{2,8}?(?:新区|自治县|县|区))`)
 	// districtStartRe finds a district at the start of a title or issuer.
 	districtStartRe = regexp.MustCompile(`^(\p{Han}{2,7}?(?:新区|自治县|县|区))`)
 )

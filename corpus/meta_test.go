@@ -104,6 +104,8 @@ func TestInferDistrict(t *testing.T) {
 		{"巫溪县教育事业发展规划", "巫溪县人民政府", "巫溪县"},
 		{"石柱土家族自治县教育规划", "", "石柱土家族自治县"},
 		{"教育工作要点", "", ""},
+		{"成都市武侯区教育事业发展规划", "", "武侯区"},
+		{"城市教育发展规划", "重庆市酉阳土家族苗族自治县人民政府", "酉阳土家族苗族自治县"},
 	} {
 		if got := inferDistrict(tc.title, tc.issuer, nil); got != tc.want {
 			t.Errorf("inferDistrict(%q, %q) = %q, want %q", tc.title, tc.issuer, got, tc.want)
