@@ -52,6 +52,8 @@ func TestStructure(t *testing.T) {
 			"1 section 一、|甲\na1 section 附件1|名单\na1.p1 clause |\na2 section 附件2|职责\n"},
 		{"序言", "序 言\n引言内容。\n第一章 总则\n",
 			"preface section 序言|\npreface.p1 clause |\n1 section 第一章|总则\n"},
+		{"page break before 表彰", "一、目标\n加强师德建设，举办优秀教师\n\n表彰大会。\n",
+			"1 section 一、|目标\n1.p1 clause |\n"},
 		{"enumerated grades are no label", "一、目标\n一、二年级学生不布置书面作业。\n",
 			"1 section 一、|目标\n1.p1 clause |\n"},
 		{"项目 outside a box is a paragraph", "一、甲\n项目1：不是专栏。\n",

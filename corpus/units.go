@@ -196,7 +196,7 @@ func (b *builder) continues(k int) bool {
 	if _, ok, _ := lineHeading(raw); ok {
 		return false
 	}
-	if alignedRe.MatchString(s) || keyLineRe.MatchString(s) || strings.HasPrefix(s, "表") || strings.HasPrefix(s, "图") {
+	if alignedRe.MatchString(s) || keyLineRe.MatchString(s) || figureRe.MatchString(s) {
 		return false
 	}
 	if _, ok := b.table(k); ok {
@@ -204,6 +204,9 @@ func (b *builder) continues(k int) bool {
 	}
 	return true
 }
+
+// figureRe matches a table or figure caption: 表2 …, 图1 ….
+var figureRe = regexp.MustCompile(`^(表|图)\s*\d`)
 
 // joinBroken joins the two parts of a paragraph broken by a page break:
 // directly, or with a space between two Latin letters or digits.
