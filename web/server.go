@@ -165,25 +165,30 @@ func (s *Server) routes() *echo.Echo {
 	e.IPExtractor = echo.ExtractIPDirect()
 	e.Use(s.recoverPanics, s.accessLog, s.securityHeaders, s.limitRequest, s.deadline)
 
+	// Every route answers GET and HEAD (net/http drops HEAD bodies).
+	get := func(path string, h echo.HandlerFunc) {
+		e.Match([]string{http.MethodGet, http.MethodHead}, path, h)
+	}
+
 	// Pages.
-	e.GET("/", s.handleSearchPage)
-	e.GET("/search", s.handleSearchPage)
-	e.GET("/docs", s.handleDocsPage)
-	e.GET("/d/:doc", s.handleReader)
-	e.GET("/c/:doc/*", s.handlePermalink)
-	e.GET("/compare", s.handleComparePage)
-	e.GET("/targets", s.handleTargetsPage)
-	e.GET("/targets.csv", s.handleTargetsCSV)
-	e.GET("/help", s.handleHelpPage)
-	e.GET("/static/:name", s.handleStatic)
+	get("/", s.handleSearchPage)
+	get("/search", s.handleSearchPage)
+	get("/docs", s.handleDocsPage)
+	get("/d/:doc", s.handleReader)
+	get("/c/:doc/*", s.handlePermalink)
+	get("/compare", s.handleComparePage)
+	get("/targets", s.handleTargetsPage)
+	get("/targets.csv", s.handleTargetsCSV)
+	get("/help", s.handleHelpPage)
+	get("/static/:name", s.handleStatic)
 
 	// JSON API.
-	e.GET("/healthz", s.handleHealthz)
-	e.GET("/api/search", s.handleAPISearch)
-	e.GET("/api/docs", s.handleAPIDocs)
-	e.GET("/api/docs/:doc", s.handleAPIDoc)
-	e.GET("/api/units/:doc/*", s.handleAPIUnit)
-	e.GET("/api/targets", s.handleAPITargets)
-	e.GET("/api/compare", s.handleAPICompare)
+	get("/healthz", s.handleHealthz)
+	get("/api/search", s.handleAPISearch)
+	get("/api/docs", s.handleAPIDocs)
+	get("/api/docs/:doc", s.handleAPIDoc)
+	get("/api/units/:doc/*", s.handleAPIUnit)
+	get("/api/targets", s.handleAPITargets)
+	get("/api/compare", s.handleAPICompare)
 	return e
 }

@@ -137,6 +137,18 @@ func TestRoutes(t *testing.T) {
 	}
 }
 
+func TestHead(t *testing.T) {
+	f := seedFixture(t)
+	for _, target := range []string{"/healthz", "/", "/api/docs"} {
+		req := httptest.NewRequest(http.MethodHead, "http://zhengce.test"+target, nil)
+		rec := httptest.NewRecorder()
+		f.server.ServeHTTP(rec, req)
+		if rec.Code != 200 {
+			t.Errorf("HEAD %s: %d", target, rec.Code)
+		}
+	}
+}
+
 func TestErrors(t *testing.T) {
 	f := seedFixture(t)
 	u := firstUnit(t, f.corpus, func(u *corpus.Unit) bool { return true })
@@ -167,6 +179,7 @@ func TestErrors(t *testing.T) {
 		{"compare limit", "GET", "/api/compare?q=a&limit=1000", 400, corpus.EINVALID},
 		{"unknown api", "GET", "/api/nope", 404, corpus.ENOTFOUND},
 		{"method", "POST", "/api/search?q=a", 405, corpus.EINVALID},
+		{"method delete", "DELETE", "/d/wuxi-2022", 405, ""},
 		{"body too large", "POST", "/api/search", 413, corpus.ETOOLARGE},
 		{"page 404", "GET", "/nope", 404, ""},
 		{"unknown doc page", "GET", "/d/nope-2020", 404, ""},
