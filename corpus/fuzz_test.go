@@ -16,11 +16,11 @@ func FuzzParse(f *testing.F) {
 		if err != nil {
 			f.Fatal(err)
 		}
-		// The start, a slice around the first table, and the end of
-		// each seed.
-		f.Add(data[:min(len(data), 4096)])
-		f.Add(data[len(data)/3 : min(len(data), len(data)/3+4096)])
-		f.Add(data[max(0, len(data)-4096):])
+		// The start, a slice from the first third, and the end of each
+		// seed, cut at line boundaries so that they stay valid UTF-8.
+		f.Add(lineSlice(data, 0, 4096))
+		f.Add(lineSlice(data, len(data)/3, 4096))
+		f.Add(lineSlice(data, max(0, len(data)-4096), 4096))
 	}
 	f.Add([]byte("第一章 总则\n\n一、目标\n\n（一）加强组织领导。成立领导小组。\n"))
 	f.Add([]byte("一、甲\n二、乙\n一、丙\n1.丁\n1.丁\n（1）戊\n①己\n专栏1 项目\n项目1：庚\n附件：辛\n附件\n表1 壬\n\t序号\n\t名称\n\n\t1\n\t癸\n"))
@@ -35,4 +35,17 @@ func FuzzParse(f *testing.F) {
 		}
 		checkInvariants(t, d)
 	})
+}
+
+// lineSlice returns about n bytes of data from offset from, widened to
+// whole lines.
+func lineSlice(data []byte, from, n int) []byte {
+	for from > 0 && data[from-1] != '\n' {
+		from--
+	}
+	to := min(len(data), from+n)
+	for to < len(data) && data[to-1] != '\n' {
+		to++
+	}
+	return data[from:to]
 }
