@@ -48,7 +48,7 @@ func parseStructure(meta Meta, data []byte) (*Document, error) {
 	}
 	c := clean(raw, fields, m.Title, inferred.Title)
 
-	d := &Document{Meta: m, Raw: text}
+	d := &Document{Meta: m, Raw: text, Outline: []*Section{}}
 	b := newBuilder(d, c.lines)
 	b.run()
 	b.finish()
