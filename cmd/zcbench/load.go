@@ -47,12 +47,8 @@ func runLoad(ctx context.Context, args []string, stdout, stderr io.Writer) error
 	if err := fl.Parse(args); err != nil {
 		return err
 	}
-	u, err := url.Parse(*base)
-	if err != nil {
-		return fmt.Errorf("bad -url: %w", err)
-	}
-	if h := u.Hostname(); h != "127.0.0.1" && h != "localhost" && h != "::1" {
-		return errors.New("load runs only against loopback addresses")
+	if err := checkLoopback(*base); err != nil {
+		return err
 	}
 	if *dur > 10*time.Minute {
 		return errors.New("-d is capped at 10m")

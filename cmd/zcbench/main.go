@@ -7,6 +7,12 @@
 //	zcbench synth -n 2000 -out DIR [-seed 1]
 //	zcbench load  -url http://127.0.0.1:8080 [-c 8] [-d 20s] [-n 0]
 //	zcbench rss   -pid PID
+//	zcbench serve -bin bin/zhengce [-corpus DIR] [-index DIR] [-c 8] [-d 20s] [-warm 3] [-cold]
+//
+// serve starts the real binary on a free loopback port: it times start-up
+// without an index and with one (process start → first successful
+// /api/search with bare words), then runs the load generator while
+// sampling the server's resident memory every second.
 //
 // Synthetic documents are derived from the embedded seeds by recombining
 // their paragraphs under invented district names (合成区0001 …); every
@@ -37,7 +43,7 @@ func main() {
 
 func run(ctx context.Context, args []string, stdout, stderr io.Writer) error {
 	if len(args) == 0 {
-		fmt.Fprintln(stderr, "usage: zcbench synth|load|rss [flags]")
+		fmt.Fprintln(stderr, "usage: zcbench synth|load|rss|serve [flags]")
 		return errors.New("missing subcommand")
 	}
 	switch args[0] {
@@ -47,6 +53,8 @@ func run(ctx context.Context, args []string, stdout, stderr io.Writer) error {
 		return runLoad(ctx, args[1:], stdout, stderr)
 	case "rss":
 		return runRSS(args[1:], stdout, stderr)
+	case "serve":
+		return runServeBench(ctx, args[1:], stdout, stderr)
 	}
 	return fmt.Errorf("unknown subcommand %q", args[0])
 }

@@ -82,3 +82,34 @@ func TestLoadRefusesNonLoopback(t *testing.T) {
 		t.Fatalf("err = %v, want loopback refusal", err)
 	}
 }
+
+func TestSummariseGrowth(t *testing.T) {
+	for _, tc := range []struct {
+		name    string
+		samples []int
+		want    growth
+	}{
+		{"empty", nil, growth{}},
+		{"flat", []int{100, 120, 120, 120, 120, 120, 120, 120}, growth{First: 100, Max: 120, Last: 120, Drift: 0}},
+		{"growing", []int{100, 100, 110, 120, 130, 140, 150, 160}, growth{First: 100, Max: 160, Last: 160, Drift: 155 - 115}},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			if got := summarise(tc.samples); got != tc.want {
+				t.Fatalf("summarise(%v) = %+v, want %+v", tc.samples, got, tc.want)
+			}
+		})
+	}
+}
+
+func TestProcRSS(t *testing.T) {
+	kb, err := procRSS(os.Getpid())
+	if err != nil {
+		t.Fatal(err)
+	}
+	if kb < 1024 {
+		t.Fatalf("own RSS %d KiB is implausibly small", kb)
+	}
+	if _, err := procRSS(-1); err == nil {
+		t.Fatal("procRSS(-1) succeeded")
+	}
+}

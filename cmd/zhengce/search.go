@@ -98,7 +98,7 @@ func (m *Main) openForQuery(ctx context.Context, dir string, c *corpus.Corpus, n
 			return search.Open(dir, c, nil)
 		}
 	}
-	seg, err := m.loadSegmenter()
+	seg, err := m.serveSegmenter(dir, c)
 	if err != nil {
 		return nil, err
 	}

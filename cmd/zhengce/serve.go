@@ -38,7 +38,7 @@ func (m *Main) runServe(ctx context.Context, args []string) (err error) {
 	if err != nil {
 		return err
 	}
-	seg, err := m.loadSegmenter()
+	seg, err := m.serveSegmenter(dir, c)
 	if err != nil {
 		return err
 	}
@@ -46,6 +46,7 @@ func (m *Main) runServe(ctx context.Context, args []string) (err error) {
 	if err != nil {
 		return err
 	}
+	releaseFullDictionary(svc, dir, c, seg)
 	defer func() {
 		if cerr := svc.Close(); cerr != nil && err == nil {
 			err = fmt.Errorf("close index: %w", cerr)

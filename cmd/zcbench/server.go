@@ -1,0 +1,291 @@
+package main
+
+import (
+	"bytes"
+	"context"
+	"errors"
+	"flag"
+	"fmt"
+	"io"
+	"net"
+	"net/http"
+	"net/url"
+	"os"
+	"os/exec"
+	"path/filepath"
+	"slices"
+	"strconv"
+	"strings"
+	"sync"
+	"syscall"
+	"time"
+)
+
+// server is a zhengce serve process started for a measurement.
+type server struct {
+	cmd     *exec.Cmd
+	base    string // http://127.0.0.1:PORT
+	started time.Time
+	ready   time.Duration // start → first successful /api/search
+	log     *bytes.Buffer
+	done    chan error
+}
+
+// startupQuery is the first query of a start-up measurement: bare words,
+// which need the segmenter, so "ready" means fully ready.
+const startupQuery = "q=" + "学前教育 普惠"
+
+// startServer starts `bin serve` on a free loopback port and waits until
+// /api/search answers 200, or until timeout.
+func startServer(ctx context.Context, bin, index, corpusDir string, timeout time.Duration) (*server, error) {
+	port, err := freePort()
+	if err != nil {
+		return nil, err
+	}
+	args := []string{"serve", "--addr", "127.0.0.1:" + strconv.Itoa(port), "--index", index}
+	if corpusDir != "" {
+		args = append(args, "--corpus", corpusDir)
+	}
+	s := &server{base: "http://127.0.0.1:" + strconv.Itoa(port), log: &bytes.Buffer{}, done: make(chan error, 1)}
+	s.cmd = exec.Command(bin, args...)
+	s.cmd.Stdout = &lockedWriter{w: s.log}
+	s.cmd.Stderr = s.cmd.Stdout
+	s.started = time.Now()
+	if err := s.cmd.Start(); err != nil {
+		return nil, fmt.Errorf("start %s: %w", bin, err)
+	}
+	go func() { s.done <- s.cmd.Wait() }()
+	client := &http.Client{Timeout: 2 * time.Second}
+	deadline := time.After(timeout)
+	for {
+		select {
+		case err := <-s.done:
+			return nil, fmt.Errorf("server exited before answering: %v\n%s", err, s.logText())
+		case <-deadline:
+			s.stop()
+			return nil, fmt.Errorf("server not ready after %s\n%s", timeout, s.logText())
+		case <-ctx.Done():
+			s.stop()
+			return nil, ctx.Err()
+		case <-time.After(5 * time.Millisecond):
+		}
+		if get(ctx, client, s.base+"/api/search?"+encode(startupQuery)) == nil {
+			s.ready = time.Since(s.started)
+			return s, nil
+		}
+	}
+}
+
+func (s *server) logText() string {
+	w := s.cmd.Stdout.(*lockedWriter)
+	w.mu.Lock()
+	defer w.mu.Unlock()
+	return s.log.String()
+}
+
+// stop ends the server with SIGTERM (SIGKILL after 10 s) and waits.
+func (s *server) stop() {
+	if s.cmd.Process == nil {
+		return
+	}
+	_ = s.cmd.Process.Signal(syscall.SIGTERM)
+	select {
+	case <-s.done:
+	case <-time.After(10 * time.Second):
+		_ = s.cmd.Process.Kill()
+		<-s.done
+	}
+}
+
+// rssKB is the resident set of the server in KiB.
+func (s *server) rssKB() (int, error) { return procRSS(s.cmd.Process.Pid) }
+
+type lockedWriter struct {
+	mu sync.Mutex
+	w  io.Writer
+}
+
+func (l *lockedWriter) Write(p []byte) (int, error) {
+	l.mu.Lock()
+	defer l.mu.Unlock()
+	return l.w.Write(p)
+}
+
+func freePort() (int, error) {
+	ln, err := net.Listen("tcp", "127.0.0.1:0")
+	if err != nil {
+		return 0, fmt.Errorf("find a free port: %w", err)
+	}
+	defer ln.Close()
+	return ln.Addr().(*net.TCPAddr).Port, nil
+}
+
+// procRSS reads VmRSS of a process in KiB.
+func procRSS(pid int) (int, error) {
+	data, err := os.ReadFile(fmt.Sprintf("/proc/%d/status", pid))
+	if err != nil {
+		return 0, fmt.Errorf("read status of %d: %w", pid, err)
+	}
+	for _, line := range strings.Split(string(data), "\n") {
+		if f := strings.Fields(line); len(f) >= 2 && f[0] == "VmRSS:" {
+			return strconv.Atoi(f[1])
+		}
+	}
+	return 0, fmt.Errorf("no VmRSS for %d", pid)
+}
+
+// memSampler samples a process's RSS every interval until stopped.
+type memSampler struct {
+	mu      sync.Mutex
+	samples []int // KiB
+	stopc   chan struct{}
+	wg      sync.WaitGroup
+}
+
+func sampleRSS(pid int, every time.Duration) *memSampler {
+	m := &memSampler{stopc: make(chan struct{})}
+	m.wg.Add(1)
+	go func() {
+		defer m.wg.Done()
+		t := time.NewTicker(every)
+		defer t.Stop()
+		for {
+			if kb, err := procRSS(pid); err == nil {
+				m.mu.Lock()
+				m.samples = append(m.samples, kb)
+				m.mu.Unlock()
+			}
+			select {
+			case <-m.stopc:
+				return
+			case <-t.C:
+			}
+		}
+	}()
+	return m
+}
+
+func (m *memSampler) stop() []int {
+	close(m.stopc)
+	m.wg.Wait()
+	return m.samples
+}
+
+// growth summarises RSS samples: first, max and last value, and the
+// change between the mean of the second quarter and of the last quarter
+// of the run (the first quarter is warm-up: caches, GC pacing).
+type growth struct {
+	First, Max, Last int // KiB
+	Drift            int // KiB, mean of last quarter − mean of second quarter
+}
+
+func summarise(samples []int) growth {
+	if len(samples) == 0 {
+		return growth{}
+	}
+	g := growth{First: samples[0], Max: slices.Max(samples), Last: samples[len(samples)-1]}
+	q := len(samples) / 4
+	if q > 0 {
+		g.Drift = mean(samples[len(samples)-q:]) - mean(samples[q:2*q])
+	}
+	return g
+}
+
+func mean(s []int) int {
+	t := 0
+	for _, v := range s {
+		t += v
+	}
+	return t / len(s)
+}
+
+func mb(kb int) string { return fmt.Sprintf("%.1f MB", float64(kb)/1024) }
+
+// runServeBench implements `zcbench serve`: start-up with no index and
+// with an existing index, then a load run with memory sampling, against
+// the real binary on a loopback port.
+func runServeBench(ctx context.Context, args []string, stdout, stderr io.Writer) error {
+	fl := flag.NewFlagSet("zcbench serve", flag.ContinueOnError)
+	fl.SetOutput(stderr)
+	bin := fl.String("bin", "bin/zhengce", "zhengce binary")
+	corpusDir := fl.String("corpus", "", "corpus directory (default: the embedded seeds)")
+	index := fl.String("index", "", "index directory (default: a fresh temp dir, removed afterwards)")
+	conc := fl.Int("c", 8, "concurrent clients of the load run")
+	dur := fl.Duration("d", 20*time.Second, "duration of the load run (0: no load run)")
+	warm := fl.Int("warm", 3, "start-ups with an existing index (the median is reported)")
+	cold := fl.Bool("cold", true, "measure a start-up without an index first")
+	if err := fl.Parse(args); err != nil {
+		return err
+	}
+	if *index == "" {
+		tmp, err := os.MkdirTemp("", "zcbench-index-")
+		if err != nil {
+			return fmt.Errorf("temp index: %w", err)
+		}
+		defer os.RemoveAll(tmp)
+		*index = filepath.Join(tmp, "index")
+	}
+	timeout := 10 * time.Minute
+	if *cold {
+		if err := os.RemoveAll(*index); err != nil {
+			return fmt.Errorf("remove index: %w", err)
+		}
+		s, err := startServer(ctx, *bin, *index, *corpusDir, timeout)
+		if err != nil {
+			return err
+		}
+		rss, _ := s.rssKB()
+		s.stop()
+		fmt.Fprintf(stdout, "startup without index: %s to first search (rss %s)\n", s.ready.Round(time.Millisecond), mb(rss))
+	}
+	var times []time.Duration
+	var last *server
+	for i := 0; i < max(1, *warm); i++ {
+		s, err := startServer(ctx, *bin, *index, *corpusDir, timeout)
+		if err != nil {
+			return err
+		}
+		times = append(times, s.ready)
+		if i < max(1, *warm)-1 {
+			s.stop()
+		} else {
+			last = s
+		}
+	}
+	defer last.stop()
+	slices.Sort(times)
+	rss, err := last.rssKB()
+	if err != nil {
+		return err
+	}
+	fmt.Fprintf(stdout, "startup with index: median %s of %d (min %s, max %s), rss after first search %s\n",
+		times[len(times)/2].Round(time.Millisecond), len(times), times[0].Round(time.Millisecond),
+		times[len(times)-1].Round(time.Millisecond), mb(rss))
+	if *dur <= 0 {
+		return nil
+	}
+	m := sampleRSS(last.cmd.Process.Pid, time.Second)
+	loadErr := runLoad(ctx, []string{"-url", last.base, "-c", strconv.Itoa(*conc), "-d", dur.String()}, stdout, stderr)
+	g := summarise(m.stop())
+	after, err := last.rssKB()
+	if err != nil {
+		return err
+	}
+	fmt.Fprintf(stdout, "memory during load: first %s, max %s, last %s, drift %+.1f MB (last quarter − second quarter); rss after load %s\n",
+		mb(g.First), mb(g.Max), mb(g.Last), float64(g.Drift)/1024, mb(after))
+	return loadErr
+}
+
+// errNotLoopback guards the load generator.
+var errNotLoopback = errors.New("load runs only against loopback addresses")
+
+func checkLoopback(base string) error {
+	u, err := url.Parse(base)
+	if err != nil {
+		return fmt.Errorf("bad -url: %w", err)
+	}
+	if h := u.Hostname(); h != "127.0.0.1" && h != "localhost" && h != "::1" {
+		return errNotLoopback
+	}
+	return nil
+}
