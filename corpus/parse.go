@@ -84,9 +84,11 @@ func (b *builder) finish() {
 		u.Part = p
 		if own != nil && own.kind == kindHeading {
 			switch {
-			case u.Part == PartTasks && own.headings == 0 && own.level >= 2 && (isArabicStyle(own.style) || own.runIn):
+			case u.Part == PartTasks && own.headings == 0 && own.level >= 2 && (isArabicStyle(own.style) || own.runIn || own.style == styleArticle):
 				u.Type = TypeTask
-			case own.runIn:
+			case own.runIn || own.style == styleArticle:
+				// A run-in heading or an article (第三条 …) is a paragraph
+				// of content, not a bare heading line.
 				u.Type = TypeClause
 			}
 		}

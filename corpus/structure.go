@@ -17,6 +17,7 @@ import (
 const (
 	styleChapter = "chapter" // 第三章
 	styleSection = "section" // 第二节
+	styleArticle = "article" // 第三条
 	styleCN      = "cn"      // 一、
 	stylePCN     = "pcn"     // （一） (一)
 	styleNumDot  = "num."    // 1. 1．
@@ -33,7 +34,7 @@ const (
 // styleRank orders styles from coarse to fine. A style never nests under
 // a finer one: 一、 after （一） closes the （一） section.
 var styleRank = map[string]int{
-	stylePreface: 1, styleChapter: 1, styleSection: 2, styleCN: 3, stylePCN: 4,
+	stylePreface: 1, styleChapter: 1, styleSection: 2, styleArticle: 3, styleCN: 3, stylePCN: 4,
 	styleNumDot: 5, styleNumComa: 5, stylePNum: 6, styleCircle: 7,
 }
 
@@ -42,6 +43,7 @@ const cnDigits = `[一二三四五六七八九十百零〇两]`
 var (
 	chapterRe = regexp.MustCompile(`^第\s*(` + cnDigits + `+|\d{1,3})\s*章\s*(.*)$`)
 	sectionRe = regexp.MustCompile(`^第\s*(` + cnDigits + `+|\d{1,3})\s*节\s*(.*)$`)
+	articleRe = regexp.MustCompile(`^第\s*(` + cnDigits + `+|\d{1,3})\s*条\s+(.*)$`)
 	prefaceRe = regexp.MustCompile(`^(序\s*言|前\s*言|引\s*言)$`)
 	annexRe   = regexp.MustCompile(`^附\s*件\s*(\d{1,2}|[一二三四五六七八九十]{1,3})?\s*([:：])?\s*(.*)$`)
 	boxRe     = regexp.MustCompile(`^专栏\s*(\d{1,3}|[一二三四五六七八九十]{1,3})\s*[:：.．]?\s*(.*)$`)
@@ -101,6 +103,8 @@ func parseHeadingMD(s string, hashes int) (heading, bool) {
 		h.label = "第" + spaceless(firstGroup(chapterRe, s)) + "章"
 	case match(sectionRe, s, &h, styleSection, &rest):
 		h.label = "第" + spaceless(firstGroup(sectionRe, s)) + "节"
+	case match(articleRe, s, &h, styleArticle, &rest):
+		h.label = "第" + spaceless(firstGroup(articleRe, s)) + "条"
 	case prefaceRe.MatchString(s):
 		h.style, h.label, h.title = stylePreface, spaceless(s), ""
 		return h, true
@@ -202,6 +206,8 @@ func regexpOf(style string) *regexp.Regexp {
 		return chapterRe
 	case styleSection:
 		return sectionRe
+	case styleArticle:
+		return articleRe
 	case styleCN:
 		return cnRe
 	case stylePCN:

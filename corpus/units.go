@@ -675,7 +675,7 @@ func crumbOf(label, title, style string) string {
 		return title
 	}
 	switch style {
-	case styleChapter, styleSection, styleBox, styleAnnex, stylePreface, "table":
+	case styleChapter, styleSection, styleArticle, styleBox, styleAnnex, stylePreface, "table":
 		return label + " " + title
 	}
 	return label + title
@@ -687,7 +687,7 @@ func crumbOf(label, title, style string) string {
 //	1. → 第1条, （1） → 第（1）款, ① → 第①目.
 func citeComponent(h heading) string {
 	switch h.style {
-	case styleChapter, styleSection:
+	case styleChapter, styleSection, styleArticle:
 		return h.label
 	case styleCN:
 		return "第" + strings.TrimSuffix(h.label, "、") + "部分"
