@@ -447,9 +447,9 @@ func uniq(s []string) []string {
 // of the requested page with tier-1 (verbatim) matches before tier-2 (all
 // segmented words) matches, each tier by score, ties in document order.
 func (s *Service) run(ctx context.Context, p *plan, offset, limit int) ([]*bsearch.DocumentMatch, uint64, Facets, error) {
-	sortBy := []string{"-_score", indexer.FieldDocID, indexer.FieldSeq}
+	sortBy := []string{"-_score", indexer.FieldDocID, indexer.FieldSeq, "_id"}
 	if len(p.q.Groups) == 0 {
-		sortBy = []string{indexer.FieldDocID, indexer.FieldSeq}
+		sortBy = []string{indexer.FieldDocID, indexer.FieldSeq, "_id"}
 	}
 	facetReq := func(req *bleve.SearchRequest) {
 		for _, f := range []string{indexer.FieldDistrict, indexer.FieldTheme, indexer.FieldSection, indexer.FieldType} {
