@@ -112,3 +112,27 @@ func TestInferDistrict(t *testing.T) {
 		}
 	}
 }
+
+// TestManifestComplete checks that the embedded manifest has one complete
+// entry per seed document and no entry without a document.
+func TestManifestComplete(t *testing.T) {
+	man, err := readManifest(Embedded())
+	if err != nil {
+		t.Fatal(err)
+	}
+	ids := map[string]bool{}
+	for _, id := range seedIDs(t) {
+		ids[id] = true
+	}
+	if len(man.Documents) != len(ids) {
+		t.Errorf("%d manifest entries for %d seeds", len(man.Documents), len(ids))
+	}
+	for _, m := range man.Documents {
+		if !ids[m.ID] || m.Source != m.ID+".txt" {
+			t.Errorf("manifest entry %s (source %s) has no seed document", m.ID, m.Source)
+		}
+		if m.District == "" || m.Title == "" || m.Issuer == "" || m.IssueDate == "" || m.Year == 0 {
+			t.Errorf("manifest entry %s is incomplete: %+v", m.ID, m)
+		}
+	}
+}
