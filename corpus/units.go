@@ -25,6 +25,16 @@ import (
 //	表2 / its 5th row     t2 / t2.r5   (ids from the table recogniser)
 //
 // A path used twice (a document repeating 4.) gets a suffix: 4-2.
+//
+// Citations name the document and the location from the labels, the way a
+// reader would quote it:
+//
+//	《巫溪县教育事业发展“十四五”规划（2021—2025年）》第三章第二节第1条
+//	第三章 / 第二节 / 第三条 as written; 一、→第一部分; （一）→第（一）项;
+//	1.→第1条; （1）→第（1）款; ①→第①目; an unnumbered paragraph adds
+//	第k段 (开篇第k段 before the first heading, 序言第k段 in a 序言);
+//	专栏4, 专栏2项目8, 专栏1第2条; 表2, 表2第5行; 附件, 附件1, and
+//	附件第一部分… for an annex without heading.
 
 type nodeKind int
 
