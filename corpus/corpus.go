@@ -137,4 +137,8 @@ type Target struct {
 	// Interim holds values a table gives for years between baseline and
 	// target (巫溪县 表2: 2022年), in year order.
 	Interim []Point `json:"interim,omitempty"`
+
+	// Normalised indicator, canonical name and text for Corpus.Targets,
+	// set at extraction (computed on demand when empty).
+	normIndicator, normCanonical, normText string
 }

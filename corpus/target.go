@@ -63,10 +63,25 @@ func extractTargetsWith(d *Document, groups *IndicatorGroups) []*Target {
 	n := map[string]int{}
 	for _, t := range out {
 		t.Canonical = groups.Canonical(t.Indicator)
+		t.normalise()
 		if t.Source == SourceTable {
 			n[t.UnitID]++
 			t.ID = t.UnitID + "#" + strconv.Itoa(n[t.UnitID])
 		}
 	}
 	return out
+}
+
+// normalise sets the normalised forms of t's names and text used by the
+// query helpers.
+func (t *Target) normalise() {
+	t.normIndicator, t.normCanonical, t.normText = Normalize(t.Indicator), Normalize(t.Canonical), Normalize(t.Text)
+}
+
+// names returns the normalised indicator, canonical name and text of t.
+func (t *Target) names() (indicator, canonical, text string) {
+	if t.normCanonical == "" && t.Canonical != "" {
+		return Normalize(t.Indicator), Normalize(t.Canonical), Normalize(t.Text)
+	}
+	return t.normIndicator, t.normCanonical, t.normText
 }

@@ -64,10 +64,15 @@ func (c *Corpus) Targets(f TargetFilter) []*Target {
 			if !pass(t) {
 				continue
 			}
-			switch {
-			case q == "" || strings.Contains(Normalize(t.Indicator), q) || strings.Contains(Normalize(t.Canonical), q):
+			if q == "" {
 				byName = append(byName, t)
-			case strings.Contains(Normalize(t.Text), q):
+				continue
+			}
+			ind, canon, text := t.names()
+			switch {
+			case strings.Contains(ind, q) || strings.Contains(canon, q):
+				byName = append(byName, t)
+			case strings.Contains(text, q):
 				byText = append(byText, t)
 			}
 		}
@@ -109,11 +114,11 @@ func (c *Corpus) CompareTargets(query string) []Comparison {
 	exact := ""
 	for _, d := range c.docs {
 		for _, t := range d.Targets {
-			nc := Normalize(t.Canonical)
+			ni, nc, _ := t.names()
 			if nc == q {
 				exact = t.Canonical
 			}
-			if strings.Contains(nc, q) || strings.Contains(Normalize(t.Indicator), q) {
+			if strings.Contains(nc, q) || strings.Contains(ni, q) {
 				byCanon[t.Canonical] = append(byCanon[t.Canonical], t)
 			}
 		}
