@@ -289,6 +289,22 @@ func pointText(p corpus.Point, unit string) string {
 	return b.String()
 }
 
+// targetText renders the promised value with the interim values a table
+// gives for the years in between: 2025年 >93%（2022年 89%）.
+func targetText(t *corpus.Target) string {
+	s := pointText(t.Target, t.Unit)
+	var mid []string
+	for _, p := range t.Interim {
+		if p.Value != nil || p.Unparsed {
+			mid = append(mid, pointText(p, t.Unit))
+		}
+	}
+	if len(mid) > 0 {
+		s += "（" + strings.Join(mid, "，") + "）"
+	}
+	return s
+}
+
 func sourceText(t *corpus.Target) string {
 	s := "正文"
 	if t.Source == corpus.SourceTable {
@@ -308,7 +324,7 @@ func writeTargetsTable(w io.Writer, ts []*corpus.Target) error {
 	}
 	rows := [][]string{{"区县", "指标", "基期", "目标", "属性", "来源"}}
 	for _, t := range ts {
-		rows = append(rows, []string{t.District, t.Indicator, pointText(t.Baseline, t.Unit), pointText(t.Target, t.Unit), t.Attribute, sourceText(t)})
+		rows = append(rows, []string{t.District, t.Indicator, pointText(t.Baseline, t.Unit), targetText(t), t.Attribute, sourceText(t)})
 	}
 	if err := writeAligned(w, rows); err != nil {
 		return err
@@ -341,7 +357,7 @@ func writeComparison(w io.Writer, query string, comps []corpus.Comparison) error
 				continue
 			}
 			for _, t := range dt.Targets {
-				rows = append(rows, []string{dt.District, t.Indicator, pointText(t.Baseline, t.Unit), pointText(t.Target, t.Unit), t.Attribute, sourceText(t)})
+				rows = append(rows, []string{dt.District, t.Indicator, pointText(t.Baseline, t.Unit), targetText(t), t.Attribute, sourceText(t)})
 			}
 		}
 		if err := writeAligned(w, rows); err != nil {
