@@ -38,7 +38,8 @@ func (m *Main) runIndex(ctx context.Context, args []string) error {
 		return err
 	}
 	dir := m.indexDir(*indexDir)
-	seg, err := m.loadSegmenter()
+	// the domain dictionary of a previous index of c, else the full one
+	seg, err := m.serveSegmenter(dir, c)
 	if err != nil {
 		return err
 	}
