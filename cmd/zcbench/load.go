@@ -15,7 +15,7 @@ import (
 	"time"
 )
 
-// QueryMix is the fixed query mix of the load run and of the in-process
+// QueryMix is the fixed query mix (testdata/querymix.txt) of the load run and of the in-process
 // benchmarks: quoted phrases, multi-word queries, OR and exclusion, facet
 // filters and paging. Each entry is a raw query string for /api/search.
 var QueryMix = []string{
@@ -35,6 +35,7 @@ var QueryMix = []string{
 	`q=劳动教育&offset=20`,
 	`q=district:巫溪县 学区制`,
 	`q="教育督导"&district=永川区&district=巫溪县`,
+	`q=毛入园率 type:target target>=90`,
 }
 
 func runLoad(ctx context.Context, args []string, stdout, stderr io.Writer) error {

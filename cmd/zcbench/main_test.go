@@ -7,6 +7,7 @@ import (
 	"net/http/httptest"
 	"os"
 	"path/filepath"
+	"slices"
 	"strings"
 	"sync/atomic"
 	"testing"
@@ -111,5 +112,23 @@ func TestProcRSS(t *testing.T) {
 	}
 	if _, err := procRSS(-1); err == nil {
 		t.Fatal("procRSS(-1) succeeded")
+	}
+}
+
+// TestQueryMixFile keeps the load generator's mix equal to the one the
+// in-process benchmark (search.BenchmarkQueryMix) reads.
+func TestQueryMixFile(t *testing.T) {
+	data, err := os.ReadFile("../../testdata/querymix.txt")
+	if err != nil {
+		t.Fatal(err)
+	}
+	var file []string
+	for _, line := range strings.Split(string(data), "\n") {
+		if line != "" && !strings.HasPrefix(line, "#") {
+			file = append(file, line)
+		}
+	}
+	if !slices.Equal(file, QueryMix) {
+		t.Fatalf("QueryMix differs from testdata/querymix.txt:\n%q\n%q", QueryMix, file)
 	}
 }

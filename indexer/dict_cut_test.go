@@ -1,0 +1,91 @@
+package indexer
+
+import (
+	"math/rand/v2"
+	"slices"
+	"strings"
+	"testing"
+
+	"github.com/zhengce/zhengce/corpus"
+)
+
+// cutSamples is every indexed text of the seed corpus, random substrings
+// of it, and random strings mixing Chinese, ASCII letters and digits,
+// punctuation, full-width forms and invalid UTF-8.
+func cutSamples(t testing.TB, c *corpus.Corpus) []string {
+	t.Helper()
+	texts := IndexedTexts(c)
+	rng := rand.New(rand.NewPCG(1, 2))
+	all := strings.Join(texts, "")
+	runes := []rune(all)
+	out := append([]string{}, texts...)
+	for range 2000 {
+		i := rng.IntN(len(runes) - 40)
+		out = append(out, string(runes[i:i+1+rng.IntN(40)]))
+	}
+	alphabet := []rune("教育学前普惠双减五育并举集团化办学的和与一二三年ABCxyz0123456789+%.-，。（）《》 ＡＢ１２　\u00e9\u0130\uFDD0")
+	for range 2000 {
+		var b strings.Builder
+		for range 1 + rng.IntN(30) {
+			b.WriteRune(alphabet[rng.IntN(len(alphabet))])
+		}
+		out = append(out, b.String())
+	}
+	out = append(out, "", "a", "1+X", "99.5%", "ABC学校", "\xff\xfe教育", "教\xff育")
+	return out
+}
+
+// TestCutMatchesGSE checks that the segmenter's own DAG route is gse's
+// Cut(text, false) word for word, with the full and the domain dictionary.
+func TestCutMatchesGSE(t *testing.T) {
+	c, full, dom, _ := domainFixture(t)
+	samples := cutSamples(t, c)
+	for _, s := range []struct {
+		name string
+		seg  *Segmenter
+	}{{"full", full}, {"domain", dom}} {
+		for _, text := range samples {
+			want, got := s.seg.seg.Cut(text, false), s.seg.cut(text)
+			if len(want) == 0 && len(got) == 0 {
+				continue
+			}
+			if !slices.Equal(want, got) {
+				t.Fatalf("%s dictionary, %q:\ngse %q\nown %q", s.name, text, want, got)
+			}
+		}
+	}
+	t.Logf("%d texts segmented identically", len(samples))
+}
+
+// BenchmarkCut compares gse's Cut with the segmenter's own route over the
+// seed corpus's indexed texts.
+func BenchmarkCut(b *testing.B) {
+	full := segmenter(b)
+	c, err := corpus.Default()
+	if err != nil {
+		b.Fatal(err)
+	}
+	texts := IndexedTexts(c)
+	size := 0
+	for _, t := range texts {
+		size += len(t)
+	}
+	b.Run("gse", func(b *testing.B) {
+		b.SetBytes(int64(size))
+		b.ReportAllocs()
+		for b.Loop() {
+			for _, t := range texts {
+				full.seg.Cut(t, false)
+			}
+		}
+	})
+	b.Run("own", func(b *testing.B) {
+		b.SetBytes(int64(size))
+		b.ReportAllocs()
+		for b.Loop() {
+			for _, t := range texts {
+				full.cut(t)
+			}
+		}
+	})
+}
