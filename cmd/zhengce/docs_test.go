@@ -131,6 +131,10 @@ func TestOutline(t *testing.T) {
 		}
 	}
 
+	if out, _, err := runMain(t, "outline", "yongchuan-2022"); err != nil || !strings.Contains(out, "\n  专栏2  [box2]\n") {
+		t.Errorf("a box without title: %v\n%s", err, out)
+	}
+
 	// Flags may follow the document id.
 	out, _, err = runMain(t, "outline", "qianjiang-2023", "--json")
 	if err != nil {

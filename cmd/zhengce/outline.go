@@ -67,7 +67,8 @@ func (m *Main) runOutline(ctx context.Context, args []string) error {
 			switch {
 			case head == "":
 				head = s.Title
-			case s.Title != "" && strings.ContainsAny(head[len(head)-1:], "0123456789") || strings.HasSuffix(head, "章") || strings.HasSuffix(head, "节") || strings.HasPrefix(head, "附件") || strings.HasPrefix(head, "专栏") || strings.HasPrefix(head, "表"):
+			case s.Title == "":
+			case wordLabel(head):
 				head += " " + s.Title
 			default:
 				head += s.Title
@@ -79,4 +80,12 @@ func (m *Main) runOutline(ctx context.Context, args []string) error {
 	walk(d.Outline, 0)
 	_, err = fmt.Fprint(m.Stdout, b.String())
 	return err
+}
+
+// wordLabel reports whether a label ends in a word or number rather than
+// punctuation (第三章, 专栏4, 附件), so a space separates it from the title.
+func wordLabel(label string) bool {
+	last := label[len(label)-1:]
+	return strings.ContainsAny(last, "0123456789") || strings.HasSuffix(label, "章") || strings.HasSuffix(label, "节") ||
+		strings.HasSuffix(label, "条") || strings.HasPrefix(label, "附件") || strings.HasPrefix(label, "专栏") || strings.HasPrefix(label, "表")
 }
