@@ -569,13 +569,13 @@ func TestWithoutSegmenter(t *testing.T) {
 	if w.Total != verbatim.Total || w.Notice == "" {
 		t.Errorf("bare word without segmenter: total %d notice %q, want %d verbatim hits and a notice", w.Total, w.Notice, verbatim.Total)
 	}
-	other, err := indexer.NewSegmenter(indexer.WithUserDict("某词 100"))
-	if err != nil {
-		t.Fatal(err)
+	// a segmenter other than the index's is refused
+	built := svc.meta.Analyzer
+	svc.meta.Analyzer = "another-analyzer"
+	if err := svc.SetSegmenter(f.seg); !errors.Is(err, ErrStale) {
+		t.Errorf("SetSegmenter with another analyzer: %v, want ErrStale", err)
 	}
-	if err := svc.SetSegmenter(other); !errors.Is(err, ErrStale) {
-		t.Errorf("SetSegmenter with another dictionary: %v, want ErrStale", err)
-	}
+	svc.meta.Analyzer = built
 	if err := svc.SetSegmenter(f.seg); err != nil {
 		t.Fatal(err)
 	}
