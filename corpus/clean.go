@@ -186,7 +186,11 @@ func clean(raw []string, fields map[string]string, titles ...string) cleaned {
 		if blankLine(c.lines[i]) || strings.HasPrefix(c.lines[i], "\t") {
 			continue
 		}
-		n := Normalize(displayLine(c.lines[i]))
+		d := displayLine(c.lines[i])
+		if len(d) > 2*maxTitleBytes(normTitles) {
+			continue
+		}
+		n := Normalize(d)
 		for _, t := range normTitles {
 			if n == t {
 				strip(i, stripTitle)
@@ -262,4 +266,13 @@ func isTitleLine(s string, titles []string) bool {
 		}
 	}
 	return false
+}
+
+// maxTitleBytes is the length of the longest title, in bytes.
+func maxTitleBytes(titles []string) int {
+	n := 0
+	for _, t := range titles {
+		n = max(n, len(t))
+	}
+	return n
 }
