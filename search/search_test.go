@@ -743,3 +743,74 @@ func BenchmarkSearch(b *testing.B) {
 		i++
 	}
 }
+
+// TestTargetRange: a numeric range keeps exactly the targets whose
+// promised value lies in it.
+func TestTargetRange(t *testing.T) {
+	f := seeds(t)
+	lo, hi := 90.0, 99.5
+	want := map[string]bool{}
+	for _, d := range f.c.Documents() {
+		for _, tg := range d.Targets {
+			if v := tg.Target.Value; v != nil && *v >= lo && *v <= hi && strings.Contains(corpus.Normalize(tg.Text), "毛入园率") {
+				want[tg.ID] = true
+			}
+		}
+	}
+	if len(want) == 0 {
+		t.Skip("no targets in range yet")
+	}
+	for _, r := range []Request{
+		{Query: `"毛入园率"`, TargetMin: &lo, TargetMax: &hi, Limit: MaxLimit},
+		{Query: `"毛入园率" target:90..99.5`, Limit: MaxLimit},
+		{Query: `"毛入园率" target>=90 target<=99.5`, Limit: MaxLimit},
+	} {
+		res := search(t, f.svc, r)
+		got := map[string]bool{}
+		for _, h := range res.Hits {
+			got[h.ID] = true
+			if h.Type != string(corpus.TypeTarget) {
+				t.Errorf("%s: hit %s of type %s", r.Query, h.ID, h.Type)
+			}
+		}
+		if fmt.Sprint(got) != fmt.Sprint(want) {
+			t.Errorf("%s: hits %v, want %v", r.Query, got, want)
+		}
+	}
+}
+
+// TestConcurrentSearch runs the query mix from several goroutines (run
+// with -race): the service and the segmenter are shared read-only.
+func TestConcurrentSearch(t *testing.T) {
+	f := seeds(t)
+	queries := []string{`"五育并举"`, "集团化办学", "双减 OR 课后服务", "职业教育 -高职", "district:巫溪县 学前教育", "type:target 毛入园率"}
+	want := map[string]uint64{}
+	for _, q := range queries {
+		want[q] = search(t, f.svc, Request{Query: q}).Total
+	}
+	var wg sync.WaitGroup
+	errs := make(chan error, 64)
+	for g := 0; g < 4; g++ {
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			for i := 0; i < 12; i++ {
+				q := queries[(g+i)%len(queries)]
+				res, err := f.svc.Search(context.Background(), Request{Query: q})
+				if err != nil {
+					errs <- err
+					return
+				}
+				if res.Total != want[q] {
+					errs <- fmt.Errorf("%s: total %d, want %d", q, res.Total, want[q])
+					return
+				}
+			}
+		}()
+	}
+	wg.Wait()
+	close(errs)
+	for err := range errs {
+		t.Error(err)
+	}
+}
