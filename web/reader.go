@@ -9,6 +9,7 @@ import (
 	"github.com/labstack/echo/v4"
 
 	"github.com/zhengce/zhengce/corpus"
+	"github.com/zhengce/zhengce/search"
 )
 
 // readerPage is the data of /d/{doc_id} and /c/{doc_id}/{path}.
@@ -83,7 +84,7 @@ func (s *Server) handleReader(c echo.Context) error {
 	if err != nil {
 		return err
 	}
-	return s.render(c, http.StatusOK, "reader", s.reader(d, nil, q))
+	return s.render(c, http.StatusOK, "reader", s.reader(d, nil, q, s.termsOf(c, q)))
 }
 
 func (s *Server) handlePermalink(c echo.Context) error {
@@ -107,19 +108,44 @@ func (s *Server) handlePermalink(c echo.Context) error {
 	if err != nil {
 		return err
 	}
-	return s.render(c, http.StatusOK, "reader", s.reader(d, u, q))
+	return s.render(c, http.StatusOK, "reader", s.reader(d, u, q, s.termsOf(c, q)))
 }
 
-// reader builds the reader page of d, with target marked when set and the
-// terms of q highlighted.
-func (s *Server) reader(d *corpus.Document, target *corpus.Unit, q string) readerPage {
+// termsOf returns the normalised terms to highlight for query q: how the
+// search engine understood it (phrases and segmented words), so the reader
+// marks what the search matched; the query's own words when the engine
+// cannot parse it.
+func (s *Server) termsOf(c echo.Context, q string) []string {
+	if strings.TrimSpace(q) == "" {
+		return nil
+	}
+	resp, err := s.searcher.Search(c.Request().Context(), search.Request{Query: q, Limit: 1})
+	if err != nil || len(resp.Terms) == 0 {
+		return highlightTerms(q)
+	}
+	var out []string
+	seen := map[string]bool{}
+	for _, t := range resp.Terms {
+		for _, x := range highlightTerms(t) {
+			if !seen[x] && len(out) < MaxHighlightTerms {
+				seen[x] = true
+				out = append(out, x)
+			}
+		}
+	}
+	return out
+}
+
+// reader builds the reader page of d, with target marked when set and
+// terms highlighted.
+func (s *Server) reader(d *corpus.Document, target *corpus.Unit, q string, terms []string) readerPage {
 	p := readerPage{layout: s.layout(d.Title, "docs"), Doc: d, DocURL: "/d/" + url.PathEscape(d.ID), Target: target}
 	p.Q = q
 	if target != nil {
 		p.TargetID = anchorOf(target.Path)
 		p.Title = citationOf(d, target)
 	}
-	p.Terms = highlightTerms(q)
+	p.Terms = terms
 	p.TOC = tocOf(d.Outline, d.ID)
 	tables := map[string]*corpus.Table{}
 	tableOfCaption := map[string]*corpus.Table{}

@@ -163,7 +163,7 @@ func (s *Server) routes() *echo.Echo {
 	e.HidePort = true
 	e.HTTPErrorHandler = s.handleError
 	e.IPExtractor = echo.ExtractIPDirect()
-	e.Use(s.recoverPanics, s.accessLog, s.securityHeaders, s.limitRequest, s.deadline)
+	e.Use(s.recoverPanics, s.compress, s.accessLog, s.securityHeaders, s.limitRequest, s.deadline)
 
 	// Every route answers GET and HEAD (net/http drops HEAD bodies).
 	get := func(path string, h echo.HandlerFunc) {

@@ -1,6 +1,7 @@
 package web
 
 import (
+	"compress/gzip"
 	"encoding/json"
 	"io"
 	"net/http"
@@ -101,6 +102,8 @@ func TestRoutes(t *testing.T) {
 		{"search filtered", "/search?q=" + q("集团化办学") + "&district=" + q(d.District), 200, "text/html", []string{"checked"}},
 		{"reader", "/d/" + u.DocID, 200, "text/html", []string{`id="u-` + u.Path + `"`, "复制引用"}},
 		{"reader highlight", "/d/" + u.DocID + "?q=" + q("集团化办学"), 200, "text/html", []string{"<mark>集团化办学</mark>"}},
+		{"reader segmented words", "/d/wuxi-2022?q=" + q("学前教育普惠"), 200, "text/html", []string{"<mark>学前教育</mark>", "<mark>普惠</mark>"}},
+		{"reader bad query still reads", "/d/wuxi-2022?q=" + q(`"集团化办学`), 200, "text/html", []string{"<mark>集团化办学</mark>"}},
 		{"permalink", "/c/" + u.DocID + "/" + u.Path, 200, "text/html", []string{`data-target="u-` + u.Path + `"`, "is-target"}},
 		{"compare", "/compare?q=" + q("集团化办学"), 200, "text/html", []string{"区县对比", "巫溪县", "两江新区"}},
 		{"compare empty", "/compare", 200, "text/html", []string{"区县对比"}},
@@ -224,5 +227,47 @@ func TestErrors(t *testing.T) {
 				t.Errorf("error %+v, want code %q and a message", e.Error, tt.code)
 			}
 		})
+	}
+}
+
+func TestGzip(t *testing.T) {
+	f := seedFixture(t)
+	for _, tt := range []struct {
+		target, enc string
+		status     int
+	}{
+		{"/d/wuxi-2022", "gzip", 200},
+		{"/api/docs/wuxi-2022", "gzip", 200},
+		{"/api/docs/nope", "gzip", 404},
+		{"/static/app.css", "gzip", 200},
+	} {
+		req := httptest.NewRequest(http.MethodGet, "http://zhengce.test"+tt.target, nil)
+		req.Header.Set("Accept-Encoding", "gzip, deflate")
+		rec := httptest.NewRecorder()
+		f.server.ServeHTTP(rec, req)
+		if rec.Code != tt.status || rec.Header().Get("Content-Encoding") != tt.enc {
+			t.Errorf("%s: status %d, encoding %q", tt.target, rec.Code, rec.Header().Get("Content-Encoding"))
+			continue
+		}
+		zr, err := gzip.NewReader(rec.Body)
+		if err != nil {
+			t.Fatalf("%s: %v", tt.target, err)
+		}
+		plain, err := io.ReadAll(zr)
+		if err != nil {
+			t.Fatalf("%s: %v", tt.target, err)
+		}
+		_, want := get(t, f.server, tt.target)
+		if string(plain) != want {
+			t.Errorf("%s: gzipped body differs from the plain one (%d vs %d bytes)", tt.target, len(plain), len(want))
+		}
+	}
+}
+
+func TestAcceptsGzip(t *testing.T) {
+	for h, want := range map[string]bool{"gzip": true, "gzip, deflate, br": true, "br": false, "": false, "gzip;q=0": false, "gzip; q=0.5": true, "GZIP": true} {
+		if got := acceptsGzip(h); got != want {
+			t.Errorf("acceptsGzip(%q) = %v", h, got)
+		}
 	}
 }
