@@ -234,7 +234,7 @@ func TestGzip(t *testing.T) {
 	f := seedFixture(t)
 	for _, tt := range []struct {
 		target, enc string
-		status     int
+		status      int
 	}{
 		{"/d/wuxi-2022", "gzip", 200},
 		{"/api/docs/wuxi-2022", "gzip", 200},
