@@ -34,11 +34,12 @@ func (m *Main) runServe(ctx context.Context, args []string) (err error) {
 	}
 	dir := m.indexDir(*indexDir)
 
+	early := m.prefetchSegmenter(dir) // overlaps with parsing the corpus
 	c, err := loadCorpus(*corpusDir)
 	if err != nil {
 		return err
 	}
-	seg, err := m.serveSegmenter(dir, c)
+	seg, err := m.segmenterFor(dir, c, early)
 	if err != nil {
 		return err
 	}

@@ -1,6 +1,9 @@
 package main
 
 import (
+	"fmt"
+	"os"
+	"path/filepath"
 	"runtime/debug"
 
 	"github.com/zhengce/zhengce/corpus"
@@ -13,10 +16,46 @@ import (
 // a few MB) when it matches c, else gse's full dictionary (over a second,
 // about 135 MB), which building the index needs anyway.
 func (m *Main) serveSegmenter(dir string, c *corpus.Corpus) (*indexer.Segmenter, error) {
+	return m.segmenterFor(dir, c, nil)
+}
+
+// segmenterFor is serveSegmenter where early, when not nil, is the full
+// dictionary already loading (prefetchSegmenter).
+func (m *Main) segmenterFor(dir string, c *corpus.Corpus, early func() (*indexer.Segmenter, error)) (*indexer.Segmenter, error) {
 	if seg, err := indexer.LoadDomainSegmenter(dir, c); err == nil {
 		return seg, nil
 	}
+	if early != nil {
+		seg, err := early()
+		if err != nil {
+			return nil, fmt.Errorf("load segmenter: %w", err)
+		}
+		return seg, nil
+	}
 	return m.loadSegmenter()
+}
+
+// prefetchSegmenter starts loading gse's full dictionary in the background
+// when the index in dir has no domain dictionary (no index yet, or an old
+// one), so that it overlaps with parsing the corpus on another core. It
+// returns nil when there is nothing to prefetch.
+func (m *Main) prefetchSegmenter(dir string) func() (*indexer.Segmenter, error) {
+	if _, err := os.Stat(filepath.Join(dir, indexer.DictFile)); err == nil {
+		return nil
+	}
+	var (
+		seg  *indexer.Segmenter
+		err  error
+		done = make(chan struct{})
+	)
+	go func() {
+		defer close(done)
+		seg, err = indexer.NewSegmenter()
+	}()
+	return func() (*indexer.Segmenter, error) {
+		<-done
+		return seg, err
+	}
 }
 
 // releaseFullDictionary switches svc from gse's full dictionary, used to
