@@ -7,8 +7,10 @@ import (
 	"io/fs"
 	"os"
 	"path"
+	"runtime"
 	"sort"
 	"strings"
+	"sync"
 )
 
 // Manifest lists per-document metadata that overrides what the parser
@@ -62,8 +64,7 @@ func Load(fsys fs.FS) (*Corpus, error) {
 			byID[m.ID] = m
 		}
 	}
-	docs := make([]*Document, 0, len(files))
-	for _, f := range files {
+	parseOne := func(f string) (*Document, error) {
 		base := path.Base(f)
 		if st, err := fs.Stat(fsys, f); err == nil && st.Size() > MaxDocumentSize {
 			return nil, Errorf(ETOOLARGE, "%s 过大（%d 字节），单个文档上限为 %d MB", base, st.Size(), MaxDocumentSize>>20)
@@ -86,7 +87,32 @@ func Load(fsys fs.FS) (*Corpus, error) {
 		if err != nil {
 			return nil, fmt.Errorf("parse %s: %w", f, err)
 		}
-		docs = append(docs, d)
+		return d, nil
+	}
+	// Documents are parsed independently, on every core; the first error
+	// in file order is reported, as with a sequential loop.
+	docs := make([]*Document, len(files))
+	errs := make([]error, len(files))
+	next := make(chan int)
+	var wg sync.WaitGroup
+	for range min(runtime.GOMAXPROCS(0), len(files)) {
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			for i := range next {
+				docs[i], errs[i] = parseOne(files[i])
+			}
+		}()
+	}
+	for i := range files {
+		next <- i
+	}
+	close(next)
+	wg.Wait()
+	for _, err := range errs {
+		if err != nil {
+			return nil, err
+		}
 	}
 	sort.Slice(docs, func(i, j int) bool { return docs[i].ID < docs[j].ID })
 	return New(docs)

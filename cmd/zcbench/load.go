@@ -54,9 +54,45 @@ func runLoad(ctx context.Context, args []string, stdout, stderr io.Writer) error
 	if *dur > 10*time.Minute {
 		return errors.New("-d is capped at 10m")
 	}
-	ctx, cancel := context.WithTimeout(ctx, *dur)
+	res := load(ctx, *base, *conc, *dur, *maxReq)
+	res.print(stdout)
+	if res.Errors > 0 {
+		return fmt.Errorf("%d requests failed (first: %s)", res.Errors, res.FirstErr)
+	}
+	return nil
+}
+
+// loadResult is the outcome of a load run.
+type loadResult struct {
+	Clients  int
+	Elapsed  time.Duration
+	Lat      []time.Duration // sorted latencies of the successful requests
+	Errors   int
+	FirstErr string
+}
+
+func (r loadResult) p(q int) time.Duration {
+	if len(r.Lat) == 0 {
+		return 0
+	}
+	return pct(r.Lat, q)
+}
+
+func (r loadResult) print(w io.Writer) {
+	fmt.Fprintf(w, "load: %d clients, %.1fs, %d ok, %d errors, %.0f req/s\n",
+		r.Clients, r.Elapsed.Seconds(), len(r.Lat), r.Errors, float64(len(r.Lat))/r.Elapsed.Seconds())
+	if len(r.Lat) > 0 {
+		fmt.Fprintf(w, "load latency: p50 %s  p90 %s  p99 %s  max %s\n",
+			r.p(50), r.p(90), r.p(99), r.Lat[len(r.Lat)-1])
+	}
+}
+
+// load runs conc clients issuing the query mix against base for dur (or
+// maxReq requests in all when > 0).
+func load(ctx context.Context, base string, conc int, dur time.Duration, maxReq int) loadResult {
+	ctx, cancel := context.WithTimeout(ctx, dur)
 	defer cancel()
-	client := &http.Client{Timeout: 10 * time.Second, Transport: &http.Transport{MaxIdleConnsPerHost: *conc}}
+	client := &http.Client{Timeout: 10 * time.Second, Transport: &http.Transport{MaxIdleConnsPerHost: conc}}
 
 	var (
 		mu      sync.Mutex
@@ -68,7 +104,7 @@ func runLoad(ctx context.Context, args []string, stdout, stderr io.Writer) error
 	next := func() (int, bool) {
 		mu.Lock()
 		defer mu.Unlock()
-		if *maxReq > 0 && issued >= *maxReq {
+		if maxReq > 0 && issued >= maxReq {
 			return 0, false
 		}
 		issued++
@@ -76,7 +112,7 @@ func runLoad(ctx context.Context, args []string, stdout, stderr io.Writer) error
 	}
 	start := time.Now()
 	var wg sync.WaitGroup
-	for w := 0; w < *conc; w++ {
+	for w := 0; w < conc; w++ {
 		wg.Add(1)
 		go func() {
 			defer wg.Done()
@@ -87,7 +123,7 @@ func runLoad(ctx context.Context, args []string, stdout, stderr io.Writer) error
 				}
 				q := QueryMix[i%len(QueryMix)]
 				t0 := time.Now()
-				err := get(ctx, client, *base+"/api/search?"+encode(q))
+				err := get(ctx, client, base+"/api/search?"+encode(q))
 				d := time.Since(t0)
 				if ctx.Err() != nil {
 					return // the run ended mid-request: not a server error
@@ -106,18 +142,8 @@ func runLoad(ctx context.Context, args []string, stdout, stderr io.Writer) error
 		}()
 	}
 	wg.Wait()
-	elapsed := time.Since(start)
 	slices.Sort(lat)
-	fmt.Fprintf(stdout, "load: %d clients, %.1fs, %d ok, %d errors, %.0f req/s\n",
-		*conc, elapsed.Seconds(), len(lat), errs, float64(len(lat))/elapsed.Seconds())
-	if len(lat) > 0 {
-		fmt.Fprintf(stdout, "load latency: p50 %s  p90 %s  p99 %s  max %s\n",
-			pct(lat, 50), pct(lat, 90), pct(lat, 99), lat[len(lat)-1])
-	}
-	if errs > 0 {
-		return fmt.Errorf("%d requests failed (first: %s)", errs, firstEr)
-	}
-	return nil
+	return loadResult{Clients: conc, Elapsed: time.Since(start), Lat: lat, Errors: errs, FirstErr: firstEr}
 }
 
 // encode escapes the values of a raw query string like q=a b&district=x.

@@ -4,15 +4,21 @@
 //
 // Usage:
 //
-//	zcbench synth -n 2000 -out DIR [-seed 1]
+//	zcbench synth -n 2000 -out DIR [-seed 1] [-kb 0]
 //	zcbench load  -url http://127.0.0.1:8080 [-c 8] [-d 20s] [-n 0]
 //	zcbench rss   -pid PID
 //	zcbench serve -bin bin/zhengce [-corpus DIR] [-index DIR] [-c 8] [-d 20s] [-warm 3] [-cold]
 //
+//	zcbench scale -bin bin/zhengce [-sizes 5,200,2000] [-kb 100] [-c 8] [-d 10s]
+//
 // serve starts the real binary on a free loopback port: it times start-up
 // without an index and with one (process start → first successful
 // /api/search with bare words), then runs the load generator while
-// sampling the server's resident memory every second.
+// sampling the server's resident memory every second. scale does the
+// same for each corpus size (5 = the real seeds, others synthetic, padded
+// to about -kb KB a document) after indexing it with the real binary, and
+// prints a table: indexing throughput, index size, start-up, latency
+// percentiles, memory.
 //
 // Synthetic documents are derived from the embedded seeds by recombining
 // their paragraphs under invented district names (合成区0001 …); every
@@ -43,7 +49,7 @@ func main() {
 
 func run(ctx context.Context, args []string, stdout, stderr io.Writer) error {
 	if len(args) == 0 {
-		fmt.Fprintln(stderr, "usage: zcbench synth|load|rss|serve [flags]")
+		fmt.Fprintln(stderr, "usage: zcbench synth|load|rss|serve|scale [flags]")
 		return errors.New("missing subcommand")
 	}
 	switch args[0] {
@@ -55,6 +61,8 @@ func run(ctx context.Context, args []string, stdout, stderr io.Writer) error {
 		return runRSS(args[1:], stdout, stderr)
 	case "serve":
 		return runServeBench(ctx, args[1:], stdout, stderr)
+	case "scale":
+		return runScale(ctx, args[1:], stdout, stderr)
 	}
 	return fmt.Errorf("unknown subcommand %q", args[0])
 }

@@ -23,6 +23,7 @@ func runSynth(ctx context.Context, args []string, stdout, stderr io.Writer) erro
 	n := fl.Int("n", 2000, "number of synthetic documents")
 	out := fl.String("out", "", "output directory (created; must be empty or absent)")
 	seed := fl.Uint64("seed", 1, "random seed (the corpus is reproducible)")
+	kb := fl.Int("kb", 0, "pad each document with further recombined paragraphs to about this many KB (0: the seed's size)")
 	if err := fl.Parse(args); err != nil {
 		return err
 	}
@@ -42,7 +43,7 @@ func runSynth(ctx context.Context, args []string, stdout, stderr io.Writer) erro
 		if err := ctx.Err(); err != nil {
 			return err
 		}
-		text := g.document(i)
+		text := g.document(i, *kb*1000)
 		name := filepath.Join(*out, fmt.Sprintf("synthetic-%05d.txt", i))
 		if err := os.WriteFile(name, []byte(text), 0o644); err != nil {
 			return fmt.Errorf("write %s: %w", name, err)
@@ -103,7 +104,10 @@ func isProse(b string) bool {
 // document returns synthetic document i: the shape (headings, tables,
 // numbering) of a seed, its prose paragraphs replaced by random prose
 // paragraphs of all seeds, its district renamed.
-func (g *synth) document(i int) string {
+//
+// With min > 0, further prose paragraphs are appended under a closing
+// heading until the document has about min bytes.
+func (g *synth) document(i int, min int) string {
 	s := g.seeds[g.rng.IntN(len(g.seeds))]
 	district := fmt.Sprintf("合成区%04d", i)
 	var b strings.Builder
@@ -117,6 +121,17 @@ func (g *synth) document(i int) string {
 		}
 		b.WriteString(blk)
 		b.WriteString("\n\n")
+	}
+	if b.Len() < min {
+		b.WriteString("附：合成扩展段落（合成测试数据）\n\n")
+		for b.Len() < min {
+			blk := g.pool[g.rng.IntN(len(g.pool))]
+			for _, seed := range g.seeds {
+				blk = strings.ReplaceAll(blk, seed.district, district)
+			}
+			b.WriteString(blk)
+			b.WriteString("\n\n")
+		}
 	}
 	return b.String()
 }
