@@ -103,7 +103,10 @@ func TestBrowser(t *testing.T) {
 	chrome := chromiumPath(t)
 	f := seedFixture(t)
 
-	ctx, cancel := context.WithTimeout(context.Background(), 55*time.Second)
+	// The journeys take about 15 s; the generous deadline only guards
+	// against a hung browser on a loaded machine.
+	start := time.Now()
+	ctx, cancel := context.WithTimeout(context.Background(), 3*time.Minute)
 	defer cancel()
 	ln, err := net.Listen("tcp", "127.0.0.1:0")
 	if err != nil {
@@ -315,8 +318,16 @@ func TestBrowser(t *testing.T) {
 		checkTarget(b, anchorOf(u.Path))
 		checkNoOverflow(b, "reader")
 		b.screenshot("phone-permalink.png", false)
+		b.do(chromedp.Navigate(b.base + "/compare?q=" + url.QueryEscape(phrase)))
+		b.waitJS(`document.querySelectorAll(".compare-col").length > 0`)
+		checkNoOverflow(b, "compare")
+		b.screenshot("phone-compare.png", false)
+		b.do(chromedp.Navigate(b.base + "/targets?q=" + url.QueryEscape("毛入园率")))
+		b.waitJS(`document.querySelector(".targets-table") !== null`)
+		checkNoOverflow(b, "targets")
+		b.screenshot("phone-targets.png", false)
 	})
-	t.Logf("screenshots in %s", dir)
+	t.Logf("browser journeys took %s; screenshots in %s", time.Since(start).Round(time.Millisecond), dir)
 }
 
 // checkTarget checks that the highlighted unit is the permalink's unit,

@@ -312,6 +312,33 @@ type notFoundPage struct {
 	Nearest     *corpus.Unit
 	NearestURL  string
 	Docs        []docSummary
+	Similar     []docLink
+}
+
+// docLink is a link to a document, or to the same path inside it.
+type docLink struct {
+	Text, URL string
+}
+
+// similarDocs returns links to the documents whose id shares its first
+// part with id (wuxi → wuxi-2022, wuxi-2021 → wuxi-2022), to the unit at
+// path in them when it exists.
+func (s *Server) similarDocs(id, path string) []docLink {
+	id = strings.ToLower(id)
+	head, _, _ := strings.Cut(id, "-")
+	var out []docLink
+	for _, d := range s.corpus.Documents() {
+		dh, _, _ := strings.Cut(strings.ToLower(d.ID), "-")
+		if head == "" || dh != head && !strings.HasPrefix(strings.ToLower(d.ID), id) {
+			continue
+		}
+		l := docLink{Text: d.District + " · " + d.Title, URL: "/d/" + url.PathEscape(d.ID)}
+		if u, err := s.corpus.Unit(d.ID + "/" + path); err == nil && path != "" {
+			l = docLink{Text: citationOf(d, u), URL: permalink(u)}
+		}
+		out = append(out, l)
+	}
+	return out
 }
 
 // notFound renders the 404 page for an unknown document or unit, pointing
@@ -328,6 +355,7 @@ func (s *Server) notFound(c echo.Context, docID, path string, err error) error {
 		}
 	} else {
 		p.Docs = s.docSummaries()
+		p.Similar = s.similarDocs(docID, path)
 	}
 	return s.render(c, httpStatus(err), "notfound", p)
 }

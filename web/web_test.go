@@ -140,6 +140,44 @@ func TestRoutes(t *testing.T) {
 	}
 }
 
+func TestNotFoundPages(t *testing.T) {
+	f := seedFixture(t)
+	u := pickUnit(f.corpus)
+	i := strings.LastIndexByte(u.Path, '.')
+	if i < 0 {
+		t.Fatalf("deepest unit %s has a flat path", u.ID)
+	}
+	parent := u.Path[:i]
+	d, err := f.corpus.Document(u.DocID)
+	if err != nil {
+		t.Fatal(err)
+	}
+	head, _, _ := strings.Cut(d.ID, "-")
+	tests := []struct {
+		name, target string
+		want         []string
+	}{
+		{"unknown path", "/c/" + u.DocID + "/" + u.Path + ".99", []string{`class="nearest" href="/c/` + u.DocID + "/" + u.Path + `"`, `href="/d/` + u.DocID + `"`, `name="q"`}},
+		{"unknown sibling", "/c/" + u.DocID + "/" + parent + ".999", []string{`class="nearest" href="/c/` + u.DocID + "/" + parent + `"`}},
+		{"unknown doc, known path", "/c/" + head + "-1999/" + u.Path, []string{`class="similar" href="/c/` + u.DocID + "/" + u.Path + `"`, `name="q"`}},
+		{"unknown doc", "/d/" + head, []string{`class="similar" href="/d/` + u.DocID + `"`}},
+		{"nothing similar", "/d/zzz-2020", []string{"现有文件", `href="/d/wuxi-2022"`}},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			res, body := get(t, f.server, tt.target)
+			if res.StatusCode != 404 {
+				t.Fatalf("status %d", res.StatusCode)
+			}
+			for _, w := range tt.want {
+				if !strings.Contains(body, w) {
+					t.Errorf("page lacks %s", w)
+				}
+			}
+		})
+	}
+}
+
 func TestHead(t *testing.T) {
 	f := seedFixture(t)
 	for _, target := range []string{"/healthz", "/", "/api/docs"} {
