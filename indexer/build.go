@@ -52,6 +52,9 @@ type Meta struct {
 	Analyzer string    `json:"analyzer"` // Segmenter.Fingerprint used for the word field
 	Built    time.Time `json:"built"`
 	Stats    Stats     `json:"stats"`
+	// Files is the manifest of the index directory (every file but this
+	// description), checked by OpenIndex; see Verify.
+	Files []FileSum `json:"files,omitempty"`
 }
 
 // Fresh reports whether the index described by m can serve corpus c with a
@@ -91,7 +94,9 @@ func ReadMeta(dir string) (*Meta, error) {
 }
 
 // OpenIndex opens the bleve index in dir read-only, so any number of
-// processes can search it while a new one is built beside it.
+// processes can search it while a new one is built beside it. The files
+// are first checked against the manifest written by Build: a truncated or
+// damaged index is an EINVALID error wrapping ErrCorrupt (see Verify).
 func OpenIndex(dir string) (bleve.Index, *Meta, error) {
 	if err := Register(); err != nil {
 		return nil, nil, err
@@ -100,9 +105,12 @@ func OpenIndex(dir string) (bleve.Index, *Meta, error) {
 	if err != nil {
 		return nil, nil, err
 	}
+	if err := Verify(dir, m); err != nil {
+		return nil, nil, err
+	}
 	idx, err := bleve.OpenUsing(dir, map[string]interface{}{"read_only": true, "bolt_timeout": "5s"})
 	if err != nil {
-		return nil, nil, &corpus.Error{Code: corpus.EINTERNAL, Message: "无法打开索引：" + dir, Err: err}
+		return nil, nil, corruptError(dir, "无法打开", err)
 	}
 	return idx, m, nil
 }
@@ -141,6 +149,8 @@ func pointKey(p corpus.Point) string {
 // builds into a fresh directory beside dir and renames it into place only
 // when complete, so a failed or cancelled build leaves any previous index
 // untouched. dir must be missing, empty, or a previous zhengce index.
+// dir becomes a symbolic link to the current version (see install): the
+// switch is one atomic rename, crash-safe at every step.
 func Build(ctx context.Context, dir string, c *corpus.Corpus, seg *Segmenter, p Progress) (Stats, error) {
 	start := time.Now()
 	if seg == nil {
@@ -156,13 +166,9 @@ func Build(ctx context.Context, dir string, c *corpus.Corpus, seg *Segmenter, p 
 	if err := checkTarget(dir); err != nil {
 		return Stats{}, err
 	}
-	parent := filepath.Dir(dir)
-	if err := os.MkdirAll(parent, 0o755); err != nil {
-		return Stats{}, &corpus.Error{Code: corpus.EINVALID, Message: "无法创建索引目录：" + parent, Err: err}
-	}
-	work, err := os.MkdirTemp(parent, "."+filepath.Base(dir)+".build-*")
+	work, err := newWorkDir(dir)
 	if err != nil {
-		return Stats{}, &corpus.Error{Code: corpus.EINVALID, Message: "无法创建索引目录：" + parent, Err: err}
+		return Stats{}, err
 	}
 	defer os.RemoveAll(work)
 	path := filepath.Join(work, "index")
@@ -204,7 +210,11 @@ func Build(ctx context.Context, dir string, c *corpus.Corpus, seg *Segmenter, p 
 		return Stats{}, err
 	}
 	stats.Seconds = time.Since(start).Seconds()
-	meta := Meta{Format: formatVersion, Corpus: CorpusFingerprint(c), Analyzer: seg.Fingerprint(), Built: time.Now().UTC(), Stats: stats}
+	files, err := manifest(path)
+	if err != nil {
+		return Stats{}, err
+	}
+	meta := Meta{Format: formatVersion, Corpus: CorpusFingerprint(c), Analyzer: seg.Fingerprint(), Built: time.Now().UTC(), Stats: stats, Files: files}
 	data, err := json.MarshalIndent(meta, "", "  ")
 	if err != nil {
 		return Stats{}, fmt.Errorf("encode index meta: %w", err)
@@ -212,15 +222,9 @@ func Build(ctx context.Context, dir string, c *corpus.Corpus, seg *Segmenter, p 
 	if err := os.WriteFile(filepath.Join(path, MetaFile), data, 0o644); err != nil {
 		return Stats{}, fmt.Errorf("write index meta: %w", err)
 	}
-	// Swap: move any previous index aside (into work, removed by the
-	// deferred cleanup), then move the new one into place.
-	if _, err := os.Stat(dir); err == nil {
-		if err := os.Rename(dir, filepath.Join(work, "old")); err != nil {
-			return Stats{}, fmt.Errorf("move old index aside: %w", err)
-		}
-	}
-	if err := os.Rename(path, dir); err != nil {
-		return Stats{}, fmt.Errorf("move new index into place: %w", err)
+	// Swap: an atomic rename of the link dir (see install).
+	if err := install(dir, path); err != nil {
+		return Stats{}, err
 	}
 	stats.Seconds = time.Since(start).Seconds()
 	return stats, nil
@@ -228,6 +232,9 @@ func Build(ctx context.Context, dir string, c *corpus.Corpus, seg *Segmenter, p 
 
 // checkTarget refuses to replace a directory that is not a zhengce index.
 func checkTarget(dir string) error {
+	if isOurLink(dir) {
+		return nil
+	}
 	st, err := os.Stat(dir)
 	if errors.Is(err, fs.ErrNotExist) {
 		return nil

@@ -1,0 +1,254 @@
+package indexer
+
+import (
+	"errors"
+	"fmt"
+	"hash/crc32"
+	"io"
+	"io/fs"
+	"os"
+	"path/filepath"
+	"sort"
+	"strings"
+	"time"
+
+	"github.com/zhengce/zhengce/corpus"
+)
+
+// On-disk layout. An index "dir" is a symbolic link into a version store
+// beside it; every build writes a complete new version and then replaces
+// the link with one atomic rename(2):
+//
+//	parent/idx -> .idx.versions/v-20261122T061500.123456789
+//	parent/.idx.versions/v-…      complete, fsynced index versions
+//	parent/.idx.versions/build-…  builds in progress (or killed)
+//
+// A reader that opens dir always gets one complete version: the old one
+// until the rename, the new one after it. A build killed at any moment
+// leaves the link pointing at the previous version; its leftovers are
+// removed by a later build. The current and the previous version are
+// kept, so a server that has not reloaded yet still has its files.
+
+// ErrCorrupt marks an index directory whose files do not match the
+// manifest written when it was built (truncated, damaged or missing).
+var ErrCorrupt = errors.New("index is corrupt")
+
+// FileSum is one file of an index version as written by Build: its path
+// relative to the index directory, size and CRC-32C.
+type FileSum struct {
+	Name   string `json:"name"`
+	Size   int64  `json:"size"`
+	CRC32C uint32 `json:"crc32c"`
+}
+
+// staleBuildAge is the age after which a leftover build directory is
+// taken for the remains of a killed build and removed.
+const staleBuildAge = time.Hour
+
+var castagnoli = crc32.MakeTable(crc32.Castagnoli)
+
+// versionsDir is the version store of the index dir.
+func versionsDir(dir string) string {
+	return filepath.Join(filepath.Dir(dir), "."+filepath.Base(dir)+".versions")
+}
+
+// newWorkDir creates a fresh build directory in dir's version store.
+func newWorkDir(dir string) (string, error) {
+	vs := versionsDir(dir)
+	if err := os.MkdirAll(vs, 0o755); err != nil {
+		return "", &corpus.Error{Code: corpus.EINVALID, Message: "无法创建索引目录：" + vs, Err: err}
+	}
+	work, err := os.MkdirTemp(vs, "build-")
+	if err != nil {
+		return "", &corpus.Error{Code: corpus.EINVALID, Message: "无法创建索引目录：" + vs, Err: err}
+	}
+	return work, nil
+}
+
+// isOurLink reports whether dir is a symbolic link into its version store.
+func isOurLink(dir string) bool {
+	target, err := os.Readlink(dir)
+	if err != nil {
+		return false
+	}
+	if !filepath.IsAbs(target) {
+		target = filepath.Join(filepath.Dir(dir), target)
+	}
+	return filepath.Dir(filepath.Clean(target)) == versionsDir(dir)
+}
+
+// manifest lists every regular file under root with size and checksum.
+func manifest(root string) ([]FileSum, error) {
+	var out []FileSum
+	err := filepath.WalkDir(root, func(path string, d fs.DirEntry, err error) error {
+		if err != nil || d.IsDir() {
+			return err
+		}
+		rel, err := filepath.Rel(root, path)
+		if err != nil {
+			return err
+		}
+		size, sum, err := checksum(path)
+		if err != nil {
+			return err
+		}
+		out = append(out, FileSum{Name: filepath.ToSlash(rel), Size: size, CRC32C: sum})
+		return nil
+	})
+	if err != nil {
+		return nil, fmt.Errorf("index manifest: %w", err)
+	}
+	sort.Slice(out, func(i, j int) bool { return out[i].Name < out[j].Name })
+	return out, nil
+}
+
+func checksum(path string) (int64, uint32, error) {
+	f, err := os.Open(path)
+	if err != nil {
+		return 0, 0, err
+	}
+	defer f.Close()
+	h := crc32.New(castagnoli)
+	n, err := io.Copy(h, f)
+	if err != nil {
+		return 0, 0, err
+	}
+	return n, h.Sum32(), nil
+}
+
+// Verify checks the files of the index in dir against the manifest of m:
+// every file present with its size and checksum. An index built before
+// manifests existed (m.Files empty) is not checked. A mismatch is an
+// EINVALID *corpus.Error wrapping ErrCorrupt that names the directory and
+// tells the user how to rebuild.
+func Verify(dir string, m *Meta) error {
+	for _, f := range m.Files {
+		size, sum, err := checksum(filepath.Join(dir, filepath.FromSlash(f.Name)))
+		why := ""
+		switch {
+		case errors.Is(err, fs.ErrNotExist):
+			why = "缺少文件 " + f.Name
+		case err != nil:
+			why = "无法读取文件 " + f.Name
+		case size != f.Size:
+			why = fmt.Sprintf("文件 %s 大小为 %d 字节，应为 %d 字节", f.Name, size, f.Size)
+		case sum != f.CRC32C:
+			why = "文件 " + f.Name + " 校验和不符"
+		}
+		if why != "" {
+			if err == nil {
+				err = ErrCorrupt
+			} else {
+				err = fmt.Errorf("%w: %w", ErrCorrupt, err)
+			}
+			return corruptError(dir, why, err)
+		}
+	}
+	return nil
+}
+
+// corruptError is the error of a damaged index.
+func corruptError(dir, why string, err error) error {
+	if !errors.Is(err, ErrCorrupt) {
+		err = fmt.Errorf("%w: %w", ErrCorrupt, err)
+	}
+	return &corpus.Error{Code: corpus.EINVALID,
+		Message: fmt.Sprintf("索引已损坏：%s（%s），请运行 zhengce index 重新建立索引", dir, why), Err: err}
+}
+
+// install makes the complete index in built the current version of dir:
+// it syncs built to disk, moves it into the version store, atomically
+// points dir at it and removes versions older than the previous one.
+func install(dir, built string) error {
+	if err := syncTree(built); err != nil {
+		return fmt.Errorf("sync new index: %w", err)
+	}
+	vs := versionsDir(dir)
+	name := "v-" + time.Now().UTC().Format("20060102T150405.000000000")
+	if err := os.Rename(built, filepath.Join(vs, name)); err != nil {
+		return fmt.Errorf("store new index version: %w", err)
+	}
+	if err := syncDir(vs); err != nil {
+		return err
+	}
+	prev := ""
+	if target, err := os.Readlink(dir); err == nil {
+		prev = filepath.Base(target)
+	} else if st, err := os.Lstat(dir); err == nil && st.IsDir() {
+		// an index of the layout before versions: keep it as the
+		// previous version (an empty directory is just removed)
+		if err := os.Remove(dir); err != nil {
+			prev = "legacy-" + name
+			if err := os.Rename(dir, filepath.Join(vs, prev)); err != nil {
+				return fmt.Errorf("move old index into the version store: %w", err)
+			}
+		}
+	}
+	link := filepath.Join(filepath.Dir(dir), "."+filepath.Base(dir)+".link-"+name)
+	rel := filepath.Join(filepath.Base(vs), name)
+	if err := os.Symlink(rel, link); err != nil {
+		return fmt.Errorf("link new index: %w", err)
+	}
+	if err := os.Rename(link, dir); err != nil {
+		os.Remove(link)
+		return fmt.Errorf("switch to new index: %w", err)
+	}
+	if err := syncDir(filepath.Dir(dir)); err != nil {
+		return err
+	}
+	collect(vs, name, prev)
+	return nil
+}
+
+// collect removes from the version store every version other than keep
+// and prev, and build directories old enough to be leftovers of a killed
+// build. Failures are ignored: the next build tries again.
+func collect(vs, keep, prev string) {
+	entries, err := os.ReadDir(vs)
+	if err != nil {
+		return
+	}
+	for _, e := range entries {
+		n := e.Name()
+		if n == keep || n == prev {
+			continue
+		}
+		if strings.HasPrefix(n, "build-") {
+			if info, err := e.Info(); err != nil || time.Since(info.ModTime()) < staleBuildAge {
+				continue
+			}
+		}
+		os.RemoveAll(filepath.Join(vs, n))
+	}
+}
+
+// syncTree fsyncs every file and directory under root.
+func syncTree(root string) error {
+	return filepath.WalkDir(root, func(path string, d fs.DirEntry, err error) error {
+		if err != nil {
+			return err
+		}
+		if d.IsDir() {
+			return syncDir(path)
+		}
+		f, err := os.Open(path)
+		if err != nil {
+			return err
+		}
+		serr := f.Sync()
+		cerr := f.Close()
+		return errors.Join(serr, cerr)
+	})
+}
+
+func syncDir(dir string) error {
+	f, err := os.Open(dir)
+	if err != nil {
+		return fmt.Errorf("sync %s: %w", dir, err)
+	}
+	defer f.Close()
+	if err := f.Sync(); err != nil {
+		return fmt.Errorf("sync %s: %w", dir, err)
+	}
+	return nil
+}

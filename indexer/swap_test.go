@@ -1,0 +1,363 @@
+package indexer
+
+import (
+	"bufio"
+	"context"
+	"errors"
+	"io"
+	"os"
+	"os/exec"
+	"path/filepath"
+	"strings"
+	"sync"
+	"syscall"
+	"testing"
+	"time"
+
+	"github.com/blevesearch/bleve/v2"
+
+	"github.com/zhengce/zhengce/corpus"
+)
+
+func TestMain(m *testing.M) {
+	code := m.Run()
+	if seedRoot != "" {
+		os.RemoveAll(seedRoot)
+	}
+	os.Exit(code)
+}
+
+// seedRoot holds seedIndex; TestMain removes it.
+var seedRoot string
+
+// seedIndex is one index of the seed corpus built for this file's tests;
+// tests copy its current version instead of building again.
+var seedIndex = sync.OnceValues(func() (string, error) {
+	s, err := testSeg()
+	if err != nil {
+		return "", err
+	}
+	c, err := corpus.Default()
+	if err != nil {
+		return "", err
+	}
+	seedRoot, err = os.MkdirTemp("", "zhengce-swap-test-")
+	if err != nil {
+		return "", err
+	}
+	dir := filepath.Join(seedRoot, "idx")
+	if _, err := Build(context.Background(), dir, c, s, nil); err != nil {
+		return "", err
+	}
+	return dir, nil
+})
+
+func builtIndex(t *testing.T) string {
+	t.Helper()
+	dir, err := seedIndex()
+	if err != nil {
+		t.Fatalf("seed index: %v", err)
+	}
+	return dir
+}
+
+// copyIndex copies the current version of src into a fresh index
+// directory with the versioned layout and returns that directory.
+func copyIndex(t *testing.T, src string) string {
+	t.Helper()
+	dir := filepath.Join(t.TempDir(), "idx")
+	dst := filepath.Join(versionsDir(dir), "v-copy")
+	err := filepath.WalkDir(src+"/", func(path string, d os.DirEntry, err error) error {
+		if err != nil {
+			return err
+		}
+		rel, _ := filepath.Rel(src, path)
+		if d.IsDir() {
+			return os.MkdirAll(filepath.Join(dst, rel), 0o755)
+		}
+		data, err := os.ReadFile(path)
+		if err != nil {
+			return err
+		}
+		return os.WriteFile(filepath.Join(dst, rel), data, 0o644)
+	})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if err := os.Symlink(filepath.Join(filepath.Base(versionsDir(dir)), "v-copy"), dir); err != nil {
+		t.Fatal(err)
+	}
+	return dir
+}
+
+// zapFile is the largest file of the index: bleve's segment.
+func zapFile(t *testing.T, dir string) string {
+	t.Helper()
+	m, err := ReadMeta(dir)
+	if err != nil {
+		t.Fatal(err)
+	}
+	var best FileSum
+	for _, f := range m.Files {
+		if f.Size > best.Size {
+			best = f
+		}
+	}
+	if best.Name == "" {
+		t.Fatal("index has no manifest")
+	}
+	return filepath.Join(dir, best.Name)
+}
+
+// TestCorruptIndexDetected damages a copy of a good index in several ways;
+// OpenIndex must refuse each with EINVALID, a message naming the
+// directory and `zhengce index`, and ErrCorrupt in the chain. A fresh
+// Build over the damaged directory repairs it.
+func TestCorruptIndexDetected(t *testing.T) {
+	good := builtIndex(t)
+	tests := []struct {
+		name   string
+		damage func(t *testing.T, dir string)
+	}{
+		{"truncated segment", func(t *testing.T, dir string) {
+			p := zapFile(t, dir)
+			st, err := os.Stat(p)
+			if err != nil {
+				t.Fatal(err)
+			}
+			if err := os.Truncate(p, st.Size()/2); err != nil {
+				t.Fatal(err)
+			}
+		}},
+		{"flipped byte", func(t *testing.T, dir string) {
+			p := zapFile(t, dir)
+			f, err := os.OpenFile(p, os.O_RDWR, 0)
+			if err != nil {
+				t.Fatal(err)
+			}
+			defer f.Close()
+			b := make([]byte, 1)
+			if _, err := f.ReadAt(b, 1000); err != nil {
+				t.Fatal(err)
+			}
+			b[0] ^= 0xff
+			if _, err := f.WriteAt(b, 1000); err != nil {
+				t.Fatal(err)
+			}
+		}},
+		{"missing file", func(t *testing.T, dir string) {
+			if err := os.Remove(filepath.Join(dir, "store", "root.bolt")); err != nil {
+				t.Fatal(err)
+			}
+		}},
+		{"empty domain dictionary", func(t *testing.T, dir string) {
+			if err := os.WriteFile(filepath.Join(dir, DictFile), nil, 0o644); err != nil {
+				t.Fatal(err)
+			}
+		}},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			dir := copyIndex(t, good)
+			if idx, _, err := OpenIndex(dir); err != nil {
+				t.Fatalf("undamaged copy: %v", err)
+			} else {
+				idx.Close()
+			}
+			tt.damage(t, dir)
+			idx, _, err := OpenIndex(dir)
+			if err == nil {
+				idx.Close()
+				t.Fatal("damaged index opened without error")
+			}
+			if !errors.Is(err, ErrCorrupt) || corpus.ErrorCode(err) != corpus.EINVALID {
+				t.Fatalf("error %v: want EINVALID wrapping ErrCorrupt", err)
+			}
+			msg := corpus.ErrorMessage(err)
+			for _, want := range []string{dir, "zhengce index", "损坏"} {
+				if !strings.Contains(msg, want) {
+					t.Errorf("message %q lacks %q", msg, want)
+				}
+			}
+		})
+	}
+	t.Run("rebuild repairs", func(t *testing.T) {
+		dir := copyIndex(t, good)
+		p := zapFile(t, dir)
+		if err := os.Truncate(p, 100); err != nil {
+			t.Fatal(err)
+		}
+		c, err := corpus.Default()
+		if err != nil {
+			t.Fatal(err)
+		}
+		if _, err := Build(context.Background(), dir, c, segmenter(t), nil); err != nil {
+			t.Fatalf("rebuild over a damaged index: %v", err)
+		}
+		idx, m, err := OpenIndex(dir)
+		if err != nil {
+			t.Fatalf("rebuilt index: %v", err)
+		}
+		defer idx.Close()
+		if n, err := idx.DocCount(); err != nil || int(n) != m.Stats.Units+m.Stats.Targets {
+			t.Errorf("rebuilt index holds %d documents (%v), want %d", n, err, m.Stats.Units+m.Stats.Targets)
+		}
+	})
+}
+
+// TestLegacyLayoutMigrates: an index directory of the layout before
+// versions (a plain directory) is replaced by the versioned layout.
+func TestLegacyLayoutMigrates(t *testing.T) {
+	good := builtIndex(t)
+	link := copyIndex(t, good)
+	dir := filepath.Join(t.TempDir(), "plain")
+	if err := os.Rename(filepath.Join(versionsDir(link), "v-copy"), dir); err != nil {
+		t.Fatal(err)
+	}
+	c, err := corpus.Default()
+	if err != nil {
+		t.Fatal(err)
+	}
+	if _, err := Build(context.Background(), dir, c, segmenter(t), nil); err != nil {
+		t.Fatal(err)
+	}
+	if !isOurLink(dir) {
+		t.Fatal("index directory is not a link into the version store after a build")
+	}
+	if idx, _, err := OpenIndex(dir); err != nil {
+		t.Fatal(err)
+	} else {
+		idx.Close()
+	}
+}
+
+// crashEnv makes the test binary, re-executed, the build that is killed.
+const crashEnv = "ZHENGCE_TEST_CRASH_BUILD"
+
+// TestCrashBuildChild is the child of TestKillDuringBuild: it rebuilds the
+// index named by crashEnv and parks in the middle of the build, after
+// telling the parent, until it is killed.
+func TestCrashBuildChild(t *testing.T) {
+	dir := os.Getenv(crashEnv)
+	if dir == "" {
+		t.Skip("run by TestKillDuringBuild")
+	}
+	c, err := corpus.Default()
+	if err != nil {
+		t.Fatal(err)
+	}
+	seg, err := LoadDomainSegmenter(dir, c) // fast: the index's own dictionary
+	if err != nil {
+		t.Fatal(err)
+	}
+	_, err = Build(context.Background(), dir, c, seg, func(done, total int) {
+		if done > 0 && done < total {
+			os.Stdout.WriteString("MID-BUILD\n")
+			time.Sleep(time.Minute)
+		}
+	})
+	t.Fatalf("build was not killed: %v", err)
+}
+
+// TestKillDuringBuild kills (SIGKILL) a real process in the middle of a
+// rebuild. The previous index must still answer through a handle opened
+// before the crash, reopen cleanly with its manifest intact, and a later
+// build must succeed and clean up the killed build's leftovers.
+func TestKillDuringBuild(t *testing.T) {
+	dir := copyIndex(t, builtIndex(t))
+	before, err := ReadMeta(dir)
+	if err != nil {
+		t.Fatal(err)
+	}
+	open, _, err := OpenIndex(dir) // a server holding the old index
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer open.Close()
+
+	cmd := exec.Command(os.Args[0], "-test.run=^TestCrashBuildChild$")
+	cmd.Env = append(os.Environ(), crashEnv+"="+dir)
+	out, err := cmd.StdoutPipe()
+	if err != nil {
+		t.Fatal(err)
+	}
+	cmd.Stderr = os.Stderr
+	if err := cmd.Start(); err != nil {
+		t.Fatal(err)
+	}
+	mid := make(chan bool, 1)
+	go func() {
+		sc := bufio.NewScanner(out)
+		for sc.Scan() {
+			if sc.Text() == "MID-BUILD" {
+				mid <- true
+				io.Copy(io.Discard, out)
+				return
+			}
+		}
+		mid <- false
+	}()
+	select {
+	case ok := <-mid:
+		if !ok {
+			cmd.Wait()
+			t.Fatal("child ended without reaching the middle of the build")
+		}
+	case <-time.After(2 * time.Minute):
+		cmd.Process.Kill()
+		cmd.Wait()
+		t.Fatal("child did not reach the middle of the build")
+	}
+	if err := cmd.Process.Signal(syscall.SIGKILL); err != nil {
+		t.Fatal(err)
+	}
+	err = cmd.Wait()
+	if ws, ok := cmd.ProcessState.Sys().(syscall.WaitStatus); !ok || !ws.Signaled() || ws.Signal() != syscall.SIGKILL {
+		t.Fatalf("child was not killed by SIGKILL: %v", err)
+	}
+
+	// The killed build left its work directory behind …
+	leftovers, _ := filepath.Glob(filepath.Join(versionsDir(dir), "build-*"))
+	if len(leftovers) == 0 {
+		t.Fatal("no build directory: the child was not killed mid-build")
+	}
+	// … and the handle opened before still serves the whole index.
+	want := uint64(before.Stats.Units + before.Stats.Targets)
+	res, err := open.Search(bleve.NewSearchRequest(bleve.NewMatchAllQuery()))
+	if err != nil || res.Total != want {
+		t.Fatalf("old handle after the crash: %v total, err %v; want %d", res, err, want)
+	}
+	// Reopening gets the previous version, intact.
+	idx, after, err := OpenIndex(dir)
+	if err != nil {
+		t.Fatalf("reopen after the crash: %v", err)
+	}
+	n, err := idx.DocCount()
+	idx.Close()
+	if err != nil || n != want || !after.Built.Equal(before.Built) {
+		t.Fatalf("after the crash: %d documents built %v (err %v), want %d built %v", n, after.Built, err, want, before.Built)
+	}
+	// A later build succeeds and removes leftovers once they are old.
+	old := time.Now().Add(-2 * staleBuildAge)
+	for _, l := range leftovers {
+		if err := os.Chtimes(l, old, old); err != nil {
+			t.Fatal(err)
+		}
+	}
+	c, err := corpus.Default()
+	if err != nil {
+		t.Fatal(err)
+	}
+	seg, err := LoadDomainSegmenter(dir, c)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if _, err := Build(context.Background(), dir, c, seg, nil); err != nil {
+		t.Fatalf("build after the crash: %v", err)
+	}
+	for _, l := range leftovers {
+		if _, err := os.Stat(l); err == nil {
+			t.Errorf("leftover %s not collected", l)
+		}
+	}
+}
