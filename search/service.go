@@ -91,7 +91,8 @@ func Open(dir string, c *corpus.Corpus, seg *indexer.Segmenter) (*Service, error
 }
 
 // Ensure opens the index in dir, building it first with seg when it is
-// missing or stale (another corpus, analyzer or format). seg may be nil
+// missing, stale (another corpus, analyzer or format) or damaged
+// (indexer.ErrCorrupt). seg may be nil
 // only when the index is known to be fresh; then it can be supplied later
 // with SetSegmenter.
 func Ensure(ctx context.Context, dir string, c *corpus.Corpus, seg *indexer.Segmenter, p indexer.Progress) (*Service, error) {
@@ -101,9 +102,12 @@ func Ensure(ctx context.Context, dir string, c *corpus.Corpus, seg *indexer.Segm
 	}
 	m, err := indexer.ReadMeta(dir)
 	if err == nil && m.Fresh(c, fp) {
-		return Open(dir, c, seg)
-	}
-	if err != nil && corpus.ErrorCode(err) != corpus.ENOTFOUND && corpus.ErrorCode(err) != corpus.EINVALID {
+		svc, err := Open(dir, c, seg)
+		if err == nil || seg == nil || !errors.Is(err, indexer.ErrCorrupt) {
+			return svc, err
+		}
+		// a damaged index is rebuilt like a missing one
+	} else if err != nil && corpus.ErrorCode(err) != corpus.ENOTFOUND && corpus.ErrorCode(err) != corpus.EINVALID {
 		return nil, err
 	}
 	if seg == nil {
@@ -447,9 +451,10 @@ func uniq(s []string) []string {
 // of the requested page with tier-1 (verbatim) matches before tier-2 (all
 // segmented words) matches, each tier by score, ties in document order.
 func (s *Service) run(ctx context.Context, p *plan, offset, limit int) ([]*bsearch.DocumentMatch, uint64, Facets, error) {
-	sortBy := []string{"-_score", indexer.FieldDocID, indexer.FieldSeq, "_id"}
+	// seq is unique (document order): ties break deterministically
+	sortBy := []string{"-_score", indexer.FieldSeq}
 	if len(p.q.Groups) == 0 {
-		sortBy = []string{indexer.FieldDocID, indexer.FieldSeq, "_id"}
+		sortBy = []string{indexer.FieldSeq}
 	}
 	facetReq := func(req *bleve.SearchRequest) {
 		for _, f := range []string{indexer.FieldDistrict, indexer.FieldTheme, indexer.FieldSection, indexer.FieldType} {

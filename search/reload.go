@@ -1,0 +1,145 @@
+package search
+
+import (
+	"context"
+	"errors"
+	"sync"
+	"sync/atomic"
+
+	"github.com/zhengce/zhengce/corpus"
+	"github.com/zhengce/zhengce/indexer"
+)
+
+// ErrClosed is returned by a Live index after Close.
+var ErrClosed = errors.New("search: index closed")
+
+// Live is the index a server is answering from: the Service of the
+// current version of the index directory, replaced without downtime when
+// the index is rebuilt. Searches in flight during a swap finish on the old
+// Service; new ones use the new Service; the old one is closed once its
+// last search has finished. Every search sees one complete index, never a
+// partial or empty one. Live is safe for concurrent use.
+type Live struct {
+	dir string
+	c   *corpus.Corpus
+	cur atomic.Pointer[liveRef]
+	mu  sync.Mutex // serialises Reload, Rebuild, Swap and Close
+}
+
+// liveRef is one Service with the searches using it: each holds the read
+// lock; closing takes the write lock, so it waits for them.
+type liveRef struct {
+	svc    *Service
+	mu     sync.RWMutex
+	closed bool
+}
+
+// NewLive returns a Live serving svc, the index in dir built from c.
+func NewLive(dir string, c *corpus.Corpus, svc *Service) *Live {
+	l := &Live{dir: dir, c: c}
+	l.cur.Store(&liveRef{svc: svc})
+	return l
+}
+
+// acquire returns the current Service, read-locked, or nil after Close.
+func (l *Live) acquire() *liveRef {
+	for {
+		r := l.cur.Load()
+		r.mu.RLock()
+		if !r.closed {
+			return r
+		}
+		r.mu.RUnlock()
+		if l.cur.Load() == r {
+			return nil // closed for good
+		}
+	}
+}
+
+// Search runs r on the current index.
+func (l *Live) Search(ctx context.Context, r Request) (*Response, error) {
+	ref := l.acquire()
+	if ref == nil {
+		return nil, &corpus.Error{Code: corpus.EINTERNAL, Message: "检索服务已关闭", Err: ErrClosed}
+	}
+	defer ref.mu.RUnlock()
+	return ref.svc.Search(ctx, r)
+}
+
+// Meta describes the index currently served.
+func (l *Live) Meta() *indexer.Meta { return l.cur.Load().svc.Meta() }
+
+// Dir is the index directory.
+func (l *Live) Dir() string { return l.dir }
+
+// Swap makes svc the current Service, then waits for the searches on the
+// previous one to finish and closes it.
+func (l *Live) Swap(svc *Service) error {
+	l.mu.Lock()
+	defer l.mu.Unlock()
+	return l.swapLocked(svc)
+}
+
+func (l *Live) swapLocked(svc *Service) error {
+	old := l.cur.Swap(&liveRef{svc: svc})
+	old.mu.Lock() // waits for the searches in flight
+	defer old.mu.Unlock()
+	if old.closed {
+		return nil
+	}
+	old.closed = true
+	return old.svc.Close()
+}
+
+// Reload opens the current version of the index directory (written by
+// `zhengce index` or another process) and swaps it in. The segmenter of
+// the serving index is kept, so the new index must have been built with
+// the same analyzer and from the same corpus; otherwise the error says so
+// and the old index keeps serving.
+func (l *Live) Reload(ctx context.Context) error {
+	l.mu.Lock()
+	defer l.mu.Unlock()
+	if err := ctx.Err(); err != nil {
+		return err
+	}
+	svc, err := Open(l.dir, l.c, l.cur.Load().svc.seg.Load())
+	if err != nil {
+		return err
+	}
+	return l.swapLocked(svc)
+}
+
+// Rebuild builds a new version of the index from the corpus, with the
+// segmenter of the serving index, and swaps it in. Searches go on
+// against the old index during the build.
+func (l *Live) Rebuild(ctx context.Context, p indexer.Progress) error {
+	l.mu.Lock()
+	defer l.mu.Unlock()
+	seg := l.cur.Load().svc.seg.Load()
+	if seg == nil {
+		return &corpus.Error{Code: corpus.EINTERNAL, Message: "分词器尚未加载，暂时无法重建索引", Err: ErrStale}
+	}
+	if _, err := indexer.Build(ctx, l.dir, l.c, seg, p); err != nil {
+		return err
+	}
+	svc, err := Open(l.dir, l.c, seg)
+	if err != nil {
+		return err
+	}
+	return l.swapLocked(svc)
+}
+
+// Close waits for the searches in flight and closes the index; later
+// searches fail with ErrClosed.
+func (l *Live) Close() error {
+	l.mu.Lock()
+	defer l.mu.Unlock()
+	r := l.cur.Load()
+	r.mu.Lock()
+	defer r.mu.Unlock()
+	if r.closed {
+		return nil
+	}
+	r.closed = true
+	return r.svc.Close()
+}
