@@ -22,6 +22,10 @@ type apiErrorBody struct {
 	Message string `json:"message"`
 }
 
+// CodeRateLimited is the error code of a 429 answer: the client made too
+// many requests (not a corpus error, so it is the web adapter's own).
+const CodeRateLimited = "rate_limited"
+
 // httpStatus is THE place where errors become HTTP statuses. Every handler
 // returns errors; the error handler and the pages that render rich error
 // pages ask this function for the status.
@@ -61,6 +65,8 @@ func errorCode(err error) string {
 			return corpus.ETOOLARGE
 		case http.StatusMethodNotAllowed, http.StatusBadRequest:
 			return corpus.EINVALID
+		case http.StatusTooManyRequests:
+			return CodeRateLimited
 		}
 		if he.Code < 500 {
 			return corpus.EINVALID
@@ -83,6 +89,8 @@ func errorMessage(err error) string {
 			return "不支持该请求方法"
 		case http.StatusRequestEntityTooLarge:
 			return "请求体过大"
+		case http.StatusTooManyRequests:
+			return "请求过于频繁，请稍后再试"
 		}
 		if he.Code < 500 {
 			return "请求无效"
@@ -130,7 +138,7 @@ func (s *Server) handleError(err error, c echo.Context) {
 // wantsJSON reports whether the request is for the JSON API.
 func wantsJSON(c echo.Context) bool {
 	p := c.Request().URL.Path
-	return strings.HasPrefix(p, "/api/") || p == "/healthz" || strings.HasSuffix(p, ".csv")
+	return strings.HasPrefix(p, "/api/") || p == "/healthz" || p == "/metrics" || strings.HasSuffix(p, ".csv")
 }
 
 // truncate shortens s to at most n bytes on a rune boundary, for logs.

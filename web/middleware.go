@@ -49,6 +49,7 @@ func (s *Server) accessLog(next echo.HandlerFunc) echo.HandlerFunc {
 			c.Error(err)
 		}
 		req, res := c.Request(), c.Response()
+		s.metrics.observe(routeLabel(c), req.Method, res.Status, time.Since(start))
 		s.log.LogAttrs(req.Context(), slog.LevelInfo, "http",
 			slog.String("method", req.Method),
 			slog.String("path", truncate(req.URL.Path, 200)),

@@ -57,6 +57,16 @@ type Config struct {
 	// RequestTimeout bounds each request's work (searches are cancelled);
 	// zero means DefaultRequestTimeout.
 	RequestTimeout time.Duration
+	// RateLimit is the sustained number of requests a second one client
+	// IP may make, RateBurst the number it may make at once; over it the
+	// server answers 429. Zero turns rate limiting off.
+	RateLimit float64
+	RateBurst int
+	// IndexDir, when set, is reported as zhengce_index_size_bytes by
+	// /metrics.
+	IndexDir string
+	// Now is the clock of the rate limiter; nil means time.Now.
+	Now func() time.Time
 }
 
 // Server is the zhengce web application. It is an http.Handler.
@@ -69,6 +79,9 @@ type Server struct {
 	tmpl     *templates
 	static   *staticFiles
 	stats    corpusStats
+	metrics  *metrics
+	limiter  *rateLimiter
+	indexDir string
 }
 
 // corpusStats are counts shown by /healthz and the home page.
@@ -97,6 +110,15 @@ func New(cfg Config) (*Server, error) {
 	}
 	if s.timeout <= 0 {
 		s.timeout = DefaultRequestTimeout
+	}
+	s.metrics = newMetrics()
+	s.indexDir = cfg.IndexDir
+	if cfg.RateLimit > 0 {
+		now := cfg.Now
+		if now == nil {
+			now = time.Now
+		}
+		s.limiter = newRateLimiter(cfg.RateLimit, cfg.RateBurst, now)
 	}
 	for _, d := range s.corpus.Documents() {
 		s.stats.Documents++
@@ -163,7 +185,7 @@ func (s *Server) routes() *echo.Echo {
 	e.HidePort = true
 	e.HTTPErrorHandler = s.handleError
 	e.IPExtractor = echo.ExtractIPDirect()
-	e.Use(s.recoverPanics, s.compress, s.accessLog, s.securityHeaders, s.limitRequest, s.deadline)
+	e.Use(s.recoverPanics, s.compress, s.accessLog, s.securityHeaders, s.limitRate, s.limitRequest, s.deadline)
 
 	// Every route answers GET and HEAD (net/http drops HEAD bodies).
 	get := func(path string, h echo.HandlerFunc) {
@@ -184,6 +206,7 @@ func (s *Server) routes() *echo.Echo {
 
 	// JSON API.
 	get("/healthz", s.handleHealthz)
+	get("/metrics", s.handleMetrics)
 	get("/api/search", s.handleAPISearch)
 	get("/api/docs", s.handleAPIDocs)
 	get("/api/docs/:doc", s.handleAPIDoc)

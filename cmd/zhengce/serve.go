@@ -22,8 +22,10 @@ func (m *Main) runServe(ctx context.Context, args []string) (err error) {
 	addr := fs.String("addr", "127.0.0.1:8080", "监听地址（主机:端口）")
 	indexDir := fs.String("index", "", "索引目录（默认 $ZHENGCE_INDEX 或 "+indexer.DefaultDir()+"）")
 	corpusDir := fs.String("corpus", "", "语料目录（默认使用内置语料）")
+	rate := fs.Float64("rate-limit", 0, "每个客户端 IP 每秒允许的请求数，超出返回 429（0 表示不限）")
+	burst := fs.Int("rate-burst", 0, "每个客户端 IP 允许的瞬时请求数（默认为 rate-limit 的两倍）")
 	fs.Usage = func() {
-		fmt.Fprintln(m.Stderr, "用法：zhengce serve [--addr 127.0.0.1:8080] [--index DIR] [--corpus DIR]")
+		fmt.Fprintln(m.Stderr, "用法：zhengce serve [--addr 127.0.0.1:8080] [--index DIR] [--corpus DIR] [--rate-limit N] [--rate-burst N]")
 		fs.PrintDefaults()
 	}
 	if err := parseFlags(fs, args); err != nil {
@@ -31,6 +33,12 @@ func (m *Main) runServe(ctx context.Context, args []string) (err error) {
 	}
 	if fs.NArg() > 0 {
 		return corpus.Errorf(corpus.EINVALID, "多余的参数：%s", strings.Join(fs.Args(), " "))
+	}
+	if *rate < 0 || *burst < 0 {
+		return corpus.Errorf(corpus.EINVALID, "--rate-limit 与 --rate-burst 不能为负数")
+	}
+	if *burst == 0 {
+		*burst = int(2 * *rate)
 	}
 	dir := m.indexDir(*indexDir)
 
@@ -55,7 +63,7 @@ func (m *Main) runServe(ctx context.Context, args []string) (err error) {
 	}()
 
 	logger := slog.New(slog.NewTextHandler(m.Stderr, &slog.HandlerOptions{Level: slog.LevelInfo}))
-	srv, err := web.New(web.Config{Corpus: c, Searcher: svc, Logger: logger})
+	srv, err := web.New(web.Config{Corpus: c, Searcher: svc, Logger: logger, IndexDir: dir, RateLimit: *rate, RateBurst: *burst})
 	if err != nil {
 		return err
 	}

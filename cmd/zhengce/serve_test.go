@@ -137,6 +137,10 @@ func TestServe(t *testing.T) {
 	if res.StatusCode != 200 {
 		t.Errorf("home page: %d", res.StatusCode)
 	}
+	res, body = httpGet(t, base+"/metrics")
+	if res.StatusCode != 200 || !strings.Contains(string(body), "zhengce_index_size_bytes") {
+		t.Errorf("/metrics: %d %.300s", res.StatusCode, body)
+	}
 
 	if err := stop(); err != nil {
 		t.Fatalf("graceful stop: %v", err)
@@ -148,10 +152,17 @@ func TestServe(t *testing.T) {
 		}
 	}
 
-	// Second start: the index is fresh and reused, not rebuilt.
-	base, stderr, stop = startServe(t, "--index", dir)
+	// Second start: the index is fresh and reused, not rebuilt; rate
+	// limiting is on when asked for.
+	base, stderr, stop = startServe(t, "--index", dir, "--rate-limit", "0.001", "--rate-burst", "1")
 	if res, _ := httpGet(t, base+"/healthz"); res.StatusCode != 200 {
 		t.Errorf("second start /healthz: %d", res.StatusCode)
+	}
+	if res, _ := httpGet(t, base+"/api/docs"); res.StatusCode != 200 {
+		t.Errorf("first request: %d", res.StatusCode)
+	}
+	if res, _ := httpGet(t, base+"/api/docs"); res.StatusCode != 429 {
+		t.Errorf("request over the rate limit: %d", res.StatusCode)
 	}
 	if err := stop(); err != nil {
 		t.Fatal(err)
@@ -169,6 +180,7 @@ func TestServeErrors(t *testing.T) {
 	}{
 		{"unknown flag", []string{"serve", "--nope"}, corpus.EINVALID},
 		{"extra argument", []string{"serve", "extra"}, corpus.EINVALID},
+		{"negative rate", []string{"serve", "--rate-limit", "-1"}, corpus.EINVALID},
 		{"missing corpus", []string{"serve", "--corpus", filepath.Join(t.TempDir(), "missing")}, corpus.EINVALID},
 		{"bad address", []string{"serve", "--addr", "127.0.0.1:99999", "--index", cliIndex(t)}, corpus.EINVALID},
 	}
