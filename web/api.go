@@ -1,8 +1,10 @@
 package web
 
 import (
+	"fmt"
 	"net/http"
 	"net/url"
+	"runtime/debug"
 	"strings"
 	"sync"
 	"unicode"
@@ -228,6 +230,12 @@ func (s *Server) compare(c echo.Context) (*compareResult, error) {
 			defer wg.Done()
 			sem <- struct{}{}
 			defer func() { <-sem }()
+			defer func() {
+				// A panic here would escape the request's recovery.
+				if r := recover(); r != nil {
+					errs[i] = fmt.Errorf("compare %s: panic: %v\n%s", d, r, debug.Stack())
+				}
+			}()
 			req := q.request(limit, 0)
 			req.Districts = []string{d}
 			if len(req.Types) == 0 {

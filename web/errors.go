@@ -67,6 +67,8 @@ func errorCode(err error) string {
 			return corpus.EINVALID
 		case http.StatusTooManyRequests:
 			return CodeRateLimited
+		case http.StatusUnauthorized:
+			return CodeUnauthorized
 		}
 		if he.Code < 500 {
 			return corpus.EINVALID
@@ -91,6 +93,8 @@ func errorMessage(err error) string {
 			return "请求体过大"
 		case http.StatusTooManyRequests:
 			return "请求过于频繁，请稍后再试"
+		case http.StatusUnauthorized:
+			return "需要有效的管理令牌"
 		}
 		if he.Code < 500 {
 			return "请求无效"

@@ -139,10 +139,15 @@ func (s *Server) handleMetrics(c echo.Context) error {
 	return c.Blob(http.StatusOK, "text/plain; version=0.0.4; charset=utf-8", []byte(b.String()))
 }
 
-// dirSize is the total size of the regular files under dir.
+// dirSize is the total size of the regular files under dir. dir may be
+// a symbolic link, as an index directory is (the current version).
 func dirSize(dir string) (int64, error) {
+	dir, err := filepath.EvalSymlinks(dir)
+	if err != nil {
+		return 0, err
+	}
 	var n int64
-	err := filepath.WalkDir(dir, func(_ string, d fs.DirEntry, err error) error {
+	err = filepath.WalkDir(dir, func(_ string, d fs.DirEntry, err error) error {
 		if err != nil {
 			return err
 		}

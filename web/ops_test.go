@@ -1,7 +1,12 @@
 package web
 
 import (
+	"bytes"
+	"context"
 	"encoding/json"
+	"errors"
+	"fmt"
+	"log/slog"
 	"net/http"
 	"net/http/httptest"
 	"os"
@@ -11,6 +16,9 @@ import (
 	"strings"
 	"testing"
 	"time"
+
+	"github.com/zhengce/zhengce/corpus"
+	"github.com/zhengce/zhengce/search"
 )
 
 func TestRateLimit(t *testing.T) {
@@ -113,5 +121,75 @@ func TestMetrics(t *testing.T) {
 		if !strings.HasPrefix(line, "#") && !sample.MatchString(line) {
 			t.Errorf("malformed sample %q", line)
 		}
+	}
+}
+
+// stubSearcher fails in a chosen way, to test the error paths of the HTTP
+// layer that the real engine cannot be made to take on demand.
+type stubSearcher struct {
+	fn func(ctx context.Context) (*search.Response, error)
+}
+
+func (s stubSearcher) Search(ctx context.Context, _ search.Request) (*search.Response, error) {
+	return s.fn(ctx)
+}
+
+func TestFailures(t *testing.T) {
+	f := seedFixture(t)
+	tests := []struct {
+		name   string
+		fn     func(ctx context.Context) (*search.Response, error)
+		status int
+		code   string
+	}{
+		{"deadline cancels the search", func(ctx context.Context) (*search.Response, error) {
+			<-ctx.Done()
+			return nil, fmt.Errorf("search: %w", ctx.Err())
+		}, 504, corpus.ETIMEOUT},
+		{"engine timeout", func(context.Context) (*search.Response, error) {
+			return nil, corpus.Errorf(corpus.ETIMEOUT, "检索超时")
+		}, 504, corpus.ETIMEOUT},
+		{"internal error hidden", func(context.Context) (*search.Response, error) {
+			return nil, errors.New("bleve: segment /var/secret/index corrupt")
+		}, 500, corpus.EINTERNAL},
+		{"panic recovered", func(context.Context) (*search.Response, error) {
+			panic("boom /var/secret")
+		}, 500, corpus.EINTERNAL},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			var logs bytes.Buffer
+			s, err := New(Config{Corpus: f.corpus, Searcher: stubSearcher{tt.fn}, RequestTimeout: 50 * time.Millisecond,
+				Logger: slog.New(slog.NewTextHandler(&logs, nil))})
+			if err != nil {
+				t.Fatal(err)
+			}
+			for _, target := range []string{"/api/search?q=a", "/search?q=a", "/compare?q=a"} {
+				start := time.Now()
+				res, body := get(t, s, target)
+				if res.StatusCode != tt.status {
+					t.Fatalf("%s: status %d, want %d: %.200s", target, res.StatusCode, tt.status, body)
+				}
+				if time.Since(start) > 5*time.Second {
+					t.Errorf("%s: took %s", target, time.Since(start))
+				}
+				if strings.Contains(body, "secret") || strings.Contains(body, "bleve") || strings.Contains(body, "boom") {
+					t.Errorf("%s: internal detail leaked: %.300s", target, body)
+				}
+				if strings.HasPrefix(target, "/api/") {
+					var e apiError
+					if err := json.Unmarshal([]byte(body), &e); err != nil || e.Error.Code != tt.code {
+						t.Errorf("%s: error %s, want code %s", target, body, tt.code)
+					}
+				}
+			}
+			if tt.status == 500 && !strings.Contains(logs.String(), "secret") {
+				t.Errorf("internal error not logged: %s", logs.String())
+			}
+			// The server still answers.
+			if res, _ := get(t, s, "/healthz"); res.StatusCode != 200 {
+				t.Errorf("healthz after failure: %d", res.StatusCode)
+			}
+		})
 	}
 }

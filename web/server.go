@@ -67,6 +67,14 @@ type Config struct {
 	IndexDir string
 	// Now is the clock of the rate limiter; nil means time.Now.
 	Now func() time.Time
+	// AdminToken, when not empty, turns on the admin API
+	// (POST/GET /api/admin/reindex) for requests that carry it as
+	// "Authorization: Bearer TOKEN"; others get 401. Without a token the
+	// admin API does not exist (404).
+	AdminToken string
+	// Reindexer rebuilds the served index for the admin API; required
+	// with AdminToken.
+	Reindexer Reindexer
 }
 
 // Server is the zhengce web application. It is an http.Handler.
@@ -82,6 +90,7 @@ type Server struct {
 	metrics  *metrics
 	limiter  *rateLimiter
 	indexDir string
+	admin    *admin // nil: admin API off
 }
 
 // corpusStats are counts shown by /healthz and the home page.
@@ -119,6 +128,12 @@ func New(cfg Config) (*Server, error) {
 			now = time.Now
 		}
 		s.limiter = newRateLimiter(cfg.RateLimit, cfg.RateBurst, now)
+	}
+	if cfg.AdminToken != "" {
+		if cfg.Reindexer == nil {
+			return nil, errors.New("web: Config.AdminToken needs Config.Reindexer")
+		}
+		s.admin = newAdmin(cfg.AdminToken, cfg.Reindexer)
 	}
 	for _, d := range s.corpus.Documents() {
 		s.stats.Documents++
@@ -169,6 +184,9 @@ func (s *Server) Serve(ctx context.Context, ln net.Listener) error {
 	}
 	sctx, cancel := context.WithTimeout(context.Background(), ShutdownTimeout)
 	defer cancel()
+	if s.admin != nil {
+		defer s.admin.close() // cancel a rebuild in progress
+	}
 	if err := hs.Shutdown(sctx); err != nil {
 		return fmt.Errorf("shutdown: %w", err)
 	}
@@ -213,5 +231,12 @@ func (s *Server) routes() *echo.Echo {
 	get("/api/units/:doc/*", s.handleAPIUnit)
 	get("/api/targets", s.handleAPITargets)
 	get("/api/compare", s.handleAPICompare)
+
+	// Admin API, only with a token (admin.go).
+	if s.admin != nil {
+		g := e.Group("/api/admin", s.admin.guard)
+		g.POST("/reindex", s.admin.handleReindex)
+		g.GET("/reindex", s.admin.handleReindexStatus)
+	}
 	return e
 }
