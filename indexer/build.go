@@ -22,7 +22,7 @@ import (
 
 // formatVersion changes whenever the index documents or mapping change;
 // an index of another format is rebuilt.
-const formatVersion = 2
+const formatVersion = 3
 
 // MetaFile is the name of zhengce's description of an index, kept inside
 // the index directory beside bleve's own files.
@@ -287,7 +287,7 @@ func indexCorpus(ctx context.Context, b bleve.Builder, c *corpus.Corpus, p Progr
 	if err := ctx.Err(); err != nil {
 		return st, err
 	}
-	for _, d := range c.Documents() {
+	for di, d := range c.Documents() {
 		st.Documents++
 		units := map[string]*corpus.Unit{}
 		for _, u := range d.Units {
@@ -295,14 +295,20 @@ func indexCorpus(ctx context.Context, b bleve.Builder, c *corpus.Corpus, p Progr
 			st.Units++
 			st.ByType[string(u.Type)]++
 			st.Bytes += int64(len(u.Text))
-			if err := add(u.ID, unitDoc(d, u)); err != nil {
+			doc := unitDoc(d, u)
+			doc[FieldSeq] = globalSeq(di, u.Seq, 0)
+			if err := add(u.ID, doc); err != nil {
 				return st, err
 			}
 		}
-		for _, t := range d.Targets {
+		for ti, t := range d.Targets {
 			st.Targets++
 			st.ByType[string(corpus.TypeTarget)]++
-			if err := add(t.ID, targetDoc(d, units[t.UnitID], t)); err != nil {
+			doc := targetDoc(d, units[t.UnitID], t)
+			if src := units[t.UnitID]; src != nil {
+				doc[FieldSeq] = globalSeq(di, src.Seq, 1+ti%999)
+			}
+			if err := add(t.ID, doc); err != nil {
 				return st, err
 			}
 		}
@@ -310,6 +316,15 @@ func indexCorpus(ctx context.Context, b bleve.Builder, c *corpus.Corpus, p Progr
 	return st, nil
 }
 
+// globalSeq orders every index document: documents in corpus order, units
+// in document order, each unit's targets right after it. It is unique, so
+// it breaks score ties deterministically with one doc-value lookup.
+func globalSeq(docIndex, unitSeq, target int) float64 {
+	return float64(docIndex)*1e8 + float64(unitSeq)*1e3 + float64(target)
+}
+
+// unitDoc is the index document of a unit; indexCorpus sets its global
+// FieldSeq.
 func unitDoc(d *corpus.Document, u *corpus.Unit) map[string]interface{} {
 	return map[string]interface{}{
 		FieldType:     string(u.Type),

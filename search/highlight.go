@@ -101,21 +101,27 @@ func (p *plan) verify(norm string) bool {
 // segmented words.
 func (p *plan) spans(norm string) [][2]int {
 	var out [][2]int
+	// Words are highlighted only where an item did not match verbatim
+	// (tier-2 hits): segmenting the text is the costly part.
 	words := map[string]bool{}
 	k := 0
 	for _, g := range p.q.Groups {
 		for _, it := range g {
+			found := false
 			for i := 0; i <= len(norm)-len(it.Text); {
 				j := strings.Index(norm[i:], it.Text)
 				if j < 0 {
 					break
 				}
+				found = true
 				out = append(out, [2]int{i + j, i + j + len(it.Text)})
 				_, size := utf8.DecodeRuneInString(norm[i+j:])
 				i += j + size
 			}
-			for _, w := range p.words[k] {
-				words[w] = true
+			if !found {
+				for _, w := range p.words[k] {
+					words[w] = true
+				}
 			}
 			k++
 		}
@@ -137,32 +143,65 @@ type normMap struct {
 	start, end []int // per byte of norm: original byte range
 }
 
-// newNormMap normalises text exactly like corpus.Normalize, segment by
-// segment at NFKC boundaries, remembering where each output byte came
-// from.
+// newNormMap normalises text exactly like corpus.Normalize, remembering
+// where each output byte came from. It walks NFKC's normalisation
+// segments: a segment NFKC leaves unchanged (most of a Chinese text) maps
+// rune to rune; any other maps each output rune to the whole segment.
+// Traditional→simplified folding is rune for rune between 3-byte
+// characters, so corpus.Fold(text) lines up with the NFKC segments.
 func newNormMap(text string) normMap {
+	folded := corpus.Fold(text)
 	var b strings.Builder
-	var start, end []int
+	b.Grow(len(folded))
+	start := make([]int, 0, len(folded))
+	end := make([]int, 0, len(folded))
 	var it norm.Iter
 	it.InitString(norm.NFKC, text)
+	j := 0 // offset in folded
+	var pending []byte // output of an expansion not yet tied to input
+	p0 := 0
 	for !it.Done() {
-		p0 := it.Pos()
 		seg := it.Next()
 		p1 := it.Pos()
-		folded := corpus.Fold(string(seg))
-		for _, r := range folded {
+		if p1 == p0 {
+			// an expansion (㎡ → m2) can come out in several pieces
+			// before the iterator moves on: collect them
+			pending = append(pending, seg...)
+			continue
+		}
+		if len(pending) > 0 {
+			seg = append(pending, seg...)
+			pending = pending[:0]
+		}
+		if j+len(seg) > len(folded) {
+			break // misaligned: caught by the check below
+		}
+		f := folded[j : j+len(seg)]
+		j += len(seg)
+		same := string(seg) == text[p0:p1]
+		i := p0
+		for _, r := range f {
+			a, e := p0, p1
+			if same {
+				_, size := utf8.DecodeRuneInString(text[i:])
+				a, e = i, i+size
+				i += size
+			}
 			if unicode.IsSpace(r) {
 				continue
 			}
 			n, _ := b.WriteRune(r)
 			for k := 0; k < n; k++ {
-				start = append(start, p0)
-				end = append(end, p1)
+				start = append(start, a)
+				end = append(end, e)
 			}
 		}
+		p0 = p1
 	}
 	m := normMap{norm: b.String(), start: start, end: end}
-	if m.norm != corpus.Normalize(text) || len(start) != len(m.norm) {
+	// every rune of folded was emitted, in order, but for whitespace: the
+	// result is corpus.Normalize(text)
+	if j != len(folded) || len(start) != len(m.norm) {
 		// cannot happen for valid UTF-8; never mark wrong characters
 		return normMap{norm: corpus.Normalize(text)}
 	}

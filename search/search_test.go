@@ -814,3 +814,24 @@ func TestConcurrentSearch(t *testing.T) {
 		t.Error(err)
 	}
 }
+
+// TestNormMap: every unit's text maps to its normalised form with every
+// normalised byte pointing at the original characters it came from.
+func TestNormMap(t *testing.T) {
+	f := seeds(t)
+	for _, d := range f.c.Documents() {
+		for _, u := range d.Units {
+			m := newNormMap(u.Text)
+			if m.norm != corpus.Normalize(u.Text) || len(m.start) != len(m.norm) {
+				t.Fatalf("%s: no offset map", u.ID)
+			}
+			for i := 0; i < len(m.norm); {
+				r, size := utf8.DecodeRuneInString(m.norm[i:])
+				if src := corpus.Normalize(u.Text[m.start[i]:m.end[i]]); !strings.ContainsRune(src, r) {
+					t.Fatalf("%s: %q maps to %q", u.ID, r, u.Text[m.start[i]:m.end[i]])
+				}
+				i += size
+			}
+		}
+	}
+}
