@@ -157,7 +157,7 @@ func newNormMap(text string) normMap {
 	end := make([]int, 0, len(folded))
 	var it norm.Iter
 	it.InitString(norm.NFKC, text)
-	j := 0 // offset in folded
+	j := 0             // offset in folded
 	var pending []byte // output of an expansion not yet tied to input
 	p0 := 0
 	for !it.Done() {
