@@ -4,7 +4,7 @@ ADDR    ?= 127.0.0.1:8080
 BIN     := bin/zhengce
 FUZZTIME ?= 10s
 
-.PHONY: build test run bench fuzz vet clean
+.PHONY: build test run bench bench-go bench-serve bench-scale fuzz vet clean
 
 build:
 	$(GO) build -o $(BIN) ./cmd/zhengce
@@ -32,8 +32,32 @@ fuzz:
 run: build
 	./$(BIN) serve --addr $(ADDR)
 
-bench:
-	$(GO) test -run '^$$' -bench . -benchmem ./...
+# Performance figures (docs/performance.md): Go benchmarks, then the real
+# binary on a loopback port with a temp index: start-up without and with an
+# index (→ first successful /api/search), a load run of the fixed query mix
+# (testdata/querymix.txt) with LOADC clients for LOADD, resident memory
+# sampled during the run and after it. About 3-4 minutes on 2 cores.
+LOADC ?= 8
+LOADD ?= 20s
+BENCHTIME ?= 1s
+
+bench: bench-go bench-serve
+
+bench-go:
+	$(GO) test -run '^$$' -bench . -benchmem -benchtime $(BENCHTIME) ./indexer ./search ./corpus
+
+bench-serve: build
+	$(GO) build -o bin/zcbench ./cmd/zcbench
+	./bin/zcbench serve -bin $(BIN) -c $(LOADC) -d $(LOADD) -warm 5
+
+# Scale run: synthetic corpora (labelled 【合成数据】, in a temp dir, removed
+# afterwards) of SCALE documents of about 100 KB, indexed with the real
+# binary, served and loaded. 5 is the real seed corpus. 2000 documents
+# (~200 MB) take a long time on 2 cores: see docs/performance.md.
+SCALE ?= 5,200,2000
+bench-scale: build
+	$(GO) build -o bin/zcbench ./cmd/zcbench
+	./bin/zcbench scale -bin $(BIN) -sizes $(SCALE) -kb 100 -c $(LOADC) -d 10s
 
 clean:
 	rm -rf bin

@@ -72,6 +72,7 @@ func runScale(ctx context.Context, args []string, stdout, stderr io.Writer) erro
 			return fmt.Errorf("%d documents: %w", n, err)
 		}
 		rows = append(rows, row)
+		printScale(stderr, rows) // partial results survive an interrupted run
 		// the corpus and index of this size are not needed any more
 		os.RemoveAll(filepath.Join(*work, fmt.Sprintf("corpus-%d", n)))
 		os.RemoveAll(filepath.Join(*work, fmt.Sprintf("index-%d", n)))
