@@ -5,7 +5,11 @@ import (
 	"fmt"
 	"log/slog"
 	"net"
+	"os"
+	"os/signal"
 	"strings"
+	"syscall"
+	"time"
 
 	"github.com/zhengce/zhengce/corpus"
 	"github.com/zhengce/zhengce/indexer"
@@ -27,6 +31,8 @@ func (m *Main) runServe(ctx context.Context, args []string) (err error) {
 	fs.Usage = func() {
 		fmt.Fprintln(m.Stderr, "用法：zhengce serve [--addr 127.0.0.1:8080] [--index DIR] [--corpus DIR] [--rate-limit N] [--rate-burst N]")
 		fs.PrintDefaults()
+		fmt.Fprintln(m.Stderr, "环境变量 ZHENGCE_ADMIN_TOKEN：设置后开启 POST /api/admin/reindex（请求头 Authorization: Bearer 令牌）")
+		fmt.Fprintln(m.Stderr, "信号 SIGHUP：重新加载索引目录中的当前索引（例如在运行 zhengce index 之后），不中断服务")
 	}
 	if err := parseFlags(fs, args); err != nil {
 		return err
@@ -56,17 +62,23 @@ func (m *Main) runServe(ctx context.Context, args []string) (err error) {
 		return err
 	}
 	releaseFullDictionary(svc, dir, c, seg)
+	// live swaps in a rebuilt index without downtime: on SIGHUP (after
+	// `zhengce index`) and on POST /api/admin/reindex.
+	live := search.NewLive(dir, c, svc)
 	defer func() {
-		if cerr := svc.Close(); cerr != nil && err == nil {
+		if cerr := live.Close(); cerr != nil && err == nil {
 			err = fmt.Errorf("close index: %w", cerr)
 		}
 	}()
 
 	logger := slog.New(slog.NewTextHandler(m.Stderr, &slog.HandlerOptions{Level: slog.LevelInfo}))
-	srv, err := web.New(web.Config{Corpus: c, Searcher: svc, Logger: logger, IndexDir: dir, RateLimit: *rate, RateBurst: *burst})
+	srv, err := web.New(web.Config{Corpus: c, Searcher: live, Logger: logger, IndexDir: dir, RateLimit: *rate, RateBurst: *burst,
+		AdminToken: m.Getenv("ZHENGCE_ADMIN_TOKEN"), Reindexer: live})
 	if err != nil {
 		return err
 	}
+	stopReload := reloadOnHangup(ctx, live, logger)
+	defer stopReload()
 	ln, err := net.Listen("tcp", *addr)
 	if err != nil {
 		return &corpus.Error{Code: corpus.EINVALID, Message: "无法监听地址：" + *addr, Err: err}
@@ -78,4 +90,35 @@ func (m *Main) runServe(ctx context.Context, args []string) (err error) {
 	err = srv.Serve(ctx, ln)
 	fmt.Fprintln(m.Stderr, "政策检索已停止")
 	return err
+}
+
+// reloadOnHangup reloads the index of live on every SIGHUP until ctx is
+// done or the returned function is called (which waits for a reload in
+// progress). A failed reload is logged and the old index keeps serving.
+func reloadOnHangup(ctx context.Context, live *search.Live, log *slog.Logger) func() {
+	hup := make(chan os.Signal, 1)
+	signal.Notify(hup, syscall.SIGHUP)
+	ctx, cancel := context.WithCancel(ctx)
+	done := make(chan struct{})
+	go func() {
+		defer close(done)
+		for {
+			select {
+			case <-ctx.Done():
+				return
+			case <-hup:
+			}
+			start := time.Now()
+			if err := live.Reload(ctx); err != nil {
+				log.Error("index reload failed; still serving the previous index", "dir", live.Dir(), "err", err)
+				continue
+			}
+			log.Info("index reloaded", "dir", live.Dir(), "built", live.Meta().Built, "duration", time.Since(start))
+		}
+	}()
+	return func() {
+		signal.Stop(hup)
+		cancel()
+		<-done
+	}
 }

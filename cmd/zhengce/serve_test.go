@@ -39,10 +39,17 @@ func (s *syncBuffer) String() string {
 // its base URL, its stderr and a stop function that returns Run's error.
 func startServe(t *testing.T, args ...string) (string, *syncBuffer, func() error) {
 	t.Helper()
+	return startServeEnv(t, nil, args...)
+}
+
+// startServeEnv is startServe with environment variables env.
+func startServeEnv(t *testing.T, env map[string]string, args ...string) (string, *syncBuffer, func() error) {
+	t.Helper()
 	ctx, cancel := context.WithCancel(context.Background())
 	ready := make(chan string, 1)
 	stderr := &syncBuffer{}
-	m := &Main{Stdin: strings.NewReader(""), Stdout: io.Discard, Stderr: stderr, Ready: func(addr string) { ready <- addr }}
+	m := &Main{Stdin: strings.NewReader(""), Stdout: io.Discard, Stderr: stderr, Ready: func(addr string) { ready <- addr },
+		Getenv: func(k string) string { return env[k] }}
 	done := make(chan error, 1)
 	go func() { done <- m.Run(ctx, append([]string{"serve", "--addr", "127.0.0.1:0"}, args...)) }()
 	select {
