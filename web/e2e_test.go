@@ -202,6 +202,13 @@ func TestBrowser(t *testing.T) {
 		if n := evalJS[int](b, `document.querySelectorAll(".is-target mark").length`); n == 0 {
 			t.Errorf("target unit of %s has no highlighted match", href)
 		}
+		// The next-match button walks the highlighted matches.
+		if n := evalJS[int](b, `document.querySelectorAll(".doc-body mark").length`); n > 0 {
+			b.do(chromedp.Click(chromedp.CSS("button[data-next-mark]")))
+			if evalJS[int](b, `document.querySelectorAll(".doc-body mark.current").length`) != 1 {
+				t.Error("next-match button marks no current match")
+			}
+		}
 		if d := evalJS[string](b, `document.querySelector(".doc-meta dd").textContent`); d != district {
 			t.Errorf("opened a document of %s, filtered on %s", d, district)
 		}

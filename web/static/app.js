@@ -76,6 +76,21 @@
       });
     });
 
+    // Reader: jump from one highlighted match to the next.
+    var next = document.querySelector("button[data-next-mark]");
+    if (next) {
+      var marks = document.querySelectorAll(".doc-body mark");
+      var at = -1;
+      next.hidden = marks.length === 0;
+      next.addEventListener("click", function () {
+        if (at >= 0) { marks[at].classList.remove("current"); }
+        at = (at + 1) % marks.length;
+        marks[at].classList.add("current");
+        marks[at].scrollIntoView({ block: "center" });
+        next.textContent = "下一处 ↓（" + (at + 1) + "/" + marks.length + "）";
+      });
+    }
+
     // Permalinks: bring the target unit into view and make it :target.
     var reader = document.querySelector("[data-target]");
     if (reader) {
