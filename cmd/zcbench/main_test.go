@@ -132,3 +132,19 @@ func TestQueryMixFile(t *testing.T) {
 		t.Fatalf("QueryMix differs from testdata/querymix.txt:\n%q\n%q", QueryMix, file)
 	}
 }
+
+func TestProcCPU(t *testing.T) {
+	// burn some CPU so the figure is positive
+	x := 0
+	for i := range 50_000_000 {
+		x ^= i
+	}
+	_ = x
+	d, err := procCPU(os.Getpid())
+	if err != nil {
+		t.Fatal(err)
+	}
+	if d <= 0 {
+		t.Fatalf("own CPU time %s, want > 0", d)
+	}
+}

@@ -76,6 +76,7 @@ func runScale(ctx context.Context, args []string, stdout, stderr io.Writer) erro
 		// the corpus and index of this size are not needed any more
 		os.RemoveAll(filepath.Join(*work, fmt.Sprintf("corpus-%d", n)))
 		os.RemoveAll(filepath.Join(*work, fmt.Sprintf("index-%d", n)))
+		os.RemoveAll(filepath.Join(*work, fmt.Sprintf(".index-%d.versions", n)))
 	}
 	printScale(stdout, rows)
 	return nil
@@ -187,6 +188,10 @@ func seedBytes() (int64, error) {
 // dirBytes is the total size of the regular files under dir.
 func dirBytes(dir string) (int64, error) {
 	var total int64
+	// an index directory may be a symlink to its current version
+	if real, err := filepath.EvalSymlinks(dir); err == nil {
+		dir = real
+	}
 	err := filepath.WalkDir(dir, func(_ string, d fs.DirEntry, err error) error {
 		if err != nil {
 			return err

@@ -27,6 +27,7 @@ type server struct {
 	base    string // http://127.0.0.1:PORT
 	started time.Time
 	ready   time.Duration // start → first successful /api/search
+	cpu     time.Duration // CPU time (user+system) of the server by then
 	log     *bytes.Buffer
 	done    chan error
 }
@@ -71,6 +72,7 @@ func startServer(ctx context.Context, bin, index, corpusDir string, timeout time
 		}
 		if get(ctx, client, s.base+"/api/search?"+encode(startupQuery)) == nil {
 			s.ready = time.Since(s.started)
+			s.cpu, _ = procCPU(s.cmd.Process.Pid)
 			return s, nil
 		}
 	}
@@ -132,6 +134,31 @@ func procRSS(pid int) (int, error) {
 		}
 	}
 	return 0, fmt.Errorf("no VmRSS for %d", pid)
+}
+
+// procCPU reads the user+system CPU time of a process from /proc (the
+// figure that does not depend on other load on the machine).
+func procCPU(pid int) (time.Duration, error) {
+	data, err := os.ReadFile(fmt.Sprintf("/proc/%d/stat", pid))
+	if err != nil {
+		return 0, fmt.Errorf("read stat of %d: %w", pid, err)
+	}
+	// fields after the command name, which is in parentheses
+	i := strings.LastIndexByte(string(data), ')')
+	if i < 0 {
+		return 0, fmt.Errorf("bad stat of %d", pid)
+	}
+	f := strings.Fields(string(data[i+1:]))
+	if len(f) < 13 {
+		return 0, fmt.Errorf("bad stat of %d", pid)
+	}
+	utime, err1 := strconv.ParseInt(f[11], 10, 64)
+	stime, err2 := strconv.ParseInt(f[12], 10, 64)
+	if err1 != nil || err2 != nil {
+		return 0, fmt.Errorf("bad stat of %d", pid)
+	}
+	const hz = 100 // USER_HZ on Linux
+	return time.Duration(utime+stime) * time.Second / hz, nil
 }
 
 // memSampler samples a process's RSS every interval until stopped.
@@ -236,9 +263,9 @@ func runServeBench(ctx context.Context, args []string, stdout, stderr io.Writer)
 		}
 		rss, _ := s.rssKB()
 		s.stop()
-		fmt.Fprintf(stdout, "startup without index: %s to first search (rss %s)\n", s.ready.Round(time.Millisecond), mb(rss))
+		fmt.Fprintf(stdout, "startup without index: %s to first search, %s CPU (rss %s)\n", s.ready.Round(time.Millisecond), s.cpu, mb(rss))
 	}
-	var times []time.Duration
+	var times, cpus []time.Duration
 	var last *server
 	for i := 0; i < max(1, *warm); i++ {
 		s, err := startServer(ctx, *bin, *index, *corpusDir, timeout)
@@ -246,6 +273,7 @@ func runServeBench(ctx context.Context, args []string, stdout, stderr io.Writer)
 			return err
 		}
 		times = append(times, s.ready)
+		cpus = append(cpus, s.cpu)
 		if i < max(1, *warm)-1 {
 			s.stop()
 		} else {
@@ -254,13 +282,14 @@ func runServeBench(ctx context.Context, args []string, stdout, stderr io.Writer)
 	}
 	defer last.stop()
 	slices.Sort(times)
+	slices.Sort(cpus)
 	rss, err := last.rssKB()
 	if err != nil {
 		return err
 	}
-	fmt.Fprintf(stdout, "startup with index: median %s of %d (min %s, max %s), rss after first search %s\n",
+	fmt.Fprintf(stdout, "startup with index: median %s of %d (min %s, max %s), median %s CPU, rss after first search %s\n",
 		times[len(times)/2].Round(time.Millisecond), len(times), times[0].Round(time.Millisecond),
-		times[len(times)-1].Round(time.Millisecond), mb(rss))
+		times[len(times)-1].Round(time.Millisecond), cpus[len(cpus)/2], mb(rss))
 	if *dur <= 0 {
 		return nil
 	}
