@@ -148,10 +148,10 @@ type plan struct {
 	// full adds matching by segmented words (tier 1 ∪ tier 2).
 	exact, full query.Query
 	tiered      bool // full differs from exact
-	// hideTargets: targets are excluded from hits; withTargets is full
-	// with them, for the type facet.
+	// hideTargets: targets are excluded from hits; targets matches just
+	// the targets that full would match without that, for the type facet.
 	hideTargets bool
-	withTargets query.Query
+	targets     query.Query
 	terms       []string
 }
 
@@ -390,15 +390,19 @@ func (s *Service) compile(q *Query) *plan {
 	// asked for (type:target or a target range). The type facet still
 	// counts them, so a client can offer the filter.
 	p.hideTargets = !slices.Contains(q.Types, string(corpus.TypeTarget)) && q.TargetMin == nil && q.TargetMax == nil
-	build := func(must []query.Query, hide bool) query.Query {
+	build := func(must []query.Query, hide bool, extraFilter query.Query) query.Query {
 		b := query.NewBooleanQuery(nil, nil, nil)
 		if len(must) == 0 {
 			must = []query.Query{query.NewMatchAllQuery()}
 		}
 		b.AddMust(must...)
-		if len(p.filter) > 0 {
+		filters := p.filter
+		if extraFilter != nil {
+			filters = append(append([]query.Query{}, filters...), extraFilter)
+		}
+		if len(filters) > 0 {
 			// filters restrict without scoring
-			b.AddFilter(query.NewConjunctionQuery(p.filter))
+			b.AddFilter(query.NewConjunctionQuery(filters))
 		}
 		if len(should) > 0 {
 			b.AddShould(should...)
@@ -412,18 +416,17 @@ func (s *Service) compile(q *Query) *plan {
 		}
 		return b
 	}
-	p.exact = build(exactMust, p.hideTargets)
+	p.exact = build(exactMust, p.hideTargets, nil)
 	p.full = p.exact
 	if p.tiered {
-		p.full = build(fullMust, p.hideTargets)
+		p.full = build(fullMust, p.hideTargets, nil)
 	}
-	p.withTargets = p.full
 	if p.hideTargets {
+		must := exactMust
 		if p.tiered {
-			p.withTargets = build(fullMust, false)
-		} else {
-			p.withTargets = build(exactMust, false)
+			must = fullMust
 		}
+		p.targets = build(must, false, termQuery(indexer.FieldType, string(corpus.TypeTarget), 0))
 	}
 	return p
 }
@@ -465,14 +468,17 @@ func (s *Service) run(ctx context.Context, p *plan, offset, limit int) ([]*bsear
 	if err != nil || !p.hideTargets {
 		return hits, total, fs, err
 	}
-	req := bleve.NewSearchRequestOptions(p.withTargets, 0, 0, false)
+	// a count, no doc values: cheaper than a second facet request
+	req := bleve.NewSearchRequestOptions(p.targets, 0, 0, false)
 	req.Score = "none"
-	req.AddFacet(indexer.FieldType, bleve.NewFacetRequest(indexer.FieldType, 100))
 	res, err := s.idx.SearchInContext(ctx, req)
 	if err != nil {
 		return nil, 0, Facets{}, err
 	}
-	fs.Type = facets(res.Facets).Type
+	if res.Total > 0 {
+		fs.Type = append(fs.Type, FacetValue{Value: string(corpus.TypeTarget), Count: int(res.Total)})
+		sortFacet(fs.Type)
+	}
 	return hits, total, fs, nil
 }
 
@@ -551,12 +557,7 @@ func facets(fr bsearch.FacetResults) Facets {
 				out = append(out, FacetValue{Value: t.Term, Count: t.Count})
 			}
 		}
-		sort.Slice(out, func(i, j int) bool {
-			if out[i].Count != out[j].Count {
-				return out[i].Count > out[j].Count
-			}
-			return out[i].Value < out[j].Value
-		})
+		sortFacet(out)
 		return out
 	}
 	return Facets{
@@ -565,4 +566,14 @@ func facets(fr bsearch.FacetResults) Facets {
 		Section:  get(indexer.FieldSection),
 		Type:     get(indexer.FieldType),
 	}
+}
+
+// sortFacet orders facet values by count, then value.
+func sortFacet(vals []FacetValue) {
+	sort.Slice(vals, func(i, j int) bool {
+		if vals[i].Count != vals[j].Count {
+			return vals[i].Count > vals[j].Count
+		}
+		return vals[i].Value < vals[j].Value
+	})
 }
