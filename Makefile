@@ -4,7 +4,7 @@ ADDR    ?= 127.0.0.1:8080
 BIN     := bin/zhengce
 FUZZTIME ?= 10s
 
-.PHONY: build test run bench bench-go bench-serve bench-scale fuzz vet clean
+.PHONY: build test run bench bench-go bench-serve bench-scale soak fuzz vet clean
 
 build:
 	$(GO) build -o $(BIN) ./cmd/zhengce
@@ -20,7 +20,7 @@ test: vet
 	$(MAKE) fuzz
 
 # Short coverage-guided fuzz runs of every parser that sees user input.
-FUZZ_TARGETS := ./corpus:FuzzParse ./corpus:FuzzFindTable
+FUZZ_TARGETS := ./corpus:FuzzParse ./corpus:FuzzFindTable ./corpus:FuzzTargetText ./search:FuzzParseQuery ./web:FuzzHighlight ./web:FuzzMarkedHTML
 
 fuzz:
 	@set -e; for t in $(FUZZ_TARGETS); do \
@@ -58,6 +58,23 @@ SCALE ?= 5,200,2000
 bench-scale: build
 	$(GO) build -o bin/zcbench ./cmd/zcbench
 	./bin/zcbench scale -bin $(BIN) -sizes $(SCALE) -kb 100 -c $(LOADC) -d 10s
+
+# Soak (docs/guarantees.md; not part of `make test`): the real binary on a
+# loopback port with a fresh index, LOADC clients sending the query mix
+# for SOAKD, resident memory sampled every second. Fails on any failed
+# request or when memory drifts (mean of the last quarter of the run minus
+# mean of the second quarter) by more than SOAK_MAX_DRIFT_MB.
+SOAKD ?= 60s
+SOAK_MAX_DRIFT_MB ?= 8
+
+soak: build
+	$(GO) build -o bin/zcbench ./cmd/zcbench
+	./bin/zcbench serve -bin $(BIN) -cold=false -warm 1 -c $(LOADC) -d $(SOAKD) > bin/soak.txt 2>&1 || { cat bin/soak.txt; echo "soak: requests failed"; exit 1; }
+	@cat bin/soak.txt
+	@awk '/^memory during load/ { for (i = 1; i <= NF; i++) if ($$i == "drift") d = $$(i+1); found = 1 } \
+		END { if (!found) { print "soak: no memory figures"; exit 1 } \
+		if (d + 0 > $(SOAK_MAX_DRIFT_MB)) { print "soak: memory drifted by " d " MB (limit $(SOAK_MAX_DRIFT_MB) MB)"; exit 1 } \
+		print "soak: zero errors, memory drift " d " MB (limit $(SOAK_MAX_DRIFT_MB) MB)" }' bin/soak.txt
 
 clean:
 	rm -rf bin
