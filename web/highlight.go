@@ -105,6 +105,16 @@ func highlight(text string, terms []string) template.HTML {
 	if len(terms) == 0 || text == "" {
 		return template.HTML(html.EscapeString(text))
 	}
+	// Most units match no term: find out on the normalised text before
+	// building the rune-by-rune position map.
+	whole := corpus.Normalize(text)
+	found := false
+	for _, t := range terms {
+		found = found || t != "" && strings.Contains(whole, t)
+	}
+	if !found {
+		return template.HTML(html.EscapeString(text))
+	}
 	// norm is the normalised text; start/end map each normalised rune back
 	// to the byte range of the original rune it came from.
 	var norm []rune
