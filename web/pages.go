@@ -50,6 +50,7 @@ type searchPage struct {
 	From, To    int
 	PrevURL     string
 	NextURL     string
+	FirstURL    string
 	PageLinks   []pageLink
 	Suggestions []suggestion
 	Examples    []example
@@ -142,7 +143,8 @@ func (s *Server) handleSearchPage(c echo.Context) error {
 		p.From = (page-1)*PageSize + 1
 		p.To = p.From + len(resp.Hits) - 1
 	}
-	if page > 1 {
+	p.FirstURL = q.url("/search")
+	if page > 1 && page-1 <= p.Pages {
 		p.PrevURL = q.url("/search", "page", fmt.Sprint(page-1))
 	}
 	if page < p.Pages {
