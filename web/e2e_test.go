@@ -188,6 +188,9 @@ func TestBrowser(t *testing.T) {
 		if !evalJS[bool](b, `document.getElementById("`+id+`").checked`) {
 			t.Error("district checkbox not checked after reload")
 		}
+		if got := evalJS[string](b, `document.activeElement ? document.activeElement.id : ""`); got != id {
+			t.Errorf("focus on %q after the reload, want the checkbox %q", got, id)
+		}
 		if evalJS[bool](b, `getComputedStyle(document.querySelector(".facet-form .apply")).display !== "none"`) {
 			t.Error("submit button visible although the form auto-submits")
 		}

@@ -260,7 +260,9 @@ func facetViews(q query, f search.Facets) []facetView {
 			}
 		}
 		for i := range fv.Values {
-			fv.Values[i].ID = fmt.Sprintf("f-%s-%d", p.Key, i)
+			// Ids follow the value, so focus can return to the same box
+			// after the page reloads with another facet order.
+			fv.Values[i].ID = "f-" + p.Key + "-" + strings.Join(strings.Fields(fv.Values[i].Value), "_")
 		}
 		if len(fv.Values) > 0 {
 			out = append(out, fv)

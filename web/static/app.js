@@ -41,10 +41,18 @@
       if (!form) { return; }
       el.addEventListener("change", function (ev) {
         if (ev.target && ev.target.type === "checkbox") {
+          // Keyboard users keep their place across the reload.
+          try { sessionStorage.setItem("zhengce-focus", ev.target.id); } catch (e) { /* storage off */ }
           if (form.requestSubmit) { form.requestSubmit(); } else { form.submit(); }
         }
       });
     });
+    try {
+      var focusID = sessionStorage.getItem("zhengce-focus");
+      sessionStorage.removeItem("zhengce-focus");
+      var focusEl = focusID && document.getElementById(focusID);
+      if (focusEl) { focusEl.focus({ preventScroll: true }); }
+    } catch (e) { /* storage off */ }
 
     // Collapse the filter sidebar and the table of contents on phones.
     if (window.matchMedia("(max-width: 820px)").matches) {
