@@ -223,17 +223,6 @@ func TestBuild(t *testing.T) {
 	if len(entries) != 2 {
 		t.Errorf("build left %d entries beside the index and its version store, want none", len(entries)-2)
 	}
-	// the version store keeps the current and the previous version only
-	if _, err := Build(context.Background(), dir, c, s, nil); err != nil {
-		t.Fatalf("third build: %v", err)
-	}
-	versions, err := os.ReadDir(versionsDir(dir))
-	if err != nil {
-		t.Fatal(err)
-	}
-	if len(versions) != 2 {
-		t.Errorf("version store holds %d entries, want the current and the previous version", len(versions))
-	}
 }
 
 func TestBuildRefusesForeignDirectory(t *testing.T) {

@@ -337,13 +337,19 @@ func TestKillDuringBuild(t *testing.T) {
 	if err != nil || n != want || !after.Built.Equal(before.Built) {
 		t.Fatalf("after the crash: %d documents built %v (err %v), want %d built %v", n, after.Built, err, want, before.Built)
 	}
-	// A later build succeeds and removes leftovers once they are old.
+	// A later build succeeds and removes leftovers once they are old, and
+	// versions older than the previous one.
 	old := time.Now().Add(-2 * staleBuildAge)
 	for _, l := range leftovers {
 		if err := os.Chtimes(l, old, old); err != nil {
 			t.Fatal(err)
 		}
 	}
+	ancient := filepath.Join(versionsDir(dir), "v-20000101T000000.000000000")
+	if err := os.Mkdir(ancient, 0o755); err != nil {
+		t.Fatal(err)
+	}
+	leftovers = append(leftovers, ancient)
 	c, err := corpus.Default()
 	if err != nil {
 		t.Fatal(err)
@@ -359,5 +365,9 @@ func TestKillDuringBuild(t *testing.T) {
 		if _, err := os.Stat(l); err == nil {
 			t.Errorf("leftover %s not collected", l)
 		}
+	}
+	// the store keeps the current and the previous version only
+	if versions, err := os.ReadDir(versionsDir(dir)); err != nil || len(versions) != 2 {
+		t.Errorf("version store holds %d entries (%v), want the current and the previous version", len(versions), err)
 	}
 }

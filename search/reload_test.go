@@ -13,18 +13,34 @@ import (
 	"github.com/zhengce/zhengce/indexer"
 )
 
-// liveIndex builds an index of the seeds in its own directory, with the
-// domain dictionary of the fixture's index (fast, identical analyzer), and
-// returns a Live serving it.
+// liveDir is one index of the seeds for the Live tests, built once with
+// the domain dictionary of the fixture's index (fast, identical analyzer).
+var liveDir = sync.OnceValues(func() (string, error) {
+	seg, err := indexer.LoadDomainSegmenter(fix.dir, fix.c)
+	if err != nil {
+		return "", err
+	}
+	dir := filepath.Join(tmpRoot, "live")
+	if _, err := indexer.Build(context.Background(), dir, fix.c, seg, nil); err != nil {
+		return "", err
+	}
+	return dir, nil
+})
+
+// liveIndex returns a Live serving the shared live index, with the
+// domain segmenter (so that Rebuild can build).
 func liveIndex(t *testing.T) *Live {
 	t.Helper()
 	f := seeds(t)
-	seg, err := indexer.LoadDomainSegmenter(f.dir, f.c)
+	dir, err := liveDir()
 	if err != nil {
 		t.Fatal(err)
 	}
-	dir := filepath.Join(t.TempDir(), "idx")
-	svc, err := Ensure(context.Background(), dir, f.c, seg, nil)
+	seg, err := indexer.LoadDomainSegmenter(dir, f.c)
+	if err != nil {
+		t.Fatal(err)
+	}
+	svc, err := Open(dir, f.c, seg)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -84,7 +100,6 @@ func TestLiveSwapUnderLoad(t *testing.T) {
 		func() error { return l.Reload(context.Background()) },
 		func() error { return l.Rebuild(context.Background(), nil) },
 		func() error { return l.Reload(context.Background()) },
-		func() error { return l.Rebuild(context.Background(), nil) },
 		func() error { return l.Reload(context.Background()) },
 	}
 	built := l.Meta().Built
