@@ -160,6 +160,7 @@ func TestIndexRepairsDamagedIndex(t *testing.T) {
 // adminStatus is the part of the admin status this test reads.
 type adminStatus struct {
 	State string `json:"state"`
+	Error string `json:"error"`
 	Index struct {
 		Built time.Time `json:"built"`
 	} `json:"index"`
@@ -226,14 +227,19 @@ func TestServeReloadAndReindex(t *testing.T) {
 					errMu.Unlock()
 				}
 				searches.Add(1)
-				time.Sleep(5 * time.Millisecond) // leave the builds some CPU
+				time.Sleep(20 * time.Millisecond) // leave the builds some CPU
 			}
 		}()
 	}
 	waitBuilt := func(after time.Time) time.Time {
 		t.Helper()
-		for deadline := time.Now().Add(60 * time.Second); time.Now().Before(deadline); time.Sleep(20 * time.Millisecond) {
-			if code, st := admin(t, http.MethodGet, status, token); code == 200 && st.Index.Built.After(after) && st.State != "running" {
+		// generous: a build under the race detector on a busy machine
+		for deadline := time.Now().Add(5 * time.Minute); time.Now().Before(deadline); time.Sleep(20 * time.Millisecond) {
+			code, st := admin(t, http.MethodGet, status, token)
+			if code == 200 && st.State == "failed" {
+				t.Fatalf("rebuild failed: %s", st.Error)
+			}
+			if code == 200 && st.Index.Built.After(after) && st.State != "running" {
 				return st.Index.Built
 			}
 		}
