@@ -91,6 +91,10 @@ func TestRoutes(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
+	row := pickTableRow(f.corpus)
+	if row == nil {
+		t.Fatal("no table rows in the seed corpus")
+	}
 	tests := []struct {
 		name, target string
 		status       int
@@ -102,6 +106,7 @@ func TestRoutes(t *testing.T) {
 		{"search filtered", "/search?q=" + q("集团化办学") + "&district=" + q(d.District), 200, "text/html", []string{"checked"}},
 		{"reader", "/d/" + u.DocID, 200, "text/html", []string{`id="u-` + u.Path + `"`, "复制引用"}},
 		{"reader highlight", "/d/" + u.DocID + "?q=" + q("集团化办学"), 200, "text/html", []string{"<mark>集团化办学</mark>"}},
+		{"reader tables", "/d/" + row.DocID, 200, "text/html", []string{"<caption>", "<thead>", `scope="col"`, `<tr id="u-` + row.Path + `"`}},
 		{"reader segmented words", "/d/wuxi-2022?q=" + q("学前教育普惠"), 200, "text/html", []string{"<mark>学前教育</mark>", "<mark>普惠</mark>"}},
 		{"reader bad query still reads", "/d/wuxi-2022?q=" + q(`"集团化办学`), 200, "text/html", []string{"<mark>集团化办学</mark>"}},
 		{"permalink", "/c/" + u.DocID + "/" + u.Path, 200, "text/html", []string{`data-target="u-` + u.Path + `"`, "is-target"}},
