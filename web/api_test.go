@@ -290,3 +290,24 @@ func TestOpenAPICoversRoutes(t *testing.T) {
 		t.Errorf("only %d API routes found", n)
 	}
 }
+
+func TestPointText(t *testing.T) {
+	v := func(f float64) *float64 { return &f }
+	tests := []struct {
+		p    corpus.Point
+		unit string
+		want string
+	}{
+		{corpus.Point{Value: v(99.5), Comparator: "="}, "%", "99.5%"},
+		{corpus.Point{Value: v(93), Comparator: "≥"}, "%", "≥93%"},
+		{corpus.Point{Value: v(3), Max: v(5), Comparator: "range"}, "所", "3–5所"},
+		{corpus.Point{Value: v(-0.07)}, "", "-0.07"},
+		{corpus.Point{Raw: "约三成", Unparsed: true}, "", "约三成（原文，未能解析）"},
+		{corpus.Point{}, "%", "—"},
+	}
+	for _, tt := range tests {
+		if got := pointText(tt.p, tt.unit); got != tt.want {
+			t.Errorf("pointText(%+v) = %q, want %q", tt.p, got, tt.want)
+		}
+	}
+}

@@ -151,6 +151,9 @@ func maxText(p corpus.Point) string {
 func pointText(p corpus.Point, unit string) string {
 	if p.Value == nil {
 		if p.Raw != "" {
+			if p.Unparsed {
+				return p.Raw + "（原文，未能解析）"
+			}
 			return p.Raw
 		}
 		return "—"
