@@ -67,8 +67,9 @@ func TestDomainDictSearchResults(t *testing.T) {
 	for _, g := range golden {
 		known = append(known, g.Request.Query)
 	}
+	// quoted phrases never reach the segmenter: only bare words here
 	for p := range phrases {
-		known = append(known, `"`+p+`"`, p)
+		known = append(known, p)
 	}
 	// words (or word runs) that do not occur in the seed corpus
 	unknown := []string{"元宇宙 教育", "人工智能大模型", "课后托管服务", "区块链", "碳中和 校园", "数字孪生校园", "新冠疫情防控"}
@@ -77,8 +78,8 @@ func TestDomainDictSearchResults(t *testing.T) {
 	same := 0
 	for _, q := range append(known, unknown...) {
 		isUnknown := slices.Contains(unknown, q)
-		a, errA := svcFull.Search(ctx, search.Request{Query: q, Limit: 100})
-		b, errB := svcDom.Search(ctx, search.Request{Query: q, Limit: 100})
+		a, errA := svcFull.Search(ctx, search.Request{Query: q, Limit: 20})
+		b, errB := svcDom.Search(ctx, search.Request{Query: q, Limit: 20})
 		if (errA == nil) != (errB == nil) {
 			t.Errorf("%q: error %v with the full dictionary, %v with the domain dictionary", q, errA, errB)
 			continue

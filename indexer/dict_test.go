@@ -142,10 +142,10 @@ func TestDomainDictRefused(t *testing.T) {
 			}
 		})
 	}
-	// the fallback of SegmenterFor is the full dictionary
-	s, err := SegmenterFor(t.TempDir(), c, WithUserDict("某词 100"))
-	if err != nil || s.Domain() {
-		t.Fatalf("SegmenterFor without a domain dictionary: %v, domain %v", err, s != nil && s.Domain())
+	// without a usable domain dictionary SegmenterFor falls back to
+	// NewSegmenter, whose error (here: a bad user dictionary) it returns
+	if _, err := SegmenterFor(t.TempDir(), c, WithUserDict("缺少词频")); corpus.ErrorCode(err) != corpus.EINVALID {
+		t.Fatalf("SegmenterFor falling back with a bad user dictionary: err = %v, want EINVALID", err)
 	}
 	if s, err := SegmenterFor(dir, c); err != nil || !s.Domain() || s.Fingerprint() != full.Fingerprint() {
 		t.Fatalf("SegmenterFor with a domain dictionary: %v", err)
