@@ -181,10 +181,15 @@ func TestCorruptIndexDetected(t *testing.T) {
 			}
 		})
 	}
-	t.Run("rebuild repairs", func(t *testing.T) {
-		dir := copyIndex(t, good)
-		p := zapFile(t, dir)
-		if err := os.Truncate(p, 100); err != nil {
+	// A rebuild repairs a damaged index, here one of the layout before
+	// versions (a plain directory), which it also migrates.
+	t.Run("rebuild repairs and migrates", func(t *testing.T) {
+		link := copyIndex(t, good)
+		dir := filepath.Join(t.TempDir(), "plain")
+		if err := os.Rename(filepath.Join(versionsDir(link), "v-copy"), dir); err != nil {
+			t.Fatal(err)
+		}
+		if err := os.Truncate(zapFile(t, dir), 100); err != nil {
 			t.Fatal(err)
 		}
 		c, err := corpus.Default()
@@ -193,6 +198,9 @@ func TestCorruptIndexDetected(t *testing.T) {
 		}
 		if _, err := Build(context.Background(), dir, c, segmenter(t), nil); err != nil {
 			t.Fatalf("rebuild over a damaged index: %v", err)
+		}
+		if !isOurLink(dir) {
+			t.Error("index directory is not a link into the version store after a build")
 		}
 		idx, m, err := OpenIndex(dir)
 		if err != nil {
@@ -203,32 +211,6 @@ func TestCorruptIndexDetected(t *testing.T) {
 			t.Errorf("rebuilt index holds %d documents (%v), want %d", n, err, m.Stats.Units+m.Stats.Targets)
 		}
 	})
-}
-
-// TestLegacyLayoutMigrates: an index directory of the layout before
-// versions (a plain directory) is replaced by the versioned layout.
-func TestLegacyLayoutMigrates(t *testing.T) {
-	good := builtIndex(t)
-	link := copyIndex(t, good)
-	dir := filepath.Join(t.TempDir(), "plain")
-	if err := os.Rename(filepath.Join(versionsDir(link), "v-copy"), dir); err != nil {
-		t.Fatal(err)
-	}
-	c, err := corpus.Default()
-	if err != nil {
-		t.Fatal(err)
-	}
-	if _, err := Build(context.Background(), dir, c, segmenter(t), nil); err != nil {
-		t.Fatal(err)
-	}
-	if !isOurLink(dir) {
-		t.Fatal("index directory is not a link into the version store after a build")
-	}
-	if idx, _, err := OpenIndex(dir); err != nil {
-		t.Fatal(err)
-	} else {
-		idx.Close()
-	}
 }
 
 // crashEnv makes the test binary, re-executed, the build that is killed.
