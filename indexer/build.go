@@ -28,8 +28,15 @@ const formatVersion = 3
 // the index directory beside bleve's own files.
 const MetaFile = "zhengce-index.json"
 
-// batchSize is the number of index documents per bleve batch.
-const batchSize = 256
+// batchSize is the number of index documents per segment of bleve's
+// offline builder. Fewer, larger segments cost less to merge at Close:
+// 2048 instead of 256 saves about a fifth of the build's CPU time for the
+// seeds (one segment, no merge), measured with BenchmarkBuild.
+const batchSize = 2048
+
+// progressStep is how often (in index documents) Build reports progress
+// and checks for cancellation.
+const progressStep = 256
 
 // Progress receives build progress: done of total index documents. It may
 // be nil.
@@ -274,7 +281,7 @@ func indexCorpus(ctx context.Context, b bleve.Builder, c *corpus.Corpus, p Progr
 			return fmt.Errorf("index %s: %w", id, err)
 		}
 		done++
-		if done%batchSize == 0 || done == total {
+		if done%progressStep == 0 || done == total {
 			if err := ctx.Err(); err != nil {
 				return err
 			}
