@@ -16,7 +16,7 @@ vet:
 # The whole suite: vet, unit/golden/property/HTTP tests with the race
 # detector, browser end-to-end tests (need /usr/bin/chromium), short fuzz runs.
 test: vet
-	$(GO) test -race -count=1 ./...
+	$(GO) test -race -count=1 -timeout 30m ./...
 	$(MAKE) fuzz
 
 # Short coverage-guided fuzz runs of every parser that sees user input.
