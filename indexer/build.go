@@ -173,11 +173,12 @@ func Build(ctx context.Context, dir string, c *corpus.Corpus, seg *Segmenter, p 
 	if err := checkTarget(dir); err != nil {
 		return Stats{}, err
 	}
-	work, err := newWorkDir(dir)
+	work, release, err := newWorkDir(dir)
 	if err != nil {
 		return Stats{}, err
 	}
 	defer os.RemoveAll(work)
+	defer release()
 	path := filepath.Join(work, "index")
 
 	im, err := newMapping(seg)

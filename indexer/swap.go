@@ -28,6 +28,12 @@ import (
 // leaves the link pointing at the previous version; its leftovers are
 // removed by a later build. The current and the previous version are
 // kept, so a server that has not reloaded yet still has its files.
+//
+// Concurrent builds (two `zhengce index`, or one and a server's reindex)
+// are safe: each build holds a lock (flock) on its build directory, so
+// only dead builds are collected, and installing a version (rename, link,
+// collection) holds the store's lock, so one build never collects a
+// version another is about to link.
 
 // ErrCorrupt marks an index directory whose files do not match the
 // manifest written when it was built (truncated, damaged or missing).
@@ -41,9 +47,18 @@ type FileSum struct {
 	CRC32C uint32 `json:"crc32c"`
 }
 
-// staleBuildAge is the age after which a leftover build directory is
-// taken for the remains of a killed build and removed.
-const staleBuildAge = time.Hour
+// Leftover build directories: one younger than minBuildAge is never
+// touched (its build may not hold its lock yet); older ones are removed
+// when their lock is free (the build died). Where there is no flock, only
+// those older than staleBuildAge are removed.
+const (
+	minBuildAge   = time.Minute
+	staleBuildAge = time.Hour
+)
+
+// lockName is the lock file of the version store and of each build
+// directory.
+const lockName = ".lock"
 
 var castagnoli = crc32.MakeTable(crc32.Castagnoli)
 
@@ -52,17 +67,23 @@ func versionsDir(dir string) string {
 	return filepath.Join(filepath.Dir(dir), "."+filepath.Base(dir)+".versions")
 }
 
-// newWorkDir creates a fresh build directory in dir's version store.
-func newWorkDir(dir string) (string, error) {
+// newWorkDir creates a fresh build directory in dir's version store and
+// locks it for the duration of the build (until release).
+func newWorkDir(dir string) (work string, release func(), err error) {
 	vs := versionsDir(dir)
 	if err := os.MkdirAll(vs, 0o755); err != nil {
-		return "", &corpus.Error{Code: corpus.EINVALID, Message: "无法创建索引目录：" + vs, Err: err}
+		return "", nil, &corpus.Error{Code: corpus.EINVALID, Message: "无法创建索引目录：" + vs, Err: err}
 	}
-	work, err := os.MkdirTemp(vs, "build-")
+	work, err = os.MkdirTemp(vs, "build-")
 	if err != nil {
-		return "", &corpus.Error{Code: corpus.EINVALID, Message: "无法创建索引目录：" + vs, Err: err}
+		return "", nil, &corpus.Error{Code: corpus.EINVALID, Message: "无法创建索引目录：" + vs, Err: err}
 	}
-	return work, nil
+	release, _, err = lockFile(filepath.Join(work, lockName), true)
+	if err != nil {
+		os.RemoveAll(work)
+		return "", nil, err
+	}
+	return work, release, nil
 }
 
 // isOurLink reports whether dir is a symbolic link into its version store.
@@ -164,6 +185,11 @@ func install(dir, built string) error {
 		return fmt.Errorf("sync new index: %w", err)
 	}
 	vs := versionsDir(dir)
+	release, _, err := lockFile(filepath.Join(vs, lockName), true)
+	if err != nil {
+		return err
+	}
+	defer release()
 	name := "v-" + time.Now().UTC().Format("20060102T150405.000000000")
 	if err := os.Rename(built, filepath.Join(vs, name)); err != nil {
 		return fmt.Errorf("store new index version: %w", err)
@@ -184,7 +210,13 @@ func install(dir, built string) error {
 			}
 		}
 	}
-	link := filepath.Join(filepath.Dir(dir), "."+filepath.Base(dir)+".link-"+name)
+	links := filepath.Join(filepath.Dir(dir), "."+filepath.Base(dir)+".link-")
+	if old, err := filepath.Glob(links + "*"); err == nil {
+		for _, l := range old { // left by a build killed before its switch
+			os.Remove(l)
+		}
+	}
+	link := links + name
 	rel := filepath.Join(filepath.Base(vs), name)
 	if err := os.Symlink(rel, link); err != nil {
 		return fmt.Errorf("link new index: %w", err)
@@ -210,15 +242,25 @@ func collect(vs, keep, prev string) {
 	}
 	for _, e := range entries {
 		n := e.Name()
-		if n == keep || n == prev {
+		if n == keep || n == prev || n == lockName {
 			continue
 		}
+		path := filepath.Join(vs, n)
 		if strings.HasPrefix(n, "build-") {
-			if info, err := e.Info(); err != nil || time.Since(info.ModTime()) < staleBuildAge {
+			info, err := e.Info()
+			if err != nil || time.Since(info.ModTime()) < minBuildAge ||
+				!lockSupported && time.Since(info.ModTime()) < staleBuildAge {
 				continue
 			}
+			release, ok, err := lockFile(filepath.Join(path, lockName), false)
+			if err != nil || !ok {
+				continue // a live build
+			}
+			os.RemoveAll(path)
+			release()
+			continue
 		}
-		os.RemoveAll(filepath.Join(vs, n))
+		os.RemoveAll(path)
 	}
 }
 

@@ -319,9 +319,9 @@ func TestKillDuringBuild(t *testing.T) {
 	if err != nil || n != want || !after.Built.Equal(before.Built) {
 		t.Fatalf("after the crash: %d documents built %v (err %v), want %d built %v", n, after.Built, err, want, before.Built)
 	}
-	// A later build succeeds and removes leftovers once they are old, and
+	// A later build succeeds and removes the dead build's leftovers and
 	// versions older than the previous one.
-	old := time.Now().Add(-2 * staleBuildAge)
+	old := time.Now().Add(-2 * minBuildAge)
 	for _, l := range leftovers {
 		if err := os.Chtimes(l, old, old); err != nil {
 			t.Fatal(err)
@@ -349,8 +349,42 @@ func TestKillDuringBuild(t *testing.T) {
 		}
 	}
 	// the store keeps the current and the previous version only
-	if versions, err := os.ReadDir(versionsDir(dir)); err != nil || len(versions) != 2 {
-		t.Errorf("version store holds %d entries (%v), want the current and the previous version", len(versions), err)
+	versions, err := filepath.Glob(filepath.Join(versionsDir(dir), "[vb]*"))
+	if err != nil || len(versions) != 2 {
+		t.Errorf("version store holds %v (%v), want the current and the previous version", versions, err)
+	}
+}
+
+// TestCollect: the collection after an install removes older versions and
+// the directories of dead builds, and never a live build's directory (one
+// whose lock is held) nor one just created.
+func TestCollect(t *testing.T) {
+	if !lockSupported {
+		t.Skip("no flock on this system")
+	}
+	vs := t.TempDir()
+	old := time.Now().Add(-2 * minBuildAge)
+	for _, n := range []string{"v-2", "v-1", "v-0", "build-dead", "build-live", "build-young"} {
+		if err := os.Mkdir(filepath.Join(vs, n), 0o755); err != nil {
+			t.Fatal(err)
+		}
+	}
+	release, ok, err := lockFile(filepath.Join(vs, "build-live", lockName), false)
+	if err != nil || !ok {
+		t.Fatalf("lock: %v %v", ok, err)
+	}
+	defer release()
+	for _, n := range []string{"build-dead", "build-live"} {
+		if err := os.Chtimes(filepath.Join(vs, n), old, old); err != nil {
+			t.Fatal(err)
+		}
+	}
+	collect(vs, "v-2", "v-1")
+	for n, want := range map[string]bool{"v-2": true, "v-1": true, "v-0": false, "build-dead": false, "build-live": true, "build-young": true} {
+		_, err := os.Stat(filepath.Join(vs, n))
+		if got := err == nil; got != want {
+			t.Errorf("%s present %v, want %v", n, got, want)
+		}
 	}
 }
 
@@ -374,5 +408,39 @@ func BenchmarkVerify(b *testing.B) {
 		if err := Verify(dir, m); err != nil {
 			b.Fatal(err)
 		}
+	}
+}
+
+// TestConcurrentBuilds: two builds into the same directory at once both
+// succeed and leave one sound index (the store lock serialises installs).
+func TestConcurrentBuilds(t *testing.T) {
+	dir := copyIndex(t, builtIndex(t))
+	c, err := corpus.Default()
+	if err != nil {
+		t.Fatal(err)
+	}
+	seg, err := LoadDomainSegmenter(dir, c)
+	if err != nil {
+		t.Fatal(err)
+	}
+	errs := make(chan error, 2)
+	for range 2 {
+		go func() {
+			_, err := Build(context.Background(), dir, c, seg, nil)
+			errs <- err
+		}()
+	}
+	for range 2 {
+		if err := <-errs; err != nil {
+			t.Errorf("concurrent build: %v", err)
+		}
+	}
+	idx, m, err := OpenIndex(dir)
+	if err != nil {
+		t.Fatalf("index after concurrent builds: %v", err)
+	}
+	defer idx.Close()
+	if n, err := idx.DocCount(); err != nil || int(n) != m.Stats.Units+m.Stats.Targets {
+		t.Errorf("index holds %d documents (%v), want %d", n, err, m.Stats.Units+m.Stats.Targets)
 	}
 }
