@@ -10,6 +10,7 @@ import (
 	"net"
 	"net/http"
 	"net/http/httptest"
+	"net/netip"
 	"os"
 	"strings"
 	"sync"
@@ -305,5 +306,28 @@ func TestEscapingTargets(t *testing.T) {
 		if !strings.Contains(body, want) {
 			t.Errorf("%s: lacks %q", p, want)
 		}
+	}
+}
+
+// TestRateLimitBounded: the limiter's memory is bounded whatever the
+// number of clients, and an IPv6 /64 network is one client.
+func TestRateLimitBounded(t *testing.T) {
+	now := time.Unix(1_700_000_000, 0)
+	l := newRateLimiter(1, 1, func() time.Time { return now })
+	l.max = 50
+	for i := range 5000 { // all active at once: nothing idle to sweep
+		l.allow(netip.AddrFrom4([4]byte{10, byte(i >> 16), byte(i >> 8), byte(i)}).String())
+		if len(l.buckets) > l.max {
+			t.Fatalf("%d buckets after %d clients, limit %d", len(l.buckets), i+1, l.max)
+		}
+	}
+	if ok, _ := l.allow("2001:db8:1:2::1"); !ok {
+		t.Fatal("first IPv6 request refused")
+	}
+	if ok, _ := l.allow("2001:db8:1:2:ffff::9"); ok {
+		t.Error("another address of the same /64 got a fresh bucket")
+	}
+	if ok, _ := l.allow("2001:db8:1:3::1"); !ok {
+		t.Error("another /64 was limited")
 	}
 }

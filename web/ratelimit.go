@@ -3,6 +3,7 @@ package web
 import (
 	"math"
 	"net/http"
+	"net/netip"
 	"strconv"
 	"strings"
 	"sync"
@@ -11,12 +12,19 @@ import (
 	"github.com/labstack/echo/v4"
 )
 
-// rateLimiter is a token bucket per client IP: rate tokens a second, up
-// to burst. Idle buckets are swept so memory stays bounded.
+// maxClients bounds the buckets a rateLimiter keeps (about 100 bytes
+// each): beyond it, idle buckets are swept at once, then arbitrary ones
+// dropped (a dropped client merely starts again with a full bucket).
+const maxClients = 100_000
+
+// rateLimiter is a token bucket per client IP (per /64 network for IPv6,
+// where one host easily owns many addresses): rate tokens a second, up to
+// burst. Idle buckets are swept so memory stays bounded.
 type rateLimiter struct {
 	rate  float64
 	burst float64
 	now   func() time.Time
+	max   int // maxClients, smaller in tests
 
 	mu        sync.Mutex
 	buckets   map[string]*bucket
@@ -32,7 +40,32 @@ func newRateLimiter(rate float64, burst int, now func() time.Time) *rateLimiter 
 	if burst < 1 {
 		burst = int(math.Max(1, math.Ceil(rate)))
 	}
-	return &rateLimiter{rate: rate, burst: float64(burst), now: now, buckets: map[string]*bucket{}, lastSweep: now()}
+	return &rateLimiter{rate: rate, burst: float64(burst), now: now, max: maxClients, buckets: map[string]*bucket{}, lastSweep: now()}
+}
+
+// clientKey is the bucket of a client address: the IPv4 address, or the
+// /64 network of an IPv6 address.
+func clientKey(ip string) string {
+	a, err := netip.ParseAddr(ip)
+	if err != nil || a.Is4() || a.Is4In6() {
+		return ip
+	}
+	p, err := a.Prefix(64)
+	if err != nil {
+		return ip
+	}
+	return p.String()
+}
+
+// sweep drops the buckets that have refilled completely: they are the
+// same as new ones.
+func (l *rateLimiter) sweep(now time.Time) {
+	for k, b := range l.buckets {
+		if now.Sub(b.last).Seconds()*l.rate >= l.burst {
+			delete(l.buckets, k)
+		}
+	}
+	l.lastSweep = now
 }
 
 // allow takes a token from ip's bucket. When none is left it reports how
@@ -42,15 +75,20 @@ func (l *rateLimiter) allow(ip string) (bool, time.Duration) {
 	defer l.mu.Unlock()
 	now := l.now()
 	if now.Sub(l.lastSweep) > time.Minute {
-		for k, b := range l.buckets {
-			if now.Sub(b.last).Seconds()*l.rate >= l.burst {
-				delete(l.buckets, k) // full again: same as a new bucket
-			}
-		}
-		l.lastSweep = now
+		l.sweep(now)
 	}
+	ip = clientKey(ip)
 	b := l.buckets[ip]
 	if b == nil {
+		if len(l.buckets) >= l.max {
+			l.sweep(now)
+			for k := range l.buckets {
+				if len(l.buckets) < l.max {
+					break
+				}
+				delete(l.buckets, k)
+			}
+		}
 		b = &bucket{tokens: l.burst, last: now}
 		l.buckets[ip] = b
 	}
