@@ -40,6 +40,7 @@ type admin struct {
 	wg    sync.WaitGroup
 
 	mu     sync.Mutex
+	closed bool // no new rebuilds once the server stops
 	status reindexStatus
 }
 
@@ -63,6 +64,9 @@ func newAdmin(token string, ix Reindexer) *admin {
 
 // close cancels a rebuild in progress and waits for it.
 func (a *admin) close() {
+	a.mu.Lock()
+	a.closed = true
+	a.mu.Unlock()
 	a.stop()
 	a.wg.Wait()
 }
@@ -110,6 +114,10 @@ func (a *admin) handleReindexStatus(c echo.Context) error {
 // against the old index until the new one is complete.
 func (a *admin) handleReindex(c echo.Context) error {
 	a.mu.Lock()
+	if a.closed {
+		a.mu.Unlock()
+		return echo.NewHTTPError(http.StatusServiceUnavailable)
+	}
 	if a.status.State != "running" {
 		now := time.Now().UTC()
 		a.status = reindexStatus{State: "running", Started: &now}

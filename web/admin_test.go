@@ -191,4 +191,8 @@ func TestAdminShutdownCancelsRebuild(t *testing.T) {
 	if st := s.admin.snapshot(); st.State != "failed" {
 		t.Errorf("cancelled rebuild state %q", st.State)
 	}
+	// no new rebuild once stopped
+	if code, _, body := adminRequest(t, http.MethodPost, ts.URL+"/api/admin/reindex", "Bearer t"); code != http.StatusServiceUnavailable {
+		t.Errorf("POST after close: %d %s", code, body)
+	}
 }
