@@ -202,15 +202,22 @@ func TestCorruptIndexDetected(t *testing.T) {
 		if !isOurLink(dir) {
 			t.Error("index directory is not a link into the version store after a build")
 		}
-		idx, m, err := OpenIndex(dir)
-		if err != nil {
-			t.Fatalf("rebuilt index: %v", err)
-		}
-		defer idx.Close()
-		if n, err := idx.DocCount(); err != nil || int(n) != m.Stats.Units+m.Stats.Targets {
-			t.Errorf("rebuilt index holds %d documents (%v), want %d", n, err, m.Stats.Units+m.Stats.Targets)
-		}
+		checkSound(t, dir)
 	})
+}
+
+// checkSound opens the index in dir and checks it holds every unit and
+// target its description counts.
+func checkSound(t *testing.T, dir string) {
+	t.Helper()
+	idx, m, err := OpenIndex(dir)
+	if err != nil {
+		t.Fatalf("open %s: %v", dir, err)
+	}
+	defer idx.Close()
+	if n, err := idx.DocCount(); err != nil || int(n) != m.Stats.Units+m.Stats.Targets {
+		t.Errorf("index holds %d documents (%v), want %d", n, err, m.Stats.Units+m.Stats.Targets)
+	}
 }
 
 // crashEnv makes the test binary, re-executed, the build that is killed.
@@ -435,12 +442,5 @@ func TestConcurrentBuilds(t *testing.T) {
 			t.Errorf("concurrent build: %v", err)
 		}
 	}
-	idx, m, err := OpenIndex(dir)
-	if err != nil {
-		t.Fatalf("index after concurrent builds: %v", err)
-	}
-	defer idx.Close()
-	if n, err := idx.DocCount(); err != nil || int(n) != m.Stats.Units+m.Stats.Targets {
-		t.Errorf("index holds %d documents (%v), want %d", n, err, m.Stats.Units+m.Stats.Targets)
-	}
+	checkSound(t, dir)
 }
