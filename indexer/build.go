@@ -163,7 +163,7 @@ func Build(ctx context.Context, dir string, c *corpus.Corpus, seg *Segmenter, p 
 	if seg == nil {
 		return Stats{}, corpus.Errorf(corpus.EINTERNAL, "建立索引需要分词器")
 	}
-	if seg.domain != "" && seg.domain != CorpusFingerprint(c) {
+	if seg.domain != "" && seg.domain != TextsFingerprint(IndexedTexts(c)) {
 		return Stats{}, corpus.Errorf(corpus.EINVALID, "领域词典只适用于建立它的语料，请用完整词典建立索引")
 	}
 	if err := Register(); err != nil {

@@ -41,9 +41,9 @@ const dictMagic = "# zhengce domain dictionary v1"
 var fillers = []string{"\uFDD0\uFDD1", "\uFDD2\uFDD3", "\uFDD4\uFDD5"}
 
 // DomainDict derives the domain dictionary of texts (the indexed texts of
-// a corpus) from s, for the corpus with fingerprint corpusFP. It returns
-// the file content written to DictFile.
-func (s *Segmenter) DomainDict(texts []string, corpusFP string) ([]byte, error) {
+// a corpus, IndexedTexts) from s. It returns the file content written to
+// DictFile.
+func (s *Segmenter) DomainDict(texts []string) ([]byte, error) {
 	d := s.seg.Dict
 	if d == nil {
 		return nil, corpus.Errorf(corpus.EINTERNAL, "分词器没有词典")
@@ -140,8 +140,8 @@ func (s *Segmenter) DomainDict(texts []string, corpusFP string) ([]byte, error) 
 		fmt.Fprintf(&body, "%s\t%s\n", filler, strconv.FormatFloat(rest, 'f', -1, 64))
 	}
 	var out bytes.Buffer
-	fmt.Fprintf(&out, "%s\n# analyzer %s\n# corpus %s\n# total %s\n# entries %d\n# sha256 %s\n",
-		dictMagic, s.fp, corpusFP, strconv.FormatFloat(total, 'f', -1, 64),
+	fmt.Fprintf(&out, "%s\n# analyzer %s\n# texts %s\n# total %s\n# entries %d\n# sha256 %s\n",
+		dictMagic, s.fp, TextsFingerprint(texts), strconv.FormatFloat(total, 'f', -1, 64),
 		strings.Count(body.String(), "\n"), digest(body.Bytes()))
 	out.Write(body.Bytes())
 	return out.Bytes(), nil
@@ -167,10 +167,21 @@ func IndexedTexts(c *corpus.Corpus) []string {
 	return out
 }
 
+// TextsFingerprint identifies the texts a domain dictionary was derived
+// from: a domain dictionary is exact for exactly these texts.
+func TextsFingerprint(texts []string) string {
+	h := sha256.New()
+	for _, t := range texts {
+		h.Write([]byte(t))
+		h.Write([]byte{0})
+	}
+	return hex.EncodeToString(h.Sum(nil))[:16]
+}
+
 // WriteDomainDict writes the domain dictionary of corpus c, derived from
 // seg, into the index directory dir.
 func WriteDomainDict(dir string, c *corpus.Corpus, seg *Segmenter) error {
-	data, err := seg.DomainDict(IndexedTexts(c), CorpusFingerprint(c))
+	data, err := seg.DomainDict(IndexedTexts(c))
 	if err != nil {
 		return err
 	}
@@ -191,11 +202,6 @@ func WriteDomainDict(dir string, c *corpus.Corpus, seg *Segmenter) error {
 // segments c's text exactly like NewSegmenter(opts...) and has the same
 // Fingerprint; Build refuses it for any other corpus.
 func LoadDomainSegmenter(dir string, c *corpus.Corpus, opts ...Option) (*Segmenter, error) {
-	cfg, user, err := configure(opts)
-	if err != nil {
-		return nil, err
-	}
-	fp := fingerprint(user, cfg.hmm)
 	path := filepath.Join(dir, DictFile)
 	data, err := os.ReadFile(path)
 	if errors.Is(err, fs.ErrNotExist) {
@@ -204,8 +210,19 @@ func LoadDomainSegmenter(dir string, c *corpus.Corpus, opts ...Option) (*Segment
 	if err != nil {
 		return nil, fmt.Errorf("read domain dictionary: %w", err)
 	}
+	return parseDomainDict(data, path, c, opts)
+}
+
+// parseDomainDict loads a domain dictionary file's content (see
+// LoadDomainSegmenter); name is where it came from, for messages.
+func parseDomainDict(data []byte, name string, c *corpus.Corpus, opts []Option) (*Segmenter, error) {
+	cfg, user, err := configure(opts)
+	if err != nil {
+		return nil, err
+	}
+	fp := fingerprint(user, cfg.hmm)
 	bad := func(why string) error {
-		return corpus.Errorf(corpus.EINVALID, "领域词典不可用（%s）：%s", why, path)
+		return corpus.Errorf(corpus.EINVALID, "领域词典不可用（%s）：%s", why, name)
 	}
 	header := map[string]string{}
 	rest := data
@@ -228,11 +245,11 @@ func LoadDomainSegmenter(dir string, c *corpus.Corpus, opts ...Option) (*Segment
 			break
 		}
 	}
-	corpusFP := CorpusFingerprint(c)
+	textsFP := TextsFingerprint(IndexedTexts(c))
 	switch {
 	case header["analyzer"] != fp:
 		return nil, bad("分词配置已改变")
-	case header["corpus"] != corpusFP:
+	case header["texts"] != textsFP:
 		return nil, bad("语料已改变")
 	case header["sha256"] != digest(rest):
 		return nil, bad("校验失败")
@@ -241,7 +258,7 @@ func LoadDomainSegmenter(dir string, c *corpus.Corpus, opts ...Option) (*Segment
 	if err != nil {
 		return nil, bad("总词频无效")
 	}
-	s := &Segmenter{hmm: cfg.hmm, fp: fp, domain: corpusFP}
+	s := &Segmenter{hmm: cfg.hmm, fp: fp, domain: textsFP}
 	s.seg.SkipLog = true
 	s.seg.NotLoadHMM = !cfg.hmm
 	s.seg.Dict = gse.NewDict()
@@ -282,7 +299,7 @@ func SegmenterFor(dir string, c *corpus.Corpus, opts ...Option) (*Segmenter, err
 }
 
 // Domain reports whether s holds a domain dictionary (exact only for the
-// corpus it was derived from) rather than gse's full dictionary.
+// texts it was derived from) rather than gse's full dictionary.
 func (s *Segmenter) Domain() bool { return s.domain != "" }
 
 // Entries returns the number of entries of s's dictionary.

@@ -3,6 +3,7 @@ package indexer
 import (
 	"bytes"
 	"context"
+	"flag"
 	"fmt"
 	"os"
 	"path/filepath"
@@ -172,9 +173,9 @@ func BenchmarkDomainDictDerive(b *testing.B) {
 	if err != nil {
 		b.Fatal(err)
 	}
-	texts, fp := IndexedTexts(c), CorpusFingerprint(c)
+	texts := IndexedTexts(c)
 	for b.Loop() {
-		if _, err := full.DomainDict(texts, fp); err != nil {
+		if _, err := full.DomainDict(texts); err != nil {
 			b.Fatal(err)
 		}
 	}
@@ -205,5 +206,47 @@ func TestBuildWritesDomainDict(t *testing.T) {
 	}
 	if _, err := Build(context.Background(), filepath.Join(t.TempDir(), "idx"), other, dom, nil); corpus.ErrorCode(err) != corpus.EINVALID {
 		t.Fatalf("Build of another corpus with a domain segmenter: err = %v, want EINVALID", err)
+	}
+}
+
+var update = flag.Bool("update", false, "rewrite dict_seeds.txt")
+
+// TestSeedDomainDict keeps the shipped domain dictionary of the seed
+// corpus (dict_seeds.txt, used by SeedSegmenter for a first start without
+// gse's full dictionary) equal to the one derived now. When the seeds, the
+// parser's units, the user dictionary or gse change, it fails until
+// regenerated with: go test ./indexer -run TestSeedDomainDict -update
+func TestSeedDomainDict(t *testing.T) {
+	full := segmenter(t)
+	c, err := corpus.Default()
+	if err != nil {
+		t.Fatal(err)
+	}
+	want, err := full.DomainDict(IndexedTexts(c))
+	if err != nil {
+		t.Fatal(err)
+	}
+	if *update {
+		if err := os.WriteFile("dict_seeds.txt", want, 0o644); err != nil {
+			t.Fatal(err)
+		}
+		return
+	}
+	if !bytes.Equal(seedDict, want) {
+		t.Fatal("dict_seeds.txt is stale: run go test ./indexer -run TestSeedDomainDict -update")
+	}
+	seg, err := SeedSegmenter(c)
+	if err != nil {
+		t.Fatalf("SeedSegmenter: %v", err)
+	}
+	if !seg.Domain() || seg.Fingerprint() != full.Fingerprint() {
+		t.Fatalf("SeedSegmenter: domain %v, fingerprint %s, want %s", seg.Domain(), seg.Fingerprint(), full.Fingerprint())
+	}
+	other, err := corpus.New(c.Documents()[:2])
+	if err != nil {
+		t.Fatal(err)
+	}
+	if _, err := SeedSegmenter(other); corpus.ErrorCode(err) != corpus.EINVALID {
+		t.Fatalf("SeedSegmenter for another corpus: err = %v, want EINVALID", err)
 	}
 }

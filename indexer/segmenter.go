@@ -35,8 +35,8 @@ type Segmenter struct {
 	seg gse.Segmenter
 	hmm bool
 	fp  string
-	// domain is the fingerprint of the corpus whose domain dictionary s
-	// holds (see LoadDomainSegmenter); "" for gse's full dictionary.
+	// domain is the TextsFingerprint of the texts whose domain dictionary
+	// s holds (see LoadDomainSegmenter); "" for gse's full dictionary.
 	domain string
 }
 

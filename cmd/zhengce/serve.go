@@ -48,7 +48,7 @@ func (m *Main) runServe(ctx context.Context, args []string) (err error) {
 	}
 	dir := m.indexDir(*indexDir)
 
-	early := m.prefetchSegmenter(dir) // overlaps with parsing the corpus
+	early := m.prefetchSegmenter(dir, *corpusDir) // overlaps with parsing the corpus
 	c, err := loadCorpus(*corpusDir)
 	if err != nil {
 		return err

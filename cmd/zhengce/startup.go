@@ -25,6 +25,11 @@ func (m *Main) segmenterFor(dir string, c *corpus.Corpus, early func() (*indexer
 	if seg, err := indexer.LoadDomainSegmenter(dir, c); err == nil {
 		return seg, nil
 	}
+	// the embedded seed corpus ships its domain dictionary: a first start
+	// on it builds the index without gse's full dictionary
+	if seg, err := indexer.SeedSegmenter(c); err == nil {
+		return seg, nil
+	}
 	if early != nil {
 		seg, err := early()
 		if err != nil {
@@ -37,9 +42,13 @@ func (m *Main) segmenterFor(dir string, c *corpus.Corpus, early func() (*indexer
 
 // prefetchSegmenter starts loading gse's full dictionary in the background
 // when the index in dir has no domain dictionary (no index yet, or an old
-// one), so that it overlaps with parsing the corpus on another core. It
-// returns nil when there is nothing to prefetch.
-func (m *Main) prefetchSegmenter(dir string) func() (*indexer.Segmenter, error) {
+// one) and the corpus is a user's folder (corpusDir; the embedded seeds
+// ship theirs), so that it overlaps with parsing the corpus on another
+// core. It returns nil when there is nothing to prefetch.
+func (m *Main) prefetchSegmenter(dir, corpusDir string) func() (*indexer.Segmenter, error) {
+	if corpusDir == "" {
+		return nil
+	}
 	if _, err := os.Stat(filepath.Join(dir, indexer.DictFile)); err == nil {
 		return nil
 	}
@@ -60,16 +69,14 @@ func (m *Main) prefetchSegmenter(dir string) func() (*indexer.Segmenter, error) 
 
 // releaseFullDictionary switches svc from gse's full dictionary, used to
 // build the index on this start, to the domain dictionary the build saved
-// in dir, and returns the full dictionary's memory to the system. The
-// segmentation is identical (indexer.TestDomainDictIdentical). It does
-// nothing when seg is already a domain dictionary or none was saved.
+// in dir (the segmentation is identical: indexer.TestDomainDictIdentical),
+// and returns the memory of the dictionary and of the build to the system.
 func releaseFullDictionary(svc *search.Service, dir string, c *corpus.Corpus, seg *indexer.Segmenter) {
-	if seg == nil || seg.Domain() {
-		return
-	}
-	dom, err := indexer.LoadDomainSegmenter(dir, c)
-	if err != nil || svc.SetSegmenter(dom) != nil {
-		return // keep serving with the full dictionary
+	if seg != nil && !seg.Domain() {
+		dom, err := indexer.LoadDomainSegmenter(dir, c)
+		if err == nil && svc.SetSegmenter(dom) != nil {
+			return // keep serving with the full dictionary
+		}
 	}
 	debug.FreeOSMemory()
 }
