@@ -142,3 +142,21 @@ type Target struct {
 	// set at extraction (computed on demand when empty).
 	normIndicator, normCanonical, normText string
 }
+
+// Name returns the Simplified Chinese name of a unit type shown to users
+// (标题, 段落, 任务, 表格行, 目标指标), or the type itself when unknown.
+func (t UnitType) Name() string {
+	switch t {
+	case TypeSection:
+		return "标题"
+	case TypeClause:
+		return "段落"
+	case TypeTask:
+		return "任务"
+	case TypeTableRow:
+		return "表格行"
+	case TypeTarget:
+		return "目标指标"
+	}
+	return string(t)
+}

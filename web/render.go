@@ -216,18 +216,4 @@ func balanceMarks(s string) string {
 }
 
 // typeName is the Simplified Chinese name of a unit type.
-func typeName(t string) string {
-	switch corpus.UnitType(t) {
-	case corpus.TypeSection:
-		return "标题"
-	case corpus.TypeClause:
-		return "段落"
-	case corpus.TypeTask:
-		return "任务"
-	case corpus.TypeTableRow:
-		return "表格行"
-	case corpus.TypeTarget:
-		return "目标指标"
-	}
-	return t
-}
+func typeName(t string) string { return corpus.UnitType(t).Name() }

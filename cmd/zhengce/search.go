@@ -117,7 +117,7 @@ func printResults(w io.Writer, res *search.Response, offset int, tty bool) {
 	}
 	fmt.Fprintf(w, "共 %d 条结果，显示第 %d–%d 条（%.1f 毫秒）\n", res.Total, offset+1, offset+len(res.Hits), res.TookMS)
 	for i, h := range res.Hits {
-		fmt.Fprintf(w, "\n%d. %s  [%s · %s · %s]\n", offset+i+1, h.Citation, h.District, h.Section, h.Type)
+		fmt.Fprintf(w, "\n%d. %s  [%s · %s · %s]\n", offset+i+1, h.Citation, h.District, h.Section, corpus.UnitType(h.Type).Name())
 		if len(h.Breadcrumb) > 0 {
 			fmt.Fprintf(w, "   %s\n", strings.Join(h.Breadcrumb, " › "))
 		}
@@ -128,12 +128,22 @@ func printResults(w io.Writer, res *search.Response, offset int, tty bool) {
 	}
 	fmt.Fprintln(w)
 	for _, f := range []struct {
-		name string
-		vals []search.FacetValue
-	}{{"区县", res.Facets.District}, {"部分", res.Facets.Section}, {"类型", res.Facets.Type}, {"主题", res.Facets.Theme}} {
+		name  string
+		vals  []search.FacetValue
+		label func(string) string
+	}{
+		{"区县", res.Facets.District, nil},
+		{"部分", res.Facets.Section, nil},
+		{"类型", res.Facets.Type, func(v string) string { return corpus.UnitType(v).Name() }},
+		{"主题", res.Facets.Theme, nil},
+	} {
 		var parts []string
 		for _, v := range f.vals {
-			parts = append(parts, fmt.Sprintf("%s %d", v.Value, v.Count))
+			value := v.Value
+			if f.label != nil {
+				value = f.label(value)
+			}
+			parts = append(parts, fmt.Sprintf("%s %d", value, v.Count))
 		}
 		if len(parts) > 0 {
 			fmt.Fprintf(w, "%s：%s\n", f.name, strings.Join(parts, " · "))
