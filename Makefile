@@ -65,7 +65,7 @@ bench-scale: build
 # request or when memory drifts (mean of the last quarter of the run minus
 # mean of the second quarter) by more than SOAK_MAX_DRIFT_MB.
 SOAKD ?= 60s
-SOAK_MAX_DRIFT_MB ?= 8
+SOAK_MAX_DRIFT_MB ?= 16
 
 soak: build
 	$(GO) build -o bin/zcbench ./cmd/zcbench
