@@ -294,3 +294,30 @@ func syncDir(dir string) error {
 	}
 	return nil
 }
+
+// DiskSize returns the total size of the regular files under dir. dir may
+// be a symbolic link, as an index path is (to its current version).
+func DiskSize(dir string) (int64, error) {
+	dir, err := filepath.EvalSymlinks(dir)
+	if err != nil {
+		return 0, fmt.Errorf("size of %s: %w", dir, err)
+	}
+	var n int64
+	err = filepath.WalkDir(dir, func(_ string, d fs.DirEntry, err error) error {
+		if err != nil {
+			return err
+		}
+		if d.Type().IsRegular() {
+			info, err := d.Info()
+			if err != nil {
+				return err
+			}
+			n += info.Size()
+		}
+		return nil
+	})
+	if err != nil {
+		return 0, fmt.Errorf("size of %s: %w", dir, err)
+	}
+	return n, nil
+}

@@ -2,9 +2,7 @@ package web
 
 import (
 	"fmt"
-	"io/fs"
 	"net/http"
-	"path/filepath"
 	"runtime"
 	"sort"
 	"strconv"
@@ -13,6 +11,8 @@ import (
 	"time"
 
 	"github.com/labstack/echo/v4"
+
+	"github.com/zhengce/zhengce/indexer"
 )
 
 // latencyBuckets are the upper bounds, in seconds, of the request latency
@@ -126,7 +126,7 @@ func (s *Server) handleMetrics(c echo.Context) error {
 	fmt.Fprintf(&b, "# HELP zhengce_units Searchable units in the corpus.\n# TYPE zhengce_units gauge\nzhengce_units %d\n", s.stats.Units)
 	fmt.Fprintf(&b, "# HELP zhengce_targets Targets in the corpus.\n# TYPE zhengce_targets gauge\nzhengce_targets %d\n", s.stats.Targets)
 	if s.indexDir != "" {
-		if size, err := dirSize(s.indexDir); err == nil {
+		if size, err := indexer.DiskSize(s.indexDir); err == nil {
 			fmt.Fprintf(&b, "# HELP zhengce_index_size_bytes Size of the index on disk.\n# TYPE zhengce_index_size_bytes gauge\nzhengce_index_size_bytes %d\n", size)
 		} else {
 			s.log.Warn("metrics: index size", "err", err)
@@ -137,28 +137,4 @@ func (s *Server) handleMetrics(c echo.Context) error {
 	fmt.Fprintf(&b, "# HELP zhengce_go_goroutines Goroutines.\n# TYPE zhengce_go_goroutines gauge\nzhengce_go_goroutines %d\n", runtime.NumGoroutine())
 	fmt.Fprintf(&b, "# HELP zhengce_go_heap_alloc_bytes Bytes of allocated heap objects.\n# TYPE zhengce_go_heap_alloc_bytes gauge\nzhengce_go_heap_alloc_bytes %d\n", ms.HeapAlloc)
 	return c.Blob(http.StatusOK, "text/plain; version=0.0.4; charset=utf-8", []byte(b.String()))
-}
-
-// dirSize is the total size of the regular files under dir. dir may be
-// a symbolic link, as an index directory is (the current version).
-func dirSize(dir string) (int64, error) {
-	dir, err := filepath.EvalSymlinks(dir)
-	if err != nil {
-		return 0, err
-	}
-	var n int64
-	err = filepath.WalkDir(dir, func(_ string, d fs.DirEntry, err error) error {
-		if err != nil {
-			return err
-		}
-		if d.Type().IsRegular() {
-			info, err := d.Info()
-			if err != nil {
-				return err
-			}
-			n += info.Size()
-		}
-		return nil
-	})
-	return n, err
 }

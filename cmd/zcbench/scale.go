@@ -185,28 +185,12 @@ func seedBytes() (int64, error) {
 	return total, nil
 }
 
-// dirBytes is the total size of the regular files under dir.
+// dirBytes is the total size of the regular files under dir; a missing
+// directory has size 0.
 func dirBytes(dir string) (int64, error) {
-	var total int64
-	// an index directory may be a symlink to its current version
-	if real, err := filepath.EvalSymlinks(dir); err == nil {
-		dir = real
+	n, err := indexer.DiskSize(dir)
+	if errors.Is(err, fs.ErrNotExist) {
+		return 0, nil
 	}
-	err := filepath.WalkDir(dir, func(_ string, d fs.DirEntry, err error) error {
-		if err != nil {
-			return err
-		}
-		if d.Type().IsRegular() {
-			info, err := d.Info()
-			if err != nil {
-				return err
-			}
-			total += info.Size()
-		}
-		return nil
-	})
-	if err != nil && !errors.Is(err, fs.ErrNotExist) {
-		return 0, fmt.Errorf("size of %s: %w", dir, err)
-	}
-	return total, nil
+	return n, err
 }
