@@ -188,6 +188,9 @@ func (s *Service) Search(ctx context.Context, r Request) (*Response, error) {
 	}
 	p := s.compile(q)
 	resp := &Response{Query: r.Query, Hits: []Hit{}, Terms: p.terms}
+	if resp.Terms == nil {
+		resp.Terms = []string{} // JSON [] rather than null: a filter-only query has no terms
+	}
 	if p.seg == nil && p.needsWords() {
 		resp.Notice = "分词词典正在加载，暂时只按原文逐字匹配"
 	}
