@@ -4,9 +4,7 @@ import (
 	"bytes"
 	"fmt"
 	"io/fs"
-	"os"
 	"path/filepath"
-	"sort"
 	"strings"
 	"testing"
 	"unicode/utf8"
@@ -128,22 +126,7 @@ func TestParseGolden(t *testing.T) {
 		t.Run(id, func(t *testing.T) {
 			got := renderDoc(t, id)
 			path := filepath.Join("..", "testdata", "golden", "corpus", id+".txt")
-			if *update {
-				if err := os.MkdirAll(filepath.Dir(path), 0o755); err != nil {
-					t.Fatal(err)
-				}
-				if err := os.WriteFile(path, got, 0o644); err != nil {
-					t.Fatal(err)
-				}
-				return
-			}
-			want, err := os.ReadFile(path)
-			if err != nil {
-				t.Fatalf("%v (run go test ./corpus -run TestParseGolden -update)", err)
-			}
-			if !bytes.Equal(got, want) {
-				t.Errorf("parse of %s differs from %s; rerun with -update and review the diff:\n%s", id, path, firstDiff(string(want), string(got)))
-			}
+			checkGoldenFile(t, path, got)
 		})
 	}
 }
@@ -165,5 +148,3 @@ func firstDiff(want, got string) string {
 	}
 	return ""
 }
-
-var _ = sort.Strings

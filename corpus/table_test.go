@@ -1,11 +1,9 @@
 package corpus
 
 import (
-	"bytes"
 	"encoding/json"
 	"flag"
 	"io/fs"
-	"os"
 	"path/filepath"
 	"strconv"
 	"strings"
@@ -111,22 +109,7 @@ func TestTables(t *testing.T) {
 			}
 			data = append(data, '\n')
 			path := filepath.Join("..", "testdata", "golden", "tables", id+".json")
-			if *update {
-				if err := os.MkdirAll(filepath.Dir(path), 0o755); err != nil {
-					t.Fatal(err)
-				}
-				if err := os.WriteFile(path, data, 0o644); err != nil {
-					t.Fatal(err)
-				}
-				return
-			}
-			want, err := os.ReadFile(path)
-			if err != nil {
-				t.Fatalf("%v (run go test ./corpus -run TestTables -update)", err)
-			}
-			if !bytes.Equal(data, want) {
-				t.Errorf("tables of %s differ from %s; rerun with -update and review the diff", id, path)
-			}
+			checkGoldenFile(t, path, data)
 		})
 	}
 }
