@@ -67,7 +67,7 @@ func (w *gzipWriter) decide(status int) {
 	}
 	h.Set("Content-Encoding", "gzip")
 	h.Del("Content-Length")
-	w.gz, _ = gzip.NewWriterLevel(w.ResponseWriter, gzip.DefaultCompression)
+	w.gz = gzip.NewWriter(w.ResponseWriter)
 }
 
 func (w *gzipWriter) WriteHeader(status int) {
