@@ -157,28 +157,19 @@ func Grams(norm string, n int) []string {
 	return out
 }
 
-// Index fields.
+// Index fields. An index document holds only the text of its entry,
+// analysed twice; facets, filters, order and titles are served from the
+// in-memory corpus by ordinal (see Index).
 const (
-	FieldType      = "type"      // unit type (keyword)
-	FieldDocID     = "doc_id"    // document id (keyword)
-	FieldDistrict  = "district"  // district (keyword)
-	FieldSection   = "section"   // part of the plan (keyword)
-	FieldTheme     = "theme"     // themes (keyword, multi-valued)
-	FieldSeq       = "seq"       // document order (numeric)
-	FieldWords     = "words"     // gse words of the text
-	FieldTitle     = "title"     // gse words of the heading/task title or indicator
-	FieldGrams     = "grams"     // bigrams of Normalize(text), with positions
-	FieldChars     = "chars"     // characters of Normalize(text), no positions
-	FieldTGrams    = "tgrams"    // bigrams of Normalize(title), with positions
-	FieldIndicator = "indicator" // target indicator as worded (keyword)
-	FieldCanonical = "canonical" // canonical target indicator (keyword)
-	FieldTarget    = "target_value"
-	FieldBaseline  = "baseline_value"
+	FieldWords = "words" // gse words of the text
+	FieldGrams = "grams" // character bigrams of Normalize(text), without positions
 )
 
 // newMapping returns the index mapping. Every field sets its analyzer
-// explicitly and is excluded from the _all field; nothing is stored (hits
-// are served from the in-memory corpus).
+// explicitly and is excluded from the _all field; nothing is stored,
+// there are no doc values and no term vectors: an exact phrase is found by
+// the conjunction of its bigrams and then verified against the text, so
+// positions are not needed.
 func newMapping(seg *Segmenter) (*mapping.IndexMappingImpl, error) {
 	im := mapping.NewIndexMapping()
 	if err := im.AddCustomCharFilter(charFilterNormalize, map[string]interface{}{"type": charFilterNormalize}); err != nil {
@@ -201,35 +192,15 @@ func newMapping(seg *Segmenter) (*mapping.IndexMappingImpl, error) {
 			return nil, fmt.Errorf("mapping: %w", err)
 		}
 	}
-	kw := func() *mapping.FieldMapping {
-		f := mapping.NewKeywordFieldMapping()
-		f.Analyzer = keyword.Name
-		f.Store, f.IncludeInAll, f.IncludeTermVectors, f.DocValues = false, false, false, true
-		return f
-	}
-	text := func(analyzer string, vectors bool) *mapping.FieldMapping {
+	text := func(analyzer string) *mapping.FieldMapping {
 		f := mapping.NewTextFieldMapping()
 		f.Analyzer = analyzer
-		f.Store, f.IncludeInAll, f.IncludeTermVectors, f.DocValues = false, false, vectors, false
-		return f
-	}
-	num := func() *mapping.FieldMapping {
-		f := mapping.NewNumericFieldMapping()
-		f.Store, f.IncludeInAll, f.DocValues = false, false, true
+		f.Store, f.IncludeInAll, f.IncludeTermVectors, f.DocValues = false, false, false, false
 		return f
 	}
 	doc := mapping.NewDocumentStaticMapping()
-	for _, f := range []string{FieldType, FieldDocID, FieldDistrict, FieldSection, FieldTheme, FieldIndicator, FieldCanonical} {
-		doc.AddFieldMappingsAt(f, kw())
-	}
-	doc.AddFieldMappingsAt(FieldSeq, num())
-	doc.AddFieldMappingsAt(FieldTarget, num())
-	doc.AddFieldMappingsAt(FieldBaseline, num())
-	doc.AddFieldMappingsAt(FieldWords, text(AnalyzerWords, false))
-	doc.AddFieldMappingsAt(FieldTitle, text(AnalyzerWords, false))
-	doc.AddFieldMappingsAt(FieldGrams, text(AnalyzerBigrams, true))
-	doc.AddFieldMappingsAt(FieldTGrams, text(AnalyzerBigrams, true))
-	doc.AddFieldMappingsAt(FieldChars, text(AnalyzerUnigrams, false))
+	doc.AddFieldMappingsAt(FieldWords, text(AnalyzerWords))
+	doc.AddFieldMappingsAt(FieldGrams, text(AnalyzerBigrams))
 	im.DefaultMapping = doc
 	im.DefaultAnalyzer = keyword.Name
 	im.IndexDynamic, im.StoreDynamic, im.DocValuesDynamic = false, false, false

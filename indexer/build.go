@@ -11,18 +11,21 @@ import (
 	"io/fs"
 	"os"
 	"path/filepath"
-	"sort"
+	"runtime"
 	"strconv"
+	"sync"
+	"sync/atomic"
 	"time"
 
 	"github.com/blevesearch/bleve/v2"
+	"github.com/blevesearch/bleve/v2/mapping"
 
 	"github.com/zhengce/zhengce/corpus"
 )
 
 // formatVersion changes whenever the index documents or mapping change;
 // an index of another format is rebuilt.
-const formatVersion = 3
+const formatVersion = 4
 
 // MetaFile is the name of zhengce's description of an index, kept inside
 // the index directory beside bleve's own files.
@@ -59,6 +62,8 @@ type Meta struct {
 	Analyzer string    `json:"analyzer"` // Segmenter.Fingerprint used for the word field
 	Built    time.Time `json:"built"`
 	Stats    Stats     `json:"stats"`
+	// Shards are the bleve indexes, in ordinal order.
+	Shards []ShardMeta `json:"shards"`
 	// Files is the manifest of the index directory (every file but this
 	// description), checked by OpenIndex; see Verify.
 	Files []FileSum `json:"files,omitempty"`
@@ -100,11 +105,11 @@ func ReadMeta(dir string) (*Meta, error) {
 	return &m, nil
 }
 
-// OpenIndex opens the bleve index in dir read-only, so any number of
-// processes can search it while a new one is built beside it. The files
-// are first checked against the manifest written by Build: a truncated or
-// damaged index is an EINVALID error wrapping ErrCorrupt (see Verify).
-func OpenIndex(dir string) (bleve.Index, *Meta, error) {
+// OpenIndex opens the index in dir read-only, so any number of processes
+// can search it while a new one is built beside it. The files are first
+// checked against the manifest written by Build: a truncated or damaged
+// index is an EINVALID error wrapping ErrCorrupt (see Verify).
+func OpenIndex(dir string) (*Index, *Meta, error) {
 	if err := Register(); err != nil {
 		return nil, nil, err
 	}
@@ -115,11 +120,11 @@ func OpenIndex(dir string) (bleve.Index, *Meta, error) {
 	if err := Verify(dir, m); err != nil {
 		return nil, nil, err
 	}
-	idx, err := bleve.OpenUsing(dir, map[string]interface{}{"read_only": true, "bolt_timeout": "5s"})
+	ix, err := openIndex(dir, m)
 	if err != nil {
-		return nil, nil, corruptError(dir, "无法打开", err)
+		return nil, nil, err
 	}
-	return idx, m, nil
+	return ix, m, nil
 }
 
 // CorpusFingerprint identifies everything of c that goes into an index.
@@ -195,18 +200,8 @@ func Build(ctx context.Context, dir string, c *corpus.Corpus, seg *Segmenter, p 
 	if empty {
 		return Stats{}, corpus.Errorf(corpus.EINVALID, "语料中没有可索引的条目")
 	}
-	bld, err := bleve.NewBuilder(path, im, map[string]interface{}{"batchSize": batchSize, "buildPathPrefix": work})
-	if err != nil {
-		return Stats{}, fmt.Errorf("create index: %w", err)
-	}
-	stats, err := indexCorpus(ctx, bld, c, p)
-	if err == nil {
-		// Close merges the segments; bleve's builder cannot close with
-		// no segment, so a failed build is abandoned to the cleanup.
-		if cerr := bld.Close(); cerr != nil {
-			err = fmt.Errorf("close index: %w", cerr)
-		}
-	}
+	entries := Entries(c)
+	shards, stats, err := buildShards(ctx, path, work, im, entries, p)
 	if err != nil {
 		if ctx.Err() != nil {
 			return Stats{}, &corpus.Error{Code: corpus.ETIMEOUT, Message: "建立索引已取消", Err: err}
@@ -222,7 +217,7 @@ func Build(ctx context.Context, dir string, c *corpus.Corpus, seg *Segmenter, p 
 	if err != nil {
 		return Stats{}, err
 	}
-	meta := Meta{Format: formatVersion, Corpus: CorpusFingerprint(c), Analyzer: seg.Fingerprint(), Built: time.Now().UTC(), Stats: stats, Files: files}
+	meta := Meta{Format: formatVersion, Corpus: CorpusFingerprint(c), Analyzer: seg.Fingerprint(), Built: time.Now().UTC(), Stats: stats, Shards: shards, Files: files}
 	data, err := json.MarshalIndent(meta, "", "  ")
 	if err != nil {
 		return Stats{}, fmt.Errorf("encode index meta: %w", err)
@@ -266,120 +261,131 @@ func checkTarget(dir string) error {
 	return nil
 }
 
-// indexCorpus adds every unit and target of c to the builder.
-func indexCorpus(ctx context.Context, b bleve.Builder, c *corpus.Corpus, p Progress) (Stats, error) {
+// shardSize is the number of entries per shard above which the build is
+// split into shards built concurrently, one per available core.
+const shardSize = 20000
+
+// shardCount returns the number of shards for n entries.
+func shardCount(n int) int {
+	return max(1, min(runtime.GOMAXPROCS(0), (n+shardSize-1)/shardSize))
+}
+
+// buildShards builds the bleve shards of entries into path, concurrently,
+// and writes the order file. Each shard holds a contiguous run of entries.
+func buildShards(ctx context.Context, path, work string, im *mapping.IndexMappingImpl, entries []Entry, p Progress) ([]ShardMeta, Stats, error) {
 	st := Stats{ByType: map[string]int{}}
-	total := 0
-	for _, d := range c.Documents() {
-		total += len(d.Units) + len(d.Targets)
-	}
-	done := 0
-	if p != nil {
-		p(0, total)
-	}
-	add := func(id string, doc map[string]interface{}) error {
-		if err := b.Index(id, doc); err != nil {
-			return fmt.Errorf("index %s: %w", id, err)
+	seen := map[string]bool{}
+	for _, e := range entries {
+		seen[e.Doc.ID] = true
+		if e.Unit != nil {
+			st.Units++
+			st.ByType[string(e.Unit.Type)]++
+			st.Bytes += int64(len(e.Unit.Text))
+		} else {
+			st.Targets++
+			st.ByType[string(corpus.TypeTarget)]++
 		}
-		done++
-		if done%progressStep == 0 || done == total {
-			if err := ctx.Err(); err != nil {
-				return err
-			}
-			if p != nil {
-				p(done, total)
-			}
+	}
+	st.Documents = len(seen)
+	k := shardCount(len(entries))
+	metas := make([]ShardMeta, k)
+	orders := make([][]uint32, k)
+	var done atomic.Int64
+	report := func(n int) error {
+		if err := ctx.Err(); err != nil {
+			return err
+		}
+		d := done.Add(int64(n))
+		if p != nil {
+			p(int(d), len(entries))
 		}
 		return nil
 	}
-	if err := ctx.Err(); err != nil {
-		return st, err
+	if p != nil {
+		p(0, len(entries))
 	}
-	for di, d := range c.Documents() {
-		st.Documents++
-		units := map[string]*corpus.Unit{}
-		for _, u := range d.Units {
-			units[u.ID] = u
-			st.Units++
-			st.ByType[string(u.Type)]++
-			st.Bytes += int64(len(u.Text))
-			doc := unitDoc(d, u)
-			doc[FieldSeq] = globalSeq(di, u.Seq, 0)
-			if err := add(u.ID, doc); err != nil {
-				return st, err
+	gctx, cancel := context.WithCancel(ctx)
+	defer cancel()
+	errs := make([]error, k)
+	var wg sync.WaitGroup
+	for i := range k {
+		lo, hi := i*len(entries)/k, (i+1)*len(entries)/k
+		metas[i] = ShardMeta{Dir: fmt.Sprintf("shard-%d", i), Docs: hi - lo}
+		wg.Go(func() {
+			if errs[i] = shardJob(gctx, path, work, im, entries, lo, hi, metas[i].Dir, report, &orders[i]); errs[i] != nil {
+				cancel() // the other shards stop at their next progress step
 			}
+		})
+	}
+	wg.Wait()
+	if err := errors.Join(errs...); err != nil {
+		return nil, st, err
+	}
+	var seq []uint32
+	for _, o := range orders {
+		seq = append(seq, o...)
+	}
+	if err := os.WriteFile(filepath.Join(path, OrderFile), encodeOrder(seq), 0o644); err != nil {
+		return nil, st, fmt.Errorf("write index order: %w", err)
+	}
+	return metas, st, nil
+}
+
+// shardJob builds the shard of entries[lo:hi] in path/name and reads back
+// its document order into *order.
+func shardJob(ctx context.Context, path, work string, im *mapping.IndexMappingImpl, entries []Entry, lo, hi int, name string, report func(int) error, order *[]uint32) error {
+	dir := filepath.Join(path, name)
+	scratch, err := os.MkdirTemp(work, "scratch-")
+	if err != nil {
+		return fmt.Errorf("create index: %w", err)
+	}
+	defer os.RemoveAll(scratch)
+	if err := buildShard(ctx, dir, scratch, im, entries[lo:hi], report); err != nil {
+		return err
+	}
+	ids := make([]string, hi-lo)
+	for j := range ids {
+		ids[j] = entries[lo+j].ID()
+	}
+	*order, err = shardOrder(dir, lo, ids)
+	return err
+}
+
+// buildShard writes one bleve index of entries into dir with bleve's
+// offline builder, which writes segments directly and merges them into one
+// at Close: no per-batch persistence, a compact index. Its scratch space
+// stays inside scratch.
+func buildShard(ctx context.Context, dir, scratch string, im *mapping.IndexMappingImpl, entries []Entry, report func(int) error) error {
+	bld, err := bleve.NewBuilder(dir, im, map[string]interface{}{"batchSize": batchSize, "buildPathPrefix": scratch})
+	if err != nil {
+		return fmt.Errorf("create index: %w", err)
+	}
+	pending := 0
+	for i := range entries {
+		e := &entries[i]
+		if err := bld.Index(e.ID(), entryDoc(e)); err != nil {
+			// bleve's builder cannot close with no segment: a failed
+			// build is abandoned to the cleanup of the work directory
+			return fmt.Errorf("index %s: %w", e.ID(), err)
 		}
-		for ti, t := range d.Targets {
-			st.Targets++
-			st.ByType[string(corpus.TypeTarget)]++
-			doc := targetDoc(d, units[t.UnitID], t)
-			if src := units[t.UnitID]; src != nil {
-				doc[FieldSeq] = globalSeq(di, src.Seq, 1+ti%999)
+		if pending++; pending == progressStep {
+			if err := report(pending); err != nil {
+				return err
 			}
-			if err := add(t.ID, doc); err != nil {
-				return st, err
-			}
+			pending = 0
 		}
 	}
-	return st, nil
+	if err := bld.Close(); err != nil {
+		return fmt.Errorf("close index: %w", err)
+	}
+	return report(pending)
 }
 
-// globalSeq orders every index document: documents in corpus order, units
-// in document order, each unit's targets right after it. It is unique, so
-// it breaks score ties deterministically with one doc-value lookup.
-func globalSeq(docIndex, unitSeq, target int) float64 {
-	return float64(docIndex)*1e8 + float64(unitSeq)*1e3 + float64(target)
-}
-
-// unitDoc is the index document of a unit; indexCorpus sets its global
-// FieldSeq.
-func unitDoc(d *corpus.Document, u *corpus.Unit) map[string]interface{} {
-	return map[string]interface{}{
-		FieldType:     string(u.Type),
-		FieldDocID:    d.ID,
-		FieldDistrict: d.District,
-		FieldSection:  u.Part,
-		FieldTheme:    sortedCopy(u.Themes),
-		FieldSeq:      float64(u.Seq),
-		FieldWords:    u.Text,
-		FieldTitle:    u.Title,
-		FieldGrams:    u.Text,
-		FieldChars:    u.Text,
-		FieldTGrams:   u.Title,
-	}
-}
-
-// targetDoc indexes a target like a unit of type target: its text is the
-// source text of the target (it gets no title boost: that is for headings
-// and task titles); part, themes and document order are those of the unit
-// it was extracted from.
-func targetDoc(d *corpus.Document, src *corpus.Unit, t *corpus.Target) map[string]interface{} {
-	m := map[string]interface{}{
-		FieldType:      string(corpus.TypeTarget),
-		FieldDocID:     d.ID,
-		FieldDistrict:  d.District,
-		FieldWords:     t.Text,
-		FieldGrams:     t.Text,
-		FieldChars:     t.Text,
-		FieldIndicator: t.Indicator,
-		FieldCanonical: t.Canonical,
-	}
-	if src != nil {
-		m[FieldSection] = src.Part
-		m[FieldTheme] = sortedCopy(src.Themes)
-		m[FieldSeq] = float64(src.Seq) + 0.5
-	}
-	if t.Target.Value != nil {
-		m[FieldTarget] = *t.Target.Value
-	}
-	if t.Baseline.Value != nil {
-		m[FieldBaseline] = *t.Baseline.Value
-	}
-	return m
-}
-
-func sortedCopy(s []string) []string {
-	out := append([]string(nil), s...)
-	sort.Strings(out)
-	return out
+// entryDoc is the bleve document of an entry: its text as gse words and
+// as character bigrams. Everything else a search needs (facets, filters,
+// order, titles, the text itself) is served from the in-memory corpus by
+// ordinal, so it is not indexed.
+func entryDoc(e *Entry) map[string]interface{} {
+	t := e.Text()
+	return map[string]interface{}{FieldWords: t, FieldGrams: t}
 }

@@ -7,10 +7,10 @@ import (
 	"unicode"
 	"unicode/utf8"
 
-	bsearch "github.com/blevesearch/bleve/v2/search"
 	"golang.org/x/text/unicode/norm"
 
 	"github.com/zhengce/zhengce/corpus"
+	"github.com/zhengce/zhengce/indexer"
 )
 
 // Fragment sizes, in characters of context on each side of a match.
@@ -20,34 +20,25 @@ const (
 	leadFragment    = 80 // characters shown when nothing is highlighted
 )
 
-// hit turns a bleve match into a Hit, verifying it against the unit text:
-// a unit that does not satisfy the query's verbatim conditions (the
+// hit turns a match into a Hit, verifying it against the unit text: a
+// unit that does not satisfy the query's verbatim conditions (the
 // exclusions always; for tier-1 hits every group) is dropped (ok false).
-func (s *Service) hit(p *plan, m *bsearch.DocumentMatch) (Hit, bool) {
+func (s *Service) hit(p *plan, e *indexer.Entry, score float32) (Hit, bool) {
 	var h Hit
 	var text string
-	if u, err := s.c.Unit(m.ID); err == nil {
-		d := s.docs[u.DocID]
+	d := e.Doc
+	if u := e.Unit; u != nil {
 		h = Hit{ID: u.ID, DocID: u.DocID, Type: string(u.Type), Section: u.Part, Themes: u.Themes, Path: u.Path,
-			Breadcrumb: u.Breadcrumb, Citation: u.Citation, Text: u.Text}
-		if d != nil {
-			h.DocTitle, h.District = d.Title, d.District
-		}
+			Breadcrumb: u.Breadcrumb, Citation: u.Citation, Text: u.Text, DocTitle: d.Title, District: d.District}
 		text = u.Text
-	} else if tr, ok := s.targets[m.ID]; ok {
-		t := tr.t
-		d := s.docs[t.DocID]
+	} else {
+		t := e.Target
 		h = Hit{ID: t.ID, DocID: t.DocID, District: t.District, Type: string(corpus.TypeTarget), Citation: t.Citation, Text: t.Text,
-			Path: strings.TrimPrefix(t.ID, t.DocID+"/")}
-		if tr.src != nil {
-			h.Section, h.Themes, h.Breadcrumb = tr.src.Part, tr.src.Themes, tr.src.Breadcrumb
-		}
-		if d != nil {
-			h.DocTitle = d.Title
+			Path: strings.TrimPrefix(t.ID, t.DocID+"/"), DocTitle: d.Title}
+		if e.Src != nil {
+			h.Section, h.Themes, h.Breadcrumb = e.Src.Part, e.Src.Themes, e.Src.Breadcrumb
 		}
 		text = t.Text
-	} else {
-		return Hit{}, false
 	}
 	if h.Themes == nil {
 		h.Themes = []string{}
@@ -56,7 +47,7 @@ func (s *Service) hit(p *plan, m *bsearch.DocumentMatch) (Hit, bool) {
 		h.Breadcrumb = []string{}
 	}
 	h.URL = "/c/" + h.DocID + "/" + h.Path
-	h.Score = m.Score
+	h.Score = float64(score)
 	nm := newNormMap(text)
 	if !p.verify(nm.norm) {
 		return Hit{}, false

@@ -5,16 +5,12 @@ import (
 	"errors"
 	"fmt"
 	"math"
-	"slices"
 	"sort"
 	"strings"
 	"sync"
 	"sync/atomic"
 	"time"
 
-	"github.com/blevesearch/bleve/v2"
-	bsearch "github.com/blevesearch/bleve/v2/search"
-	"github.com/blevesearch/bleve/v2/search/query"
 	"github.com/blevesearch/bleve/v2/search/searcher"
 
 	"github.com/zhengce/zhengce/corpus"
@@ -35,26 +31,15 @@ var ErrStale = errors.New("index is stale")
 // setClauseLimit sets bleve's process-wide DisjunctionMaxClauseCount once.
 var setClauseLimit = sync.OnceFunc(func() { searcher.DisjunctionMaxClauseCount = maxClauses })
 
-// Boosts of the ranking.
-const (
-	boostTitlePhrase = 3.0 // the query occurs verbatim in the heading/task title
-	boostTitleWords  = 1.5 // a query word is a word of the title
-)
-
 // Service answers searches over one opened index and the corpus it was
 // built from. It is safe for concurrent use.
 type Service struct {
-	idx     bleve.Index
+	ix      *indexer.Index
 	meta    *indexer.Meta
 	c       *corpus.Corpus
 	seg     atomic.Pointer[indexer.Segmenter]
-	docs    map[string]*corpus.Document
-	targets map[string]*targetRef
-}
-
-type targetRef struct {
-	t   *corpus.Target
-	src *corpus.Unit
+	entries []indexer.Entry // by sequence number
+	cols    *columns        // by ordinal
 }
 
 // Open opens the existing index in dir for querying corpus c. seg may be
@@ -64,7 +49,7 @@ type targetRef struct {
 // index built from another corpus or analyzer is refused with ErrStale.
 func Open(dir string, c *corpus.Corpus, seg *indexer.Segmenter) (*Service, error) {
 	setClauseLimit()
-	idx, meta, err := indexer.OpenIndex(dir)
+	ix, meta, err := indexer.OpenIndex(dir)
 	if err != nil {
 		return nil, err
 	}
@@ -73,17 +58,16 @@ func Open(dir string, c *corpus.Corpus, seg *indexer.Segmenter) (*Service, error
 		fp = seg.Fingerprint()
 	}
 	if !meta.Fresh(c, fp) {
-		idx.Close()
+		ix.Close()
 		return nil, &corpus.Error{Code: corpus.EINVALID, Message: "索引与当前语料或分词器不一致，请重新运行 zhengce index", Err: ErrStale}
 	}
-	s := &Service{idx: idx, meta: meta, c: c, docs: map[string]*corpus.Document{}, targets: map[string]*targetRef{}}
-	for _, d := range c.Documents() {
-		s.docs[d.ID] = d
-		for _, t := range d.Targets {
-			src, _ := c.Unit(t.UnitID)
-			s.targets[t.ID] = &targetRef{t: t, src: src}
-		}
+	entries := indexer.Entries(c)
+	cols, err := newColumns(entries, ix)
+	if err != nil {
+		ix.Close()
+		return nil, err
 	}
+	s := &Service{ix: ix, meta: meta, c: c, entries: entries, cols: cols}
 	if seg != nil {
 		s.seg.Store(seg)
 	}
@@ -136,25 +120,20 @@ func (s *Service) SetSegmenter(seg *indexer.Segmenter) error {
 func (s *Service) Meta() *indexer.Meta { return s.meta }
 
 // Close closes the index.
-func (s *Service) Close() error { return s.idx.Close() }
+func (s *Service) Close() error { return s.ix.Close() }
 
-// plan is a request compiled to bleve queries.
+// plan is a compiled request.
 type plan struct {
-	q      *Query
-	seg    *indexer.Segmenter
-	words  [][]string // segmented words of each item, by group then item order
-	filter []query.Query
-	// exact is the query where every group matches verbatim (tier 1);
-	// full adds matching by segmented words (tier 1 ∪ tier 2).
-	exact, full query.Query
-	tiered      bool // full differs from exact
-	// hideTargets: targets are excluded from hits; targets matches just
-	// the targets that full would match without that, for the type facet.
+	q     *Query
+	seg   *indexer.Segmenter
+	words [][]string // segmented words of each item, by group then item order
+	terms []string
+	// hideTargets: targets are not hits (they repeat text of their source
+	// unit) unless asked for with type:target or a target range; they
+	// still count in the type facet, so a client can offer the filter.
 	hideTargets bool
-	targets     query.Query
-	terms       []string
+	filter      *filter
 }
-
 // Search runs a request. Errors a user can cause are *corpus.Error with
 // EINVALID or ETOOLARGE; a search over its deadline fails with ETIMEOUT.
 func (s *Service) Search(ctx context.Context, r Request) (*Response, error) {
@@ -202,7 +181,7 @@ func (s *Service) Search(ctx context.Context, r Request) (*Response, error) {
 	resp.Facets = facets
 	dropped := 0
 	for _, h := range hits {
-		hit, ok := s.hit(p, h)
+		hit, ok := s.hit(p, &s.entries[s.cols.seq[h.ord]], h.score)
 		if !ok {
 			dropped++
 			continue
@@ -268,307 +247,6 @@ func (p *plan) needsWords() bool {
 		}
 	}
 	return false
-}
-
-// exactQuery matches the units whose normalised text contains norm: the
-// unigram field for one character, else a phrase of character bigrams at
-// consecutive positions, which holds exactly when the text contains norm.
-// Long phrases use every other bigram (plus the last one) with
-// placeholders between: adjacent non-overlapping bigrams still pin every
-// character.
-func exactQuery(norm string, field string) query.Query {
-	grams := indexer.Grams(norm, 2)
-	if len(grams) == 0 {
-		tq := query.NewTermQuery(norm)
-		tq.SetField(indexer.FieldChars)
-		if field == indexer.FieldTGrams {
-			return nil
-		}
-		return tq
-	}
-	if len(grams) == 1 {
-		tq := query.NewTermQuery(grams[0])
-		tq.SetField(field)
-		return tq
-	}
-	terms := grams
-	if len(grams) > 8 {
-		terms = make([]string, len(grams))
-		for i, g := range grams {
-			if i%2 == 0 || i == len(grams)-1 {
-				terms[i] = g
-			}
-		}
-	}
-	return query.NewPhraseQuery(terms, field)
-}
-
-func termQuery(field, term string, boost float64) query.Query {
-	tq := query.NewTermQuery(term)
-	tq.SetField(field)
-	if boost != 0 {
-		tq.SetBoost(boost)
-	}
-	return tq
-}
-
-func anyOf(field string, vals []string) query.Query {
-	qs := make([]query.Query, len(vals))
-	for i, v := range vals {
-		qs[i] = termQuery(field, v, 0)
-	}
-	if len(qs) == 1 {
-		return qs[0]
-	}
-	return query.NewDisjunctionQuery(qs)
-}
-
-// compile turns a parsed query into bleve queries.
-func (s *Service) compile(q *Query) *plan {
-	p := &plan{q: q, seg: s.seg.Load()}
-	if len(q.Districts) > 0 {
-		p.filter = append(p.filter, anyOf(indexer.FieldDistrict, q.Districts))
-	}
-	if len(q.Themes) > 0 {
-		p.filter = append(p.filter, anyOf(indexer.FieldTheme, q.Themes))
-	}
-	if len(q.Sections) > 0 {
-		p.filter = append(p.filter, anyOf(indexer.FieldSection, q.Sections))
-	}
-	if len(q.Types) > 0 {
-		p.filter = append(p.filter, anyOf(indexer.FieldType, q.Types))
-	}
-	if q.TargetMin != nil || q.TargetMax != nil {
-		incl := true
-		nr := query.NewNumericRangeInclusiveQuery(q.TargetMin, q.TargetMax, &incl, &incl)
-		nr.SetField(indexer.FieldTarget)
-		p.filter = append(p.filter, nr)
-	}
-	var exactMust, fullMust, should []query.Query
-	for _, g := range q.Groups {
-		var ex, full []query.Query
-		for _, it := range g {
-			e := exactQuery(it.Text, indexer.FieldGrams)
-			ex = append(ex, e)
-			full = append(full, e)
-			if it.Phrase {
-				p.terms = append(p.terms, `"`+it.Text+`"`)
-			} else {
-				p.terms = append(p.terms, it.Text)
-			}
-			if t := exactQuery(it.Text, indexer.FieldTGrams); t != nil {
-				if b, ok := t.(query.BoostableQuery); ok {
-					b.SetBoost(boostTitlePhrase)
-				}
-				should = append(should, t)
-			}
-			if it.Phrase || p.seg == nil {
-				p.words = append(p.words, nil)
-				continue
-			}
-			words := uniq(p.seg.Terms(it.Text))
-			p.words = append(p.words, words)
-			if len(words) == 0 {
-				continue
-			}
-			if len(words) > 1 || words[0] != strings.ToLower(it.Text) {
-				p.terms = append(p.terms, words...)
-			}
-			conj := make([]query.Query, len(words))
-			for i, w := range words {
-				conj[i] = termQuery(indexer.FieldWords, w, 0)
-				should = append(should, termQuery(indexer.FieldTitle, w, boostTitleWords))
-			}
-			full = append(full, query.NewConjunctionQuery(conj))
-			p.tiered = true
-		}
-		exactMust = append(exactMust, disjunction(ex))
-		fullMust = append(fullMust, disjunction(full))
-	}
-	var excl []query.Query
-	for _, e := range q.Exclude {
-		excl = append(excl, exactQuery(e, indexer.FieldGrams))
-	}
-	// Targets repeat text of their source unit: they are hits only when
-	// asked for (type:target or a target range). The type facet still
-	// counts them, so a client can offer the filter.
-	p.hideTargets = !slices.Contains(q.Types, string(corpus.TypeTarget)) && q.TargetMin == nil && q.TargetMax == nil
-	build := func(must []query.Query, hide bool, extraFilter query.Query) query.Query {
-		b := query.NewBooleanQuery(nil, nil, nil)
-		if len(must) == 0 {
-			must = []query.Query{query.NewMatchAllQuery()}
-		}
-		b.AddMust(must...)
-		filters := p.filter
-		if extraFilter != nil {
-			filters = append(append([]query.Query{}, filters...), extraFilter)
-		}
-		if len(filters) > 0 {
-			// filters restrict without scoring
-			b.AddFilter(query.NewConjunctionQuery(filters))
-		}
-		if len(should) > 0 {
-			b.AddShould(should...)
-		}
-		not := append([]query.Query{}, excl...)
-		if hide {
-			not = append(not, termQuery(indexer.FieldType, string(corpus.TypeTarget), 0))
-		}
-		if len(not) > 0 {
-			b.AddMustNot(not...)
-		}
-		return b
-	}
-	p.exact = build(exactMust, p.hideTargets, nil)
-	p.full = p.exact
-	if p.tiered {
-		p.full = build(fullMust, p.hideTargets, nil)
-	}
-	if p.hideTargets {
-		must := exactMust
-		if p.tiered {
-			must = fullMust
-		}
-		p.targets = build(must, false, termQuery(indexer.FieldType, string(corpus.TypeTarget), 0))
-	}
-	return p
-}
-
-func disjunction(qs []query.Query) query.Query {
-	if len(qs) == 1 {
-		return qs[0]
-	}
-	return query.NewDisjunctionQuery(qs)
-}
-
-func uniq(s []string) []string {
-	var out []string
-	seen := map[string]bool{}
-	for _, v := range s {
-		if !seen[v] {
-			seen[v] = true
-			out = append(out, v)
-		}
-	}
-	return out
-}
-
-// run executes the plan: total and facets over the full result set, hits
-// of the requested page with tier-1 (verbatim) matches before tier-2 (all
-// segmented words) matches, each tier by score, ties in document order.
-func (s *Service) run(ctx context.Context, p *plan, offset, limit int) ([]*bsearch.DocumentMatch, uint64, Facets, error) {
-	// seq is unique (document order): ties break deterministically
-	sortBy := []string{"-_score", indexer.FieldSeq}
-	if len(p.q.Groups) == 0 {
-		sortBy = []string{indexer.FieldSeq}
-	}
-	facetReq := func(req *bleve.SearchRequest) {
-		for _, f := range []string{indexer.FieldDistrict, indexer.FieldTheme, indexer.FieldSection, indexer.FieldType} {
-			req.AddFacet(f, bleve.NewFacetRequest(f, 1000))
-		}
-	}
-	hits, total, fs, err := s.runHits(ctx, p, offset, limit, sortBy, facetReq)
-	if err != nil || !p.hideTargets {
-		return hits, total, fs, err
-	}
-	// a count, no doc values: cheaper than a second facet request
-	req := bleve.NewSearchRequestOptions(p.targets, 0, 0, false)
-	req.Score = "none"
-	res, err := s.idx.SearchInContext(ctx, req)
-	if err != nil {
-		return nil, 0, Facets{}, err
-	}
-	if res.Total > 0 {
-		fs.Type = append(fs.Type, FacetValue{Value: string(corpus.TypeTarget), Count: int(res.Total)})
-		sortFacet(fs.Type)
-	}
-	return hits, total, fs, nil
-}
-
-// runHits runs the searches for the page, the total and the facets.
-func (s *Service) runHits(ctx context.Context, p *plan, offset, limit int, sortBy []string, facetReq func(*bleve.SearchRequest)) ([]*bsearch.DocumentMatch, uint64, Facets, error) {
-	if !p.tiered {
-		req := bleve.NewSearchRequestOptions(p.exact, limit, offset, false)
-		req.SortBy(sortBy)
-		facetReq(req)
-		res, err := s.idx.SearchInContext(ctx, req)
-		if err != nil {
-			return nil, 0, Facets{}, err
-		}
-		return res.Hits, res.Total, facets(res.Facets), nil
-	}
-	// tier 1: verbatim matches, enough for the page
-	req1 := bleve.NewSearchRequestOptions(p.exact, offset+limit, 0, false)
-	req1.SortBy(sortBy)
-	res1, err := s.idx.SearchInContext(ctx, req1)
-	if err != nil {
-		return nil, 0, Facets{}, err
-	}
-	// everything: total and facets only
-	reqAll := bleve.NewSearchRequestOptions(p.full, 0, 0, false)
-	reqAll.Score = "none"
-	facetReq(reqAll)
-	resAll, err := s.idx.SearchInContext(ctx, reqAll)
-	if err != nil {
-		return nil, 0, Facets{}, err
-	}
-	n1 := int(res1.Total)
-	var hits []*bsearch.DocumentMatch
-	if offset < len(res1.Hits) {
-		hits = append(hits, res1.Hits[offset:]...)
-	}
-	if need := offset + limit - max(offset, n1); need > 0 && resAll.Total > res1.Total {
-		// tier 2: the rest, ranked among themselves
-		not := exactCondition(p)
-		b := query.NewBooleanQuery([]query.Query{p.full}, nil, []query.Query{not})
-		req2 := bleve.NewSearchRequestOptions(b, need, max(0, offset-n1), false)
-		req2.SortBy(sortBy)
-		res2, err := s.idx.SearchInContext(ctx, req2)
-		if err != nil {
-			return nil, 0, Facets{}, err
-		}
-		hits = append(hits, res2.Hits...)
-	}
-	if len(hits) > limit {
-		hits = hits[:limit]
-	}
-	return hits, resAll.Total, facets(resAll.Facets), nil
-}
-
-// exactCondition is the tier-1 condition alone: every group verbatim.
-func exactCondition(p *plan) query.Query {
-	var must []query.Query
-	for _, g := range p.q.Groups {
-		var ex []query.Query
-		for _, it := range g {
-			ex = append(ex, exactQuery(it.Text, indexer.FieldGrams))
-		}
-		must = append(must, disjunction(ex))
-	}
-	return query.NewConjunctionQuery(must)
-}
-
-func facets(fr bsearch.FacetResults) Facets {
-	get := func(name string) []FacetValue {
-		out := []FacetValue{}
-		f, ok := fr[name]
-		if !ok || f == nil || f.Terms == nil {
-			return out
-		}
-		for _, t := range f.Terms.Terms() {
-			if t.Count > 0 {
-				out = append(out, FacetValue{Value: t.Term, Count: t.Count})
-			}
-		}
-		sortFacet(out)
-		return out
-	}
-	return Facets{
-		District: get(indexer.FieldDistrict),
-		Theme:    get(indexer.FieldTheme),
-		Section:  get(indexer.FieldSection),
-		Type:     get(indexer.FieldType),
-	}
 }
 
 // sortFacet orders facet values by count, then value.

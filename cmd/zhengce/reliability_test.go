@@ -55,7 +55,7 @@ func copyIndex(t *testing.T, src string) string {
 // damage truncates the index's bleve segment to half its size.
 func damage(t *testing.T, dir string) {
 	t.Helper()
-	zaps, err := filepath.Glob(filepath.Join(dir, "store", "*.zap"))
+	zaps, err := filepath.Glob(filepath.Join(dir, "shard-*", "store", "*.zap"))
 	if err != nil || len(zaps) == 0 {
 		t.Fatalf("no segment in %s: %v", dir, err)
 	}

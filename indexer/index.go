@@ -1,0 +1,280 @@
+package indexer
+
+import (
+	"context"
+	"encoding/binary"
+	"errors"
+	"fmt"
+	"os"
+	"path/filepath"
+	"sync/atomic"
+
+	"github.com/blevesearch/bleve/v2"
+	bsearch "github.com/blevesearch/bleve/v2/search"
+	"github.com/blevesearch/bleve/v2/search/query"
+	index "github.com/blevesearch/bleve_index_api"
+
+	"github.com/zhengce/zhengce/corpus"
+)
+
+// OrderFile is the file of an index that maps the documents, in the order
+// bleve numbers them, to their sequence numbers (positions in Entries):
+// one little-endian uint32 per document, shard after shard.
+const OrderFile = "zhengce-order.u32"
+
+// Index is an opened zhengce index: one or more bleve indexes (shards),
+// each holding a contiguous run of the entries, built in parallel. It
+// answers queries with Postings; it is safe for concurrent use.
+//
+// A match is reported by its ordinal: the bleve document number within
+// its shard plus the shard's base. Ordinals are dense (0 … Len()-1), and
+// Seq maps an ordinal to the entry's sequence number in Entries.
+type Index struct {
+	shards []shard
+	seq    []uint32 // ordinal → sequence number
+	closed atomic.Bool
+}
+
+// ErrClosed is returned by a search of a closed Index.
+var ErrClosed = errors.New("index is closed")
+
+type shard struct {
+	idx  bleve.Index
+	base int // ordinal of the shard's first document
+	n    int
+}
+
+// ShardMeta describes one shard of an index on disk.
+type ShardMeta struct {
+	Dir  string `json:"dir"`  // bleve index directory, relative to the index
+	Docs int    `json:"docs"` // documents in the shard
+}
+
+// Len returns the number of documents in the index.
+func (ix *Index) Len() int { return len(ix.seq) }
+
+// Seq returns the sequence number (position in Entries) of the document
+// with ordinal ord.
+func (ix *Index) Seq(ord int) int { return int(ix.seq[ord]) }
+
+// SeqTable returns the ordinal → sequence number table. The caller must
+// not modify it.
+func (ix *Index) SeqTable() []uint32 { return ix.seq }
+
+// DocCount returns the number of documents bleve holds, over all shards.
+func (ix *Index) DocCount() (uint64, error) {
+	var n uint64
+	for _, s := range ix.shards {
+		c, err := s.idx.DocCount()
+		if err != nil {
+			return 0, fmt.Errorf("count documents: %w", err)
+		}
+		n += c
+	}
+	return n, nil
+}
+
+// Close closes every shard.
+func (ix *Index) Close() error {
+	ix.closed.Store(true)
+	var errs []error
+	for _, s := range ix.shards {
+		if err := s.idx.Close(); err != nil {
+			errs = append(errs, err)
+		}
+	}
+	return errors.Join(errs...)
+}
+
+// Posting is one match of a query: the document's ordinal and bleve's
+// score for it.
+type Posting struct {
+	Ord   int32
+	Score float32
+}
+
+// ctxCheckEvery is how many matches pass between checks of the context.
+const ctxCheckEvery = 1024
+
+// Postings runs q over every shard and returns all its matches in ordinal
+// order, with scores when score is true. It checks ctx as it goes.
+func (ix *Index) Postings(ctx context.Context, q query.Query, score bool) ([]Posting, error) {
+	var out []Posting
+	opts := bsearch.SearcherOptions{}
+	if !score {
+		opts.Score = "none"
+	}
+	for _, s := range ix.shards {
+		if err := ctx.Err(); err != nil {
+			return nil, err
+		}
+		if ix.closed.Load() {
+			return nil, ErrClosed
+		}
+		var err error
+		out, err = s.postings(ctx, q, opts, out)
+		if err != nil {
+			return nil, err
+		}
+	}
+	return out, nil
+}
+
+func (s *shard) postings(ctx context.Context, q query.Query, opts bsearch.SearcherOptions, out []Posting) ([]Posting, error) {
+	adv, err := s.idx.Advanced()
+	if err != nil {
+		return out, fmt.Errorf("index: %w", err)
+	}
+	r, err := adv.Reader()
+	if err != nil {
+		return out, fmt.Errorf("index reader: %w", err)
+	}
+	if r == nil { // scorch hands out no snapshot once closed
+		return out, ErrClosed
+	}
+	defer r.Close()
+	sr, err := q.Searcher(ctx, r, s.idx.Mapping(), opts)
+	if err != nil {
+		return out, fmt.Errorf("searcher: %w", err)
+	}
+	defer sr.Close()
+	sctx := &bsearch.SearchContext{DocumentMatchPool: bsearch.NewDocumentMatchPool(sr.DocumentMatchPoolSize()+1, 0), IndexReader: r}
+	for i := 0; ; i++ {
+		if i%ctxCheckEvery == 0 {
+			if err := ctx.Err(); err != nil {
+				return out, err
+			}
+		}
+		m, err := sr.Next(sctx)
+		if err != nil {
+			return out, fmt.Errorf("search: %w", err)
+		}
+		if m == nil {
+			return out, nil
+		}
+		n, ok := docNumber(m.IndexInternalID)
+		if !ok || n >= s.n {
+			return out, fmt.Errorf("search: document number %x outside the shard of %d", []byte(m.IndexInternalID), s.n)
+		}
+		out = append(out, Posting{Ord: int32(s.base + n), Score: float32(m.Score)})
+		sctx.DocumentMatchPool.Put(m)
+	}
+}
+
+// docNumber decodes scorch's internal id: the document number within the
+// index, big-endian.
+func docNumber(id index.IndexInternalID) (int, bool) {
+	if len(id) != 8 {
+		return 0, false
+	}
+	return int(binary.BigEndian.Uint64(id)), true
+}
+
+// openIndex opens the shards of m in dir read-only and reads the order
+// file, checking that it covers every document exactly once.
+func openIndex(dir string, m *Meta) (*Index, error) {
+	if len(m.Shards) == 0 {
+		return nil, corruptError(dir, "索引描述中没有分片", ErrCorrupt)
+	}
+	ix := &Index{}
+	total := 0
+	for _, sm := range m.Shards {
+		idx, err := bleve.OpenUsing(filepath.Join(dir, sm.Dir), map[string]interface{}{"read_only": true, "bolt_timeout": "5s"})
+		if err != nil {
+			ix.Close()
+			return nil, corruptError(dir, "无法打开", err)
+		}
+		ix.shards = append(ix.shards, shard{idx: idx, base: total, n: sm.Docs})
+		total += sm.Docs
+	}
+	data, err := os.ReadFile(filepath.Join(dir, OrderFile))
+	if err != nil {
+		ix.Close()
+		return nil, corruptError(dir, "无法读取文件 "+OrderFile, err)
+	}
+	seq, err := decodeOrder(data, total)
+	if err != nil {
+		ix.Close()
+		return nil, corruptError(dir, "文件 "+OrderFile+" 无效", fmt.Errorf("%w: %w", ErrCorrupt, err))
+	}
+	ix.seq = seq
+	return ix, nil
+}
+
+// decodeOrder decodes the order file of an index of n documents: a
+// permutation of 0 … n-1.
+func decodeOrder(data []byte, n int) ([]uint32, error) {
+	if len(data) != 4*n {
+		return nil, fmt.Errorf("%d bytes for %d documents", len(data), n)
+	}
+	seq := make([]uint32, n)
+	seen := make([]bool, n)
+	for i := range seq {
+		v := binary.LittleEndian.Uint32(data[4*i:])
+		if int(v) >= n || seen[v] {
+			return nil, fmt.Errorf("entry %d: %d is not part of a permutation", i, v)
+		}
+		seen[v] = true
+		seq[i] = v
+	}
+	return seq, nil
+}
+
+// encodeOrder is the inverse of decodeOrder.
+func encodeOrder(seq []uint32) []byte {
+	out := make([]byte, 4*len(seq))
+	for i, v := range seq {
+		binary.LittleEndian.PutUint32(out[4*i:], v)
+	}
+	return out
+}
+
+// shardOrder reads back the document numbering bleve chose for the shard
+// in dir, which holds the entries from seq first on, identified by ids:
+// bleve's builder merges segments in batches, so the numbering is not
+// always the insertion order. It returns, for each document number, the
+// entry's sequence number.
+func shardOrder(dir string, first int, ids []string) ([]uint32, error) {
+	idx, err := bleve.OpenUsing(dir, map[string]interface{}{"read_only": true})
+	if err != nil {
+		return nil, fmt.Errorf("reopen shard: %w", err)
+	}
+	defer idx.Close()
+	adv, err := idx.Advanced()
+	if err != nil {
+		return nil, fmt.Errorf("reopen shard: %w", err)
+	}
+	r, err := adv.Reader()
+	if err != nil {
+		return nil, fmt.Errorf("reopen shard: %w", err)
+	}
+	defer r.Close()
+	n, err := r.DocCount()
+	if err != nil {
+		return nil, fmt.Errorf("count shard: %w", err)
+	}
+	if int(n) != len(ids) {
+		return nil, corpus.Errorf(corpus.EINTERNAL, "分片包含 %d 条，应为 %d 条", n, len(ids))
+	}
+	pos := make(map[string]int, len(ids))
+	for i, id := range ids {
+		pos[id] = first + i
+	}
+	out := make([]uint32, len(ids))
+	seen := make([]bool, len(ids))
+	buf := make([]byte, 8)
+	for i := range out {
+		binary.BigEndian.PutUint64(buf, uint64(i))
+		id, err := r.ExternalID(index.IndexInternalID(buf))
+		if err != nil {
+			return nil, fmt.Errorf("document %d of shard: %w", i, err)
+		}
+		p, ok := pos[id]
+		if !ok || seen[p-first] {
+			return nil, corpus.Errorf(corpus.EINTERNAL, "分片文档 %d 的编号 %q 无效或重复", i, id)
+		}
+		seen[p-first] = true
+		out[i] = uint32(p)
+	}
+	return out, nil
+}

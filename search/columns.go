@@ -1,0 +1,243 @@
+package search
+
+import (
+	"math"
+	"runtime"
+	"slices"
+	"sync"
+
+	"github.com/zhengce/zhengce/corpus"
+	"github.com/zhengce/zhengce/indexer"
+)
+
+// columns hold, by ordinal (see indexer.Index), what a search needs of
+// each index entry besides bleve's postings: the normalised text to
+// verify phrases, the normalised title for the title boost, and the facet
+// values as small integers. Facets, filters and document order are
+// computed from them instead of from bleve's doc values, which cost a
+// snappy-decoded chunk per match.
+type columns struct {
+	n        int
+	seq      []uint32 // ordinal → sequence number (position in entries)
+	ord      []int32  // sequence number → ordinal
+	norm     []string // corpus.Normalize(text)
+	title    []string // corpus.Normalize(title)
+	district []uint16
+	section  []uint16
+	typ      []uint16
+	themes   [][]uint16
+	target   []float64 // a target's value, NaN for units and unparsed values
+	districtDict, sectionDict, typeDict, themeDict dict
+}
+
+// dict numbers the values of one facet.
+type dict struct {
+	names []string
+	ids   map[string]uint16
+}
+
+func (d *dict) id(v string) uint16 {
+	if d.ids == nil {
+		d.ids = map[string]uint16{}
+	}
+	if id, ok := d.ids[v]; ok {
+		return id
+	}
+	id := uint16(len(d.names))
+	d.ids[v] = id
+	d.names = append(d.names, v)
+	return id
+}
+
+// maxFacetValues bounds the distinct values of one facet (uint16 ids).
+const maxFacetValues = math.MaxUint16
+
+// newColumns builds the columns of entries, numbered by ix. The texts are
+// normalised on every core.
+func newColumns(entries []indexer.Entry, ix *indexer.Index) (*columns, error) {
+	n := len(entries)
+	if ix.Len() != n {
+		return nil, corpus.Errorf(corpus.EINTERNAL, "索引有 %d 条，语料有 %d 条", ix.Len(), n)
+	}
+	c := &columns{
+		n: n, seq: ix.SeqTable(), ord: make([]int32, n),
+		norm: make([]string, n), title: make([]string, n),
+		district: make([]uint16, n), section: make([]uint16, n), typ: make([]uint16, n),
+		themes: make([][]uint16, n), target: make([]float64, n),
+	}
+	for o, s := range c.seq {
+		c.ord[s] = int32(o)
+	}
+	for o := range n {
+		e := &entries[c.seq[o]]
+		var part string
+		var themes []string
+		c.target[o] = math.NaN()
+		if e.Unit != nil {
+			part, themes = e.Unit.Part, e.Unit.Themes
+			c.typ[o] = c.typeDict.id(string(e.Unit.Type))
+		} else {
+			if e.Src != nil {
+				part, themes = e.Src.Part, e.Src.Themes
+			}
+			c.typ[o] = c.typeDict.id(string(corpus.TypeTarget))
+			if v := e.Target.Target.Value; v != nil {
+				c.target[o] = *v
+			}
+		}
+		c.district[o] = c.districtDict.id(e.Doc.District)
+		c.section[o] = c.sectionDict.id(part)
+		ts := make([]uint16, len(themes))
+		for i, t := range themes {
+			ts[i] = c.themeDict.id(t)
+		}
+		c.themes[o] = ts
+	}
+	for _, d := range []*dict{&c.districtDict, &c.sectionDict, &c.typeDict, &c.themeDict} {
+		if len(d.names) > maxFacetValues {
+			return nil, corpus.Errorf(corpus.ETOOLARGE, "分面取值过多：%d", len(d.names))
+		}
+	}
+	// normalise on every core: NFKC is the costly part of opening a large
+	// corpus
+	workers := max(1, runtime.GOMAXPROCS(0))
+	var wg sync.WaitGroup
+	for w := range workers {
+		wg.Go(func() {
+			for o := w; o < n; o += workers {
+				e := &entries[c.seq[o]]
+				c.norm[o] = same(e.Text(), corpus.Normalize(e.Text()))
+				c.title[o] = same(e.Title(), corpus.Normalize(e.Title()))
+			}
+		})
+	}
+	wg.Wait()
+	return c, nil
+}
+
+// same returns orig when it equals norm, so a text that normalisation
+// leaves unchanged is held once.
+func same(orig, norm string) string {
+	if orig == norm {
+		return orig
+	}
+	return norm
+}
+
+// ids returns the ids of the named facet values; unknown names match
+// nothing and are left out.
+func (d *dict) lookup(names []string) []uint16 {
+	var out []uint16
+	for _, v := range names {
+		if id, ok := d.ids[v]; ok {
+			out = append(out, id)
+		}
+	}
+	return out
+}
+
+// filter is a compiled set of facet filters and a target range.
+type filter struct {
+	district, section, typ, theme []uint16
+	hasDistrict, hasSection       bool
+	hasType, hasTheme             bool
+	min, max                      *float64
+	hideTargets                   bool
+	targetType                    uint16
+	hasTargetType                 bool
+}
+
+func (c *columns) compileFilter(q *Query, hideTargets bool) *filter {
+	f := &filter{
+		hasDistrict: len(q.Districts) > 0, district: c.districtDict.lookup(q.Districts),
+		hasSection: len(q.Sections) > 0, section: c.sectionDict.lookup(q.Sections),
+		hasType: len(q.Types) > 0, typ: c.typeDict.lookup(q.Types),
+		hasTheme: len(q.Themes) > 0, theme: c.themeDict.lookup(q.Themes),
+		min: q.TargetMin, max: q.TargetMax, hideTargets: hideTargets,
+	}
+	f.targetType, f.hasTargetType = c.typeDict.ids[string(corpus.TypeTarget)]
+	return f
+}
+
+// pass reports whether the entry with ordinal o passes the filters (the
+// hiding of targets aside: see isHiddenTarget).
+func (c *columns) pass(f *filter, o int32) bool {
+	if f.hasDistrict && !slices.Contains(f.district, c.district[o]) {
+		return false
+	}
+	if f.hasSection && !slices.Contains(f.section, c.section[o]) {
+		return false
+	}
+	if f.hasType && !slices.Contains(f.typ, c.typ[o]) {
+		return false
+	}
+	if f.hasTheme {
+		ok := false
+		for _, t := range c.themes[o] {
+			if slices.Contains(f.theme, t) {
+				ok = true
+				break
+			}
+		}
+		if !ok {
+			return false
+		}
+	}
+	if f.min != nil || f.max != nil {
+		v := c.target[o]
+		if math.IsNaN(v) || (f.min != nil && v < *f.min) || (f.max != nil && v > *f.max) {
+			return false
+		}
+	}
+	return true
+}
+
+// isHiddenTarget reports whether o is a target hidden from the hits (it
+// still counts in the type facet).
+func (c *columns) isHiddenTarget(f *filter, o int32) bool {
+	return f.hideTargets && f.hasTargetType && c.typ[o] == f.targetType
+}
+
+// facetCounter counts facet values over matches.
+type facetCounter struct {
+	district, section, typ, theme []int
+}
+
+func (c *columns) newCounter() *facetCounter {
+	return &facetCounter{
+		district: make([]int, len(c.districtDict.names)), section: make([]int, len(c.sectionDict.names)),
+		typ: make([]int, len(c.typeDict.names)), theme: make([]int, len(c.themeDict.names)),
+	}
+}
+
+// add counts o; a hidden target counts in the type facet only.
+func (fc *facetCounter) add(c *columns, o int32, hidden bool) {
+	fc.typ[c.typ[o]]++
+	if hidden {
+		return
+	}
+	fc.district[c.district[o]]++
+	fc.section[c.section[o]]++
+	for _, t := range c.themes[o] {
+		fc.theme[t]++
+	}
+}
+
+func (fc *facetCounter) facets(c *columns) Facets {
+	get := func(counts []int, d *dict) []FacetValue {
+		out := []FacetValue{}
+		for id, n := range counts {
+			if n > 0 && d.names[id] != "" {
+				out = append(out, FacetValue{Value: d.names[id], Count: n})
+			}
+		}
+		sortFacet(out)
+		return out
+	}
+	return Facets{
+		District: get(fc.district, &c.districtDict),
+		Theme:    get(fc.theme, &c.themeDict),
+		Section:  get(fc.section, &c.sectionDict),
+		Type:     get(fc.typ, &c.typeDict),
+	}
+}

@@ -1,0 +1,446 @@
+package search
+
+import (
+	"container/heap"
+	"context"
+	"math"
+	"slices"
+	"strings"
+	"unicode/utf8"
+
+	"github.com/blevesearch/bleve/v2/search/query"
+
+	"github.com/zhengce/zhengce/corpus"
+	"github.com/zhengce/zhengce/indexer"
+)
+
+// How a query is answered. bleve supplies postings and scores; the rest
+// is set arithmetic over ordinals and the in-memory columns:
+//
+//   - each item of a group yields its verbatim matches (the conjunction
+//     of its character bigrams, each candidate verified against the
+//     normalised text; one character is a scan of the texts) and, for a
+//     bare word, its word matches (the conjunction of its gse words);
+//   - a group is the union of its items' matches, the query the
+//     intersection of its groups, minus the verbatim matches of every
+//     exclusion; filters and facets read the columns;
+//   - a match is tier 1 when every group matched verbatim, tier 2 when a
+//     group matched by words only. Hits are ranked tier 1 first, then by
+//     score (the sum of bleve's scores of the matching items, raised when
+//     the title contains the item), then in document order.
+
+// Title boosts: the score is multiplied by 1 + boost for each item whose
+// text (boostTitlePhrase) or every segmented word (boostTitleWords)
+// occurs in the unit's title.
+const (
+	boostTitlePhrase = 0.5
+	boostTitleWords  = 0.25
+)
+
+// maxGramTerms bounds the bigrams of a phrase sent to bleve: candidates
+// are verified against the text anyway, so a long phrase is pinned by a
+// spread of its bigrams.
+const maxGramTerms = 8
+
+// cand is a match being evaluated.
+type cand struct {
+	ord   int32
+	score float32
+	exact bool // every group so far matched verbatim
+}
+
+// compile prepares a parsed query.
+func (s *Service) compile(q *Query) *plan {
+	p := &plan{q: q, seg: s.seg.Load()}
+	for _, g := range q.Groups {
+		for _, it := range g {
+			if it.Phrase {
+				p.terms = append(p.terms, `"`+it.Text+`"`)
+			} else {
+				p.terms = append(p.terms, it.Text)
+			}
+			if it.Phrase || p.seg == nil {
+				p.words = append(p.words, nil)
+				continue
+			}
+			words := uniq(p.seg.Terms(it.Text))
+			p.words = append(p.words, words)
+			if len(words) > 1 || (len(words) == 1 && words[0] != strings.ToLower(it.Text)) {
+				p.terms = append(p.terms, words...)
+			}
+		}
+	}
+	p.hideTargets = !slices.Contains(q.Types, string(corpus.TypeTarget)) && q.TargetMin == nil && q.TargetMax == nil
+	p.filter = s.cols.compileFilter(q, p.hideTargets)
+	return p
+}
+
+func uniq(s []string) []string {
+	var out []string
+	seen := map[string]bool{}
+	for _, v := range s {
+		if !seen[v] {
+			seen[v] = true
+			out = append(out, v)
+		}
+	}
+	return out
+}
+
+// run evaluates the plan: the page of hits (ordinals with scores), the
+// total and the facets over every match.
+func (s *Service) run(ctx context.Context, p *plan, offset, limit int) ([]cand, uint64, Facets, error) {
+	c := s.cols
+	fc := c.newCounter()
+	k := offset + limit
+	var total uint64
+	if len(p.q.Groups) == 0 {
+		// filters only: every entry, in document order
+		var page []cand
+		for seq := range c.n {
+			if seq%ctxCheckEvery == 0 {
+				if err := ctx.Err(); err != nil {
+					return nil, 0, Facets{}, err
+				}
+			}
+			o := c.ord[seq]
+			if !c.pass(p.filter, o) {
+				continue
+			}
+			hidden := c.isHiddenTarget(p.filter, o)
+			fc.add(c, o, hidden)
+			if hidden {
+				continue
+			}
+			if int(total) >= offset && len(page) < limit {
+				page = append(page, cand{ord: o})
+			}
+			total++
+		}
+		return page, total, fc.facets(c), nil
+	}
+	matches, err := s.matches(ctx, p)
+	if err != nil {
+		return nil, 0, Facets{}, err
+	}
+	top := &topK{k: k, c: c}
+	for _, m := range matches {
+		if !c.pass(p.filter, m.ord) {
+			continue
+		}
+		hidden := c.isHiddenTarget(p.filter, m.ord)
+		fc.add(c, m.ord, hidden)
+		if hidden {
+			continue
+		}
+		total++
+		if k > 0 {
+			m.score *= s.titleBoost(p, m.ord)
+			top.push(m)
+		}
+	}
+	page := top.sorted()
+	if offset >= len(page) {
+		return nil, total, fc.facets(c), nil
+	}
+	return page[offset:], total, fc.facets(c), nil
+}
+
+// matches returns every entry matching the groups and no exclusion,
+// in ordinal order.
+func (s *Service) matches(ctx context.Context, p *plan) ([]cand, error) {
+	var acc []cand
+	k := 0
+	for gi, g := range p.q.Groups {
+		var group []cand
+		for _, it := range g {
+			ex, err := s.exact(ctx, it.Text, true)
+			if err != nil {
+				return nil, err
+			}
+			group = union(group, toCands(ex, true))
+			if words := p.words[k]; len(words) > 0 {
+				w, err := s.wordMatches(ctx, words)
+				if err != nil {
+					return nil, err
+				}
+				group = union(group, toCands(w, false))
+			}
+			k++
+		}
+		if gi == 0 {
+			acc = group
+		} else {
+			acc = intersect(acc, group)
+		}
+		if len(acc) == 0 {
+			return nil, nil
+		}
+	}
+	for _, e := range p.q.Exclude {
+		ex, err := s.exact(ctx, e, false)
+		if err != nil {
+			return nil, err
+		}
+		acc = subtract(acc, ex)
+	}
+	return acc, nil
+}
+
+// exact returns the entries whose normalised text contains norm, in
+// ordinal order, with a score when score is true.
+func (s *Service) exact(ctx context.Context, norm string, score bool) ([]indexer.Posting, error) {
+	c := s.cols
+	switch utf8.RuneCountInString(norm) {
+	case 0:
+		return nil, nil
+	case 1:
+		return s.scan(ctx, norm)
+	}
+	grams := uniq(indexer.Grams(norm, 2))
+	if len(grams) > maxGramTerms {
+		picked := make([]string, 0, maxGramTerms)
+		for i := range maxGramTerms {
+			picked = append(picked, grams[i*(len(grams)-1)/(maxGramTerms-1)])
+		}
+		grams = uniq(picked)
+	}
+	var q query.Query
+	if len(grams) == 1 {
+		q = gramQuery(grams[0])
+	} else {
+		qs := make([]query.Query, len(grams))
+		for i, g := range grams {
+			qs[i] = gramQuery(g)
+		}
+		q = query.NewConjunctionQuery(qs)
+	}
+	ps, err := s.ix.Postings(ctx, q, score)
+	if err != nil {
+		return nil, err
+	}
+	if utf8.RuneCountInString(norm) == 2 {
+		return ps, nil // the bigram itself: exact
+	}
+	out := ps[:0]
+	for _, m := range ps {
+		if strings.Contains(c.norm[m.Ord], norm) {
+			out = append(out, m)
+		}
+	}
+	return out, nil
+}
+
+func gramQuery(g string) query.Query {
+	tq := query.NewTermQuery(g)
+	tq.SetField(indexer.FieldGrams)
+	return tq
+}
+
+// scan finds a single character by scanning every text: the index holds
+// no single characters (they would double its postings for a rare kind
+// of query). The score follows bleve's tf-idf shape: √tf · idf² / √len.
+func (s *Service) scan(ctx context.Context, ch string) ([]indexer.Posting, error) {
+	c := s.cols
+	type hit struct {
+		ord int32
+		tf  int
+	}
+	var hits []hit
+	for o, t := range c.norm {
+		if o%ctxCheckEvery == 0 {
+			if err := ctx.Err(); err != nil {
+				return nil, err
+			}
+		}
+		if n := strings.Count(t, ch); n > 0 {
+			hits = append(hits, hit{int32(o), n})
+		}
+	}
+	idf := 1 + math.Log(float64(c.n)/float64(len(hits)+1))
+	out := make([]indexer.Posting, len(hits))
+	for i, h := range hits {
+		l := max(1, utf8.RuneCountInString(c.norm[h.ord]))
+		out[i] = indexer.Posting{Ord: h.ord, Score: float32(math.Sqrt(float64(h.tf)) * idf * idf / math.Sqrt(float64(l)))}
+	}
+	return out, nil
+}
+
+// wordMatches returns the entries containing every word, with scores.
+func (s *Service) wordMatches(ctx context.Context, words []string) ([]indexer.Posting, error) {
+	qs := make([]query.Query, len(words))
+	for i, w := range words {
+		tq := query.NewTermQuery(w)
+		tq.SetField(indexer.FieldWords)
+		qs[i] = tq
+	}
+	var q query.Query = qs[0]
+	if len(qs) > 1 {
+		q = query.NewConjunctionQuery(qs)
+	}
+	return s.ix.Postings(ctx, q, true)
+}
+
+// titleBoost is the factor for the entry's title: an item verbatim in the
+// title, or all its words.
+func (s *Service) titleBoost(p *plan, o int32) float32 {
+	title := s.cols.title[o]
+	if title == "" {
+		return 1
+	}
+	f := float32(1)
+	k := 0
+	for _, g := range p.q.Groups {
+		for _, it := range g {
+			switch {
+			case strings.Contains(title, it.Text):
+				f *= 1 + boostTitlePhrase
+			case len(p.words[k]) > 0 && allIn(title, p.words[k]):
+				f *= 1 + boostTitleWords
+			}
+			k++
+		}
+	}
+	return f
+}
+
+func allIn(s string, words []string) bool {
+	for _, w := range words {
+		if !strings.Contains(s, w) {
+			return false
+		}
+	}
+	return true
+}
+
+func toCands(ps []indexer.Posting, exact bool) []cand {
+	out := make([]cand, len(ps))
+	for i, m := range ps {
+		out[i] = cand{ord: m.Ord, score: m.Score, exact: exact}
+	}
+	return out
+}
+
+// union merges two ordinal-sorted lists: an entry in both scores the sum
+// and is verbatim when either is.
+func union(a, b []cand) []cand {
+	if len(a) == 0 {
+		return b
+	}
+	if len(b) == 0 {
+		return a
+	}
+	out := make([]cand, 0, max(len(a), len(b)))
+	i, j := 0, 0
+	for i < len(a) && j < len(b) {
+		switch {
+		case a[i].ord < b[j].ord:
+			out = append(out, a[i])
+			i++
+		case a[i].ord > b[j].ord:
+			out = append(out, b[j])
+			j++
+		default:
+			out = append(out, cand{ord: a[i].ord, score: a[i].score + b[j].score, exact: a[i].exact || b[j].exact})
+			i++
+			j++
+		}
+	}
+	out = append(out, a[i:]...)
+	return append(out, b[j:]...)
+}
+
+// intersect keeps the entries in both lists: scores add, verbatim when
+// both are.
+func intersect(a, b []cand) []cand {
+	out := a[:0]
+	i, j := 0, 0
+	for i < len(a) && j < len(b) {
+		switch {
+		case a[i].ord < b[j].ord:
+			i++
+		case a[i].ord > b[j].ord:
+			j++
+		default:
+			out = append(out, cand{ord: a[i].ord, score: a[i].score + b[j].score, exact: a[i].exact && b[j].exact})
+			i++
+			j++
+		}
+	}
+	return out
+}
+
+// subtract removes the entries of b from a.
+func subtract(a []cand, b []indexer.Posting) []cand {
+	out := a[:0]
+	j := 0
+	for _, m := range a {
+		for j < len(b) && b[j].Ord < m.ord {
+			j++
+		}
+		if j < len(b) && b[j].Ord == m.ord {
+			continue
+		}
+		out = append(out, m)
+	}
+	return out
+}
+
+// topK keeps the k best matches: tier 1 first, then by score, then in
+// document order.
+type topK struct {
+	k int
+	c *columns
+	h []cand // a heap with the worst kept match at the root
+}
+
+// better reports whether a ranks before b.
+func (t *topK) better(a, b cand) bool {
+	if a.exact != b.exact {
+		return a.exact
+	}
+	if a.score != b.score {
+		return a.score > b.score
+	}
+	return t.c.seq[a.ord] < t.c.seq[b.ord]
+}
+
+func (t *topK) Len() int           { return len(t.h) }
+func (t *topK) Less(i, j int) bool { return t.better(t.h[j], t.h[i]) }
+func (t *topK) Swap(i, j int)      { t.h[i], t.h[j] = t.h[j], t.h[i] }
+func (t *topK) Push(x any)         { t.h = append(t.h, x.(cand)) }
+func (t *topK) Pop() any {
+	x := t.h[len(t.h)-1]
+	t.h = t.h[:len(t.h)-1]
+	return x
+}
+
+func (t *topK) push(m cand) {
+	if len(t.h) < t.k {
+		heap.Push(t, m)
+		return
+	}
+	if t.better(m, t.h[0]) {
+		t.h[0] = m
+		heap.Fix(t, 0)
+	}
+}
+
+// sorted returns the kept matches, best first.
+func (t *topK) sorted() []cand {
+	out := slices.Clone(t.h)
+	slices.SortFunc(out, func(a, b cand) int {
+		if t.better(a, b) {
+			return -1
+		}
+		if t.better(b, a) {
+			return 1
+		}
+		return 0
+	})
+	return out
+}
+
+// ctxCheckEvery is how many entries a scan passes between checks of the
+// context.
+const ctxCheckEvery = 4096
