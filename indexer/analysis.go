@@ -11,21 +11,20 @@ import (
 	"github.com/blevesearch/bleve/v2/analysis/analyzer/keyword"
 	"github.com/blevesearch/bleve/v2/mapping"
 	"github.com/blevesearch/bleve/v2/registry"
-
-	"github.com/zhengce/zhengce/corpus"
 )
 
 // Names under which the analysis components are registered with bleve's
 // registry and referenced from the index mapping.
 const (
-	charFilterNormalize = "zhengce_normalize" // corpus.Normalize
-	tokenizerGSE        = "zhengce_gse"       // gse words, from the injected Segmenter
-	tokenizerNGram      = "zhengce_ngram"     // character n-grams
-	// AnalyzerWords segments Normalize(text) into gse words.
+	tokenizerGSE   = "zhengce_gse"   // gse words, from the injected Segmenter
+	tokenizerNGram = "zhengce_ngram" // character n-grams
+	// AnalyzerWords segments text into gse words. Like every analyzer
+	// here it expects text already passed through corpus.Normalize
+	// (entryDoc normalises each text once for both fields).
 	AnalyzerWords = "zhengce_words"
-	// AnalyzerBigrams emits the character bigrams of Normalize(text).
+	// AnalyzerBigrams emits the distinct character bigrams of text.
 	AnalyzerBigrams = "zhengce_bigrams"
-	// AnalyzerUnigrams emits the characters of Normalize(text).
+	// AnalyzerUnigrams emits the distinct characters of text.
 	AnalyzerUnigrams = "zhengce_unigrams"
 )
 
@@ -41,11 +40,6 @@ const configSegmenter = "segmenter"
 // config map, which Build fills with the injected *Segmenter (see
 // newMapping).
 var registerOnce = sync.OnceValue(func() error {
-	if err := registry.RegisterCharFilter(charFilterNormalize, func(map[string]interface{}, *registry.Cache) (analysis.CharFilter, error) {
-		return normalizeFilter{}, nil
-	}); err != nil {
-		return fmt.Errorf("register char filter: %w", err)
-	}
 	if err := registry.RegisterTokenizer(tokenizerGSE, newGSETokenizer); err != nil {
 		return fmt.Errorf("register gse tokenizer: %w", err)
 	}
@@ -59,12 +53,6 @@ var registerOnce = sync.OnceValue(func() error {
 // It is idempotent; Build and OpenIndex call it, so callers only need it to
 // use the mapping directly.
 func Register() error { return registerOnce() }
-
-// normalizeFilter applies corpus.Normalize, so index and query text are
-// compared in the same form.
-type normalizeFilter struct{}
-
-func (normalizeFilter) Filter(input []byte) []byte { return []byte(corpus.Normalize(string(input))) }
 
 // newGSETokenizer builds the gse tokenizer. At Build time the config holds
 // the live *Segmenter. When an existing index is opened, bleve rebuilds the
@@ -88,11 +76,19 @@ func newGSETokenizer(config map[string]interface{}, _ *registry.Cache) (analysis
 
 type gseTokenizer struct{ seg *Segmenter }
 
+// Tokenize allocates the tokens in one block and points their terms into
+// input: an index build makes one token per word of the corpus.
 func (t gseTokenizer) Tokenize(input []byte) analysis.TokenStream {
 	toks := t.seg.Tokens(string(input))
+	block := make([]analysis.Token, len(toks))
 	out := make(analysis.TokenStream, len(toks))
 	for i, tk := range toks {
-		out[i] = &analysis.Token{Term: []byte(tk.Term), Start: tk.Start, End: tk.End, Position: tk.Position, Type: analysis.Ideographic}
+		term := input[tk.Start:tk.End]
+		if tk.Term != string(term) { // lower-cased ASCII
+			term = []byte(tk.Term)
+		}
+		block[i] = analysis.Token{Term: term, Start: tk.Start, End: tk.End, Position: tk.Position, Type: analysis.Ideographic}
+		out[i] = &block[i]
 	}
 	return out
 }
@@ -111,10 +107,25 @@ func newNGramTokenizer(config map[string]interface{}, _ *registry.Cache) (analys
 
 type ngramTokenizer struct{ n int }
 
+// Tokenize emits each distinct n-gram of input once, in order of first
+// occurrence, with consecutive positions: the field only answers "which
+// texts contain all these n-grams" (candidates that package search then
+// verifies and scores against the text), so repeats and positions would
+// only cost index space and build time.
 func (t ngramTokenizer) Tokenize(input []byte) analysis.TokenStream {
-	var out analysis.TokenStream
-	for _, g := range gramsAt(string(input), t.n) {
-		out = append(out, &analysis.Token{Term: []byte(g.term), Start: g.start, End: g.end, Position: g.pos, Type: analysis.Ideographic})
+	gs := gramsAt(string(input), t.n)
+	block := make([]analysis.Token, 0, len(gs))
+	seen := make(map[string]struct{}, len(gs))
+	for _, g := range gs {
+		if _, dup := seen[g.term]; dup {
+			continue
+		}
+		seen[g.term] = struct{}{}
+		block = append(block, analysis.Token{Term: input[g.start:g.end], Start: g.start, End: g.end, Position: len(block) + 1, Type: analysis.Ideographic})
+	}
+	out := make(analysis.TokenStream, len(block))
+	for i := range block {
+		out[i] = &block[i]
 	}
 	return out
 }
@@ -172,9 +183,6 @@ const (
 // positions are not needed.
 func newMapping(seg *Segmenter) (*mapping.IndexMappingImpl, error) {
 	im := mapping.NewIndexMapping()
-	if err := im.AddCustomCharFilter(charFilterNormalize, map[string]interface{}{"type": charFilterNormalize}); err != nil {
-		return nil, fmt.Errorf("mapping: %w", err)
-	}
 	if err := im.AddCustomTokenizer("zhengce_gse_words", map[string]interface{}{"type": tokenizerGSE, configSegmenter: seg}); err != nil {
 		return nil, fmt.Errorf("mapping: %w", err)
 	}
@@ -185,9 +193,8 @@ func newMapping(seg *Segmenter) (*mapping.IndexMappingImpl, error) {
 	}
 	for name, tok := range map[string]string{AnalyzerWords: "zhengce_gse_words", AnalyzerBigrams: "zhengce_bigram", AnalyzerUnigrams: "zhengce_unigram"} {
 		if err := im.AddCustomAnalyzer(name, map[string]interface{}{
-			"type":         "custom",
-			"char_filters": []string{charFilterNormalize},
-			"tokenizer":    tok,
+			"type":      "custom",
+			"tokenizer": tok,
 		}); err != nil {
 			return nil, fmt.Errorf("mapping: %w", err)
 		}

@@ -37,6 +37,11 @@ const MetaFile = "zhengce-index.json"
 // seeds (one segment, no merge), measured with BenchmarkBuild.
 const batchSize = 2048
 
+// mergeMax is how many segments bleve's builder merges at once. Merging
+// all of a shard's segments in one pass writes its data once, where the
+// default of 10 rewrites it on every round.
+const mergeMax = 1000
+
 // progressStep is how often (in index documents) Build reports progress
 // and checks for cancellation.
 const progressStep = 256
@@ -356,7 +361,7 @@ func shardJob(ctx context.Context, path, work string, im *mapping.IndexMappingIm
 // at Close: no per-batch persistence, a compact index. Its scratch space
 // stays inside scratch.
 func buildShard(ctx context.Context, dir, scratch string, im *mapping.IndexMappingImpl, entries []Entry, report func(int) error) error {
-	bld, err := bleve.NewBuilder(dir, im, map[string]interface{}{"batchSize": batchSize, "buildPathPrefix": scratch})
+	bld, err := bleve.NewBuilder(dir, im, map[string]interface{}{"batchSize": batchSize, "mergeMax": mergeMax, "buildPathPrefix": scratch})
 	if err != nil {
 		return fmt.Errorf("create index: %w", err)
 	}
@@ -386,6 +391,6 @@ func buildShard(ctx context.Context, dir, scratch string, im *mapping.IndexMappi
 // order, titles, the text itself) is served from the in-memory corpus by
 // ordinal, so it is not indexed.
 func entryDoc(e *Entry) map[string]interface{} {
-	t := e.Text()
+	t := corpus.Normalize(e.Text())
 	return map[string]interface{}{FieldWords: t, FieldGrams: t}
 }

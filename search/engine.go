@@ -188,45 +188,68 @@ func (s *Service) matches(ctx context.Context, p *plan) ([]cand, error) {
 }
 
 // exact returns the entries whose normalised text contains norm, in
-// ordinal order, with a score when score is true.
+// ordinal order. bleve's bigram field yields the candidates (the texts
+// holding all of norm's bigrams, or a spread of them); each is verified
+// and its occurrences counted in the text, which gives the score: the
+// tf-idf shape bleve uses, √tf · idf² / √length, with tf the number of
+// occurrences of the whole phrase and idf from the number of texts that
+// contain it — the same in every shard. A single character is found by a
+// scan of the texts (the index holds no single characters: they would
+// double its postings for a rare kind of query).
 func (s *Service) exact(ctx context.Context, norm string, score bool) ([]indexer.Posting, error) {
 	c := s.cols
+	var out []indexer.Posting
+	count := func(o int32) {
+		if n := strings.Count(c.norm[o], norm); n > 0 {
+			out = append(out, indexer.Posting{Ord: o, Score: float32(n)})
+		}
+	}
 	switch utf8.RuneCountInString(norm) {
 	case 0:
 		return nil, nil
 	case 1:
-		return s.scan(ctx, norm)
-	}
-	grams := uniq(indexer.Grams(norm, 2))
-	if len(grams) > maxGramTerms {
-		picked := make([]string, 0, maxGramTerms)
-		for i := range maxGramTerms {
-			picked = append(picked, grams[i*(len(grams)-1)/(maxGramTerms-1)])
+		for o := range c.norm {
+			if o%ctxCheckEvery == 0 {
+				if err := ctx.Err(); err != nil {
+					return nil, err
+				}
+			}
+			count(int32(o))
 		}
-		grams = uniq(picked)
-	}
-	var q query.Query
-	if len(grams) == 1 {
-		q = gramQuery(grams[0])
-	} else {
-		qs := make([]query.Query, len(grams))
-		for i, g := range grams {
-			qs[i] = gramQuery(g)
+	default:
+		grams := uniq(indexer.Grams(norm, 2))
+		if len(grams) > maxGramTerms {
+			picked := make([]string, 0, maxGramTerms)
+			for i := range maxGramTerms {
+				picked = append(picked, grams[i*(len(grams)-1)/(maxGramTerms-1)])
+			}
+			grams = uniq(picked)
 		}
-		q = query.NewConjunctionQuery(qs)
-	}
-	ps, err := s.ix.Postings(ctx, q, score)
-	if err != nil {
-		return nil, err
-	}
-	if utf8.RuneCountInString(norm) == 2 {
-		return ps, nil // the bigram itself: exact
-	}
-	out := ps[:0]
-	for _, m := range ps {
-		if strings.Contains(c.norm[m.Ord], norm) {
-			out = append(out, m)
+		var q query.Query
+		if len(grams) == 1 {
+			q = gramQuery(grams[0])
+		} else {
+			qs := make([]query.Query, len(grams))
+			for i, g := range grams {
+				qs[i] = gramQuery(g)
+			}
+			q = query.NewConjunctionQuery(qs)
 		}
+		ps, err := s.ix.Postings(ctx, q, false)
+		if err != nil {
+			return nil, err
+		}
+		for _, m := range ps {
+			count(m.Ord)
+		}
+	}
+	if !score {
+		return out, nil
+	}
+	idf := 1 + math.Log(float64(c.n)/float64(len(out)+1))
+	for i, m := range out {
+		l := max(1, utf8.RuneCountInString(c.norm[m.Ord]))
+		out[i].Score = float32(math.Sqrt(float64(m.Score)) * idf * idf / math.Sqrt(float64(l)))
 	}
 	return out, nil
 }
@@ -235,35 +258,6 @@ func gramQuery(g string) query.Query {
 	tq := query.NewTermQuery(g)
 	tq.SetField(indexer.FieldGrams)
 	return tq
-}
-
-// scan finds a single character by scanning every text: the index holds
-// no single characters (they would double its postings for a rare kind
-// of query). The score follows bleve's tf-idf shape: √tf · idf² / √len.
-func (s *Service) scan(ctx context.Context, ch string) ([]indexer.Posting, error) {
-	c := s.cols
-	type hit struct {
-		ord int32
-		tf  int
-	}
-	var hits []hit
-	for o, t := range c.norm {
-		if o%ctxCheckEvery == 0 {
-			if err := ctx.Err(); err != nil {
-				return nil, err
-			}
-		}
-		if n := strings.Count(t, ch); n > 0 {
-			hits = append(hits, hit{int32(o), n})
-		}
-	}
-	idf := 1 + math.Log(float64(c.n)/float64(len(hits)+1))
-	out := make([]indexer.Posting, len(hits))
-	for i, h := range hits {
-		l := max(1, utf8.RuneCountInString(c.norm[h.ord]))
-		out[i] = indexer.Posting{Ord: h.ord, Score: float32(math.Sqrt(float64(h.tf)) * idf * idf / math.Sqrt(float64(l)))}
-	}
-	return out, nil
 }
 
 // wordMatches returns the entries containing every word, with scores.
