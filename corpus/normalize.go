@@ -60,6 +60,9 @@ func Normalize(s string) string {
 	}, s)
 }
 
+// IsTraditional reports whether Fold maps r to a simplified character.
+func IsTraditional(r rune) bool { return isTraditional(r) }
+
 func isTraditional(r rune) bool {
 	_, ok := traditional[r]
 	return ok

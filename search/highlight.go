@@ -10,7 +10,6 @@ import (
 	"golang.org/x/text/unicode/norm"
 
 	"github.com/zhengce/zhengce/corpus"
-	"github.com/zhengce/zhengce/indexer"
 )
 
 // Fragment sizes, in characters of context on each side of a match.
@@ -23,7 +22,8 @@ const (
 // hit turns a match into a Hit, verifying it against the unit text: a
 // unit that does not satisfy the query's verbatim conditions (the
 // exclusions always; for tier-1 hits every group) is dropped (ok false).
-func (s *Service) hit(p *plan, e *indexer.Entry, score float32) (Hit, bool) {
+func (s *Service) hit(p *plan, seq int, score float32) (Hit, bool) {
+	e := &s.entries[seq]
 	var h Hit
 	var text string
 	d := e.Doc
@@ -48,7 +48,10 @@ func (s *Service) hit(p *plan, e *indexer.Entry, score float32) (Hit, bool) {
 	}
 	h.URL = "/c/" + h.DocID + "/" + h.Path
 	h.Score = float64(score)
-	nm := newNormMap(text)
+	nm, ok := quickNormMap(text, s.cols.norm[s.cols.ord[seq]])
+	if !ok {
+		nm = newNormMap(text)
+	}
 	if !p.verify(nm.norm) {
 		return Hit{}, false
 	}
@@ -132,6 +135,61 @@ func (p *plan) spans(norm string) [][2]int {
 type normMap struct {
 	norm       string
 	start, end []int // per byte of norm: original byte range
+}
+
+// quickNormMap builds the normMap of text rune by rune, where want is
+// corpus.Normalize(text): ASCII and CJK ideographs that are not
+// traditional forms stay as they are, full-width ASCII variants become
+// ASCII, whitespace is dropped, and any other rune goes through NFKC and
+// folding on its own. That is corpus.Normalize for almost every text, and
+// costs a fraction of newNormMap's segment walk; because NFKC can in
+// principle depend on context, the result is used only when it equals
+// want (ok true).
+func quickNormMap(text, want string) (normMap, bool) {
+	b := make([]byte, 0, len(want))
+	start := make([]int, 0, len(want))
+	end := make([]int, 0, len(want))
+	var buf [utf8.UTFMax]byte
+	for i, r := range text {
+		size := utf8.RuneLen(r)
+		if r == utf8.RuneError {
+			return normMap{}, false
+		}
+		var out []byte
+		switch {
+		case r < utf8.RuneSelf:
+			if unicode.IsSpace(r) {
+				continue
+			}
+			buf[0] = byte(r)
+			out = buf[:1]
+		case r >= 0x4E00 && r <= 0x9FFF && !corpus.IsTraditional(r):
+			out = append(buf[:0], text[i:i+size]...)
+		case r >= 0xFF01 && r <= 0xFF5E:
+			buf[0] = byte(r - 0xFEE0)
+			out = buf[:1]
+		default:
+			f := corpus.Fold(text[i : i+size])
+			if strings.ContainsFunc(f, unicode.IsSpace) {
+				f = strings.Map(func(r rune) rune {
+					if unicode.IsSpace(r) {
+						return -1
+					}
+					return r
+				}, f)
+			}
+			out = []byte(f)
+		}
+		for range out {
+			start = append(start, i)
+			end = append(end, i+size)
+		}
+		b = append(b, out...)
+	}
+	if string(b) != want {
+		return normMap{}, false
+	}
+	return normMap{norm: want, start: start, end: end}, true
 }
 
 // newNormMap normalises text exactly like corpus.Normalize, remembering

@@ -835,3 +835,33 @@ func TestNormMap(t *testing.T) {
 		}
 	}
 }
+
+// TestQuickNormMap: the rune-by-rune map that highlighting tries first
+// agrees with newNormMap (the NFKC segment walk) on every unit and target
+// text of the seeds and on hostile strings, and applies to almost all
+// seed texts (else it would be no shortcut).
+func TestQuickNormMap(t *testing.T) {
+	f := seeds(t)
+	texts := []string{"  全角１２３ＡＢＣ，（注）\u3000㎡ 學前教育\t",
+		"e\u0301 combining", "\xff\xfe invalid", "ﬁ ligature ½", ""}
+	for _, text := range allTexts(f.c) {
+		texts = append(texts, text)
+	}
+	quick := 0
+	for _, text := range texts {
+		want := corpus.Normalize(text)
+		q, ok := quickNormMap(text, want)
+		if !ok {
+			continue
+		}
+		quick++
+		slow := newNormMap(text)
+		if q.norm != slow.norm || !slices.Equal(q.start, slow.start) || !slices.Equal(q.end, slow.end) {
+			t.Errorf("quickNormMap(%q) differs from newNormMap", text)
+		}
+	}
+	if quick < len(texts)*9/10 {
+		t.Errorf("quickNormMap applies to %d of %d texts", quick, len(texts))
+	}
+	t.Logf("quickNormMap applies to %d of %d texts", quick, len(texts))
+}

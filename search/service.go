@@ -181,7 +181,7 @@ func (s *Service) Search(ctx context.Context, r Request) (*Response, error) {
 	resp.Facets = facets
 	dropped := 0
 	for _, h := range hits {
-		hit, ok := s.hit(p, &s.entries[s.cols.seq[h.ord]], h.score)
+		hit, ok := s.hit(p, int(s.cols.seq[h.ord]), h.score)
 		if !ok {
 			dropped++
 			continue
