@@ -5,6 +5,7 @@ import (
 	"net/http"
 	"strconv"
 	"strings"
+	"sync"
 
 	"github.com/labstack/echo/v4"
 )
@@ -20,7 +21,7 @@ func (s *Server) compress(next echo.HandlerFunc) echo.HandlerFunc {
 			return next(c)
 		}
 		orig := res.Writer
-		gw := &gzipWriter{ResponseWriter: orig}
+		gw := &gzipWriter{ResponseWriter: orig, pool: &s.gzips}
 		res.Writer = gw
 		defer func() {
 			if err := gw.close(); err != nil {
@@ -52,6 +53,7 @@ func acceptsGzip(h string) bool {
 // response's status and content type.
 type gzipWriter struct {
 	http.ResponseWriter
+	pool    *sync.Pool // of *gzip.Writer
 	gz      *gzip.Writer
 	decided bool
 }
@@ -67,7 +69,14 @@ func (w *gzipWriter) decide(status int) {
 	}
 	h.Set("Content-Encoding", "gzip")
 	h.Del("Content-Length")
-	w.gz = gzip.NewWriter(w.ResponseWriter)
+	if gz, ok := w.pool.Get().(*gzip.Writer); ok {
+		gz.Reset(w.ResponseWriter)
+		w.gz = gz
+	} else if gz, err := gzip.NewWriterLevel(w.ResponseWriter, gzip.BestSpeed); err == nil {
+		w.gz = gz
+	} else { // cannot happen: BestSpeed is a valid level
+		w.gz = gzip.NewWriter(w.ResponseWriter)
+	}
 }
 
 func (w *gzipWriter) WriteHeader(status int) {
@@ -87,7 +96,11 @@ func (w *gzipWriter) close() error {
 	if w.gz == nil {
 		return nil
 	}
-	return w.gz.Close()
+	err := w.gz.Close()
+	w.gz.Reset(nil) // drop the response writer before pooling
+	w.pool.Put(w.gz)
+	w.gz = nil
+	return err
 }
 
 func compressible(ct string) bool {
