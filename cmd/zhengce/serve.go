@@ -7,6 +7,8 @@ import (
 	"net"
 	"os"
 	"os/signal"
+	"runtime"
+	"runtime/debug"
 	"strings"
 	"syscall"
 	"time"
@@ -62,6 +64,9 @@ func (m *Main) runServe(ctx context.Context, args []string) (err error) {
 		return err
 	}
 	releaseFullDictionary(svc, dir, c, seg)
+	if m.Getenv("GOGC") == "" {
+		setGCHeadroom()
+	}
 	// live swaps in a rebuilt index without downtime: on SIGHUP (after
 	// `zhengce index`) and on POST /api/admin/reindex.
 	live := search.NewLive(dir, c, svc)
@@ -121,4 +126,28 @@ func reloadOnHangup(ctx context.Context, live *search.Live, log *slog.Logger) fu
 		cancel()
 		<-done
 	}
+}
+
+// gcHeadroom is the least heap growth between two garbage collections of
+// the server, and maxGCPercent the most GOGC it sets to get it.
+const (
+	gcHeadroom   = 128 << 20
+	maxGCPercent = 400
+)
+
+// setGCHeadroom lets the heap grow by at least gcHeadroom between
+// collections. A search allocates a few hundred KB of short-lived memory
+// (hit texts, highlights, JSON, gzip) over a small live heap (≈ 25 MB for
+// the seeds): with Go's default GOGC=100 the collector then runs every
+// few dozen requests and its pauses and CPU show in the latency tail.
+// With a large corpus the live heap is big enough that the default
+// already gives this headroom, and GOGC stays 100. An explicit GOGC in
+// the environment is left alone.
+func setGCHeadroom() {
+	runtime.GC()
+	var ms runtime.MemStats
+	runtime.ReadMemStats(&ms)
+	live := max(ms.HeapAlloc, 1)
+	pct := min(maxGCPercent, max(100, int(gcHeadroom*100/live)))
+	debug.SetGCPercent(pct)
 }
