@@ -5,6 +5,7 @@ import (
 	"runtime"
 	"slices"
 	"sync"
+	"unicode/utf8"
 
 	"github.com/zhengce/zhengce/corpus"
 	"github.com/zhengce/zhengce/indexer"
@@ -21,6 +22,7 @@ type columns struct {
 	seq      []uint32 // ordinal → sequence number (position in entries)
 	ord      []int32  // sequence number → ordinal
 	norm     []string // corpus.Normalize(text)
+	runes    []int32  // characters of norm, for the length norm of scores
 	title    []string // corpus.Normalize(title)
 	district []uint16
 	section  []uint16
@@ -61,7 +63,7 @@ func newColumns(entries []indexer.Entry, ix *indexer.Index) (*columns, error) {
 	}
 	c := &columns{
 		n: n, seq: ix.SeqTable(), ord: make([]int32, n),
-		norm: make([]string, n), title: make([]string, n),
+		norm: make([]string, n), runes: make([]int32, n), title: make([]string, n),
 		district: make([]uint16, n), section: make([]uint16, n), typ: make([]uint16, n),
 		themes: make([][]uint16, n), target: make([]float64, n),
 	}
@@ -107,6 +109,7 @@ func newColumns(entries []indexer.Entry, ix *indexer.Index) (*columns, error) {
 			for o := w; o < n; o += workers {
 				e := &entries[c.seq[o]]
 				c.norm[o] = same(e.Text(), corpus.Normalize(e.Text()))
+				c.runes[o] = int32(utf8.RuneCountInString(c.norm[o]))
 				c.title[o] = same(e.Title(), corpus.Normalize(e.Title()))
 			}
 		})

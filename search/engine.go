@@ -152,9 +152,15 @@ func (s *Service) matches(ctx context.Context, p *plan) ([]cand, error) {
 	var acc []cand
 	k := 0
 	for gi, g := range p.q.Groups {
+		// after the first group only entries already matching can
+		// match: later groups verify just those
+		var within []cand
+		if gi > 0 {
+			within = acc
+		}
 		var group []cand
 		for _, it := range g {
-			ex, err := s.exact(ctx, it.Text, true)
+			ex, err := s.exact(ctx, it.Text, true, within)
 			if err != nil {
 				return nil, err
 			}
@@ -178,7 +184,7 @@ func (s *Service) matches(ctx context.Context, p *plan) ([]cand, error) {
 		}
 	}
 	for _, e := range p.q.Exclude {
-		ex, err := s.exact(ctx, e, false)
+		ex, err := s.exact(ctx, e, false, acc)
 		if err != nil {
 			return nil, err
 		}
@@ -188,26 +194,40 @@ func (s *Service) matches(ctx context.Context, p *plan) ([]cand, error) {
 }
 
 // exact returns the entries whose normalised text contains norm, in
-// ordinal order. bleve's bigram field yields the candidates (the texts
-// holding all of norm's bigrams, or a spread of them); each is verified
-// and its occurrences counted in the text, which gives the score: the
-// tf-idf shape bleve uses, √tf · idf² / √length, with tf the number of
-// occurrences of the whole phrase and idf from the number of texts that
-// contain it — the same in every shard. A single character is found by a
-// scan of the texts (the index holds no single characters: they would
-// double its postings for a rare kind of query).
-func (s *Service) exact(ctx context.Context, norm string, score bool) ([]indexer.Posting, error) {
+// ordinal order; when within is not nil, only those among within. bleve's
+// bigram field yields the candidates (the texts holding all of norm's
+// bigrams, or a spread of them); each is verified and its occurrences
+// counted in the text, which gives the score: the tf-idf shape bleve uses,
+// √tf · idf² / √length, with tf the number of occurrences of the whole
+// phrase and idf from the number of candidate texts over the whole index
+// (the same in every shard, and known before verification, so a group
+// verified only within the matches of earlier groups scores alike). A two-character phrase is one bigram, exact without
+// verification; it is scored with tf 1 rather than scanning every text
+// that contains it. A single character is found by a scan of the texts
+// (the index holds no single characters: they would double its postings
+// for a rare kind of query).
+func (s *Service) exact(ctx context.Context, norm string, score bool, within []cand) ([]indexer.Posting, error) {
 	c := s.cols
 	var out []indexer.Posting
+	df := -1 // texts containing norm, or bleve's candidates for it; -1: len(out)
 	count := func(o int32) {
 		if n := strings.Count(c.norm[o], norm); n > 0 {
 			out = append(out, indexer.Posting{Ord: o, Score: float32(n)})
 		}
 	}
-	switch utf8.RuneCountInString(norm) {
-	case 0:
+	switch n := utf8.RuneCountInString(norm); {
+	case n == 0:
 		return nil, nil
-	case 1:
+	case n == 1 && within != nil:
+		for i, m := range within {
+			if i%ctxCheckEvery == 0 {
+				if err := ctx.Err(); err != nil {
+					return nil, err
+				}
+			}
+			count(m.ord)
+		}
+	case n == 1:
 		for o := range c.norm {
 			if o%ctxCheckEvery == 0 {
 				if err := ctx.Err(); err != nil {
@@ -239,19 +259,49 @@ func (s *Service) exact(ctx context.Context, norm string, score bool) ([]indexer
 		if err != nil {
 			return nil, err
 		}
-		for _, m := range ps {
-			count(m.Ord)
+		df = len(ps)
+		if within != nil {
+			ps = keep(ps, within)
+		}
+		if n == 2 {
+			for i := range ps {
+				ps[i].Score = 1
+			}
+			out = ps
+		} else {
+			for _, m := range ps {
+				count(m.Ord)
+			}
 		}
 	}
 	if !score {
 		return out, nil
 	}
-	idf := 1 + math.Log(float64(c.n)/float64(len(out)+1))
+	if df < 0 {
+		df = len(out)
+	}
+	idf := 1 + math.Log(float64(c.n)/float64(df+1))
 	for i, m := range out {
-		l := max(1, utf8.RuneCountInString(c.norm[m.Ord]))
+		l := max(1, c.runes[m.Ord])
 		out[i].Score = float32(math.Sqrt(float64(m.Score)) * idf * idf / math.Sqrt(float64(l)))
 	}
 	return out, nil
+}
+
+// keep returns the postings of ps whose entry is in within (both in
+// ordinal order).
+func keep(ps []indexer.Posting, within []cand) []indexer.Posting {
+	out := ps[:0]
+	j := 0
+	for _, m := range ps {
+		for j < len(within) && within[j].ord < m.Ord {
+			j++
+		}
+		if j < len(within) && within[j].ord == m.Ord {
+			out = append(out, m)
+		}
+	}
+	return out
 }
 
 func gramQuery(g string) query.Query {
