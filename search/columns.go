@@ -18,17 +18,17 @@ import (
 // computed from them instead of from bleve's doc values, which cost a
 // snappy-decoded chunk per match.
 type columns struct {
-	n        int
-	seq      []uint32 // ordinal → sequence number (position in entries)
-	ord      []int32  // sequence number → ordinal
-	norm     []string // corpus.Normalize(text)
-	runes    []int32  // characters of norm, for the length norm of scores
-	title    []string // corpus.Normalize(title)
-	district []uint16
-	section  []uint16
-	typ      []uint16
-	themes   [][]uint16
-	target   []float64 // a target's value, NaN for units and unparsed values
+	n                                              int
+	seq                                            []uint32 // ordinal → sequence number (position in entries)
+	ord                                            []int32  // sequence number → ordinal
+	norm                                           []string // corpus.Normalize(text)
+	runes                                          []int32  // characters of norm, for the length norm of scores
+	title                                          []string // corpus.Normalize(title)
+	district                                       []uint16
+	section                                        []uint16
+	typ                                            []uint16
+	themes                                         [][]uint16
+	target                                         []float64 // a target's value, NaN for units and unparsed values
 	districtDict, sectionDict, typeDict, themeDict dict
 }
 

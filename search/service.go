@@ -134,6 +134,7 @@ type plan struct {
 	hideTargets bool
 	filter      *filter
 }
+
 // Search runs a request. Errors a user can cause are *corpus.Error with
 // EINVALID or ETOOLARGE; a search over its deadline fails with ETIMEOUT.
 func (s *Service) Search(ctx context.Context, r Request) (*Response, error) {
