@@ -24,8 +24,6 @@ const (
 	AnalyzerWords = "zhengce_words"
 	// AnalyzerBigrams emits the distinct character bigrams of text.
 	AnalyzerBigrams = "zhengce_bigrams"
-	// AnalyzerUnigrams emits the distinct characters of text.
-	AnalyzerUnigrams = "zhengce_unigrams"
 )
 
 // configSegmenter is the key of the tokenizer config that carries the
@@ -186,12 +184,12 @@ func newMapping(seg *Segmenter) (*mapping.IndexMappingImpl, error) {
 	if err := im.AddCustomTokenizer("zhengce_gse_words", map[string]interface{}{"type": tokenizerGSE, configSegmenter: seg}); err != nil {
 		return nil, fmt.Errorf("mapping: %w", err)
 	}
-	for name, n := range map[string]float64{"zhengce_bigram": 2, "zhengce_unigram": 1} {
+	for name, n := range map[string]float64{"zhengce_bigram": 2} {
 		if err := im.AddCustomTokenizer(name, map[string]interface{}{"type": tokenizerNGram, "n": n}); err != nil {
 			return nil, fmt.Errorf("mapping: %w", err)
 		}
 	}
-	for name, tok := range map[string]string{AnalyzerWords: "zhengce_gse_words", AnalyzerBigrams: "zhengce_bigram", AnalyzerUnigrams: "zhengce_unigram"} {
+	for name, tok := range map[string]string{AnalyzerWords: "zhengce_gse_words", AnalyzerBigrams: "zhengce_bigram"} {
 		if err := im.AddCustomAnalyzer(name, map[string]interface{}{
 			"type":      "custom",
 			"tokenizer": tok,

@@ -7,11 +7,10 @@ import "github.com/zhengce/zhengce/corpus"
 // position in that list is its sequence number, the document order used to
 // break ties and to list filter-only results.
 type Entry struct {
-	Doc      *corpus.Document
-	DocIndex int            // position of Doc in the corpus
-	Unit     *corpus.Unit   // the unit, nil for a target
-	Target   *corpus.Target // the target, nil for a unit
-	Src      *corpus.Unit   // a target's source unit; nil for a unit or when unknown
+	Doc    *corpus.Document
+	Unit   *corpus.Unit   // the unit, nil for a target
+	Target *corpus.Target // the target, nil for a unit
+	Src    *corpus.Unit   // a target's source unit; nil for a unit or when unknown
 }
 
 // ID returns the entry's id: the unit or target id.
@@ -47,14 +46,14 @@ func Entries(c *corpus.Corpus) []Entry {
 		n += len(d.Units) + len(d.Targets)
 	}
 	out := make([]Entry, 0, n)
-	for di, d := range c.Documents() {
+	for _, d := range c.Documents() {
 		units := make(map[string]*corpus.Unit, len(d.Units))
 		for _, u := range d.Units {
 			units[u.ID] = u
-			out = append(out, Entry{Doc: d, DocIndex: di, Unit: u})
+			out = append(out, Entry{Doc: d, Unit: u})
 		}
 		for _, t := range d.Targets {
-			out = append(out, Entry{Doc: d, DocIndex: di, Target: t, Src: units[t.UnitID]})
+			out = append(out, Entry{Doc: d, Target: t, Src: units[t.UnitID]})
 		}
 	}
 	return out

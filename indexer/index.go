@@ -28,7 +28,7 @@ const OrderFile = "zhengce-order.u32"
 //
 // A match is reported by its ordinal: the bleve document number within
 // its shard plus the shard's base. Ordinals are dense (0 … Len()-1), and
-// Seq maps an ordinal to the entry's sequence number in Entries.
+// SeqTable maps an ordinal to the entry's sequence number in Entries.
 type Index struct {
 	shards []shard
 	seq    []uint32 // ordinal → sequence number
@@ -52,10 +52,6 @@ type ShardMeta struct {
 
 // Len returns the number of documents in the index.
 func (ix *Index) Len() int { return len(ix.seq) }
-
-// Seq returns the sequence number (position in Entries) of the document
-// with ordinal ord.
-func (ix *Index) Seq(ord int) int { return int(ix.seq[ord]) }
 
 // SeqTable returns the ordinal → sequence number table. The caller must
 // not modify it.
