@@ -2,7 +2,9 @@ package corpus
 
 import (
 	"strings"
+	"sync"
 	"unicode"
+	"unicode/utf8"
 
 	"golang.org/x/text/unicode/norm"
 )
@@ -48,6 +50,15 @@ func Fold(s string) string {
 // (45 万人次) still matches. Documents and queries go through the same
 // function.
 func Normalize(s string) string {
+	if out, ok := quickNormalize(s, quickTable()); ok {
+		return out
+	}
+	return normalizeSlow(s)
+}
+
+// normalizeSlow is Normalize by definition: Fold, then whitespace
+// removed. quickNormalize must agree with it (TestNormalizeQuick).
+func normalizeSlow(s string) string {
 	s = Fold(s)
 	if !strings.ContainsFunc(s, unicode.IsSpace) {
 		return s
@@ -58,6 +69,69 @@ func Normalize(s string) string {
 		}
 		return r
 	}, s)
+}
+
+// quickTable maps every BMP rune that NFKC normalises on its own (it
+// starts a segment: nothing combines or reorders with what precedes it;
+// and alone it normalises to a single rune) to what Normalize makes of
+// it. In a string of such runes every rune is its own segment, so NFKC
+// works rune by rune: the folded rune, or -1 for
+// whitespace, which Normalize drops. Other runes map to 0: a string
+// holding one takes the full path. Nearly all policy text is covered:
+// ASCII, CJK ideographs, CJK and full-width punctuation. The table is
+// immutable once built, on first use.
+var quickTable = sync.OnceValue(func() []rune {
+	t := make([]rune, 0x10000)
+	for r := rune(1); r < 0x10000; r++ {
+		if !utf8.ValidRune(r) {
+			continue
+		}
+		s := string(r)
+		p := norm.NFKC.PropertiesString(s)
+		if !p.BoundaryBefore() {
+			continue
+		}
+		n := norm.NFKC.String(s)
+		m, size := utf8.DecodeRuneInString(n)
+		if size != len(n) || m == utf8.RuneError || m == 0 || !norm.NFKC.PropertiesString(n).BoundaryBefore() {
+			continue
+		}
+		if f, ok := traditional[m]; ok {
+			m = f
+		}
+		if unicode.IsSpace(m) {
+			m = -1
+		}
+		t[r] = m
+	}
+	return t
+})
+
+// quickNormalize is Normalize for strings whose every rune is in table t;
+// ok is false for any other string. A string already normalised is
+// returned as is, without allocating.
+func quickNormalize(s string, t []rune) (out string, ok bool) {
+	var b []byte
+	for i, r := range s {
+		if r >= 0x10000 || t[r] == 0 {
+			return "", false
+		}
+		m := t[r]
+		if b == nil {
+			if m == r {
+				continue
+			}
+			b = make([]byte, i, len(s))
+			copy(b, s[:i])
+		}
+		if m >= 0 {
+			b = utf8.AppendRune(b, m)
+		}
+	}
+	if b == nil {
+		return s, true
+	}
+	return string(b), true
 }
 
 // IsTraditional reports whether Fold maps r to a simplified character.

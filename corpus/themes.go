@@ -5,6 +5,7 @@ import (
 	"encoding/json"
 	"fmt"
 	"strings"
+	"unicode/utf8"
 )
 
 // taxonomyFiles holds the editable data files of this file's features: the
@@ -27,6 +28,16 @@ type Taxonomy struct {
 	Themes []Theme `json:"themes"`
 	// folded keywords per theme, in the order of Themes
 	folded [][]string
+	// byFirst indexes the folded keywords by their first rune, so match
+	// looks at each position of a text only for the keywords that can
+	// start there
+	byFirst map[rune][]keyword
+}
+
+// keyword is one folded keyword of theme.
+type keyword struct {
+	text  string
+	theme int
 }
 
 // ParseTaxonomy parses a themes.json document. Theme names must be unique
@@ -61,6 +72,13 @@ func ParseTaxonomy(data []byte) (*Taxonomy, error) {
 			return nil, Errorf(EINVALID, "主题“%s”没有关键词", name)
 		}
 	}
+	t.byFirst = map[rune][]keyword{}
+	for i, keys := range t.folded {
+		for _, k := range keys {
+			r, _ := utf8.DecodeRuneInString(k)
+			t.byFirst[r] = append(t.byFirst[r], keyword{k, i})
+		}
+	}
 	return &t, nil
 }
 
@@ -91,19 +109,24 @@ func (t *Taxonomy) Match(text string) []string {
 // match adds to have (a set, in taxonomy order) the themes matching the
 // already normalised text.
 func (t *Taxonomy) match(norm string, have []bool) []string {
-	var out []string
-	for i, keys := range t.folded {
-		if have != nil && have[i] {
-			continue
-		}
-		for _, k := range keys {
-			if strings.Contains(norm, k) {
-				out = append(out, t.Themes[i].Name)
-				if have != nil {
-					have[i] = true
-				}
-				break
+	if have == nil {
+		have = make([]bool, len(t.Themes))
+	}
+	found := false
+	for i, r := range norm {
+		for _, k := range t.byFirst[r] {
+			if !have[k.theme] && strings.HasPrefix(norm[i:], k.text) {
+				have[k.theme], found = true, true
 			}
+		}
+	}
+	if !found {
+		return nil
+	}
+	var out []string
+	for i, on := range have {
+		if on {
+			out = append(out, t.Themes[i].Name)
 		}
 	}
 	return out

@@ -25,7 +25,7 @@ import (
 
 // formatVersion changes whenever the index documents or mapping change;
 // an index of another format is rebuilt.
-const formatVersion = 4
+const formatVersion = 5
 
 // MetaFile is the name of zhengce's description of an index, kept inside
 // the index directory beside bleve's own files.
@@ -206,7 +206,8 @@ func Build(ctx context.Context, dir string, c *corpus.Corpus, seg *Segmenter, p 
 		return Stats{}, corpus.Errorf(corpus.EINVALID, "语料中没有可索引的条目")
 	}
 	entries := Entries(c)
-	shards, stats, err := buildShards(ctx, path, work, im, entries, p)
+	norms := normalizeAll(entries, runtime.GOMAXPROCS(0))
+	shards, stats, err := buildShards(ctx, path, work, im, entries, norms, p)
 	if err != nil {
 		if ctx.Err() != nil {
 			return Stats{}, &corpus.Error{Code: corpus.ETIMEOUT, Message: "建立索引已取消", Err: err}
@@ -277,7 +278,7 @@ func shardCount(n int) int {
 
 // buildShards builds the bleve shards of entries into path, concurrently,
 // and writes the order file. Each shard holds a contiguous run of entries.
-func buildShards(ctx context.Context, path, work string, im *mapping.IndexMappingImpl, entries []Entry, p Progress) ([]ShardMeta, Stats, error) {
+func buildShards(ctx context.Context, path, work string, im *mapping.IndexMappingImpl, entries []Entry, norms []string, p Progress) ([]ShardMeta, Stats, error) {
 	st := Stats{ByType: map[string]int{}}
 	seen := map[string]bool{}
 	for _, e := range entries {
@@ -317,7 +318,7 @@ func buildShards(ctx context.Context, path, work string, im *mapping.IndexMappin
 		lo, hi := i*len(entries)/k, (i+1)*len(entries)/k
 		metas[i] = ShardMeta{Dir: fmt.Sprintf("shard-%d", i), Docs: hi - lo}
 		wg.Go(func() {
-			if errs[i] = shardJob(gctx, path, work, im, entries, lo, hi, metas[i].Dir, report, &orders[i]); errs[i] != nil {
+			if errs[i] = shardJob(gctx, path, work, im, entries, norms, lo, hi, metas[i].Dir, report, &orders[i]); errs[i] != nil {
 				cancel() // the other shards stop at their next progress step
 			}
 		})
@@ -333,19 +334,26 @@ func buildShards(ctx context.Context, path, work string, im *mapping.IndexMappin
 	if err := os.WriteFile(filepath.Join(path, OrderFile), encodeOrder(seq), 0o644); err != nil {
 		return nil, st, fmt.Errorf("write index order: %w", err)
 	}
+	byOrd := make([]string, len(seq))
+	for o, q := range seq {
+		byOrd[o] = norms[q]
+	}
+	if err := writeGrams(ctx, filepath.Join(path, GramsFile), byOrd, runtime.GOMAXPROCS(0)); err != nil {
+		return nil, st, err
+	}
 	return metas, st, nil
 }
 
 // shardJob builds the shard of entries[lo:hi] in path/name and reads back
 // its document order into *order.
-func shardJob(ctx context.Context, path, work string, im *mapping.IndexMappingImpl, entries []Entry, lo, hi int, name string, report func(int) error, order *[]uint32) error {
+func shardJob(ctx context.Context, path, work string, im *mapping.IndexMappingImpl, entries []Entry, norms []string, lo, hi int, name string, report func(int) error, order *[]uint32) error {
 	dir := filepath.Join(path, name)
 	scratch, err := os.MkdirTemp(work, "scratch-")
 	if err != nil {
 		return fmt.Errorf("create index: %w", err)
 	}
 	defer os.RemoveAll(scratch)
-	if err := buildShard(ctx, dir, scratch, im, entries[lo:hi], report); err != nil {
+	if err := buildShard(ctx, dir, scratch, im, entries[lo:hi], norms[lo:hi], report); err != nil {
 		return err
 	}
 	ids := make([]string, hi-lo)
@@ -360,7 +368,7 @@ func shardJob(ctx context.Context, path, work string, im *mapping.IndexMappingIm
 // offline builder, which writes segments directly and merges them into one
 // at Close: no per-batch persistence, a compact index. Its scratch space
 // stays inside scratch.
-func buildShard(ctx context.Context, dir, scratch string, im *mapping.IndexMappingImpl, entries []Entry, report func(int) error) error {
+func buildShard(ctx context.Context, dir, scratch string, im *mapping.IndexMappingImpl, entries []Entry, norms []string, report func(int) error) error {
 	bld, err := bleve.NewBuilder(dir, im, map[string]interface{}{"batchSize": batchSize, "mergeMax": mergeMax, "buildPathPrefix": scratch})
 	if err != nil {
 		return fmt.Errorf("create index: %w", err)
@@ -368,7 +376,7 @@ func buildShard(ctx context.Context, dir, scratch string, im *mapping.IndexMappi
 	pending := 0
 	for i := range entries {
 		e := &entries[i]
-		if err := bld.Index(e.ID(), entryDoc(e)); err != nil {
+		if err := bld.Index(e.ID(), map[string]interface{}{FieldWords: norms[i]}); err != nil {
 			// bleve's builder cannot close with no segment: a failed
 			// build is abandoned to the cleanup of the work directory
 			return fmt.Errorf("index %s: %w", e.ID(), err)
@@ -386,11 +394,19 @@ func buildShard(ctx context.Context, dir, scratch string, im *mapping.IndexMappi
 	return report(pending)
 }
 
-// entryDoc is the bleve document of an entry: its text as gse words and
-// as character bigrams. Everything else a search needs (facets, filters,
-// order, titles, the text itself) is served from the in-memory corpus by
-// ordinal, so it is not indexed.
-func entryDoc(e *Entry) map[string]interface{} {
-	t := corpus.Normalize(e.Text())
-	return map[string]interface{}{FieldWords: t, FieldGrams: t}
+// normalizeAll returns corpus.Normalize of every entry's text, computed
+// by up to workers goroutines: the words field and the bigram postings
+// both index the normalised text.
+func normalizeAll(entries []Entry, workers int) []string {
+	out := make([]string, len(entries))
+	var wg sync.WaitGroup
+	for w := range workers {
+		wg.Go(func() {
+			for i := w; i < len(entries); i += workers {
+				out[i] = corpus.Normalize(entries[i].Text())
+			}
+		})
+	}
+	wg.Wait()
+	return out
 }

@@ -31,6 +31,7 @@ const OrderFile = "zhengce-order.u32"
 // SeqTable maps an ordinal to the entry's sequence number in Entries.
 type Index struct {
 	shards []shard
+	grams  *Grams
 	seq    []uint32 // ordinal → sequence number
 	closed atomic.Bool
 }
@@ -87,6 +88,15 @@ func (ix *Index) Close() error {
 type Posting struct {
 	Ord   int32
 	Score float32
+}
+
+// Candidates returns, in ordinal order, the documents whose normalised
+// text contains every bigram of keys (from GramKeys).
+func (ix *Index) Candidates(keys []uint64) ([]int32, error) {
+	if ix.closed.Load() {
+		return nil, ErrClosed
+	}
+	return ix.grams.Candidates(keys)
 }
 
 // ctxCheckEvery is how many matches pass between checks of the context.
@@ -194,6 +204,12 @@ func openIndex(dir string, m *Meta) (*Index, error) {
 		return nil, corruptError(dir, "文件 "+OrderFile+" 无效", fmt.Errorf("%w: %w", ErrCorrupt, err))
 	}
 	ix.seq = seq
+	g, err := readGrams(filepath.Join(dir, GramsFile), total)
+	if err != nil {
+		ix.Close()
+		return nil, corruptError(dir, "文件 "+GramsFile+" 无效", fmt.Errorf("%w: %w", ErrCorrupt, err))
+	}
+	ix.grams = g
 	return ix, nil
 }
 

@@ -8,7 +8,6 @@ import (
 	"strings"
 	"sync"
 	"testing"
-	"unicode/utf8"
 
 	"github.com/zhengce/zhengce/corpus"
 )
@@ -87,32 +86,6 @@ func TestTokensFullWidthDigits(t *testing.T) {
 	}
 }
 
-func TestGrams(t *testing.T) {
-	for _, tc := range []struct {
-		in   string
-		n    int
-		want []string
-	}{
-		{"", 2, []string{}},
-		{"学", 2, []string{}},
-		{"学", 1, []string{"学"}},
-		{"1+X证书", 2, []string{"1+", "+X", "X证", "证书"}},
-		{"99.5%", 1, []string{"9", "9", ".", "5", "%"}},
-	} {
-		if got := Grams(tc.in, tc.n); !slices.Equal(got, tc.want) {
-			t.Errorf("Grams(%q, %d) = %q, want %q", tc.in, tc.n, got, tc.want)
-		}
-	}
-	// offsets and positions of the bleve tokenizer
-	in := "集团化办学"
-	toks := ngramTokenizer{2}.Tokenize([]byte(in))
-	for i, tk := range toks {
-		if tk.Position != i+1 || in[tk.Start:tk.End] != string(tk.Term) || utf8.RuneCount(tk.Term) != 2 {
-			t.Errorf("bigram %d = %v", i, tk)
-		}
-	}
-}
-
 // TestMappingAnalyzers checks that the analyzers bleve applies at index
 // time are exactly the Go functions package search applies to queries.
 func TestMappingAnalyzers(t *testing.T) {
@@ -140,19 +113,6 @@ func TestMappingAnalyzers(t *testing.T) {
 	for i, tk := range toks {
 		if string(tk.Term) != want[i].Term || tk.Start != want[i].Start || tk.Position != want[i].Position {
 			t.Errorf("token %d: bleve %v, Tokens %+v", i, tk, want[i])
-		}
-	}
-	grams, err := im.AnalyzeText(AnalyzerBigrams, []byte(norm))
-	if err != nil {
-		t.Fatal(err)
-	}
-	wantGrams := uniqStrings(Grams(norm, 2))
-	if len(grams) != len(wantGrams) {
-		t.Fatalf("bigrams: bleve %d, Grams %d", len(grams), len(wantGrams))
-	}
-	for i, g := range grams {
-		if string(g.Term) != wantGrams[i] || g.Position != i+1 {
-			t.Errorf("bigram %d: bleve %v, want %q at %d", i, g, wantGrams[i], i+1)
 		}
 	}
 }
@@ -319,16 +279,4 @@ func BenchmarkBuild(b *testing.B) {
 			b.Fatal(err)
 		}
 	}
-}
-
-func uniqStrings(s []string) []string {
-	var out []string
-	seen := map[string]bool{}
-	for _, v := range s {
-		if !seen[v] {
-			seen[v] = true
-			out = append(out, v)
-		}
-	}
-	return out
 }

@@ -37,7 +37,7 @@ const (
 	boostTitleWords  = 0.25
 )
 
-// maxGramTerms bounds the bigrams of a phrase sent to bleve: candidates
+// maxGramTerms bounds the bigrams of a phrase looked up: candidates
 // are verified against the text anyway, so a long phrase is pinned by a
 // spread of its bigrams.
 const maxGramTerms = 8
@@ -237,27 +237,21 @@ func (s *Service) exact(ctx context.Context, norm string, score bool, within []c
 			count(int32(o))
 		}
 	default:
-		grams := uniq(indexer.Grams(norm, 2))
-		if len(grams) > maxGramTerms {
-			picked := make([]string, 0, maxGramTerms)
+		keys := indexer.GramKeys(norm)
+		if len(keys) > maxGramTerms {
+			picked := make([]uint64, 0, maxGramTerms)
 			for i := range maxGramTerms {
-				picked = append(picked, grams[i*(len(grams)-1)/(maxGramTerms-1)])
+				picked = append(picked, keys[i*(len(keys)-1)/(maxGramTerms-1)])
 			}
-			grams = uniq(picked)
+			keys = slices.Compact(picked)
 		}
-		var q query.Query
-		if len(grams) == 1 {
-			q = gramQuery(grams[0])
-		} else {
-			qs := make([]query.Query, len(grams))
-			for i, g := range grams {
-				qs[i] = gramQuery(g)
-			}
-			q = query.NewConjunctionQuery(qs)
-		}
-		ps, err := s.ix.Postings(ctx, q, false)
+		ords, err := s.ix.Candidates(keys)
 		if err != nil {
 			return nil, err
+		}
+		ps := make([]indexer.Posting, len(ords))
+		for i, o := range ords {
+			ps[i] = indexer.Posting{Ord: o}
 		}
 		df = len(ps)
 		if within != nil {
@@ -302,12 +296,6 @@ func keep(ps []indexer.Posting, within []cand) []indexer.Posting {
 		}
 	}
 	return out
-}
-
-func gramQuery(g string) query.Query {
-	tq := query.NewTermQuery(g)
-	tq.SetField(indexer.FieldGrams)
-	return tq
 }
 
 // wordMatches returns the entries containing every word, with scores.

@@ -7,6 +7,7 @@ import (
 	"fmt"
 	"io"
 	"os"
+	"runtime/pprof"
 	"sort"
 	"strings"
 	"time"
@@ -19,12 +20,13 @@ import (
 // (default: the embedded seeds) into a directory (default:
 // indexer.DefaultDir, or $ZHENGCE_INDEX), replacing any previous index
 // only once the new one is complete.
-func (m *Main) runIndex(ctx context.Context, args []string) error {
+func (m *Main) runIndex(ctx context.Context, args []string) (err error) {
 	fs := m.flagSet("index")
 	corpusDir := fs.String("corpus", "", "语料目录（默认使用内置语料）")
 	indexDir := fs.String("index", "", "索引目录（默认 $ZHENGCE_INDEX 或 "+indexer.DefaultDir()+"）")
+	cpuProfile := fs.String("cpuprofile", "", "把整个建立过程的 CPU 剖析（pprof）写入此文件")
 	fs.Usage = func() {
-		fmt.Fprintln(m.Stderr, "用法：zhengce index [--corpus DIR] [--index DIR]")
+		fmt.Fprintln(m.Stderr, "用法：zhengce index [--corpus DIR] [--index DIR] [--cpuprofile FILE]")
 		fs.PrintDefaults()
 	}
 	if err := parseFlags(fs, args); err != nil {
@@ -32,6 +34,17 @@ func (m *Main) runIndex(ctx context.Context, args []string) error {
 	}
 	if fs.NArg() > 0 {
 		return corpus.Errorf(corpus.EINVALID, "多余的参数：%s", strings.Join(fs.Args(), " "))
+	}
+	if *cpuProfile != "" {
+		stop, err := startCPUProfile(*cpuProfile)
+		if err != nil {
+			return err
+		}
+		defer func() {
+			if perr := stop(); perr != nil && err == nil {
+				err = perr
+			}
+		}()
 	}
 	c, err := loadCorpus(*corpusDir)
 	if err != nil {
@@ -155,4 +168,24 @@ func isTerminal(w io.Writer) bool {
 	}
 	st, err := f.Stat()
 	return err == nil && st.Mode()&os.ModeCharDevice != 0
+}
+
+// startCPUProfile starts a CPU profile written to path and returns the
+// function that stops it and closes the file.
+func startCPUProfile(path string) (func() error, error) {
+	f, err := os.Create(path)
+	if err != nil {
+		return nil, &corpus.Error{Code: corpus.EINVALID, Message: "无法创建剖析文件：" + path, Err: err}
+	}
+	if err := pprof.StartCPUProfile(f); err != nil {
+		f.Close()
+		return nil, fmt.Errorf("start cpu profile: %w", err)
+	}
+	return func() error {
+		pprof.StopCPUProfile()
+		if err := f.Close(); err != nil {
+			return fmt.Errorf("write cpu profile: %w", err)
+		}
+		return nil
+	}, nil
 }

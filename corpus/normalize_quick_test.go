@@ -1,0 +1,88 @@
+package corpus
+
+import (
+	"math/rand/v2"
+	"strings"
+	"testing"
+	"unicode/utf8"
+)
+
+// TestNormalizeQuick: the table-driven path of Normalize agrees with its
+// definition (Fold, then whitespace removed) on every line of the seed
+// documents and on random strings mixing the runes it handles with those
+// it must leave to the full path (combining marks, compatibility
+// ideographs, astral characters, invalid UTF-8).
+func TestNormalizeQuick(t *testing.T) {
+	c, err := Default()
+	if err != nil {
+		t.Fatal(err)
+	}
+	check := func(s string) {
+		t.Helper()
+		if got, want := Normalize(s), normalizeSlow(s); got != want {
+			t.Fatalf("Normalize(%q) = %q, want %q", s, got, want)
+		}
+	}
+	quick, lines := 0, 0
+	for _, d := range c.Documents() {
+		for _, l := range strings.Split(d.Body, "\n") {
+			lines++
+			if _, ok := quickNormalize(l, quickTable()); ok {
+				quick++
+			}
+			check(l)
+		}
+		for _, u := range d.Units {
+			check(u.Text)
+			check(u.Title)
+		}
+	}
+	if quick*10 < lines*9 {
+		t.Errorf("quick path took %d of %d seed lines, want ≥ 90%%", quick, lines)
+	}
+	pool := []rune("学國發，。、：；（）《》“”——…·％％１２３ＡＢ　 \t\n\u00a0\u3000abcXYZ019%.+-ＩⅡ①㎡\u0301\u0308e\uF900\uFA10\u2F00\U00020000\U0002F800ｶﾞ가각\u1100\u1161")
+	r := rand.New(rand.NewPCG(1, 2))
+	for range 20000 {
+		var b strings.Builder
+		for range r.IntN(12) {
+			if r.IntN(30) == 0 {
+				b.WriteByte(byte(0x80 + r.IntN(0x40))) // invalid UTF-8
+				continue
+			}
+			b.WriteRune(pool[r.IntN(len(pool))])
+		}
+		check(b.String())
+	}
+	// every rune of the table, alone and between two others
+	for x := rune(1); x < 0x10000; x++ {
+		if !utf8.ValidRune(x) {
+			continue
+		}
+		check(string(x))
+		for _, n := range []string{"学", "e", "A", "，", "ｶ", "\u1100", "가", "<", "\u0301", "\u3099", "\uFF9E", " "} {
+			check(n + string(x))
+			check(string(x) + n)
+		}
+	}
+}
+
+func BenchmarkNormalize(b *testing.B) {
+	c, err := Default()
+	if err != nil {
+		b.Fatal(err)
+	}
+	var texts []string
+	n := 0
+	for _, d := range c.Documents() {
+		for _, u := range d.Units {
+			texts = append(texts, u.Text)
+			n += len(u.Text)
+		}
+	}
+	b.SetBytes(int64(n))
+	for b.Loop() {
+		for _, s := range texts {
+			Normalize(s)
+		}
+	}
+}

@@ -1,0 +1,358 @@
+package indexer
+
+import (
+	"bufio"
+	"bytes"
+	"context"
+	"encoding/binary"
+	"errors"
+	"fmt"
+	"os"
+	"slices"
+	"sync"
+
+	"github.com/RoaringBitmap/roaring/v2"
+)
+
+// GramsFile is the file of an index that holds, for every character
+// bigram of the normalised texts, the ordinals of the texts containing it.
+// It answers "which texts contain all these bigrams" — the candidates of
+// an exact phrase, which package search then verifies against the text.
+//
+// Layout (little-endian): the magic "ZCGRAMS1"; uint32 documents; uint32
+// n, the number of bigrams; n uint64 bigram keys in increasing order (see
+// gramKey); n+1 uint64 offsets of the posting lists, relative to the
+// first list; the lists. A list starts with one byte: listRaw followed by
+// its ordinals as uint32s, in increasing order, or listRoaring followed by
+// a serialised roaring bitmap.
+const GramsFile = "zhengce-grams.bin"
+
+const gramsMagic = "ZCGRAMS1"
+
+// Encodings of a posting list.
+const (
+	listRaw     = 0
+	listRoaring = 1
+)
+
+// rawMax is the longest posting list stored as raw ordinals: below it a
+// roaring bitmap's header costs more than it saves.
+const rawMax = 24
+
+// gramKey packs the bigram (a, b) into one integer: runes have 21 bits.
+func gramKey(a, b rune) uint64 { return uint64(a)<<21 | uint64(b) }
+
+// appendGramKeys appends the distinct bigram keys of s to buf, sorted.
+func appendGramKeys(buf []uint64, s string) []uint64 {
+	start := len(buf)
+	prev := rune(-1)
+	for _, r := range s {
+		if prev >= 0 {
+			buf = append(buf, gramKey(prev, r))
+		}
+		prev = r
+	}
+	keys := buf[start:]
+	slices.Sort(keys)
+	return buf[:start+len(slices.Compact(keys))]
+}
+
+// GramKeys returns the distinct bigram keys of an already normalised
+// string in order of first occurrence, for Grams.Candidates.
+func GramKeys(norm string) []uint64 {
+	var out []uint64
+	prev := rune(-1)
+	for _, r := range norm {
+		if prev >= 0 {
+			k := gramKey(prev, r)
+			if !slices.Contains(out, k) {
+				out = append(out, k)
+			}
+		}
+		prev = r
+	}
+	return out
+}
+
+// writeGrams writes the bigram postings of texts (normalised, by ordinal)
+// to path, using up to workers goroutines. It checks ctx between chunks.
+func writeGrams(ctx context.Context, path string, texts []string, workers int) error {
+	workers = max(1, min(workers, len(texts)/1024+1))
+	parts := make([]map[uint64][]uint32, workers)
+	errs := make([]error, workers)
+	var wg sync.WaitGroup
+	for w := range workers {
+		lo, hi := w*len(texts)/workers, (w+1)*len(texts)/workers
+		wg.Go(func() {
+			m := make(map[uint64][]uint32)
+			var buf []uint64
+			for o := lo; o < hi; o++ {
+				if (o-lo)%progressStep == 0 {
+					if err := ctx.Err(); err != nil {
+						errs[w] = err
+						return
+					}
+				}
+				buf = appendGramKeys(buf[:0], texts[o])
+				for _, k := range buf {
+					m[k] = append(m[k], uint32(o))
+				}
+			}
+			parts[w] = m
+		})
+	}
+	wg.Wait()
+	if err := errors.Join(errs...); err != nil {
+		return err
+	}
+	// the lists of part w hold only ordinals below those of part w+1, so
+	// concatenating them in order keeps every list sorted
+	merged := parts[0]
+	for _, m := range parts[1:] {
+		for k, l := range m {
+			merged[k] = append(merged[k], l...)
+		}
+	}
+	keys := make([]uint64, 0, len(merged))
+	for k := range merged {
+		keys = append(keys, k)
+	}
+	slices.Sort(keys)
+
+	f, err := os.Create(path)
+	if err != nil {
+		return fmt.Errorf("write bigram postings: %w", err)
+	}
+	w := bufio.NewWriterSize(f, 1<<20)
+	head := make([]byte, 0, 16+16*len(keys)+8)
+	head = append(head, gramsMagic...)
+	head = binary.LittleEndian.AppendUint32(head, uint32(len(texts)))
+	head = binary.LittleEndian.AppendUint32(head, uint32(len(keys)))
+	for _, k := range keys {
+		head = binary.LittleEndian.AppendUint64(head, k)
+	}
+	// offsets are known only once the lists are encoded: encode into
+	// memory list by list, then write header and lists
+	var lists bytes.Buffer
+	offs := make([]uint64, 0, len(keys)+1)
+	bm := roaring.New()
+	for _, k := range keys {
+		offs = append(offs, uint64(lists.Len()))
+		l := merged[k]
+		if len(l) <= rawMax {
+			lists.WriteByte(listRaw)
+			for _, o := range l {
+				var b [4]byte
+				binary.LittleEndian.PutUint32(b[:], o)
+				lists.Write(b[:])
+			}
+			continue
+		}
+		lists.WriteByte(listRoaring)
+		bm.Clear()
+		bm.AddMany(l)
+		bm.RunOptimize()
+		if _, err := bm.WriteTo(&lists); err != nil {
+			f.Close()
+			return fmt.Errorf("encode bigram postings: %w", err)
+		}
+	}
+	offs = append(offs, uint64(lists.Len()))
+	for _, o := range offs {
+		head = binary.LittleEndian.AppendUint64(head, o)
+	}
+	if _, err := w.Write(head); err != nil {
+		f.Close()
+		return fmt.Errorf("write bigram postings: %w", err)
+	}
+	if _, err := lists.WriteTo(w); err != nil {
+		f.Close()
+		return fmt.Errorf("write bigram postings: %w", err)
+	}
+	if err := w.Flush(); err != nil {
+		f.Close()
+		return fmt.Errorf("write bigram postings: %w", err)
+	}
+	if err := f.Close(); err != nil {
+		return fmt.Errorf("write bigram postings: %w", err)
+	}
+	return nil
+}
+
+// Grams is the opened bigram postings file of an index. It is immutable
+// and safe for concurrent use.
+type Grams struct {
+	data  []byte
+	docs  int
+	n     int
+	keys  []byte // n uint64
+	offs  []byte // n+1 uint64
+	lists []byte
+}
+
+// readGrams reads and checks the bigram postings of an index of docs
+// documents.
+func readGrams(path string, docs int) (*Grams, error) {
+	data, err := os.ReadFile(path)
+	if err != nil {
+		return nil, err
+	}
+	return parseGrams(data, docs)
+}
+
+func parseGrams(data []byte, docs int) (*Grams, error) {
+	if len(data) < 16 || string(data[:8]) != gramsMagic {
+		return nil, errors.New("not a bigram postings file")
+	}
+	g := &Grams{data: data, docs: int(binary.LittleEndian.Uint32(data[8:])), n: int(binary.LittleEndian.Uint32(data[12:]))}
+	if g.docs != docs {
+		return nil, fmt.Errorf("bigram postings of %d documents, index has %d", g.docs, docs)
+	}
+	head := 16 + 8*g.n + 8*(g.n+1)
+	if g.n < 0 || head > len(data) {
+		return nil, errors.New("bigram postings truncated")
+	}
+	g.keys = data[16 : 16+8*g.n]
+	g.offs = data[16+8*g.n : head]
+	g.lists = data[head:]
+	var prevKey, prevOff uint64
+	for i := 0; i <= g.n; i++ {
+		off := binary.LittleEndian.Uint64(g.offs[8*i:])
+		if off < prevOff || off > uint64(len(g.lists)) || (i > 0 && off == prevOff) {
+			return nil, fmt.Errorf("bigram postings: bad offset %d of list %d", off, i)
+		}
+		prevOff = off
+		if i < g.n {
+			k := binary.LittleEndian.Uint64(g.keys[8*i:])
+			if i > 0 && k <= prevKey {
+				return nil, fmt.Errorf("bigram postings: keys out of order at %d", i)
+			}
+			prevKey = k
+		}
+	}
+	if prevOff != uint64(len(g.lists)) {
+		return nil, errors.New("bigram postings: trailing bytes")
+	}
+	return g, nil
+}
+
+// Len returns the number of distinct bigrams.
+func (g *Grams) Len() int { return g.n }
+
+// list returns the encoded posting list of key, or nil.
+func (g *Grams) list(key uint64) []byte {
+	i, j := 0, g.n
+	for i < j {
+		h := int(uint(i+j) >> 1)
+		if binary.LittleEndian.Uint64(g.keys[8*h:]) < key {
+			i = h + 1
+		} else {
+			j = h
+		}
+	}
+	if i == g.n || binary.LittleEndian.Uint64(g.keys[8*i:]) != key {
+		return nil
+	}
+	lo := binary.LittleEndian.Uint64(g.offs[8*i:])
+	hi := binary.LittleEndian.Uint64(g.offs[8*i+8:])
+	return g.lists[lo:hi]
+}
+
+// posting is one decoded posting list: raw ordinals or a bitmap.
+type postingList struct {
+	raw []uint32
+	bm  *roaring.Bitmap
+}
+
+func (p postingList) card() int {
+	if p.bm != nil {
+		return int(p.bm.GetCardinality())
+	}
+	return len(p.raw)
+}
+
+func (p postingList) contains(o uint32) bool {
+	if p.bm != nil {
+		return p.bm.Contains(o)
+	}
+	_, ok := slices.BinarySearch(p.raw, o)
+	return ok
+}
+
+func (g *Grams) decode(b []byte) (postingList, error) {
+	switch b[0] {
+	case listRaw:
+		if (len(b)-1)%4 != 0 {
+			return postingList{}, errors.New("bigram postings: bad raw list")
+		}
+		out := make([]uint32, (len(b)-1)/4)
+		for i := range out {
+			out[i] = binary.LittleEndian.Uint32(b[1+4*i:])
+		}
+		return postingList{raw: out}, nil
+	case listRoaring:
+		bm := roaring.New()
+		if _, err := bm.FromBuffer(b[1:]); err != nil {
+			return postingList{}, fmt.Errorf("bigram postings: %w", err)
+		}
+		return postingList{bm: bm}, nil
+	default:
+		return postingList{}, fmt.Errorf("bigram postings: unknown list encoding %d", b[0])
+	}
+}
+
+// Candidates returns the ordinals of the texts containing every bigram of
+// keys, in increasing order (nil when a bigram occurs nowhere).
+func (g *Grams) Candidates(keys []uint64) ([]int32, error) {
+	if len(keys) == 0 {
+		return nil, nil
+	}
+	ls := make([]postingList, 0, len(keys))
+	for _, k := range keys {
+		b := g.list(k)
+		if b == nil {
+			return nil, nil
+		}
+		l, err := g.decode(b)
+		if err != nil {
+			return nil, err
+		}
+		ls = append(ls, l)
+	}
+	slices.SortFunc(ls, func(a, b postingList) int { return a.card() - b.card() })
+	var acc []uint32
+	if ls[0].bm != nil && ls[0].card() > 4096 {
+		// every list is large: intersect the bitmaps container by container
+		bms := make([]*roaring.Bitmap, len(ls))
+		for i, l := range ls {
+			bms[i] = l.bm
+		}
+		acc = roaring.FastAnd(bms...).ToArray()
+	} else {
+		if ls[0].bm != nil {
+			acc = ls[0].bm.ToArray()
+		} else {
+			acc = ls[0].raw
+		}
+		for _, l := range ls[1:] {
+			out := acc[:0] // acc is always a fresh slice
+			for _, o := range acc {
+				if l.contains(o) {
+					out = append(out, o)
+				}
+			}
+			acc = out
+			if len(acc) == 0 {
+				return nil, nil
+			}
+		}
+	}
+	out := make([]int32, len(acc))
+	for i, o := range acc {
+		if int(o) >= g.docs {
+			return nil, fmt.Errorf("bigram postings: ordinal %d of %d documents", o, g.docs)
+		}
+		out[i] = int32(o)
+	}
+	return out, nil
+}
