@@ -58,6 +58,29 @@ type Stats struct {
 	ByType    map[string]int `json:"by_type"`   // index documents per unit type, targets included
 	Bytes     int64          `json:"bytes"`     // bytes of unit text indexed
 	Seconds   float64        `json:"seconds"`   // wall time of the build
+	// Phases is the wall time of each step of the build, in order.
+	Phases []Phase `json:"phases,omitempty"`
+}
+
+// Phase is the wall time of one step of a build.
+type Phase struct {
+	Name    string  `json:"name"`
+	Seconds float64 `json:"seconds"`
+}
+
+// phaseClock records the phases of a build.
+type phaseClock struct {
+	last   time.Time
+	phases []Phase
+}
+
+func newPhaseClock() *phaseClock { return &phaseClock{last: time.Now()} }
+
+// done ends the current phase, named name.
+func (c *phaseClock) done(name string) {
+	now := time.Now()
+	c.phases = append(c.phases, Phase{name, now.Sub(c.last).Seconds()})
+	c.last = now
 }
 
 // Meta describes an index on disk: what it was built from, with what.
@@ -205,9 +228,11 @@ func Build(ctx context.Context, dir string, c *corpus.Corpus, seg *Segmenter, p 
 	if empty {
 		return Stats{}, corpus.Errorf(corpus.EINVALID, "语料中没有可索引的条目")
 	}
+	clock := newPhaseClock()
 	entries := Entries(c)
 	norms := normalizeAll(entries, runtime.GOMAXPROCS(0))
-	shards, stats, err := buildShards(ctx, path, work, im, entries, norms, p)
+	clock.done("normalize")
+	shards, stats, err := buildShards(ctx, path, work, im, entries, norms, p, clock)
 	if err != nil {
 		if ctx.Err() != nil {
 			return Stats{}, &corpus.Error{Code: corpus.ETIMEOUT, Message: "建立索引已取消", Err: err}
@@ -218,11 +243,13 @@ func Build(ctx context.Context, dir string, c *corpus.Corpus, seg *Segmenter, p 
 	if err := WriteDomainDict(path, c, seg); err != nil {
 		return Stats{}, err
 	}
+	clock.done("domain-dict")
 	stats.Seconds = time.Since(start).Seconds()
 	files, err := manifest(path)
 	if err != nil {
 		return Stats{}, err
 	}
+	clock.done("manifest")
 	meta := Meta{Format: formatVersion, Corpus: CorpusFingerprint(c), Analyzer: seg.Fingerprint(), Built: time.Now().UTC(), Stats: stats, Shards: shards, Files: files}
 	data, err := json.MarshalIndent(meta, "", "  ")
 	if err != nil {
@@ -235,7 +262,9 @@ func Build(ctx context.Context, dir string, c *corpus.Corpus, seg *Segmenter, p 
 	if err := install(dir, path); err != nil {
 		return Stats{}, err
 	}
+	clock.done("install")
 	stats.Seconds = time.Since(start).Seconds()
+	stats.Phases = clock.phases
 	return stats, nil
 }
 
@@ -278,7 +307,7 @@ func shardCount(n int) int {
 
 // buildShards builds the bleve shards of entries into path, concurrently,
 // and writes the order file. Each shard holds a contiguous run of entries.
-func buildShards(ctx context.Context, path, work string, im *mapping.IndexMappingImpl, entries []Entry, norms []string, p Progress) ([]ShardMeta, Stats, error) {
+func buildShards(ctx context.Context, path, work string, im *mapping.IndexMappingImpl, entries []Entry, norms []string, p Progress, clock *phaseClock) ([]ShardMeta, Stats, error) {
 	st := Stats{ByType: map[string]int{}}
 	seen := map[string]bool{}
 	for _, e := range entries {
@@ -327,6 +356,7 @@ func buildShards(ctx context.Context, path, work string, im *mapping.IndexMappin
 	if err := errors.Join(errs...); err != nil {
 		return nil, st, err
 	}
+	clock.done("words")
 	var seq []uint32
 	for _, o := range orders {
 		seq = append(seq, o...)
@@ -341,6 +371,7 @@ func buildShards(ctx context.Context, path, work string, im *mapping.IndexMappin
 	if err := writeGrams(ctx, filepath.Join(path, GramsFile), byOrd, runtime.GOMAXPROCS(0)); err != nil {
 		return nil, st, err
 	}
+	clock.done("bigrams")
 	return metas, st, nil
 }
 

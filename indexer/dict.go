@@ -10,8 +10,10 @@ import (
 	"io/fs"
 	"os"
 	"path/filepath"
+	"runtime"
 	"strconv"
 	"strings"
+	"sync"
 	"unicode/utf8"
 
 	"github.com/go-ego/gse"
@@ -49,34 +51,57 @@ func (s *Segmenter) DomainDict(texts []string) ([]byte, error) {
 		return nil, corpus.Errorf(corpus.EINTERNAL, "分词器没有词典")
 	}
 	toks := d.Tokens
-	used := map[*gse.Token]bool{}
-	runesSeen := map[rune]bool{}
-	seen := map[string]bool{}
-	var buf []*gse.Token
-	var words []gse.Text
-	for _, t := range texts {
-		// gse lower-cases text before looking words up (cutDAGNoHMM)
-		t = strings.ToLower(t)
-		if t == "" || seen[t] {
-			continue
-		}
-		seen[t] = true
-		words = words[:0]
-		for i, r := range t {
-			runesSeen[r] = true
-			_, size := utf8.DecodeRuneInString(t[i:])
-			words = append(words, gse.Text(t[i:i+size]))
-		}
-		if len(buf) < len(words) {
-			buf = make([]*gse.Token, len(words))
-		}
-		// LookupTokens walks the trie from words[k] and stops where no
-		// entry continues, returning every entry on the way.
-		for k := range words {
-			n := d.LookupTokens(words[k:], buf)
-			for _, tk := range buf[:n] {
-				used[tk] = true
+	// every text is looked up independently: split them over the cores,
+	// each worker with its own sets, merged afterwards
+	workers := max(1, min(runtime.GOMAXPROCS(0), len(texts)/256+1))
+	usedBy := make([]map[*gse.Token]bool, workers)
+	runesBy := make([]map[rune]bool, workers)
+	var wg sync.WaitGroup
+	for w := range workers {
+		used, runesSeen := map[*gse.Token]bool{}, map[rune]bool{}
+		usedBy[w], runesBy[w] = used, runesSeen
+		wg.Go(func() {
+			seen := map[string]bool{}
+			var buf []*gse.Token
+			var words []gse.Text
+			for _, t := range texts[w*len(texts)/workers : (w+1)*len(texts)/workers] {
+				// gse lower-cases text before looking words up (cutDAGNoHMM)
+				t = strings.ToLower(t)
+				if t == "" || seen[t] {
+					continue
+				}
+				seen[t] = true
+				b := []byte(t)
+				words = words[:0]
+				for i := 0; i < len(t); {
+					r, size := utf8.DecodeRuneInString(t[i:])
+					runesSeen[r] = true
+					words = append(words, gse.Text(b[i:i+size]))
+					i += size
+				}
+				if len(buf) < len(words) {
+					buf = make([]*gse.Token, len(words))
+				}
+				// LookupTokens walks the trie from words[k] and stops
+				// where no entry continues, returning every entry on
+				// the way.
+				for k := range words {
+					n := d.LookupTokens(words[k:], buf)
+					for _, tk := range buf[:n] {
+						used[tk] = true
+					}
+				}
 			}
+		})
+	}
+	wg.Wait()
+	used, runesSeen := usedBy[0], runesBy[0]
+	for w := 1; w < workers; w++ {
+		for tk := range usedBy[w] {
+			used[tk] = true
+		}
+		for r := range runesBy[w] {
+			runesSeen[r] = true
 		}
 	}
 	// gse gives a character that is not a word but starts one a zero
@@ -140,8 +165,8 @@ func (s *Segmenter) DomainDict(texts []string) ([]byte, error) {
 		fmt.Fprintf(&body, "%s\t%s\n", filler, strconv.FormatFloat(rest, 'f', -1, 64))
 	}
 	var out bytes.Buffer
-	fmt.Fprintf(&out, "%s\n# analyzer %s\n# texts %s\n# total %s\n# entries %d\n# sha256 %s\n",
-		dictMagic, s.fp, TextsFingerprint(texts), strconv.FormatFloat(total, 'f', -1, 64),
+	fmt.Fprintf(&out, "%s\n# analyzer %s\n# count %d\n# texts %s\n# total %s\n# entries %d\n# sha256 %s\n",
+		dictMagic, s.fp, len(texts), TextsFingerprint(texts), strconv.FormatFloat(total, 'f', -1, 64),
 		strings.Count(body.String(), "\n"), digest(body.Bytes()))
 	out.Write(body.Bytes())
 	return out.Bytes(), nil
@@ -150,6 +175,15 @@ func (s *Segmenter) DomainDict(texts []string) ([]byte, error) {
 func digest(b []byte) string {
 	h := sha256.Sum256(b)
 	return hex.EncodeToString(h[:])[:16]
+}
+
+// indexedCount is len(IndexedTexts(c)).
+func indexedCount(c *corpus.Corpus) int {
+	n := 0
+	for _, d := range c.Documents() {
+		n += 2*len(d.Units) + 2*len(d.Targets)
+	}
+	return n
 }
 
 // IndexedTexts returns every text of c that the word analyzer segments:
@@ -244,6 +278,11 @@ func parseDomainDict(data []byte, name string, c *corpus.Corpus, opts []Option) 
 		if k == "sha256" {
 			break
 		}
+	}
+	// the number of texts rules out another corpus without normalising
+	// and hashing every text (files written before it was recorded lack it)
+	if n, ok := header["count"]; ok && n != strconv.Itoa(indexedCount(c)) {
+		return nil, bad("语料已改变")
 	}
 	textsFP := TextsFingerprint(IndexedTexts(c))
 	switch {

@@ -46,13 +46,17 @@ func (m *Main) runIndex(ctx context.Context, args []string) (err error) {
 			}
 		}()
 	}
+	dir := m.indexDir(*indexDir)
+	// gse's full dictionary, when needed, loads while the corpus is parsed
+	early := m.prefetchSegmenter(dir, *corpusDir)
+	start := time.Now()
 	c, err := loadCorpus(*corpusDir)
 	if err != nil {
 		return err
 	}
-	dir := m.indexDir(*indexDir)
+	parsed := time.Since(start)
 	// the domain dictionary of a previous index of c, else the full one
-	seg, err := m.serveSegmenter(dir, c)
+	seg, err := m.segmenterFor(dir, c, early)
 	if err != nil {
 		return err
 	}
@@ -63,7 +67,22 @@ func (m *Main) runIndex(ctx context.Context, args []string) (err error) {
 	fmt.Fprintf(m.Stdout, "索引已建立：%s\n", dir)
 	fmt.Fprintf(m.Stdout, "文档 %d 篇，条目 %d 条（%s），目标 %d 条\n", st.Documents, st.Units, byType(st.ByType), st.Targets)
 	fmt.Fprintf(m.Stdout, "文本 %.1f KB，用时 %.2f 秒\n", float64(st.Bytes)/1024, st.Seconds)
+	var phases []string
+	for _, ph := range st.Phases {
+		phases = append(phases, fmt.Sprintf("%s %.2f", phaseNames[ph.Name], ph.Seconds))
+	}
+	fmt.Fprintf(m.Stdout, "各阶段（秒）：解析语料 %.2f，%s\n", parsed.Seconds(), strings.Join(phases, "，"))
 	return nil
+}
+
+// phaseNames are the Chinese names of the phases of indexer.Build.
+var phaseNames = map[string]string{
+	"normalize":   "规范化",
+	"words":       "词索引",
+	"bigrams":     "二元组",
+	"domain-dict": "领域词典",
+	"manifest":    "校验清单",
+	"install":     "启用",
 }
 
 // parseFlags parses a subcommand's flags, reporting bad ones as EINVALID.
