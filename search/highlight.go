@@ -1,7 +1,7 @@
 package search
 
 import (
-	"html"
+	"slices"
 	"sort"
 	"strings"
 	"unicode"
@@ -48,17 +48,20 @@ func (s *Service) hit(p *plan, seq int, score float32) (Hit, bool) {
 	}
 	h.URL = "/c/" + h.DocID + "/" + h.Path
 	h.Score = float64(score)
-	nm, ok := quickNormMap(text, s.cols.norm[s.cols.ord[seq]])
-	if !ok {
-		nm = newNormMap(text)
-	}
-	if !p.verify(nm.norm) {
+	// The index keeps corpus.Normalize(text): verification and spans
+	// work on it, and only the ends of the spans are mapped back.
+	norm := s.cols.norm[s.cols.ord[seq]]
+	if !p.verify(norm) {
 		return Hit{}, false
 	}
-	spans := p.spans(nm.norm)
-	orig := nm.origSpans(spans)
-	h.Highlight = markup(text, orig, 0, len(text))
-	h.Fragments = fragments(text, orig)
+	spans := p.spans(norm)
+	orig, ok := quickOrigSpans(text, norm, spans)
+	if !ok {
+		orig = newNormMap(text).origSpans(spans)
+	}
+	p.buf = appendMarkup(p.buf[:0], text, orig, 0, len(text))
+	h.Highlight = string(p.buf)
+	h.Fragments = p.fragments(text, orig)
 	return h, true
 }
 
@@ -97,7 +100,7 @@ func (p *plan) spans(norm string) [][2]int {
 	var out [][2]int
 	// Words are highlighted only where an item did not match verbatim
 	// (tier-2 hits): segmenting the text is the costly part.
-	words := map[string]bool{}
+	var words map[string]bool // allocated only for tier-2 items
 	k := 0
 	for _, g := range p.q.Groups {
 		for _, it := range g {
@@ -112,7 +115,10 @@ func (p *plan) spans(norm string) [][2]int {
 				_, size := utf8.DecodeRuneInString(norm[i+j:])
 				i += j + size
 			}
-			if !found {
+			if !found && len(p.words[k]) > 0 {
+				if words == nil {
+					words = map[string]bool{}
+				}
 				for _, w := range p.words[k] {
 					words[w] = true
 				}
@@ -146,50 +152,121 @@ type normMap struct {
 // principle depend on context, the result is used only when it equals
 // want (ok true).
 func quickNormMap(text, want string) (normMap, bool) {
-	b := make([]byte, 0, len(want))
-	start := make([]int, 0, len(want))
-	end := make([]int, 0, len(want))
-	var buf [utf8.UTFMax]byte
-	for i, r := range text {
-		size := utf8.RuneLen(r)
-		if r == utf8.RuneError {
-			return normMap{}, false
-		}
-		var out []byte
-		switch {
-		case r < utf8.RuneSelf:
-			if unicode.IsSpace(r) {
-				continue
-			}
-			buf[0] = byte(r)
-			out = buf[:1]
-		case r >= 0x4E00 && r <= 0x9FFF && !corpus.IsTraditional(r):
-			out = append(buf[:0], text[i:i+size]...)
-		case r >= 0xFF01 && r <= 0xFF5E:
-			buf[0] = byte(r - 0xFEE0)
-			out = buf[:1]
-		default:
-			f := corpus.Fold(text[i : i+size])
-			if strings.ContainsFunc(f, unicode.IsSpace) {
-				f = strings.Map(func(r rune) rune {
-					if unicode.IsSpace(r) {
-						return -1
-					}
-					return r
-				}, f)
-			}
-			out = []byte(f)
-		}
-		for range out {
-			start = append(start, i)
-			end = append(end, i+size)
-		}
-		b = append(b, out...)
+	at := make([]int, len(want))
+	for i := range at {
+		at[i] = i
 	}
-	if string(b) != want {
+	start, end := make([]int, len(want)), make([]int, len(want))
+	if !quickLocate(text, want, at, start, end) {
 		return normMap{}, false
 	}
 	return normMap{norm: want, start: start, end: end}, true
+}
+
+// quickOrigSpans is normMap.origSpans of quickNormMap(text, want) without
+// building the whole map: it locates only the ends of the spans. ok is
+// false when quickNormMap does not apply.
+func quickOrigSpans(text, want string, spans [][2]int) ([][2]int, bool) {
+	if len(spans) == 0 {
+		return nil, true
+	}
+	at := make([]int, 0, 2*len(spans))
+	for _, s := range spans {
+		if s[0] < s[1] && s[1] <= len(want) {
+			at = append(at, s[0], s[1]-1)
+		}
+	}
+	slices.Sort(at)
+	at = slices.Compact(at)
+	start, end := make([]int, len(at)), make([]int, len(at))
+	if !quickLocate(text, want, at, start, end) {
+		return nil, false
+	}
+	out := make([][2]int, 0, len(spans))
+	for _, s := range spans {
+		if s[0] < s[1] && s[1] <= len(want) {
+			a, _ := slices.BinarySearch(at, s[0])
+			e, _ := slices.BinarySearch(at, s[1]-1)
+			out = append(out, [2]int{start[a], end[e]})
+		}
+	}
+	return mergeSpans(out), true
+}
+
+// quickLocate walks text by the rule of quickNormMap, checking its output
+// against want as it goes, and stores in start[k], end[k] the original
+// byte range that byte at[k] of want comes from (at ascending). It
+// reports false as soon as the output departs from want.
+//
+// A CJK ideograph whose bytes are those of want at that point is taken as
+// itself without looking it up: a traditional form would have been
+// folded to another character, and the folded forms are simplified
+// (TestFoldedFormsAreSimplified), so want cannot hold it.
+func quickLocate(text, want string, at, start, end []int) bool {
+	pos, k := 0, 0
+	emit := func(n, a, e int) {
+		pos += n
+		for ; k < len(at) && at[k] < pos; k++ {
+			start[k], end[k] = a, e
+		}
+	}
+	for i := 0; i < len(text); {
+		c := text[i]
+		if c < utf8.RuneSelf {
+			switch c {
+			case '\t', '\n', '\v', '\f', '\r', ' ':
+			default:
+				if pos >= len(want) || want[pos] != c {
+					return false
+				}
+				emit(1, i, i+1)
+			}
+			i++
+			continue
+		}
+		r, size := utf8.DecodeRuneInString(text[i:])
+		if r == utf8.RuneError {
+			return false
+		}
+		src := text[i : i+size]
+		switch {
+		case r >= 0x4E00 && r <= 0x9FFF && strings.HasPrefix(want[pos:], src):
+			emit(size, i, i+size)
+		case r >= 0x4E00 && r <= 0x9FFF && !corpus.IsTraditional(r):
+			return false
+		case r >= 0xFF01 && r <= 0xFF5E:
+			if pos >= len(want) || want[pos] != byte(r-0xFEE0) {
+				return false
+			}
+			emit(1, i, i+size)
+		default:
+			f := folded(src)
+			if !strings.HasPrefix(want[pos:], f) {
+				return false
+			}
+			if len(f) > 0 {
+				emit(len(f), i, i+size)
+			}
+		}
+		i += size
+	}
+	return pos == len(want)
+}
+
+// folded is the quick rule for one rune that is neither ASCII nor a
+// simplified CJK ideograph nor a full-width ASCII variant: corpus.Fold,
+// whitespace dropped.
+func folded(src string) string {
+	f := corpus.Fold(src)
+	if strings.ContainsFunc(f, unicode.IsSpace) {
+		f = strings.Map(func(r rune) rune {
+			if unicode.IsSpace(r) {
+				return -1
+			}
+			return r
+		}, f)
+	}
+	return f
 }
 
 // newNormMap normalises text exactly like corpus.Normalize, remembering
@@ -269,6 +346,11 @@ func (m normMap) origSpans(spans [][2]int) [][2]int {
 		}
 		out = append(out, [2]int{m.start[s[0]], m.end[s[1]-1]})
 	}
+	return mergeSpans(out)
+}
+
+// mergeSpans sorts byte ranges and merges overlapping and touching ones.
+func mergeSpans(out [][2]int) [][2]int {
 	sort.Slice(out, func(i, j int) bool { return out[i][0] < out[j][0] })
 	var merged [][2]int
 	for _, s := range out {
@@ -281,59 +363,87 @@ func (m normMap) origSpans(spans [][2]int) [][2]int {
 	return merged
 }
 
-// markup HTML-escapes text[from:to] and wraps the parts inside spans in
-// <mark>…</mark>.
-func markup(text string, spans [][2]int, from, to int) string {
-	var b strings.Builder
+// appendMarkup appends text[from:to], HTML-escaped, to b with the parts
+// inside spans wrapped in <mark>…</mark>.
+func appendMarkup(b []byte, text string, spans [][2]int, from, to int) []byte {
 	pos := from
 	for _, s := range spans {
 		a, e := max(s[0], from), min(s[1], to)
 		if a >= e {
 			continue
 		}
-		b.WriteString(html.EscapeString(text[pos:a]))
-		b.WriteString("<mark>")
-		b.WriteString(html.EscapeString(text[a:e]))
-		b.WriteString("</mark>")
+		b = appendEscaped(b, text[pos:a])
+		b = append(b, "<mark>"...)
+		b = appendEscaped(b, text[a:e])
+		b = append(b, "</mark>"...)
 		pos = e
 	}
-	b.WriteString(html.EscapeString(text[pos:to]))
-	return b.String()
+	return appendEscaped(b, text[pos:to])
+}
+
+// appendEscaped appends s to b escaped like html.EscapeString.
+func appendEscaped(b []byte, s string) []byte {
+	last := 0
+	for i := 0; i < len(s); i++ {
+		var esc string
+		switch s[i] {
+		case '<':
+			esc = "&lt;"
+		case '>':
+			esc = "&gt;"
+		case '&':
+			esc = "&amp;"
+		case '\'':
+			esc = "&#39;"
+		case '"':
+			esc = "&#34;"
+		default:
+			continue
+		}
+		b = append(b, s[last:i]...)
+		b = append(b, esc...)
+		last = i + 1
+	}
+	return append(b, s[last:]...)
 }
 
 // fragments returns up to maxFragments short escaped excerpts around the
 // highlighted spans, or the beginning of the text when there are none.
-func fragments(text string, spans [][2]int) []string {
+func (p *plan) fragments(text string, spans [][2]int) []string {
 	if len(spans) == 0 {
 		end := runeOffset(text, 0, leadFragment)
-		f := html.EscapeString(strings.TrimSpace(text[:end]))
+		p.buf = appendEscaped(p.buf[:0], strings.TrimSpace(text[:end]))
 		if end < len(text) {
-			f += "…"
+			p.buf = append(p.buf, "…"...)
 		}
-		return []string{f}
+		return []string{string(p.buf)}
 	}
-	var wins [][2]int
+	var wins [maxFragments][2]int
+	n := 0
 	for _, s := range spans {
 		a, e := runeOffset(text, s[0], -fragmentContext), runeOffset(text, s[1], fragmentContext)
-		if n := len(wins); n > 0 && a <= wins[n-1][1] {
+		if n > 0 && a <= wins[n-1][1] {
 			wins[n-1][1] = max(wins[n-1][1], e)
 			continue
 		}
-		wins = append(wins, [2]int{a, e})
+		if n == maxFragments {
+			break // later windows are not shown
+		}
+		wins[n] = [2]int{a, e}
+		n++
 	}
-	var out []string
-	for _, w := range wins {
-		if len(out) == maxFragments {
-			break
-		}
-		f := markup(text, spans, w[0], w[1])
+	out := make([]string, 0, n)
+	for _, w := range wins[:n] {
+		b := p.buf[:0]
 		if w[0] > 0 {
-			f = "…" + f
+			b = append(b, "…"...)
 		}
+		b = appendMarkup(b, text, spans, w[0], w[1])
 		if w[1] < len(text) {
-			f += "…"
+			b = append(b, "…"...)
 		}
-		out = append(out, f)
+		out = append(out, string(b))
+		p.buf = b
 	}
 	return out
 }

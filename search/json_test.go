@@ -2,6 +2,8 @@ package search
 
 import (
 	"encoding/json"
+	"math"
+	"math/rand"
 	"strings"
 	"testing"
 )
@@ -18,6 +20,66 @@ func TestResponseJSONHasNoNulls(t *testing.T) {
 		}
 		if strings.Contains(string(b), "null") {
 			t.Errorf("%s: response JSON contains null: %s", q, b)
+		}
+	}
+}
+
+// TestAppendJSONIsMarshal: Response.AppendJSON writes exactly what
+// encoding/json writes, for real answers and for hostile values.
+func TestAppendJSONIsMarshal(t *testing.T) {
+	f := seeds(t)
+	var resps []*Response
+	for _, q := range []string{"集团化办学", "学前教育 普惠", "双减 OR 课后服务", "职业教育 -高职", "district:巫溪县",
+		"毛入园率 type:target target>=90", `"不存在的短语XYZ"`, "教育"} {
+		resps = append(resps, search(t, f.svc, Request{Query: q, Limit: 200}))
+	}
+	hostile := "a\"b\\c<d>e&f\x00\x01\x1f\b\f\n\r\t\u2028\u2029\xff\xe2\x80\u00e9学\u007f 'x' \xe0\x80\x80 \xe0\xa0\x80 \xed\xa0\x80 \xed\x9f\xbf \ufffd 😀 \xf0\x9f é\xe5\xad"
+	resps = append(resps, &Response{}, &Response{
+		Query: hostile, Total: 1<<64 - 1, TookMS: 1e-7, Notice: hostile, Terms: []string{hostile, ""},
+		Hits:   []Hit{{ID: "\xe5\xad", DocID: "\xe2\x80\xa8", DocTitle: "学\xe2\x80"}, {ID: hostile, Themes: []string{}, Score: 1e21}, {Text: hostile, Breadcrumb: []string{hostile}, Fragments: []string{}, Score: -0.5}, {Score: 123456789.125}},
+		Facets: Facets{District: []FacetValue{{Value: hostile, Count: -3}}, Theme: []FacetValue{}},
+	})
+	for _, r := range resps {
+		want, err := json.Marshal(r)
+		if err != nil {
+			t.Fatal(err)
+		}
+		got, err := r.AppendJSON([]byte("x"))
+		if err != nil {
+			t.Fatal(err)
+		}
+		if string(got[1:]) != string(want) {
+			t.Errorf("%q: AppendJSON differs from json.Marshal:\n%s\n%s", r.Query, got[1:], want)
+		}
+	}
+	for _, bad := range []float64{math.NaN(), math.Inf(1), math.Inf(-1)} {
+		if _, err := (&Response{TookMS: bad}).AppendJSON(nil); err == nil {
+			t.Errorf("AppendJSON accepted %v", bad)
+		}
+		if _, err := (&Response{Hits: []Hit{{Score: bad}}}).AppendJSON(nil); err == nil {
+			t.Errorf("AppendJSON accepted score %v", bad)
+		}
+	}
+}
+
+// TestAppendJSONStringRandom compares appendJSONString with encoding/json
+// on random byte strings built from pieces of UTF-8 and of broken UTF-8.
+func TestAppendJSONStringRandom(t *testing.T) {
+	pieces := []string{"a", "<", "&", "\"", "\\", "\x00", "\x7f", "学", "\u2028", "\u2029", "\xe2\x80", "\xe2", "\x80",
+		"\xe0\xa0\x80", "\xe0\x9f\xbf", "\xed\x9f\xbf", "\xed\xa0\x80", "\xef\xbf\xbd", "😀", "\xf0\x9f", "é", "\xc3", "，"}
+	rng := rand.New(rand.NewSource(1))
+	for range 20000 {
+		var sb strings.Builder
+		for range rng.Intn(8) {
+			sb.WriteString(pieces[rng.Intn(len(pieces))])
+		}
+		s := sb.String()
+		want, err := json.Marshal(s)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if got := appendJSONString(nil, s); string(got) != string(want) {
+			t.Fatalf("appendJSONString(%q) = %s, want %s", s, got, want)
 		}
 	}
 }

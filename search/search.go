@@ -4,6 +4,14 @@
 // The CLI and the HTTP server share it.
 package search
 
+import (
+	"fmt"
+	"math"
+	"strconv"
+	"strings"
+	"unicode/utf8"
+)
+
 // Request is one search.
 type Request struct {
 	Query     string   // user query in zhengce's query language
@@ -71,4 +79,213 @@ type Facets struct {
 type FacetValue struct {
 	Value string `json:"value"`
 	Count int    `json:"count"`
+}
+
+// AppendJSON appends the JSON form of r to b: byte for byte what
+// encoding/json's Marshal gives (HTML-sensitive characters escaped too),
+// written without reflection, since the API encodes a response per
+// request. A score or time that is NaN or infinite is an error, as with
+// encoding/json.
+func (r *Response) AppendJSON(b []byte) ([]byte, error) {
+	var err error
+	b = append(b, `{"query":`...)
+	b = appendJSONString(b, r.Query)
+	b = append(b, `,"total":`...)
+	b = strconv.AppendUint(b, r.Total, 10)
+	b = append(b, `,"took_ms":`...)
+	if b, err = appendJSONFloat(b, r.TookMS); err != nil {
+		return b, err
+	}
+	b = append(b, `,"hits":`...)
+	if r.Hits == nil {
+		b = append(b, "null"...)
+	} else {
+		b = append(b, '[')
+		for i := range r.Hits {
+			if i > 0 {
+				b = append(b, ',')
+			}
+			if b, err = r.Hits[i].appendJSON(b); err != nil {
+				return b, err
+			}
+		}
+		b = append(b, ']')
+	}
+	b = append(b, `,"facets":{"district":`...)
+	b = appendFacetJSON(b, r.Facets.District)
+	b = append(b, `,"theme":`...)
+	b = appendFacetJSON(b, r.Facets.Theme)
+	b = append(b, `,"section":`...)
+	b = appendFacetJSON(b, r.Facets.Section)
+	b = append(b, `,"type":`...)
+	b = appendFacetJSON(b, r.Facets.Type)
+	b = append(b, `},"terms":`...)
+	b = appendJSONStrings(b, r.Terms)
+	if r.Notice != "" {
+		b = append(b, `,"notice":`...)
+		b = appendJSONString(b, r.Notice)
+	}
+	return append(b, '}'), nil
+}
+
+func (h *Hit) appendJSON(b []byte) ([]byte, error) {
+	b = append(b, `{"id":`...)
+	b = appendJSONString(b, h.ID)
+	b = append(b, `,"doc_id":`...)
+	b = appendJSONString(b, h.DocID)
+	b = append(b, `,"doc_title":`...)
+	b = appendJSONString(b, h.DocTitle)
+	b = append(b, `,"district":`...)
+	b = appendJSONString(b, h.District)
+	b = append(b, `,"type":`...)
+	b = appendJSONString(b, h.Type)
+	b = append(b, `,"section":`...)
+	b = appendJSONString(b, h.Section)
+	b = append(b, `,"themes":`...)
+	b = appendJSONStrings(b, h.Themes)
+	b = append(b, `,"path":`...)
+	b = appendJSONString(b, h.Path)
+	b = append(b, `,"breadcrumb":`...)
+	b = appendJSONStrings(b, h.Breadcrumb)
+	b = append(b, `,"citation":`...)
+	b = appendJSONString(b, h.Citation)
+	b = append(b, `,"url":`...)
+	b = appendJSONString(b, h.URL)
+	b = append(b, `,"text":`...)
+	b = appendJSONString(b, h.Text)
+	b = append(b, `,"highlight":`...)
+	b = appendJSONString(b, h.Highlight)
+	b = append(b, `,"fragments":`...)
+	b = appendJSONStrings(b, h.Fragments)
+	b = append(b, `,"score":`...)
+	b, err := appendJSONFloat(b, h.Score)
+	return append(b, '}'), err
+}
+
+func appendFacetJSON(b []byte, vals []FacetValue) []byte {
+	if vals == nil {
+		return append(b, "null"...)
+	}
+	b = append(b, '[')
+	for i, v := range vals {
+		if i > 0 {
+			b = append(b, ',')
+		}
+		b = append(b, `{"value":`...)
+		b = appendJSONString(b, v.Value)
+		b = append(b, `,"count":`...)
+		b = strconv.AppendInt(b, int64(v.Count), 10)
+		b = append(b, '}')
+	}
+	return append(b, ']')
+}
+
+func appendJSONStrings(b []byte, ss []string) []byte {
+	if ss == nil {
+		return append(b, "null"...)
+	}
+	b = append(b, '[')
+	for i, s := range ss {
+		if i > 0 {
+			b = append(b, ',')
+		}
+		b = appendJSONString(b, s)
+	}
+	return append(b, ']')
+}
+
+// appendJSONFloat formats f like encoding/json.
+func appendJSONFloat(b []byte, f float64) ([]byte, error) {
+	if math.IsNaN(f) || math.IsInf(f, 0) {
+		return b, fmt.Errorf("json: unsupported value: %v", f)
+	}
+	format := byte('f')
+	if abs := math.Abs(f); abs != 0 && (abs < 1e-6 || abs >= 1e21) {
+		format = 'e'
+	}
+	b = strconv.AppendFloat(b, f, format, -1, 64)
+	if format == 'e' { // e-09 → e-9, as encoding/json writes it
+		if n := len(b); n >= 4 && b[n-4] == 'e' && b[n-3] == '-' && b[n-2] == '0' {
+			b[n-2] = b[n-1]
+			b = b[:n-1]
+		}
+	}
+	return b, nil
+}
+
+// jsonSafe marks the ASCII bytes encoding/json writes as they are when
+// it escapes HTML: printable characters but " \ < > &.
+var jsonSafe = func() (t [utf8.RuneSelf]bool) {
+	for c := 0x20; c < utf8.RuneSelf; c++ {
+		t[c] = !strings.ContainsRune(`"\<>&`, rune(c))
+	}
+	return t
+}()
+
+// appendJSONString appends s as a JSON string escaped like encoding/json
+// with HTML escaping: control characters, " \ < > & and U+2028, U+2029
+// escaped, invalid UTF-8 as \ufffd.
+func appendJSONString(b []byte, s string) []byte {
+	const hex = "0123456789abcdef"
+	b = append(b, '"')
+	start := 0
+	for i := 0; i < len(s); {
+		c := s[i]
+		if c < utf8.RuneSelf {
+			if jsonSafe[c] {
+				i++
+				continue
+			}
+			b = append(b, s[start:i]...)
+			switch c {
+			case '\\', '"':
+				b = append(b, '\\', c)
+			case '\b':
+				b = append(b, '\\', 'b')
+			case '\f':
+				b = append(b, '\\', 'f')
+			case '\n':
+				b = append(b, '\\', 'n')
+			case '\r':
+				b = append(b, '\\', 'r')
+			case '\t':
+				b = append(b, '\\', 't')
+			default:
+				b = append(b, '\\', 'u', '0', '0', hex[c>>4], hex[c&0xF])
+			}
+			i++
+			start = i
+			continue
+		}
+		if c >= 0xE0 && c < 0xF0 && i+2 < len(s) {
+			// a well-formed three-byte character (CJK, full-width
+			// punctuation) is copied, but for U+2028 and U+2029
+			c1, c2 := s[i+1], s[i+2]
+			if c1&0xC0 == 0x80 && c2&0xC0 == 0x80 && (c != 0xE0 || c1 >= 0xA0) && (c != 0xED || c1 < 0xA0) {
+				if c == 0xE2 && c1 == 0x80 && c2&^1 == 0xA8 {
+					b = append(b, s[start:i]...)
+					b = append(b, '\\', 'u', '2', '0', '2', hex[c2&1+8])
+					start = i + 3
+				}
+				i += 3
+				continue
+			}
+		}
+		r, size := utf8.DecodeRuneInString(s[i:])
+		switch {
+		case r == utf8.RuneError && size == 1:
+			b = append(b, s[start:i]...)
+			b = append(b, `\ufffd`...)
+		case r == '\u2028' || r == '\u2029':
+			b = append(b, s[start:i]...)
+			b = append(b, '\\', 'u', '2', '0', '2', hex[r&0xF])
+		default:
+			i += size
+			continue
+		}
+		i += size
+		start = i
+	}
+	b = append(b, s[start:]...)
+	return append(b, '"')
 }

@@ -133,6 +133,9 @@ type plan struct {
 	// still count in the type facet, so a client can offer the filter.
 	hideTargets bool
 	filter      *filter
+	// buf is scratch space for building the highlights of the hits,
+	// which are made one at a time.
+	buf []byte
 }
 
 // Search runs a request. Errors a user can cause are *corpus.Error with

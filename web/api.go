@@ -5,6 +5,7 @@ import (
 	"net/http"
 	"net/url"
 	"runtime/debug"
+	"strconv"
 	"strings"
 	"sync"
 	"unicode"
@@ -63,7 +64,33 @@ func (s *Server) handleAPISearch(c echo.Context) error {
 	if err != nil {
 		return err
 	}
-	return c.JSON(http.StatusOK, resp)
+	return s.writeSearchJSON(c, resp)
+}
+
+// maxPooledJSON is the largest response buffer kept for reuse; a rare
+// huge answer (limit=1000) does not pin its buffer.
+const maxPooledJSON = 1 << 20
+
+// writeSearchJSON writes resp as JSON, encoded without reflection into a
+// recycled buffer: the bytes are those of c.JSON.
+func (s *Server) writeSearchJSON(c echo.Context, resp *search.Response) error {
+	bp, _ := s.jsonBufs.Get().(*[]byte)
+	if bp == nil {
+		bp = new([]byte)
+	}
+	b, err := resp.AppendJSON((*bp)[:0])
+	if err != nil {
+		return fmt.Errorf("encode search response: %w", err)
+	}
+	b = append(b, '\n') // as json.Encoder ends a value
+	defer func() {
+		if cap(b) <= maxPooledJSON {
+			*bp = b
+			s.jsonBufs.Put(bp)
+		}
+	}()
+	c.Response().Header().Set(echo.HeaderContentLength, strconv.Itoa(len(b)))
+	return c.Blob(http.StatusOK, echo.MIMEApplicationJSON, b)
 }
 
 // docSummary is one entry of GET /api/docs.

@@ -96,6 +96,9 @@ type Server struct {
 	// several hundred KB, which per response was a fifth of the CPU time
 	// of a search request (mostly garbage collection).
 	gzips sync.Pool
+	// jsonBufs recycles the buffers /api/search encodes its answers in
+	// (*[]byte).
+	jsonBufs sync.Pool
 }
 
 // corpusStats are counts shown by /healthz and the home page.
