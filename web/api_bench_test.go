@@ -108,3 +108,86 @@ func BenchmarkAPISearch(b *testing.B) {
 	b.ReportMetric(at(0.50), "p50-ms")
 	b.ReportMetric(at(0.99), "p99-ms")
 }
+
+// BenchmarkAPISearchHandler is the server's own work per /api/search
+// request of the query mix, without the network and the client: the
+// handler with every middleware, gzip included, one request at a time.
+// It reports the mean JSON and gzip sizes of a response.
+func BenchmarkAPISearchHandler(b *testing.B) {
+	c, err := corpus.Default()
+	if err != nil {
+		b.Fatal(err)
+	}
+	svc, err := realSearcher(c)
+	if err != nil {
+		b.Fatal(err)
+	}
+	srv, err := New(Config{Corpus: c, Searcher: svc})
+	if err != nil {
+		b.Fatal(err)
+	}
+	data, err := os.ReadFile("../testdata/querymix.txt")
+	if err != nil {
+		b.Fatal(err)
+	}
+	var reqs []*http.Request
+	for _, line := range strings.Split(string(data), "\n") {
+		if line == "" || strings.HasPrefix(line, "#") {
+			continue
+		}
+		parts := strings.Split(line, "&")
+		for i, p := range parts {
+			k, v, _ := strings.Cut(p, "=")
+			parts[i] = k + "=" + url.QueryEscape(v)
+		}
+		r := httptest.NewRequest(http.MethodGet, "/api/search?"+strings.Join(parts, "&"), nil)
+		r.Header.Set("Accept-Encoding", "gzip")
+		reqs = append(reqs, r)
+	}
+	var plain, gz int64
+	for _, r := range reqs {
+		w := &countingWriter{header: http.Header{}}
+		srv.ServeHTTP(w, r)
+		if w.status != http.StatusOK {
+			b.Fatalf("%s: status %d", r.URL, w.status)
+		}
+		gz += w.n
+		p := r.Clone(r.Context())
+		p.Header.Del("Accept-Encoding")
+		w = &countingWriter{header: http.Header{}}
+		srv.ServeHTTP(w, p)
+		plain += w.n
+	}
+	b.ReportAllocs()
+	b.ResetTimer()
+	for i := 0; i < b.N; i++ {
+		w := &countingWriter{header: http.Header{}}
+		srv.ServeHTTP(w, reqs[i%len(reqs)])
+		if w.status != http.StatusOK {
+			b.Fatalf("status %d", w.status)
+		}
+	}
+	b.ReportMetric(float64(plain)/float64(len(reqs)), "json-B")
+	b.ReportMetric(float64(gz)/float64(len(reqs)), "gzip-B")
+}
+
+// countingWriter is an http.ResponseWriter that counts the body bytes.
+type countingWriter struct {
+	header http.Header
+	status int
+	n      int64
+}
+
+func (w *countingWriter) Header() http.Header { return w.header }
+
+func (w *countingWriter) WriteHeader(status int) {
+	if w.status == 0 {
+		w.status = status
+	}
+}
+
+func (w *countingWriter) Write(p []byte) (int, error) {
+	w.WriteHeader(http.StatusOK)
+	w.n += int64(len(p))
+	return len(p), nil
+}
