@@ -189,15 +189,31 @@ func indexedCount(c *corpus.Corpus) int {
 // IndexedTexts returns every text of c that the word analyzer segments:
 // the text and title of each unit and the text of each target, normalised.
 func IndexedTexts(c *corpus.Corpus) []string {
-	var out []string
-	for _, d := range c.Documents() {
-		for _, u := range d.Units {
-			out = append(out, corpus.Normalize(u.Text), corpus.Normalize(u.Title))
-		}
-		for _, t := range d.Targets {
-			out = append(out, corpus.Normalize(t.Text), corpus.Normalize(t.Indicator))
-		}
+	docs := c.Documents()
+	first := make([]int, len(docs)+1) // index of each document's first text
+	for i, d := range docs {
+		first[i+1] = first[i] + 2*len(d.Units) + 2*len(d.Targets)
 	}
+	out := make([]string, first[len(docs)])
+	// documents are normalised independently, on every core
+	workers := runtime.GOMAXPROCS(0)
+	var wg sync.WaitGroup
+	for w := range workers {
+		wg.Go(func() {
+			for i := w; i < len(docs); i += workers {
+				k := first[i]
+				for _, u := range docs[i].Units {
+					out[k], out[k+1] = corpus.Normalize(u.Text), corpus.Normalize(u.Title)
+					k += 2
+				}
+				for _, t := range docs[i].Targets {
+					out[k], out[k+1] = corpus.Normalize(t.Text), corpus.Normalize(t.Indicator)
+					k += 2
+				}
+			}
+		})
+	}
+	wg.Wait()
 	return out
 }
 
@@ -319,6 +335,7 @@ func parseDomainDict(data []byte, name string, c *corpus.Corpus, opts []Option) 
 	if s.seg.Dict.TotalFreq() != total {
 		return nil, bad("总词频不符")
 	}
+	s.indexWords()
 	return s, nil
 }
 

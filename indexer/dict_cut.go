@@ -4,6 +4,8 @@ import (
 	"math"
 	"strings"
 	"unicode/utf8"
+
+	"github.com/go-ego/gse"
 )
 
 // cut segments text exactly like gse's Segmenter.Cut(text, false) (the
@@ -45,24 +47,35 @@ func (s *Segmenter) cut(text string) []string {
 	off[n] = len(lower)
 	d := s.seg.Dict
 	logT := math.Log(d.TotalFreq())
+	// frags[k] is rune k: LookupTokens walks the trie from a position one
+	// rune at a time, stopping where no entry continues, and returns the
+	// entries on the way, shortest first: the DAG of the position in one
+	// walk, where gse looks every candidate up from the trie's root
+	frags := make([]gse.Text, n)
+	for k := range n {
+		frags[k] = b[off[k]:off[k+1]]
+	}
+	toks := make([]*gse.Token, n)
 	// route[k]: best score from k to the end and the end of its first word
 	score := make([]float64, n+1)
 	end := make([]int, n+1)
 	for idx := n - 1; idx >= 0; idx-- {
 		found := false
 		best, bestEnd := 0.0, 0
-		for i := idx; i < n; i++ {
-			freq, _, ok := d.Find(b[off[idx]:off[i+1]])
-			if !ok {
-				break
+		i := idx
+		for _, tk := range toks[:d.LookupTokens(frags[idx:], toks)] {
+			w := s.words[tk]
+			if !w.ok {
+				continue
 			}
-			if freq > 0 {
-				f := math.Log(freq) - logT + score[i+1]
-				if !found || best < f || (best == f && bestEnd < i) {
-					best, bestEnd = f, i
-				}
-				found = true
+			for stop := off[idx] + w.size; i < n && off[i+1] < stop; {
+				i++
 			}
+			f := w.score + score[i+1]
+			if !found || best < f || (best == f && bestEnd < i) {
+				best, bestEnd = f, i
+			}
+			found = true
 		}
 		if !found {
 			// gse's DAG holds [idx] alone; Find decides its score

@@ -42,21 +42,6 @@ const rawMax = 24
 // gramKey packs the bigram (a, b) into one integer: runes have 21 bits.
 func gramKey(a, b rune) uint64 { return uint64(a)<<21 | uint64(b) }
 
-// appendGramKeys appends the distinct bigram keys of s to buf, sorted.
-func appendGramKeys(buf []uint64, s string) []uint64 {
-	start := len(buf)
-	prev := rune(-1)
-	for _, r := range s {
-		if prev >= 0 {
-			buf = append(buf, gramKey(prev, r))
-		}
-		prev = r
-	}
-	keys := buf[start:]
-	slices.Sort(keys)
-	return buf[:start+len(slices.Compact(keys))]
-}
-
 // GramKeys returns the distinct bigram keys of an already normalised
 // string in order of first occurrence, for Grams.Candidates.
 func GramKeys(norm string) []uint64 {
@@ -85,7 +70,6 @@ func writeGrams(ctx context.Context, path string, texts []string, workers int) e
 		lo, hi := w*len(texts)/workers, (w+1)*len(texts)/workers
 		wg.Go(func() {
 			m := make(map[uint64][]uint32)
-			var buf []uint64
 			for o := lo; o < hi; o++ {
 				if (o-lo)%progressStep == 0 {
 					if err := ctx.Err(); err != nil {
@@ -93,9 +77,18 @@ func writeGrams(ctx context.Context, path string, texts []string, workers int) e
 						return
 					}
 				}
-				buf = appendGramKeys(buf[:0], texts[o])
-				for _, k := range buf {
-					m[k] = append(m[k], uint32(o))
+				// a bigram seen before in this text already ends its
+				// list with o
+				prev := rune(-1)
+				for _, r := range texts[o] {
+					if prev >= 0 {
+						k := gramKey(prev, r)
+						l := m[k]
+						if n := len(l); n == 0 || l[n-1] != uint32(o) {
+							m[k] = append(l, uint32(o))
+						}
+					}
+					prev = r
 				}
 			}
 			parts[w] = m
@@ -299,6 +292,33 @@ func (g *Grams) decode(b []byte) (postingList, error) {
 	default:
 		return postingList{}, fmt.Errorf("bigram postings: unknown list encoding %d", b[0])
 	}
+}
+
+// Count returns the fewest texts holding one of the bigrams of keys (0
+// when one occurs nowhere, or keys is empty, or a list is damaged).
+func (g *Grams) Count(keys []uint64) int {
+	least := -1
+	for _, k := range keys {
+		b := g.list(k)
+		if b == nil {
+			return 0
+		}
+		n := 0
+		switch b[0] {
+		case listRaw:
+			n = (len(b) - 1) / 4
+		case listRoaring:
+			var bm roaring.Bitmap
+			if _, err := bm.FromBuffer(b[1:]); err != nil {
+				return 0
+			}
+			n = int(bm.GetCardinality())
+		}
+		if least < 0 || n < least {
+			least = n
+		}
+	}
+	return max(least, 0)
 }
 
 // Candidates returns the ordinals of the texts containing every bigram of

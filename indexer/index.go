@@ -99,6 +99,12 @@ func (ix *Index) Candidates(keys []uint64) ([]int32, error) {
 	return ix.grams.Candidates(keys)
 }
 
+// GramCount returns the fewest documents holding one of the bigrams of
+// keys: a bound on Candidates(keys) that costs no intersection.
+func (ix *Index) GramCount(keys []uint64) int {
+	return ix.grams.Count(keys)
+}
+
 // ctxCheckEvery is how many matches pass between checks of the context.
 const ctxCheckEvery = 1024
 

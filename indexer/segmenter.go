@@ -15,6 +15,7 @@ import (
 	"encoding/hex"
 	"encoding/json"
 	"fmt"
+	"math"
 	"strconv"
 	"strings"
 	"unicode"
@@ -38,6 +39,28 @@ type Segmenter struct {
 	// domain is the TextsFingerprint of the texts whose domain dictionary
 	// s holds (see LoadDomainSegmenter); "" for gse's full dictionary.
 	domain string
+	// words holds, for every entry of the dictionary, what cut needs of
+	// it without gse's allocating accessors (see indexWords)
+	words map[*gse.Token]wordInfo
+}
+
+// wordInfo is what cut needs of a dictionary entry.
+type wordInfo struct {
+	size  int     // bytes of its text
+	score float64 // log(freq) − log(total frequency); the entry counts only when freq > 0
+	ok    bool    // freq > 0
+}
+
+// indexWords fills s.words once the dictionary is complete.
+func (s *Segmenter) indexWords() {
+	d := s.seg.Dict
+	logT := math.Log(d.TotalFreq())
+	s.words = make(map[*gse.Token]wordInfo, len(d.Tokens))
+	for i := range d.Tokens {
+		tk := &d.Tokens[i]
+		f := tk.Freq()
+		s.words[tk] = wordInfo{size: len(tk.Text()), score: math.Log(f) - logT, ok: f > 0}
+	}
 }
 
 // Option configures NewSegmenter.
@@ -82,6 +105,7 @@ func NewSegmenter(opts ...Option) (*Segmenter, error) {
 		return nil, fmt.Errorf("load gse dictionary: %w", err)
 	}
 	s.fp = fingerprint(user, cfg.hmm)
+	s.indexWords()
 	return s, nil
 }
 

@@ -3,9 +3,12 @@ package search
 import (
 	"container/heap"
 	"context"
+	"errors"
 	"math"
+	"runtime"
 	"slices"
 	"strings"
+	"sync"
 	"unicode/utf8"
 
 	"github.com/blevesearch/bleve/v2/search/query"
@@ -150,12 +153,14 @@ func (s *Service) run(ctx context.Context, p *plan, offset, limit int) ([]cand, 
 // in ordinal order.
 func (s *Service) matches(ctx context.Context, p *plan) ([]cand, error) {
 	var acc []cand
-	k := 0
-	for gi, g := range p.q.Groups {
+	first := firstItems(p.q.Groups)
+	for i, gi := range s.groupOrder(p, first) {
+		g := p.q.Groups[gi]
+		k := first[gi]
 		// after the first group only entries already matching can
 		// match: later groups verify just those
 		var within []cand
-		if gi > 0 {
+		if i > 0 {
 			within = acc
 		}
 		var group []cand
@@ -174,7 +179,7 @@ func (s *Service) matches(ctx context.Context, p *plan) ([]cand, error) {
 			}
 			k++
 		}
-		if gi == 0 {
+		if i == 0 {
 			acc = group
 		} else {
 			acc = intersect(acc, group)
@@ -191,6 +196,47 @@ func (s *Service) matches(ctx context.Context, p *plan) ([]cand, error) {
 		acc = subtract(acc, ex)
 	}
 	return acc, nil
+}
+
+// firstItems returns the index of each group's first item among all the
+// items of the groups, in order (the index into plan.words).
+func firstItems(groups []Group) []int {
+	out := make([]int, len(groups))
+	n := 0
+	for i, g := range groups {
+		out[i] = n
+		n += len(g)
+	}
+	return out
+}
+
+// groupOrder returns the order in which to evaluate the groups of p:
+// cheapest first, so that the expensive ones verify only the entries
+// that already match. A group's cost is bounded by its candidates: for
+// each item, the fewest texts holding one of its bigrams, plus the same
+// for its words; an item of one character, or a word of one, is a scan.
+// The intersection does not depend on the order.
+func (s *Service) groupOrder(p *plan, first []int) []int {
+	order := make([]int, len(p.q.Groups))
+	cost := make([]int, len(p.q.Groups))
+	bound := func(text string) int {
+		keys := indexer.GramKeys(text)
+		if len(keys) == 0 {
+			return s.cols.n
+		}
+		return s.ix.GramCount(keys)
+	}
+	for gi, g := range p.q.Groups {
+		order[gi] = gi
+		for j, it := range g {
+			cost[gi] += bound(it.Text)
+			for _, w := range p.words[first[gi]+j] {
+				cost[gi] += bound(w)
+			}
+		}
+	}
+	slices.SortStableFunc(order, func(a, b int) int { return cost[a] - cost[b] })
+	return order
 }
 
 // exact returns the entries whose normalised text contains norm, in
@@ -263,8 +309,9 @@ func (s *Service) exact(ctx context.Context, norm string, score bool, within []c
 			}
 			out = ps
 		} else {
-			for _, m := range ps {
-				count(m.Ord)
+			var err error
+			if out, err = s.verify(ctx, ps, norm); err != nil {
+				return nil, err
 			}
 		}
 	}
@@ -280,6 +327,49 @@ func (s *Service) exact(ctx context.Context, norm string, score bool, within []c
 		out[i].Score = float32(math.Sqrt(float64(m.Score)) * idf * idf / math.Sqrt(float64(l)))
 	}
 	return out, nil
+}
+
+// verifyChunk is the number of candidates verified between checks of the
+// context, and the least a core is given when verification is split.
+const verifyChunk = 2048
+
+// verify returns the candidates of ps whose normalised text contains norm,
+// in ordinal order, each scored with its number of occurrences. Many
+// candidates are split over the cores: each verifies a contiguous run,
+// and the runs are joined in order.
+func (s *Service) verify(ctx context.Context, ps []indexer.Posting, norm string) ([]indexer.Posting, error) {
+	c := s.cols
+	run := func(ps []indexer.Posting) ([]indexer.Posting, error) {
+		var out []indexer.Posting
+		for i, m := range ps {
+			if i%verifyChunk == 0 {
+				if err := ctx.Err(); err != nil {
+					return nil, err
+				}
+			}
+			if n := strings.Count(c.norm[m.Ord], norm); n > 0 {
+				out = append(out, indexer.Posting{Ord: m.Ord, Score: float32(n)})
+			}
+		}
+		return out, nil
+	}
+	k := min(runtime.GOMAXPROCS(0), len(ps)/verifyChunk)
+	if k <= 1 {
+		return run(ps)
+	}
+	parts := make([][]indexer.Posting, k)
+	errs := make([]error, k)
+	var wg sync.WaitGroup
+	for w := range k {
+		wg.Go(func() {
+			parts[w], errs[w] = run(ps[w*len(ps)/k : (w+1)*len(ps)/k])
+		})
+	}
+	wg.Wait()
+	if err := errors.Join(errs...); err != nil {
+		return nil, err
+	}
+	return slices.Concat(parts...), nil
 }
 
 // keep returns the postings of ps whose entry is in within (both in
