@@ -212,6 +212,18 @@ func quickLocate(text, want string, at, start, end []int) bool {
 	}
 	for i := 0; i < len(text); {
 		c := text[i]
+		// fast path: a simplified ideograph (U+4E00–U+9FFF, lead byte
+		// E4–E9 and two continuation bytes) that is the same in want
+		if c >= 0xE4 && c <= 0xE9 && i+2 < len(text) && pos+2 < len(want) &&
+			c == want[pos] && text[i+1] == want[pos+1] && text[i+2] == want[pos+2] &&
+			text[i+1]&0xC0 == 0x80 && text[i+2]&0xC0 == 0x80 && (c > 0xE4 || text[i+1] >= 0xB8) {
+			pos += 3
+			for ; k < len(at) && at[k] < pos; k++ {
+				start[k], end[k] = i, i+3
+			}
+			i += 3
+			continue
+		}
 		if c < utf8.RuneSelf {
 			switch c {
 			case '\t', '\n', '\v', '\f', '\r', ' ':
