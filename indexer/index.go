@@ -7,6 +7,8 @@ import (
 	"fmt"
 	"os"
 	"path/filepath"
+	"slices"
+	"sync"
 	"sync/atomic"
 
 	"github.com/blevesearch/bleve/v2"
@@ -109,27 +111,35 @@ func (ix *Index) GramCount(keys []uint64) int {
 const ctxCheckEvery = 1024
 
 // Postings runs q over every shard and returns all its matches in ordinal
-// order, with scores when score is true. It checks ctx as it goes.
+// order, with scores when score is true. The shards are searched
+// concurrently (a shard per core). It checks ctx as it goes.
 func (ix *Index) Postings(ctx context.Context, q query.Query, score bool) ([]Posting, error) {
-	var out []Posting
 	opts := bsearch.SearcherOptions{}
 	if !score {
 		opts.Score = "none"
 	}
-	for _, s := range ix.shards {
-		if err := ctx.Err(); err != nil {
-			return nil, err
-		}
-		if ix.closed.Load() {
-			return nil, ErrClosed
-		}
-		var err error
-		out, err = s.postings(ctx, q, opts, out)
-		if err != nil {
-			return nil, err
-		}
+	if err := ctx.Err(); err != nil {
+		return nil, err
 	}
-	return out, nil
+	if ix.closed.Load() {
+		return nil, ErrClosed
+	}
+	if len(ix.shards) == 1 {
+		return ix.shards[0].postings(ctx, q, opts, nil)
+	}
+	parts := make([][]Posting, len(ix.shards))
+	errs := make([]error, len(ix.shards))
+	var wg sync.WaitGroup
+	for i := range ix.shards {
+		wg.Go(func() {
+			parts[i], errs[i] = ix.shards[i].postings(ctx, q, opts, nil)
+		})
+	}
+	wg.Wait()
+	if err := errors.Join(errs...); err != nil {
+		return nil, err
+	}
+	return slices.Concat(parts...), nil
 }
 
 func (s *shard) postings(ctx context.Context, q query.Query, opts bsearch.SearcherOptions, out []Posting) ([]Posting, error) {
@@ -150,6 +160,8 @@ func (s *shard) postings(ctx context.Context, q query.Query, opts bsearch.Search
 		return out, fmt.Errorf("searcher: %w", err)
 	}
 	defer sr.Close()
+	// Count is the searcher's estimate of its matches (exact for a term)
+	out = slices.Grow(out, int(min(sr.Count(), uint64(s.n))))
 	sctx := &bsearch.SearchContext{DocumentMatchPool: bsearch.NewDocumentMatchPool(sr.DocumentMatchPoolSize()+1, 0), IndexReader: r}
 	for i := 0; ; i++ {
 		if i%ctxCheckEvery == 0 {

@@ -4,6 +4,7 @@ import (
 	"math"
 	"runtime"
 	"slices"
+	"strings"
 	"sync"
 	"unicode/utf8"
 
@@ -30,6 +31,9 @@ type columns struct {
 	themes                                         [][]uint16
 	target                                         []float64 // a target's value, NaN for units and unparsed values
 	districtDict, sectionDict, typeDict, themeDict dict
+	// bytes counts each byte value over the normalised texts (every 8th
+	// text): phrase verification looks for the phrase's rarest byte
+	bytes [256]uint64
 }
 
 // dict numbers the values of one facet.
@@ -103,6 +107,7 @@ func newColumns(entries []indexer.Entry, ix *indexer.Index) (*columns, error) {
 	// normalise on every core: NFKC is the costly part of opening a large
 	// corpus
 	workers := max(1, runtime.GOMAXPROCS(0))
+	counts := make([][256]uint64, workers)
 	var wg sync.WaitGroup
 	for w := range workers {
 		wg.Go(func() {
@@ -111,10 +116,21 @@ func newColumns(entries []indexer.Entry, ix *indexer.Index) (*columns, error) {
 				c.norm[o] = same(e.Text(), corpus.Normalize(e.Text()))
 				c.runes[o] = int32(utf8.RuneCountInString(c.norm[o]))
 				c.title[o] = same(e.Title(), corpus.Normalize(e.Title()))
+				if o%8 == w%8 {
+					t := c.norm[o]
+					for i := 0; i < len(t); i++ {
+						counts[w][t[i]]++
+					}
+				}
 			}
 		})
 	}
 	wg.Wait()
+	for _, cs := range counts {
+		for b, k := range cs {
+			c.bytes[b] += k
+		}
+	}
 	return c, nil
 }
 
@@ -243,4 +259,44 @@ func (fc *facetCounter) facets(c *columns) Facets {
 		Section:  get(fc.section, &c.sectionDict),
 		Type:     get(fc.typ, &c.typeDict),
 	}
+}
+
+// rarestByte returns the position in sep of its byte that is rarest in
+// the texts.
+func (c *columns) rarestByte(sep string) int {
+	best := 0
+	for i := 1; i < len(sep); i++ {
+		if c.bytes[sep[i]] < c.bytes[sep[best]] {
+			best = i
+		}
+	}
+	return best
+}
+
+// countAt is strings.Count(s, sep) for a non-empty sep, found by its byte
+// at position pos (the rarest, see rarestByte): in Chinese text the first
+// byte of a character is shared by thousands of characters, so
+// strings.Count's first-byte scan stops every few bytes, while a
+// continuation byte is far rarer. Occurrences are counted leftmost first
+// and without overlap, like strings.Count (TestCountAt).
+func countAt(s, sep string, pos int) int {
+	n, i := 0, 0
+	b := sep[pos]
+	for i+len(sep) <= len(s) {
+		j := strings.IndexByte(s[i+pos:], b)
+		if j < 0 {
+			break
+		}
+		start := i + j // sep would start here
+		if start+len(sep) > len(s) {
+			break
+		}
+		if s[start:start+len(sep)] == sep {
+			n++
+			i = start + len(sep)
+		} else {
+			i = start + 1
+		}
+	}
+	return n
 }

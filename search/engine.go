@@ -127,6 +127,14 @@ func (s *Service) run(ctx context.Context, p *plan, offset, limit int) ([]cand, 
 		return nil, 0, Facets{}, err
 	}
 	top := &topK{k: k, c: c}
+	// the title boost is at most this factor: a match that cannot reach
+	// the page even so is not looked at
+	maxBoost := float32(1)
+	for _, g := range p.q.Groups {
+		for range g {
+			maxBoost *= 1 + boostTitlePhrase
+		}
+	}
 	for _, m := range matches {
 		if !c.pass(p.filter, m.ord) {
 			continue
@@ -138,6 +146,9 @@ func (s *Service) run(ctx context.Context, p *plan, offset, limit int) ([]cand, 
 		}
 		total++
 		if k > 0 {
+			if len(top.h) == k && !top.better(cand{ord: m.ord, score: m.score * maxBoost, exact: m.exact}, top.h[0]) {
+				continue
+			}
 			m.score *= s.titleBoost(p, m.ord)
 			top.push(m)
 		}
@@ -255,9 +266,10 @@ func (s *Service) groupOrder(p *plan, first []int) []int {
 func (s *Service) exact(ctx context.Context, norm string, score bool, within []cand) ([]indexer.Posting, error) {
 	c := s.cols
 	var out []indexer.Posting
-	df := -1 // texts containing norm, or bleve's candidates for it; -1: len(out)
+	df := -1 // texts containing norm, or its bigram candidates; -1: len(out)
+	pos := c.rarestByte(norm)
 	count := func(o int32) {
-		if n := strings.Count(c.norm[o], norm); n > 0 {
+		if n := countAt(c.norm[o], norm, pos); n > 0 {
 			out = append(out, indexer.Posting{Ord: o, Score: float32(n)})
 		}
 	}
@@ -339,15 +351,16 @@ const verifyChunk = 2048
 // and the runs are joined in order.
 func (s *Service) verify(ctx context.Context, ps []indexer.Posting, norm string) ([]indexer.Posting, error) {
 	c := s.cols
+	pos := c.rarestByte(norm)
 	run := func(ps []indexer.Posting) ([]indexer.Posting, error) {
-		var out []indexer.Posting
+		out := make([]indexer.Posting, 0, len(ps))
 		for i, m := range ps {
 			if i%verifyChunk == 0 {
 				if err := ctx.Err(); err != nil {
 					return nil, err
 				}
 			}
-			if n := strings.Count(c.norm[m.Ord], norm); n > 0 {
+			if n := countAt(c.norm[m.Ord], norm, pos); n > 0 {
 				out = append(out, indexer.Posting{Ord: m.Ord, Score: float32(n)})
 			}
 		}

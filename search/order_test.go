@@ -3,6 +3,7 @@ package search
 import (
 	"fmt"
 	"math"
+	"math/rand/v2"
 	"sort"
 	"strings"
 	"testing"
@@ -119,4 +120,37 @@ func permutations(s []string) [][]string {
 	}
 	sort.Slice(out, func(i, j int) bool { return strings.Join(out[i], " ") < strings.Join(out[j], " ") })
 	return out
+}
+
+// TestCountAt: counting by the rarest byte is strings.Count, on random
+// strings over a small alphabet (many partial and overlapping matches)
+// and on the seed texts, for every position of the byte.
+func TestCountAt(t *testing.T) {
+	f := seeds(t)
+	check := func(s, sep string) {
+		t.Helper()
+		for pos := range len(sep) {
+			if got, want := countAt(s, sep, pos), strings.Count(s, sep); got != want {
+				t.Fatalf("countAt(%q, %q, %d) = %d, strings.Count %d", s, sep, pos, got, want)
+			}
+		}
+	}
+	r := rand.New(rand.NewPCG(5, 6))
+	alpha := []string{"a", "b", "学", "学前", "教育", "育教", "aa"}
+	for range 20000 {
+		var s, sep strings.Builder
+		for range r.IntN(30) {
+			s.WriteString(alpha[r.IntN(len(alpha))])
+		}
+		for range 1 + r.IntN(4) {
+			sep.WriteString(alpha[r.IntN(len(alpha))])
+		}
+		check(s.String(), sep.String())
+	}
+	texts := allTexts(f.c)
+	for _, sep := range []string{"学前教育", "集团化办学", "教育教育", "，", "99.5%", "育发"} {
+		for _, txt := range texts {
+			check(txt, sep)
+		}
+	}
 }

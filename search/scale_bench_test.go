@@ -3,6 +3,8 @@ package search
 import (
 	"context"
 	"os"
+	"slices"
+	"strings"
 	"testing"
 	"time"
 
@@ -36,6 +38,15 @@ func BenchmarkQueryMixDir(b *testing.B) {
 	}
 	defer svc.Close()
 	mix := queryMix(b)
+	// ZHENGCE_BENCH_QUERIES="q1|q2" keeps only those queries of the mix,
+	// to profile them
+	if only := os.Getenv("ZHENGCE_BENCH_QUERIES"); only != "" {
+		keep := strings.Split(only, "|")
+		mix = slices.DeleteFunc(mix, func(r Request) bool { return !slices.Contains(keep, r.Query) })
+		if len(mix) == 0 {
+			b.Fatalf("no query of the mix is in ZHENGCE_BENCH_QUERIES=%q", only)
+		}
+	}
 	ctx := context.Background()
 	for _, r := range mix { // warm-up
 		if _, err := svc.Search(ctx, r); err != nil {
