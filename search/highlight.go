@@ -120,13 +120,17 @@ func (p *plan) spans(norm string) [][2]int {
 					words = map[string]bool{}
 				}
 				for _, w := range p.words[k] {
-					words[w] = true
+					// a token is the lower-cased text it covers: a
+					// caseless word absent from the text cannot be one
+					if strings.Contains(norm, w) || !caseless(w) {
+						words[w] = true
+					}
 				}
 			}
 			k++
 		}
 	}
-	if len(words) > 0 && p.seg != nil {
+	if len(words) > 0 && p.seg != nil { // segment only if a word can match
 		for _, t := range p.seg.Tokens(norm) {
 			if words[t.Term] {
 				out = append(out, [2]int{t.Start, t.End})
@@ -134,6 +138,17 @@ func (p *plan) spans(norm string) [][2]int {
 		}
 	}
 	return out
+}
+
+// caseless reports whether no rune of w has another case form, so that
+// only w itself lower-cases to w.
+func caseless(w string) bool {
+	for _, r := range w {
+		if unicode.SimpleFold(r) != r {
+			return false
+		}
+	}
+	return true
 }
 
 // normMap is the normalised form of a display text with, for every byte
