@@ -192,6 +192,18 @@ func pointKey(p corpus.Point) string {
 // dir becomes a symbolic link to the current version (see install): the
 // switch is one atomic rename, crash-safe at every step.
 func Build(ctx context.Context, dir string, c *corpus.Corpus, seg *Segmenter, p Progress) (Stats, error) {
+	return BuildShards(ctx, dir, c, seg, p, 0)
+}
+
+// BuildShards is Build with the number of shards given: 0 chooses it (one
+// per core above 20,000 entries, see shardCount), more than there are
+// entries is reduced to one per entry. Searches over any number of shards
+// find the same entries (TestShardedSameResults); scores differ slightly,
+// since bleve's word statistics are per shard.
+func BuildShards(ctx context.Context, dir string, c *corpus.Corpus, seg *Segmenter, p Progress, shards int) (Stats, error) {
+	if shards < 0 {
+		return Stats{}, corpus.Errorf(corpus.EINVALID, "分片数不能为负数：%d", shards)
+	}
 	start := time.Now()
 	if seg == nil {
 		return Stats{}, corpus.Errorf(corpus.EINTERNAL, "建立索引需要分词器")
@@ -232,7 +244,11 @@ func Build(ctx context.Context, dir string, c *corpus.Corpus, seg *Segmenter, p 
 	entries := Entries(c)
 	norms := normalizeAll(entries, runtime.GOMAXPROCS(0))
 	clock.done("normalize")
-	shards, stats, err := buildShards(ctx, path, work, im, entries, norms, p, clock)
+	k := shards
+	if k == 0 {
+		k = shardCount(len(entries))
+	}
+	metas, stats, err := buildShards(ctx, path, work, im, entries, norms, min(k, len(entries)), p, clock)
 	if err != nil {
 		if ctx.Err() != nil {
 			return Stats{}, &corpus.Error{Code: corpus.ETIMEOUT, Message: "建立索引已取消", Err: err}
@@ -250,7 +266,7 @@ func Build(ctx context.Context, dir string, c *corpus.Corpus, seg *Segmenter, p 
 		return Stats{}, err
 	}
 	clock.done("manifest")
-	meta := Meta{Format: formatVersion, Corpus: CorpusFingerprint(c), Analyzer: seg.Fingerprint(), Built: time.Now().UTC(), Stats: stats, Shards: shards, Files: files}
+	meta := Meta{Format: formatVersion, Corpus: CorpusFingerprint(c), Analyzer: seg.Fingerprint(), Built: time.Now().UTC(), Stats: stats, Shards: metas, Files: files}
 	data, err := json.MarshalIndent(meta, "", "  ")
 	if err != nil {
 		return Stats{}, fmt.Errorf("encode index meta: %w", err)
@@ -307,7 +323,7 @@ func shardCount(n int) int {
 
 // buildShards builds the bleve shards of entries into path, concurrently,
 // and writes the order file. Each shard holds a contiguous run of entries.
-func buildShards(ctx context.Context, path, work string, im *mapping.IndexMappingImpl, entries []Entry, norms []string, p Progress, clock *phaseClock) ([]ShardMeta, Stats, error) {
+func buildShards(ctx context.Context, path, work string, im *mapping.IndexMappingImpl, entries []Entry, norms []string, k int, p Progress, clock *phaseClock) ([]ShardMeta, Stats, error) {
 	st := Stats{ByType: map[string]int{}}
 	seen := map[string]bool{}
 	for _, e := range entries {
@@ -322,7 +338,6 @@ func buildShards(ctx context.Context, path, work string, im *mapping.IndexMappin
 		}
 	}
 	st.Documents = len(seen)
-	k := shardCount(len(entries))
 	metas := make([]ShardMeta, k)
 	orders := make([][]uint32, k)
 	var done atomic.Int64

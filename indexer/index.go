@@ -142,6 +142,97 @@ func (ix *Index) Postings(ctx context.Context, q query.Query, score bool) ([]Pos
 	return slices.Concat(parts...), nil
 }
 
+// PostingsWithin is Postings restricted to the documents within (ordinals,
+// in increasing order): the searchers skip to each of them instead of
+// walking every posting, which costs far less when within is a small
+// share of q's matches.
+func (ix *Index) PostingsWithin(ctx context.Context, q query.Query, score bool, within []int32) ([]Posting, error) {
+	opts := bsearch.SearcherOptions{}
+	if !score {
+		opts.Score = "none"
+	}
+	if err := ctx.Err(); err != nil {
+		return nil, err
+	}
+	if ix.closed.Load() {
+		return nil, ErrClosed
+	}
+	parts := make([][]Posting, len(ix.shards))
+	errs := make([]error, len(ix.shards))
+	var wg sync.WaitGroup
+	for i := range ix.shards {
+		s := &ix.shards[i]
+		lo, _ := slices.BinarySearch(within, int32(s.base))
+		hi, _ := slices.BinarySearch(within, int32(s.base+s.n))
+		if lo == hi {
+			continue
+		}
+		wg.Go(func() {
+			parts[i], errs[i] = s.postingsWithin(ctx, q, opts, within[lo:hi])
+		})
+	}
+	wg.Wait()
+	if err := errors.Join(errs...); err != nil {
+		return nil, err
+	}
+	return slices.Concat(parts...), nil
+}
+
+// postingsWithin returns the matches of q among within, ordinals of this
+// shard in increasing order: a leapfrog of within and the searcher.
+func (s *shard) postingsWithin(ctx context.Context, q query.Query, opts bsearch.SearcherOptions, within []int32) ([]Posting, error) {
+	adv, err := s.idx.Advanced()
+	if err != nil {
+		return nil, fmt.Errorf("index: %w", err)
+	}
+	r, err := adv.Reader()
+	if err != nil {
+		return nil, fmt.Errorf("index reader: %w", err)
+	}
+	if r == nil {
+		return nil, ErrClosed
+	}
+	defer r.Close()
+	sr, err := q.Searcher(ctx, r, s.idx.Mapping(), opts)
+	if err != nil {
+		return nil, fmt.Errorf("searcher: %w", err)
+	}
+	defer sr.Close()
+	sctx := &bsearch.SearchContext{DocumentMatchPool: bsearch.NewDocumentMatchPool(sr.DocumentMatchPoolSize()+1, 0), IndexReader: r}
+	out := make([]Posting, 0, len(within))
+	var cur *bsearch.DocumentMatch // the searcher's current match, at number at
+	at := -1
+	id := make([]byte, 8)
+	for i, o := range within {
+		if i%ctxCheckEvery == 0 {
+			if err := ctx.Err(); err != nil {
+				return nil, err
+			}
+		}
+		n := int(o) - s.base
+		if at < n {
+			if cur != nil {
+				sctx.DocumentMatchPool.Put(cur)
+			}
+			binary.BigEndian.PutUint64(id, uint64(n))
+			if cur, err = sr.Advance(sctx, id); err != nil {
+				return nil, fmt.Errorf("search: %w", err)
+			}
+			if cur == nil {
+				break // no match at or after n
+			}
+			var ok bool
+			if at, ok = docNumber(cur.IndexInternalID); !ok || at >= s.n || at < n {
+				return nil, fmt.Errorf("search: document number %x outside the shard of %d", []byte(cur.IndexInternalID), s.n)
+			}
+		}
+		if at == n {
+			out = append(out, Posting{Ord: o, Score: float32(cur.Score)})
+		}
+	}
+	return out, nil
+}
+
 func (s *shard) postings(ctx context.Context, q query.Query, opts bsearch.SearcherOptions, out []Posting) ([]Posting, error) {
 	adv, err := s.idx.Advanced()
 	if err != nil {

@@ -182,7 +182,7 @@ func (s *Service) matches(ctx context.Context, p *plan) ([]cand, error) {
 			}
 			group = union(group, toCands(ex, true))
 			if words := p.words[k]; len(words) > 0 {
-				w, err := s.wordMatches(ctx, words)
+				w, err := s.wordMatches(ctx, words, within)
 				if err != nil {
 					return nil, err
 				}
@@ -401,8 +401,9 @@ func keep(ps []indexer.Posting, within []cand) []indexer.Posting {
 	return out
 }
 
-// wordMatches returns the entries containing every word, with scores.
-func (s *Service) wordMatches(ctx context.Context, words []string) ([]indexer.Posting, error) {
+// wordMatches returns the entries containing every word, with scores;
+// when within is not nil, only those among within.
+func (s *Service) wordMatches(ctx context.Context, words []string, within []cand) ([]indexer.Posting, error) {
 	qs := make([]query.Query, len(words))
 	for i, w := range words {
 		tq := query.NewTermQuery(w)
@@ -413,7 +414,14 @@ func (s *Service) wordMatches(ctx context.Context, words []string) ([]indexer.Po
 	if len(qs) > 1 {
 		q = query.NewConjunctionQuery(qs)
 	}
-	return s.ix.Postings(ctx, q, true)
+	if within == nil {
+		return s.ix.Postings(ctx, q, true)
+	}
+	ords := make([]int32, len(within))
+	for i, m := range within {
+		ords[i] = m.ord
+	}
+	return s.ix.PostingsWithin(ctx, q, true, ords)
 }
 
 // titleBoost is the factor for the entry's title: an item verbatim in the

@@ -22,6 +22,8 @@ func TestGroupOrderIndependent(t *testing.T) {
 		{"职业教育", "产教融合", "的"},
 		{"教育", "发展", "-高职"},
 		{"智慧", `"教育"`, "平台 OR 资源"},
+		{"学校", "培训教师"},
+		{"质量", "乡村教师培训"},
 	} {
 		t.Run(strings.Join(groups, " "), func(t *testing.T) {
 			var want *Response

@@ -12,7 +12,7 @@ import (
 
 // queryMix reads the fixed query mix of the performance measurements
 // (testdata/querymix.txt, shared with `zcbench load`) as requests.
-func queryMix(b *testing.B) []Request {
+func queryMix(b testing.TB) []Request {
 	b.Helper()
 	data, err := os.ReadFile("../testdata/querymix.txt")
 	if err != nil {
