@@ -64,9 +64,11 @@ func runLoad(ctx context.Context, args []string, stdout, stderr io.Writer) error
 
 // loadResult is the outcome of a load run.
 type loadResult struct {
-	Clients  int
-	Elapsed  time.Duration
-	Lat      []time.Duration // sorted latencies of the successful requests
+	Clients int
+	Elapsed time.Duration
+	Lat     []time.Duration // sorted latencies of the successful requests
+	// ByQuery holds the sorted latencies of each query of QueryMix.
+	ByQuery  [][]time.Duration
 	Errors   int
 	FirstErr string
 }
@@ -85,6 +87,21 @@ func (r loadResult) print(w io.Writer) {
 		fmt.Fprintf(w, "load latency: p50 %s  p90 %s  p99 %s  max %s\n",
 			r.p(50), r.p(90), r.p(99), r.Lat[len(r.Lat)-1])
 	}
+	// The queries with the highest p99: what bounds the tail.
+	type q struct {
+		i        int
+		p50, p99 time.Duration
+	}
+	var qs []q
+	for i, l := range r.ByQuery {
+		if len(l) > 0 {
+			qs = append(qs, q{i, pct(l, 50), pct(l, 99)})
+		}
+	}
+	slices.SortFunc(qs, func(a, b q) int { return int(b.p99 - a.p99) })
+	for _, x := range qs[:min(3, len(qs))] {
+		fmt.Fprintf(w, "load slowest: p50 %s  p99 %s  %s\n", x.p50, x.p99, QueryMix[x.i])
+	}
 }
 
 // load runs conc clients issuing the query mix against base for dur (or
@@ -97,6 +114,7 @@ func load(ctx context.Context, base string, conc int, dur time.Duration, maxReq 
 	var (
 		mu      sync.Mutex
 		lat     []time.Duration
+		byQuery = make([][]time.Duration, len(QueryMix))
 		errs    int
 		firstEr string
 		issued  int
@@ -121,7 +139,8 @@ func load(ctx context.Context, base string, conc int, dur time.Duration, maxReq 
 				if !ok {
 					return
 				}
-				q := QueryMix[i%len(QueryMix)]
+				qi := i % len(QueryMix)
+				q := QueryMix[qi]
 				t0 := time.Now()
 				err := get(ctx, client, base+"/api/search?"+encode(q))
 				d := time.Since(t0)
@@ -136,6 +155,7 @@ func load(ctx context.Context, base string, conc int, dur time.Duration, maxReq 
 					}
 				} else {
 					lat = append(lat, d)
+					byQuery[qi] = append(byQuery[qi], d)
 				}
 				mu.Unlock()
 			}
@@ -143,7 +163,10 @@ func load(ctx context.Context, base string, conc int, dur time.Duration, maxReq 
 	}
 	wg.Wait()
 	slices.Sort(lat)
-	return loadResult{Clients: conc, Elapsed: time.Since(start), Lat: lat, Errors: errs, FirstErr: firstEr}
+	for _, l := range byQuery {
+		slices.Sort(l)
+	}
+	return loadResult{Clients: conc, Elapsed: time.Since(start), Lat: lat, ByQuery: byQuery, Errors: errs, FirstErr: firstEr}
 }
 
 // encode escapes the values of a raw query string like q=a b&district=x.
