@@ -23,7 +23,7 @@ func TestGroupOrderIndependent(t *testing.T) {
 		{"教育", "发展", "-高职"},
 		{"智慧", `"教育"`, "平台 OR 资源"},
 		{"学校", "培训教师"},
-		{"质量", "乡村教师培训"},
+		{"教育", "课后双减"},
 	} {
 		t.Run(strings.Join(groups, " "), func(t *testing.T) {
 			var want *Response
