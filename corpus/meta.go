@@ -179,7 +179,7 @@ func inferTitle(front []string) string {
 // half-width brackets of web copies as full-width ones.
 func tidyTitle(t string) string {
 	t = strings.Join(strings.Fields(displayLine(t)), "")
-	t = strings.NewReplacer("(", "（", ")", "）").Replace(t)
+	t = halfWidthParens.Replace(t)
 	return strings.Trim(t, "《》")
 }
 

@@ -71,12 +71,17 @@ func DefaultIndicatorGroups() (*IndicatorGroups, error) {
 	return ParseIndicatorGroups(data)
 }
 
+// quoteMarks removes quotation marks and title marks. A strings.Replacer
+// is immutable and safe for concurrent use; building one per call cost a
+// twentieth of parsing a large corpus.
+var quoteMarks = strings.NewReplacer("“", "", "”", "", "\"", "", "‘", "", "’", "", "'", "", "《", "", "》", "")
+
 // key is the normalised form of an indicator name used for matching:
 // Normalize, quotes and a trailing unit in parentheses removed, a leading
 // 其中: and district prefixes dropped.
 func (g *IndicatorGroups) key(name string) string {
 	n := Normalize(name)
-	n = strings.NewReplacer("“", "", "”", "", "\"", "", "‘", "", "’", "", "'", "", "《", "", "》", "").Replace(n)
+	n = quoteMarks.Replace(n)
 	if m := unitInParens.FindStringSubmatchIndex(n); m != nil && plausibleUnit(n[m[2]:m[3]]) {
 		n = n[:m[0]]
 	}

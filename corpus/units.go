@@ -713,6 +713,10 @@ func citeComponent(h heading) string {
 	return h.label
 }
 
+// halfWidthParens writes half-width parentheses as full-width ones
+// (immutable, safe for concurrent use).
+var halfWidthParens = strings.NewReplacer("(", "（", ")", "）")
+
 func fullWidthParens(s string) string {
-	return strings.NewReplacer("(", "（", ")", "）").Replace(s)
+	return halfWidthParens.Replace(s)
 }
