@@ -102,3 +102,15 @@ func TestFragmentsWindows(t *testing.T) {
 		}
 	}
 }
+
+// TestFoldSame: the bitset of runes that fold to themselves is exactly
+// folded(s) == s.
+func TestFoldSame(t *testing.T) {
+	same := foldSame()
+	for r := rune(utf8.RuneSelf); r < foldTableEnd; r++ {
+		s := string(r)
+		if got, want := same[r>>6]&(1<<(r&63)) != 0, folded(s) == s; got != want {
+			t.Errorf("foldSame(%U) = %v, want %v", r, got, want)
+		}
+	}
+}
