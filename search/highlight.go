@@ -58,7 +58,14 @@ func (s *Service) hit(p *plan, seq int, score float32) (Hit, bool) {
 	spans := p.spans(norm)
 	orig, ok := quickOrigSpans(text, norm, spans)
 	if !ok {
-		orig = newNormMap(text).origSpans(spans)
+		nm := newNormMap(text)
+		if nm.norm != norm { // cannot happen while the index keeps Normalize(text)
+			if !p.verify(nm.norm) {
+				return Hit{}, false
+			}
+			spans = p.spans(nm.norm)
+		}
+		orig = nm.origSpans(spans)
 	}
 	p.buf = appendMarkup(p.buf[:0], text, orig, 0, len(text))
 	h.Highlight = string(p.buf)
