@@ -248,16 +248,32 @@ func BuildShards(ctx context.Context, dir string, c *corpus.Corpus, seg *Segment
 	if k == 0 {
 		k = shardCount(len(entries))
 	}
+	// The domain dictionary (it lets a server start without gse's full
+	// one) and the corpus fingerprint need only the corpus: they are
+	// derived while bleve builds, in the gaps its shards leave on the
+	// cores.
+	if err := os.MkdirAll(path, 0o755); err != nil {
+		return Stats{}, fmt.Errorf("create index: %w", err)
+	}
+	var (
+		dictErr     error
+		fingerprint string
+		side        sync.WaitGroup
+	)
+	side.Go(func() {
+		dictErr = WriteDomainDict(path, c, seg)
+		fingerprint = CorpusFingerprint(c)
+	})
 	metas, stats, err := buildShards(ctx, path, work, im, entries, norms, min(k, len(entries)), p, clock)
+	side.Wait()
 	if err != nil {
 		if ctx.Err() != nil {
 			return Stats{}, &corpus.Error{Code: corpus.ETIMEOUT, Message: "建立索引已取消", Err: err}
 		}
 		return Stats{}, err
 	}
-	// the domain dictionary lets a server start without gse's full one
-	if err := WriteDomainDict(path, c, seg); err != nil {
-		return Stats{}, err
+	if dictErr != nil {
+		return Stats{}, dictErr
 	}
 	clock.done("domain-dict")
 	stats.Seconds = time.Since(start).Seconds()
@@ -266,7 +282,7 @@ func BuildShards(ctx context.Context, dir string, c *corpus.Corpus, seg *Segment
 		return Stats{}, err
 	}
 	clock.done("manifest")
-	meta := Meta{Format: formatVersion, Corpus: CorpusFingerprint(c), Analyzer: seg.Fingerprint(), Built: time.Now().UTC(), Stats: stats, Shards: metas, Files: files}
+	meta := Meta{Format: formatVersion, Corpus: fingerprint, Analyzer: seg.Fingerprint(), Built: time.Now().UTC(), Stats: stats, Shards: metas, Files: files}
 	data, err := json.MarshalIndent(meta, "", "  ")
 	if err != nil {
 		return Stats{}, fmt.Errorf("encode index meta: %w", err)

@@ -99,18 +99,65 @@ func writeGrams(ctx context.Context, path string, texts []string, workers int) e
 		return err
 	}
 	// the lists of part w hold only ordinals below those of part w+1, so
-	// concatenating them in order keeps every list sorted
-	merged := parts[0]
-	for _, m := range parts[1:] {
-		for k, l := range m {
-			merged[k] = append(merged[k], l...)
+	// a key's list is its lists of every part, in part order
+	var keys []uint64
+	for _, m := range parts {
+		for k := range m {
+			keys = append(keys, k)
 		}
 	}
-	keys := make([]uint64, 0, len(merged))
-	for k := range merged {
-		keys = append(keys, k)
-	}
 	slices.Sort(keys)
+	keys = slices.Compact(keys)
+
+	// encode runs of keys on every core, then join them
+	chunks := make([]bytes.Buffer, workers)
+	offs := make([]uint64, len(keys)+1)
+	encErrs := make([]error, workers)
+	for w := range workers {
+		lo, hi := w*len(keys)/workers, (w+1)*len(keys)/workers
+		wg.Go(func() {
+			buf := &chunks[w]
+			bm := roaring.New()
+			var list []uint32
+			for i := lo; i < hi; i++ {
+				offs[i] = uint64(buf.Len()) // relative to the chunk, fixed below
+				list = list[:0]
+				for _, m := range parts {
+					list = append(list, m[keys[i]]...)
+				}
+				if len(list) <= rawMax {
+					buf.WriteByte(listRaw)
+					for _, o := range list {
+						var b [4]byte
+						binary.LittleEndian.PutUint32(b[:], o)
+						buf.Write(b[:])
+					}
+					continue
+				}
+				buf.WriteByte(listRoaring)
+				bm.Clear()
+				bm.AddMany(list)
+				bm.RunOptimize()
+				if _, err := bm.WriteTo(buf); err != nil {
+					encErrs[w] = fmt.Errorf("encode bigram postings: %w", err)
+					return
+				}
+			}
+		})
+	}
+	wg.Wait()
+	if err := errors.Join(encErrs...); err != nil {
+		return err
+	}
+	base := uint64(0)
+	for w := range workers {
+		lo, hi := w*len(keys)/workers, (w+1)*len(keys)/workers
+		for i := lo; i < hi; i++ {
+			offs[i] += base
+		}
+		base += uint64(chunks[w].Len())
+	}
+	offs[len(keys)] = base
 
 	f, err := os.Create(path)
 	if err != nil {
@@ -124,33 +171,6 @@ func writeGrams(ctx context.Context, path string, texts []string, workers int) e
 	for _, k := range keys {
 		head = binary.LittleEndian.AppendUint64(head, k)
 	}
-	// offsets are known only once the lists are encoded: encode into
-	// memory list by list, then write header and lists
-	var lists bytes.Buffer
-	offs := make([]uint64, 0, len(keys)+1)
-	bm := roaring.New()
-	for _, k := range keys {
-		offs = append(offs, uint64(lists.Len()))
-		l := merged[k]
-		if len(l) <= rawMax {
-			lists.WriteByte(listRaw)
-			for _, o := range l {
-				var b [4]byte
-				binary.LittleEndian.PutUint32(b[:], o)
-				lists.Write(b[:])
-			}
-			continue
-		}
-		lists.WriteByte(listRoaring)
-		bm.Clear()
-		bm.AddMany(l)
-		bm.RunOptimize()
-		if _, err := bm.WriteTo(&lists); err != nil {
-			f.Close()
-			return fmt.Errorf("encode bigram postings: %w", err)
-		}
-	}
-	offs = append(offs, uint64(lists.Len()))
 	for _, o := range offs {
 		head = binary.LittleEndian.AppendUint64(head, o)
 	}
@@ -158,9 +178,11 @@ func writeGrams(ctx context.Context, path string, texts []string, workers int) e
 		f.Close()
 		return fmt.Errorf("write bigram postings: %w", err)
 	}
-	if _, err := lists.WriteTo(w); err != nil {
-		f.Close()
-		return fmt.Errorf("write bigram postings: %w", err)
+	for i := range chunks {
+		if _, err := chunks[i].WriteTo(w); err != nil {
+			f.Close()
+			return fmt.Errorf("write bigram postings: %w", err)
+		}
 	}
 	if err := w.Flush(); err != nil {
 		f.Close()
