@@ -37,8 +37,14 @@ func (s *Segmenter) cut(text string) []string {
 	if n == 0 {
 		return []string{}
 	}
-	b := []byte(lower)
-	off := make([]int, n+1) // byte offset of each rune, and the end
+	// the per-rune arrays come from a pool: an index build segments
+	// millions of texts, and fresh arrays for each were most of its
+	// allocation
+	sc := s.scratch.Get().(*cutScratch)
+	defer s.scratch.Put(sc)
+	b := append(sc.b[:0], lower...)
+	sc.b = b
+	off := grow(&sc.off, n+1) // byte offset of each rune, and the end
 	k := 0
 	for i := range lower {
 		off[k] = i
@@ -51,14 +57,15 @@ func (s *Segmenter) cut(text string) []string {
 	// rune at a time, stopping where no entry continues, and returns the
 	// entries on the way, shortest first: the DAG of the position in one
 	// walk, where gse looks every candidate up from the trie's root
-	frags := make([]gse.Text, n)
+	frags := grow(&sc.frags, n)
 	for k := range n {
 		frags[k] = b[off[k]:off[k+1]]
 	}
-	toks := make([]*gse.Token, n)
+	toks := grow(&sc.toks, n)
 	// route[k]: best score from k to the end and the end of its first word
-	score := make([]float64, n+1)
-	end := make([]int, n+1)
+	score := grow(&sc.score, n+1)
+	end := grow(&sc.end, n+1)
+	score[n], end[n] = 0, 0
 	for idx := n - 1; idx >= 0; idx-- {
 		found := false
 		best, bestEnd := 0.0, 0
@@ -121,4 +128,24 @@ func isASCIIAlnum(frag []byte) bool {
 	}
 	c := frag[0]
 	return '0' <= c && c <= '9' || 'a' <= c && c <= 'z' || 'A' <= c && c <= 'Z'
+}
+
+// cutScratch holds the per-rune arrays of one cut, reused through
+// Segmenter.scratch.
+type cutScratch struct {
+	b     []byte
+	off   []int
+	frags []gse.Text
+	toks  []*gse.Token
+	score []float64
+	end   []int
+}
+
+// grow returns (*p)[:n], reallocating *p when it is too short. The
+// contents are not cleared: cut writes every element it reads.
+func grow[T any](p *[]T, n int) []T {
+	if cap(*p) < n {
+		*p = make([]T, n, n+n/4)
+	}
+	return (*p)[:n]
 }

@@ -18,6 +18,7 @@ import (
 	"math"
 	"strconv"
 	"strings"
+	"sync"
 	"unicode"
 	"unicode/utf8"
 
@@ -42,6 +43,8 @@ type Segmenter struct {
 	// words holds, for every entry of the dictionary, what cut needs of
 	// it without gse's allocating accessors (see indexWords)
 	words map[*gse.Token]wordInfo
+	// scratch pools cut's per-rune arrays (*cutScratch)
+	scratch sync.Pool
 }
 
 // wordInfo is what cut needs of a dictionary entry.
@@ -53,6 +56,7 @@ type wordInfo struct {
 
 // indexWords fills s.words once the dictionary is complete.
 func (s *Segmenter) indexWords() {
+	s.scratch.New = func() any { return new(cutScratch) }
 	d := s.seg.Dict
 	logT := math.Log(d.TotalFreq())
 	s.words = make(map[*gse.Token]wordInfo, len(d.Tokens))
