@@ -70,15 +70,16 @@ type gseTokenizer struct{ seg *Segmenter }
 // Tokenize allocates the tokens in one block and points their terms into
 // input: an index build makes one token per word of the corpus.
 func (t gseTokenizer) Tokenize(input []byte) analysis.TokenStream {
-	toks := t.seg.Tokens(string(input))
-	block := make([]analysis.Token, len(toks))
-	out := make(analysis.TokenStream, len(toks))
-	for i, tk := range toks {
+	block := make([]analysis.Token, 0, len(input)/6+1) // ≈ a word per two characters
+	t.seg.eachToken(string(input), func(tk Token) {
 		term := input[tk.Start:tk.End]
 		if tk.Term != string(term) { // lower-cased ASCII
 			term = []byte(tk.Term)
 		}
-		block[i] = analysis.Token{Term: term, Start: tk.Start, End: tk.End, Position: tk.Position, Type: analysis.Ideographic}
+		block = append(block, analysis.Token{Term: term, Start: tk.Start, End: tk.End, Position: tk.Position, Type: analysis.Ideographic})
+	})
+	out := make(analysis.TokenStream, len(block))
+	for i := range block {
 		out[i] = &block[i]
 	}
 	return out

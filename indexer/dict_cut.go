@@ -28,14 +28,25 @@ import (
 //   - the route is followed from the start; consecutive single ASCII
 //     letters or digits are merged into one word.
 func (s *Segmenter) cut(text string) []string {
+	out := []string{}
+	s.cutEach(text, func(w string) { out = append(out, w) })
+	return out
+}
+
+// cutEach calls yield with each word of cut(text), in order, without
+// collecting them.
+func (s *Segmenter) cutEach(text string, yield func(string)) {
 	lower := strings.ToLower(text)
 	if !utf8.ValidString(lower) {
 		// gse works on []rune, which replaces invalid bytes
-		return s.seg.Cut(text, false)
+		for _, w := range s.seg.Cut(text, false) {
+			yield(w)
+		}
+		return
 	}
 	n := utf8.RuneCountInString(lower)
 	if n == 0 {
-		return []string{}
+		return
 	}
 	// the per-rune arrays come from a pool: an index build segments
 	// millions of texts, and fresh arrays for each were most of its
@@ -96,7 +107,6 @@ func (s *Segmenter) cut(text string) []string {
 		}
 		score[idx], end[idx] = best, bestEnd
 	}
-	out := make([]string, 0, n/2+1)
 	bufStart := -1 // start of a run of single ASCII letters/digits
 	for x := 0; x < n; {
 		y := end[x] + 1
@@ -108,16 +118,15 @@ func (s *Segmenter) cut(text string) []string {
 			continue
 		}
 		if bufStart >= 0 {
-			out = append(out, lower[off[bufStart]:off[x]])
+			yield(lower[off[bufStart]:off[x]])
 			bufStart = -1
 		}
-		out = append(out, lower[off[x]:off[y]])
+		yield(lower[off[x]:off[y]])
 		x = y
 	}
 	if bufStart >= 0 {
-		out = append(out, lower[off[bufStart]:off[n]])
+		yield(lower[off[bufStart]:off[n]])
 	}
-	return out
 }
 
 // isASCIIAlnum reports whether the one-rune fragment matches gse's

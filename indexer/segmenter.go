@@ -186,18 +186,24 @@ type Token struct {
 // without a letter or digit (punctuation, spaces, symbols) are dropped and
 // take no position.
 func (s *Segmenter) Tokens(text string) []Token {
+	out := make([]Token, 0, len(text)/6+1) // ≈ a word per two characters
+	s.eachToken(text, func(t Token) { out = append(out, t) })
+	return out
+}
+
+// eachToken calls yield with each token of Tokens(text), in order,
+// without collecting them (the index build's analyzer appends them
+// straight to bleve's token stream).
+func (s *Segmenter) eachToken(text string, yield func(Token)) {
 	if text == "" {
-		return nil
+		return
 	}
-	var words []string
-	if s.hmm {
-		words = s.seg.Cut(text, true)
-	} else {
-		words = s.cut(text) // = s.seg.Cut(text, false), faster
-	}
-	out := make([]Token, 0, len(words))
 	off, pos := 0, 0
-	for _, w := range words {
+	stopped := false
+	word := func(w string) {
+		if stopped {
+			return
+		}
 		// gse lower-cases rune by rune, so the word covers as many runes
 		// of text as it has; offsets are recomputed on text itself.
 		n := utf8.RuneCountInString(w)
@@ -207,15 +213,22 @@ func (s *Segmenter) Tokens(text string) []Token {
 			off += size
 		}
 		if n > 0 { // gse returned more text than it was given: stop safely
-			break
+			stopped = true
+			return
 		}
 		if !hasWordRune(w) {
-			continue
+			return
 		}
 		pos++
-		out = append(out, Token{Term: w, Start: start, End: off, Position: pos})
+		yield(Token{Term: w, Start: start, End: off, Position: pos})
 	}
-	return out
+	if s.hmm {
+		for _, w := range s.seg.Cut(text, true) {
+			word(w)
+		}
+	} else {
+		s.cutEach(text, word) // = s.seg.Cut(text, false), faster
+	}
 }
 
 // Terms returns the terms of Tokens(text), in order.
