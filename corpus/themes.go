@@ -30,8 +30,11 @@ type Taxonomy struct {
 	folded [][]string
 	// byFirst indexes the folded keywords by their first rune, so match
 	// looks at each position of a text only for the keywords that can
-	// start there
+	// start there; first[r] for a BMP rune r is 1 + the index in starts
+	// of r's keywords, 0 when none start with r
 	byFirst map[rune][]keyword
+	first   []uint16
+	starts  [][]keyword
 }
 
 // keyword is one folded keyword of theme.
@@ -73,10 +76,23 @@ func ParseTaxonomy(data []byte) (*Taxonomy, error) {
 		}
 	}
 	t.byFirst = map[rune][]keyword{}
+	t.first = make([]uint16, 0x10000)
 	for i, keys := range t.folded {
 		for _, k := range keys {
 			r, _ := utf8.DecodeRuneInString(k)
-			t.byFirst[r] = append(t.byFirst[r], keyword{k, i})
+			if r < 0x10000 && t.first[r] == 0 {
+				if len(t.starts) == 0xFFFF {
+					return nil, Errorf(EINVALID, "主题关键词过多")
+				}
+				t.starts = append(t.starts, nil)
+				t.first[r] = uint16(len(t.starts))
+			}
+			if r < 0x10000 {
+				j := t.first[r] - 1
+				t.starts[j] = append(t.starts[j], keyword{k, i})
+			} else {
+				t.byFirst[r] = append(t.byFirst[r], keyword{k, i})
+			}
 		}
 	}
 	return &t, nil
@@ -114,7 +130,15 @@ func (t *Taxonomy) match(norm string, have []bool) []string {
 	}
 	found := false
 	for i, r := range norm {
-		for _, k := range t.byFirst[r] {
+		var ks []keyword
+		if r < 0x10000 {
+			if j := t.first[r]; j > 0 {
+				ks = t.starts[j-1]
+			}
+		} else {
+			ks = t.byFirst[r]
+		}
+		for _, k := range ks {
 			if !have[k.theme] && strings.HasPrefix(norm[i:], k.text) {
 				have[k.theme], found = true, true
 			}
