@@ -161,7 +161,7 @@ func (b *builder) partOf(nd *node, hasHeadings bool) string {
 	if top.style == stylePreface {
 		return PartBasis
 	}
-	if p := classifyPart(top.title); p != "" {
+	if p := b.classify(top.title); p != "" {
 		return p
 	}
 	if len(chain) == 1 {
@@ -173,6 +173,20 @@ func (b *builder) partOf(nd *node, hasHeadings bool) string {
 		return PartTasks
 	}
 	return b.siblingPart(chain[len(chain)-2])
+}
+
+// classify is classifyPart, memoised per document: every unit asks for the
+// part of the few headings above it.
+func (b *builder) classify(title string) string {
+	if p, ok := b.parts[title]; ok {
+		return p
+	}
+	if b.parts == nil {
+		b.parts = map[string]string{}
+	}
+	p := classifyPart(title)
+	b.parts[title] = p
+	return p
 }
 
 // siblingPart is the keyword part of heading c, else of its nearest
@@ -190,7 +204,7 @@ func (b *builder) siblingPart(c *node) string {
 	found := false
 	for _, s := range p.children {
 		if s.kind == kindHeading {
-			if k := classifyPart(s.title); k != "" {
+			if k := b.classify(s.title); k != "" {
 				cur, found = k, true
 			}
 		}

@@ -77,6 +77,7 @@ type pageJoin struct {
 }
 
 type builder struct {
+	parts     map[string]string // classifyPart of heading titles (classify)
 	d         *Document
 	lines     []string
 	root      *node
