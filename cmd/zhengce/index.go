@@ -73,7 +73,7 @@ func (m *Main) runIndex(ctx context.Context, args []string) (err error) {
 	fmt.Fprintf(m.Stdout, "文本 %.1f KB，用时 %.2f 秒\n", float64(st.Bytes)/1024, st.Seconds)
 	var phases []string
 	for _, ph := range st.Phases {
-		phases = append(phases, fmt.Sprintf("%s %.2f", phaseNames[ph.Name], ph.Seconds))
+		phases = append(phases, fmt.Sprintf("%s %.2f", phaseName(ph.Name), ph.Seconds))
 	}
 	fmt.Fprintf(m.Stdout, "各阶段（秒）：解析语料 %.2f，%s\n", parsed.Seconds(), strings.Join(phases, "，"))
 	return nil
@@ -85,14 +85,23 @@ func (m *Main) runIndex(ctx context.Context, args []string) (err error) {
 // time at 2,000 documents; 200 halves its cycles for a larger peak heap.
 const indexGCPercent = 200
 
-// phaseNames are the Chinese names of the phases of indexer.Build.
-var phaseNames = map[string]string{
-	"normalize":   "规范化",
-	"words":       "词索引",
-	"bigrams":     "二元组",
-	"domain-dict": "领域词典",
-	"manifest":    "校验清单",
-	"install":     "启用",
+// phaseName is the Chinese name of a phase of indexer.Build.
+func phaseName(name string) string {
+	switch name {
+	case "normalize":
+		return "规范化"
+	case "words":
+		return "词索引"
+	case "bigrams":
+		return "二元组"
+	case "domain-dict":
+		return "领域词典"
+	case "manifest":
+		return "校验清单"
+	case "install":
+		return "启用"
+	}
+	return name
 }
 
 // parseFlags parses a subcommand's flags, reporting bad ones as EINVALID.
