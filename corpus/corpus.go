@@ -52,6 +52,11 @@ type Meta struct {
 type Document struct {
 	Meta
 	// Raw is the full text as received, decoded to UTF-8.
+	//
+	// Raw and Body are set by Parse, whose checks need them; Load (and
+	// so Default) releases both once a document is parsed: nothing after
+	// parsing reads them, and they would double the memory of a loaded
+	// corpus.
 	Raw string `json:"-"`
 	// Body is the display text of the document's content after stripping
 	// non-content (web-page chrome, tables of contents). The units partition

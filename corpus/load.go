@@ -87,6 +87,7 @@ func Load(fsys fs.FS) (*Corpus, error) {
 		if err != nil {
 			return nil, fmt.Errorf("parse %s: %w", f, err)
 		}
+		d.Raw, d.Body = "", "" // see Document.Raw
 		return d, nil
 	}
 	// Documents are parsed independently, on every core; the first error
