@@ -5,6 +5,7 @@ import (
 	"fmt"
 	"sort"
 	"strings"
+	"sync"
 )
 
 // IndicatorGroups maps the wordings of an indicator used by different
@@ -62,14 +63,17 @@ func ParseIndicatorGroups(data []byte) (*IndicatorGroups, error) {
 }
 
 // DefaultIndicatorGroups returns the grouping embedded from
-// corpus/indicators.json.
-func DefaultIndicatorGroups() (*IndicatorGroups, error) {
+// corpus/indicators.json. It is parsed on first use and shared: an
+// IndicatorGroups is never modified once parsed.
+func DefaultIndicatorGroups() (*IndicatorGroups, error) { return defaultIndicatorGroups() }
+
+var defaultIndicatorGroups = sync.OnceValues(func() (*IndicatorGroups, error) {
 	data, err := embedded.ReadFile("indicators.json")
 	if err != nil {
 		return nil, fmt.Errorf("read indicators.json: %w", err)
 	}
 	return ParseIndicatorGroups(data)
-}
+})
 
 // quoteMarks removes quotation marks and title marks. A strings.Replacer
 // is immutable and safe for concurrent use; building one per call cost a

@@ -5,6 +5,7 @@ import (
 	"encoding/json"
 	"fmt"
 	"strings"
+	"sync"
 	"unicode/utf8"
 )
 
@@ -99,13 +100,17 @@ func ParseTaxonomy(data []byte) (*Taxonomy, error) {
 }
 
 // DefaultTaxonomy returns the taxonomy embedded from corpus/themes.json.
-func DefaultTaxonomy() (*Taxonomy, error) {
+// It is parsed on first use and shared (a Taxonomy is immutable): every
+// parsed document assigns its themes with it.
+func DefaultTaxonomy() (*Taxonomy, error) { return defaultTaxonomy() }
+
+var defaultTaxonomy = sync.OnceValues(func() (*Taxonomy, error) {
 	data, err := taxonomyFiles.ReadFile("themes.json")
 	if err != nil {
 		return nil, fmt.Errorf("read embedded themes.json: %w", err)
 	}
 	return ParseTaxonomy(data)
-}
+})
 
 // Names returns the theme names in taxonomy order.
 func (t *Taxonomy) Names() []string {
