@@ -335,7 +335,9 @@ func parseDomainDict(data []byte, name string, c *corpus.Corpus, opts []Option) 
 	if s.seg.Dict.TotalFreq() != total {
 		return nil, bad("总词频不符")
 	}
-	s.indexWords()
+	if err := s.indexWords(); err != nil {
+		return nil, err
+	}
 	return s, nil
 }
 

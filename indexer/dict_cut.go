@@ -4,8 +4,6 @@ import (
 	"math"
 	"strings"
 	"unicode/utf8"
-
-	"github.com/go-ego/gse"
 )
 
 // cut segments text exactly like gse's Segmenter.Cut(text, false) (the
@@ -72,7 +70,6 @@ func (s *Segmenter) cutEach(text string, yield func(string)) {
 	for k := range n {
 		frags[k] = b[off[k]:off[k+1]]
 	}
-	toks := grow(&sc.toks, n)
 	// route[k]: best score from k to the end and the end of its first word
 	score := grow(&sc.score, n+1)
 	end := grow(&sc.end, n+1)
@@ -80,14 +77,21 @@ func (s *Segmenter) cutEach(text string, yield func(string)) {
 	for idx := n - 1; idx >= 0; idx-- {
 		found := false
 		best, bestEnd := 0.0, 0
-		i := idx
-		for _, tk := range toks[:d.LookupTokens(frags[idx:], toks)] {
-			w := s.words[tk]
+		// walk the trie from idx one rune at a time while an entry
+		// continues; the entries on the way are the DAG of idx
+		node := 0
+		for i := idx; i < n; i++ {
+			var err error
+			if node, err = s.trie.Jump(frags[i], node); err != nil {
+				break
+			}
+			v, err := s.trie.Value(node)
+			if err != nil {
+				continue // a prefix, not an entry
+			}
+			w := s.words[v]
 			if !w.ok {
 				continue
-			}
-			for stop := off[idx] + w.size; i < n && off[i+1] < stop; {
-				i++
 			}
 			f := w.score + score[i+1]
 			if !found || best < f || (best == f && bestEnd < i) {
@@ -144,8 +148,7 @@ func isASCIIAlnum(frag []byte) bool {
 type cutScratch struct {
 	b     []byte
 	off   []int
-	frags []gse.Text
-	toks  []*gse.Token
+	frags [][]byte
 	score []float64
 	end   []int
 }

@@ -23,6 +23,7 @@ import (
 	"unicode/utf8"
 
 	"github.com/go-ego/gse"
+	"github.com/vcaesar/cedar"
 
 	"github.com/zhengce/zhengce/corpus"
 )
@@ -40,31 +41,43 @@ type Segmenter struct {
 	// domain is the TextsFingerprint of the texts whose domain dictionary
 	// s holds (see LoadDomainSegmenter); "" for gse's full dictionary.
 	domain string
-	// words holds, for every entry of the dictionary, what cut needs of
-	// it without gse's allocating accessors (see indexWords)
-	words map[*gse.Token]wordInfo
+	// trie maps every entry of the dictionary to its index in words, so
+	// cut walks it directly (see indexWords)
+	trie *cedar.Cedar
+	// words holds, for every entry of the dictionary in gse's order, what
+	// cut needs of it without gse's allocating accessors
+	words []wordInfo
 	// scratch pools cut's per-rune arrays (*cutScratch)
 	scratch sync.Pool
 }
 
 // wordInfo is what cut needs of a dictionary entry.
 type wordInfo struct {
-	size  int     // bytes of its text
 	score float64 // log(freq) − log(total frequency); the entry counts only when freq > 0
 	ok    bool    // freq > 0
 }
 
-// indexWords fills s.words once the dictionary is complete.
-func (s *Segmenter) indexWords() {
+// indexWords builds s.trie and s.words once the dictionary is complete.
+// gse's own trie maps each entry to its position in the dictionary's
+// token table too, but is reachable only through LookupTokens, which
+// returns token pointers: looking up what cut needs of each of them cost
+// a map access per candidate word.
+func (s *Segmenter) indexWords() error {
 	s.scratch.New = func() any { return new(cutScratch) }
 	d := s.seg.Dict
 	logT := math.Log(d.TotalFreq())
-	s.words = make(map[*gse.Token]wordInfo, len(d.Tokens))
+	s.trie = cedar.New()
+	s.words = make([]wordInfo, len(d.Tokens))
 	for i := range d.Tokens {
 		tk := &d.Tokens[i]
+		text := tk.Text()
+		if err := s.trie.Insert([]byte(text), i); err != nil {
+			return fmt.Errorf("index dictionary entry %q: %w", text, err)
+		}
 		f := tk.Freq()
-		s.words[tk] = wordInfo{size: len(tk.Text()), score: math.Log(f) - logT, ok: f > 0}
+		s.words[i] = wordInfo{score: math.Log(f) - logT, ok: f > 0}
 	}
+	return nil
 }
 
 // Option configures NewSegmenter.
@@ -109,7 +122,9 @@ func NewSegmenter(opts ...Option) (*Segmenter, error) {
 		return nil, fmt.Errorf("load gse dictionary: %w", err)
 	}
 	s.fp = fingerprint(user, cfg.hmm)
-	s.indexWords()
+	if err := s.indexWords(); err != nil {
+		return nil, err
+	}
 	return s, nil
 }
 
