@@ -10,6 +10,7 @@ require (
 	github.com/go-ego/gse v0.80.3
 	github.com/klauspost/compress v1.18.2
 	github.com/labstack/echo/v4 v4.16.0
+	github.com/vcaesar/cedar v0.20.2
 	golang.org/x/text v0.43.0
 )
 
@@ -42,7 +43,6 @@ require (
 	github.com/mschoch/smat v0.2.0 // indirect
 	github.com/valyala/bytebufferpool v1.0.0 // indirect
 	github.com/valyala/fasttemplate v1.2.2 // indirect
-	github.com/vcaesar/cedar v0.20.2 // indirect
 	go.etcd.io/bbolt v1.4.0 // indirect
 	golang.org/x/crypto v0.53.0 // indirect
 	golang.org/x/net v0.56.0 // indirect
