@@ -99,6 +99,31 @@ type Unit struct {
 	Owners     []string `json:"responsible,omitempty"` // 责任单位 of a task
 	Table      string   `json:"table,omitempty"`       // table id (t2, box1) for table_row units
 	Cells      []string `json:"cells,omitempty"`       // filled cells for table_row units
+
+	// Normalize of Text and Title as computed while parsing (theme
+	// assignment needs them), with the strings they were computed from:
+	// see NormText
+	norm, normOf           string
+	normTitle, normTitleOf string
+}
+
+// NormText returns Normalize(u.Text). Parsing computes it once per unit
+// (theme assignment needs it) and the index, the domain dictionary and the
+// search columns reuse it; a unit whose Text was set or changed since is
+// normalised afresh.
+func (u *Unit) NormText() string {
+	if u.normOf == u.Text && (u.norm != "" || u.Text == "") {
+		return u.norm
+	}
+	return Normalize(u.Text)
+}
+
+// NormTitle is NormText for the unit's Title.
+func (u *Unit) NormTitle() string {
+	if u.normTitleOf == u.Title && (u.normTitle != "" || u.Title == "") {
+		return u.normTitle
+	}
+	return Normalize(u.Title)
 }
 
 // Table is a reconstructed table.

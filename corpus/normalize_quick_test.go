@@ -83,3 +83,26 @@ func BenchmarkNormalize(b *testing.B) {
 		}
 	}
 }
+
+// TestUnitNormText: the normalised text kept from parsing is Normalize of
+// the text, and a unit whose text or title changed afterwards, or that was
+// never parsed, is normalised afresh.
+func TestUnitNormText(t *testing.T) {
+	for _, id := range seedIDs(t) {
+		d := parseSeed(t, id)
+		for _, u := range d.Units {
+			if u.NormText() != Normalize(u.Text) || u.NormTitle() != Normalize(u.Title) {
+				t.Fatalf("%s: kept normalisation differs", u.ID)
+			}
+		}
+		u := d.Units[len(d.Units)-1]
+		u.Text, u.Title = u.Text+"（一）", "Ｘ"+u.Title
+		if u.NormText() != Normalize(u.Text) || u.NormTitle() != Normalize(u.Title) {
+			t.Fatalf("%s: stale normalisation after an edit", u.ID)
+		}
+	}
+	fresh := &Unit{Text: "１＋Ｘ 证书", Title: "學校"}
+	if fresh.NormText() != "1+X证书" || fresh.NormTitle() != "学校" {
+		t.Errorf("unparsed unit: %q %q", fresh.NormText(), fresh.NormTitle())
+	}
+}

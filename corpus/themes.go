@@ -169,9 +169,11 @@ func (t *Taxonomy) Assign(d *Document) {
 	headings := map[string][]bool{} // breadcrumb entry → matched theme set
 	for _, u := range d.Units {
 		have := make([]bool, len(t.Themes))
-		t.match(Normalize(u.Text), have)
+		u.norm, u.normOf = Normalize(u.Text), u.Text
+		t.match(u.norm, have)
 		if u.Title != "" {
-			t.match(Normalize(u.Title), have)
+			u.normTitle, u.normTitleOf = Normalize(u.Title), u.Title
+			t.match(u.normTitle, have)
 		}
 		for _, h := range u.Breadcrumb {
 			hs, ok := headings[h]

@@ -465,7 +465,7 @@ func normalizeAll(entries []Entry, workers int) []string {
 	for w := range workers {
 		wg.Go(func() {
 			for i := w; i < len(entries); i += workers {
-				out[i] = corpus.Normalize(entries[i].Text())
+				out[i] = entries[i].NormText()
 			}
 		})
 	}

@@ -203,7 +203,7 @@ func IndexedTexts(c *corpus.Corpus) []string {
 			for i := w; i < len(docs); i += workers {
 				k := first[i]
 				for _, u := range docs[i].Units {
-					out[k], out[k+1] = corpus.Normalize(u.Text), corpus.Normalize(u.Title)
+					out[k], out[k+1] = u.NormText(), u.NormTitle()
 					k += 2
 				}
 				for _, t := range docs[i].Targets {

@@ -30,6 +30,23 @@ func (e *Entry) Text() string {
 	return e.Target.Text
 }
 
+// NormText returns corpus.Normalize(e.Text()), for a unit as computed
+// when it was parsed (corpus.Unit.NormText).
+func (e *Entry) NormText() string {
+	if e.Unit != nil {
+		return e.Unit.NormText()
+	}
+	return corpus.Normalize(e.Target.Text)
+}
+
+// NormTitle returns corpus.Normalize(e.Title()).
+func (e *Entry) NormTitle() string {
+	if e.Unit != nil {
+		return e.Unit.NormTitle()
+	}
+	return ""
+}
+
 // Title returns the heading or task title of a unit; a target has none.
 func (e *Entry) Title() string {
 	if e.Unit != nil {

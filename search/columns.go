@@ -113,9 +113,9 @@ func newColumns(entries []indexer.Entry, ix *indexer.Index) (*columns, error) {
 		wg.Go(func() {
 			for o := w; o < n; o += workers {
 				e := &entries[c.seq[o]]
-				c.norm[o] = same(e.Text(), corpus.Normalize(e.Text()))
+				c.norm[o] = same(e.Text(), e.NormText())
 				c.runes[o] = int32(utf8.RuneCountInString(c.norm[o]))
-				c.title[o] = same(e.Title(), corpus.Normalize(e.Title()))
+				c.title[o] = same(e.Title(), e.NormTitle())
 				if o%8 == w%8 {
 					t := c.norm[o]
 					for i := 0; i < len(t); i++ {
