@@ -7,7 +7,7 @@ import (
 	"encoding/json"
 	"errors"
 	"fmt"
-	"io"
+	"hash"
 	"io/fs"
 	"os"
 	"path/filepath"
@@ -157,13 +157,14 @@ func OpenIndex(dir string) (*Index, *Meta, error) {
 
 // CorpusFingerprint identifies everything of c that goes into an index.
 func CorpusFingerprint(c *corpus.Corpus) string {
-	h := sha256.New()
+	// through a buffer: sha256 has no WriteString, and converting every
+	// text to a []byte for it allocated a copy of the corpus
+	h := newHashBuffer()
 	w := func(parts ...string) {
 		for _, p := range parts {
-			io.WriteString(h, p)
-			h.Write([]byte{0})
+			h.add(p, 0)
 		}
-		h.Write([]byte{1})
+		h.add("", 1)
 	}
 	w("format", strconv.Itoa(formatVersion))
 	for _, d := range c.Documents() {
@@ -175,7 +176,38 @@ func CorpusFingerprint(c *corpus.Corpus) string {
 			w("target", t.ID, t.UnitID, t.Indicator, t.Canonical, t.Text, pointKey(t.Target), pointKey(t.Baseline))
 		}
 	}
-	return hex.EncodeToString(h.Sum(nil))[:16]
+	return h.sum()
+}
+
+// hashBuffer feeds a SHA-256 in 64 KB blocks.
+type hashBuffer struct {
+	h   hash.Hash
+	buf []byte
+}
+
+func newHashBuffer() *hashBuffer {
+	return &hashBuffer{h: sha256.New(), buf: make([]byte, 0, 64<<10)}
+}
+
+// add appends s and the byte sep to the hashed stream.
+func (b *hashBuffer) add(s string, sep byte) {
+	if len(b.buf)+len(s)+1 > cap(b.buf) {
+		b.h.Write(b.buf) // a hash.Hash's Write never returns an error
+		b.buf = b.buf[:0]
+	}
+	if len(s)+1 > cap(b.buf) {
+		b.h.Write([]byte(s))
+		b.buf = append(b.buf, sep)
+		return
+	}
+	b.buf = append(append(b.buf, s...), sep)
+}
+
+// sum returns the first 16 hex digits of the digest of everything added.
+func (b *hashBuffer) sum() string {
+	b.h.Write(b.buf)
+	b.buf = b.buf[:0]
+	return hex.EncodeToString(b.h.Sum(nil))[:16]
 }
 
 func pointKey(p corpus.Point) string {

@@ -220,12 +220,11 @@ func IndexedTexts(c *corpus.Corpus) []string {
 // TextsFingerprint identifies the texts a domain dictionary was derived
 // from: a domain dictionary is exact for exactly these texts.
 func TextsFingerprint(texts []string) string {
-	h := sha256.New()
+	h := newHashBuffer() // no copy of every text (see CorpusFingerprint)
 	for _, t := range texts {
-		h.Write([]byte(t))
-		h.Write([]byte{0})
+		h.add(t, 0)
 	}
-	return hex.EncodeToString(h.Sum(nil))[:16]
+	return h.sum()
 }
 
 // WriteDomainDict writes the domain dictionary of corpus c, derived from
