@@ -86,6 +86,11 @@ func planEndYear(d *Document) int {
 
 // proseTargets returns the targets promised in the prose of unit u.
 func proseTargets(d *Document, u *Unit, planEnd int) []*Target {
+	// a target is a number (sentenceTargets reads only ASCII digits after
+	// foldNumRune): most units have none, and need no sentence split
+	if !strings.ContainsFunc(u.Text, func(r rune) bool { return r >= '0' && r <= '9' || r >= '０' && r <= '９' }) {
+		return nil
+	}
 	var out []*Target
 	runes := []rune(u.Text)
 	folded := []rune(strings.Map(func(r rune) rune {
@@ -124,9 +129,12 @@ type numberToken struct {
 
 // sentenceTargets extracts the targets of one sentence.
 func sentenceTargets(d *Document, u *Unit, orig, s []rune, planEnd int) []*Target {
-	text := strings.TrimSpace(string(orig))
 	toks := scanNumbers(s)
-	if text == "" || len(toks) == 0 || pastMarks.MatchString(string(s)) {
+	if len(toks) == 0 {
+		return nil
+	}
+	text := strings.TrimSpace(string(orig))
+	if text == "" || pastMarks.MatchString(string(s)) {
 		return nil
 	}
 	var out []*Target
