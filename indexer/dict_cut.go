@@ -34,7 +34,7 @@ func (s *Segmenter) cut(text string) []string {
 // cutEach calls yield with each word of cut(text), in order, without
 // collecting them.
 func (s *Segmenter) cutEach(text string, yield func(string)) {
-	lower := strings.ToLower(text)
+	lower := toLower(text)
 	if !utf8.ValidString(lower) {
 		// gse works on []rune, which replaces invalid bytes
 		for _, w := range s.seg.Cut(text, false) {
@@ -160,4 +160,26 @@ func grow[T any](p *[]T, n int) []T {
 		*p = make([]T, n, n+n/4)
 	}
 	return (*p)[:n]
+}
+
+// toLower is strings.ToLower, without looking up the case of each rune
+// when every rune is ASCII but A–Z or in a block without case (CJK
+// ideographs and punctuation, general punctuation, arrows, box drawing,
+// shapes, dingbats): strings.ToLower then returns s itself. Any other
+// string takes strings.ToLower (TestToLower checks every BMP rune).
+func toLower(s string) string {
+	for _, r := range s {
+		switch {
+		case r < 0x80:
+			if 'A' <= r && r <= 'Z' {
+				return strings.ToLower(s)
+			}
+		case 0x2E80 <= r && r <= 0x9FFF, 0x2000 <= r && r <= 0x206F,
+			0x2190 <= r && r <= 0x23FF, 0x2460 <= r && r <= 0x24B5,
+			0x2500 <= r && r <= 0x2BFF:
+		default:
+			return strings.ToLower(s)
+		}
+	}
+	return s
 }

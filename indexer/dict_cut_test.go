@@ -99,3 +99,20 @@ func BenchmarkCut(b *testing.B) {
 		}
 	})
 }
+
+// TestToLower: the fast path of toLower changes nothing that
+// strings.ToLower would change, rune by rune over the BMP and in mixed
+// strings.
+func TestToLower(t *testing.T) {
+	for r := rune(0); r < 0x10000; r++ {
+		s := "学" + string(r) + "，"
+		if got, want := toLower(s), strings.ToLower(s); got != want {
+			t.Fatalf("toLower(%q) = %q, want %q", s, got, want)
+		}
+	}
+	for _, s := range []string{"", "ABC学校", "1+X证书", "Ⅱ级", "Ⓐ", "ＡＢ", "“双减”——"} {
+		if got, want := toLower(s), strings.ToLower(s); got != want {
+			t.Errorf("toLower(%q) = %q, want %q", s, got, want)
+		}
+	}
+}

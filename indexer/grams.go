@@ -109,6 +109,15 @@ func writeGrams(ctx context.Context, path string, texts []string, workers int) e
 		lo, hi := w*len(keys)/workers, (w+1)*len(keys)/workers
 		wg.Go(func() {
 			buf := &chunks[w]
+			// about two bytes per posting and a header per list: one
+			// allocation instead of a doubling series
+			size := 0
+			for i := lo; i < hi; i++ {
+				for _, m := range parts {
+					size += len(m.get(keys[i]))
+				}
+			}
+			buf.Grow(2*size + 16*(hi-lo))
 			bm := roaring.New()
 			var list []uint32
 			for i := lo; i < hi; i++ {
