@@ -114,6 +114,30 @@ const ctxCheckEvery = 1024
 // order, with scores when score is true. The shards are searched
 // concurrently (a shard per core). It checks ctx as it goes.
 func (ix *Index) Postings(ctx context.Context, q query.Query, score bool) ([]Posting, error) {
+	return ix.eachShard(ctx, q, score, func(s *shard, sr bsearch.Searcher, sctx *bsearch.SearchContext) ([]Posting, error) {
+		return s.all(ctx, sr, sctx)
+	})
+}
+
+// PostingsWithin is Postings restricted to the documents within (ordinals,
+// in increasing order): the searchers skip to each of them instead of
+// walking every posting, which costs far less when within is a small
+// share of q's matches.
+func (ix *Index) PostingsWithin(ctx context.Context, q query.Query, score bool, within []int32) ([]Posting, error) {
+	return ix.eachShard(ctx, q, score, func(s *shard, sr bsearch.Searcher, sctx *bsearch.SearchContext) ([]Posting, error) {
+		lo, _ := slices.BinarySearch(within, int32(s.base))
+		hi, _ := slices.BinarySearch(within, int32(s.base+s.n))
+		if lo == hi {
+			return nil, nil
+		}
+		return s.among(ctx, sr, sctx, within[lo:hi])
+	})
+}
+
+// eachShard runs q's searcher on every shard, concurrently when there are
+// several, through collect, and joins what collect returns in shard
+// (ordinal) order.
+func (ix *Index) eachShard(ctx context.Context, q query.Query, score bool, collect func(*shard, bsearch.Searcher, *bsearch.SearchContext) ([]Posting, error)) ([]Posting, error) {
 	opts := bsearch.SearcherOptions{}
 	if !score {
 		opts.Score = "none"
@@ -125,14 +149,14 @@ func (ix *Index) Postings(ctx context.Context, q query.Query, score bool) ([]Pos
 		return nil, ErrClosed
 	}
 	if len(ix.shards) == 1 {
-		return ix.shards[0].postings(ctx, q, opts, nil)
+		return ix.shards[0].search(ctx, q, opts, collect)
 	}
 	parts := make([][]Posting, len(ix.shards))
 	errs := make([]error, len(ix.shards))
 	var wg sync.WaitGroup
 	for i := range ix.shards {
 		wg.Go(func() {
-			parts[i], errs[i] = ix.shards[i].postings(ctx, q, opts, nil)
+			parts[i], errs[i] = ix.shards[i].search(ctx, q, opts, collect)
 		})
 	}
 	wg.Wait()
@@ -142,45 +166,9 @@ func (ix *Index) Postings(ctx context.Context, q query.Query, score bool) ([]Pos
 	return slices.Concat(parts...), nil
 }
 
-// PostingsWithin is Postings restricted to the documents within (ordinals,
-// in increasing order): the searchers skip to each of them instead of
-// walking every posting, which costs far less when within is a small
-// share of q's matches.
-func (ix *Index) PostingsWithin(ctx context.Context, q query.Query, score bool, within []int32) ([]Posting, error) {
-	opts := bsearch.SearcherOptions{}
-	if !score {
-		opts.Score = "none"
-	}
-	if err := ctx.Err(); err != nil {
-		return nil, err
-	}
-	if ix.closed.Load() {
-		return nil, ErrClosed
-	}
-	parts := make([][]Posting, len(ix.shards))
-	errs := make([]error, len(ix.shards))
-	var wg sync.WaitGroup
-	for i := range ix.shards {
-		s := &ix.shards[i]
-		lo, _ := slices.BinarySearch(within, int32(s.base))
-		hi, _ := slices.BinarySearch(within, int32(s.base+s.n))
-		if lo == hi {
-			continue
-		}
-		wg.Go(func() {
-			parts[i], errs[i] = s.postingsWithin(ctx, q, opts, within[lo:hi])
-		})
-	}
-	wg.Wait()
-	if err := errors.Join(errs...); err != nil {
-		return nil, err
-	}
-	return slices.Concat(parts...), nil
-}
-
-// postingsWithin returns the matches of q among within, ordinals of this
-// shard in increasing order: a leapfrog of within and the searcher.
-func (s *shard) postingsWithin(ctx context.Context, q query.Query, opts bsearch.SearcherOptions, within []int32) ([]Posting, error) {
+// search opens a snapshot of the shard and q's searcher on it, and hands
+// both to collect.
+func (s *shard) search(ctx context.Context, q query.Query, opts bsearch.SearcherOptions, collect func(*shard, bsearch.Searcher, *bsearch.SearchContext) ([]Posting, error)) ([]Posting, error) {
 	adv, err := s.idx.Advanced()
 	if err != nil {
 		return nil, fmt.Errorf("index: %w", err)
@@ -189,7 +177,7 @@ func (s *shard) postingsWithin(ctx context.Context, q query.Query, opts bsearch.
 	if err != nil {
 		return nil, fmt.Errorf("index reader: %w", err)
 	}
-	if r == nil {
+	if r == nil { // scorch hands out no snapshot once closed
 		return nil, ErrClosed
 	}
 	defer r.Close()
@@ -199,6 +187,48 @@ func (s *shard) postingsWithin(ctx context.Context, q query.Query, opts bsearch.
 	}
 	defer sr.Close()
 	sctx := &bsearch.SearchContext{DocumentMatchPool: bsearch.NewDocumentMatchPool(sr.DocumentMatchPoolSize()+1, 0), IndexReader: r}
+	return collect(s, sr, sctx)
+}
+
+// number returns the document number of a match, checked to lie in the
+// shard.
+func (s *shard) number(m *bsearch.DocumentMatch) (int, error) {
+	n, ok := docNumber(m.IndexInternalID)
+	if !ok || n >= s.n {
+		return 0, fmt.Errorf("search: document number %x outside the shard of %d", []byte(m.IndexInternalID), s.n)
+	}
+	return n, nil
+}
+
+// all returns every match of the searcher, in ordinal order.
+func (s *shard) all(ctx context.Context, sr bsearch.Searcher, sctx *bsearch.SearchContext) ([]Posting, error) {
+	// Count is the searcher's estimate of its matches (exact for a term)
+	out := make([]Posting, 0, int(min(sr.Count(), uint64(s.n))))
+	for i := 0; ; i++ {
+		if i%ctxCheckEvery == 0 {
+			if err := ctx.Err(); err != nil {
+				return nil, err
+			}
+		}
+		m, err := sr.Next(sctx)
+		if err != nil {
+			return nil, fmt.Errorf("search: %w", err)
+		}
+		if m == nil {
+			return out, nil
+		}
+		n, err := s.number(m)
+		if err != nil {
+			return nil, err
+		}
+		out = append(out, Posting{Ord: int32(s.base + n), Score: float32(m.Score)})
+		sctx.DocumentMatchPool.Put(m)
+	}
+}
+
+// among returns the matches of the searcher among within, ordinals of this
+// shard in increasing order: a leapfrog of within and the searcher.
+func (s *shard) among(ctx context.Context, sr bsearch.Searcher, sctx *bsearch.SearchContext, within []int32) ([]Posting, error) {
 	out := make([]Posting, 0, len(within))
 	var cur *bsearch.DocumentMatch // the searcher's current match, at number at
 	at := -1
@@ -215,15 +245,18 @@ func (s *shard) postingsWithin(ctx context.Context, q query.Query, opts bsearch.
 				sctx.DocumentMatchPool.Put(cur)
 			}
 			binary.BigEndian.PutUint64(id, uint64(n))
+			var err error
 			if cur, err = sr.Advance(sctx, id); err != nil {
 				return nil, fmt.Errorf("search: %w", err)
 			}
 			if cur == nil {
 				break // no match at or after n
 			}
-			var ok bool
-			if at, ok = docNumber(cur.IndexInternalID); !ok || at >= s.n || at < n {
-				return nil, fmt.Errorf("search: document number %x outside the shard of %d", []byte(cur.IndexInternalID), s.n)
+			if at, err = s.number(cur); err != nil {
+				return nil, err
+			}
+			if at < n {
+				return nil, fmt.Errorf("search: advancing to document %d gave %d", n, at)
 			}
 		}
 		if at == n {
@@ -231,49 +264,6 @@ func (s *shard) postingsWithin(ctx context.Context, q query.Query, opts bsearch.
 		}
 	}
 	return out, nil
-}
-
-func (s *shard) postings(ctx context.Context, q query.Query, opts bsearch.SearcherOptions, out []Posting) ([]Posting, error) {
-	adv, err := s.idx.Advanced()
-	if err != nil {
-		return out, fmt.Errorf("index: %w", err)
-	}
-	r, err := adv.Reader()
-	if err != nil {
-		return out, fmt.Errorf("index reader: %w", err)
-	}
-	if r == nil { // scorch hands out no snapshot once closed
-		return out, ErrClosed
-	}
-	defer r.Close()
-	sr, err := q.Searcher(ctx, r, s.idx.Mapping(), opts)
-	if err != nil {
-		return out, fmt.Errorf("searcher: %w", err)
-	}
-	defer sr.Close()
-	// Count is the searcher's estimate of its matches (exact for a term)
-	out = slices.Grow(out, int(min(sr.Count(), uint64(s.n))))
-	sctx := &bsearch.SearchContext{DocumentMatchPool: bsearch.NewDocumentMatchPool(sr.DocumentMatchPoolSize()+1, 0), IndexReader: r}
-	for i := 0; ; i++ {
-		if i%ctxCheckEvery == 0 {
-			if err := ctx.Err(); err != nil {
-				return out, err
-			}
-		}
-		m, err := sr.Next(sctx)
-		if err != nil {
-			return out, fmt.Errorf("search: %w", err)
-		}
-		if m == nil {
-			return out, nil
-		}
-		n, ok := docNumber(m.IndexInternalID)
-		if !ok || n >= s.n {
-			return out, fmt.Errorf("search: document number %x outside the shard of %d", []byte(m.IndexInternalID), s.n)
-		}
-		out = append(out, Posting{Ord: int32(s.base + n), Score: float32(m.Score)})
-		sctx.DocumentMatchPool.Put(m)
-	}
 }
 
 // docNumber decodes scorch's internal id: the document number within the
