@@ -339,9 +339,6 @@ func parseGrams(data []byte, docs int) (*Grams, error) {
 	return g, nil
 }
 
-// Len returns the number of distinct bigrams.
-func (g *Grams) Len() int { return g.n }
-
 // list returns the encoded posting list of key, or nil.
 func (g *Grams) list(key uint64) []byte {
 	i, j := 0, g.n
@@ -361,7 +358,7 @@ func (g *Grams) list(key uint64) []byte {
 	return g.lists[lo:hi]
 }
 
-// posting is one decoded posting list: raw ordinals or a bitmap.
+// postingList is one decoded posting list: raw ordinals or a bitmap.
 type postingList struct {
 	raw []uint32
 	bm  *roaring.Bitmap

@@ -251,48 +251,36 @@ func (s *Service) groupOrder(p *plan, first []int) []int {
 }
 
 // exact returns the entries whose normalised text contains norm, in
-// ordinal order; when within is not nil, only those among within. bleve's
-// bigram field yields the candidates (the texts holding all of norm's
-// bigrams, or a spread of them); each is verified and its occurrences
-// counted in the text, which gives the score: the tf-idf shape bleve uses,
-// √tf · idf² / √length, with tf the number of occurrences of the whole
-// phrase and idf from the number of candidate texts over the whole index
-// (the same in every shard, and known before verification, so a group
-// verified only within the matches of earlier groups scores alike). A two-character phrase is one bigram, exact without
+// ordinal order; when within is not nil, only those among within. The
+// index's bigram postings yield the candidates (the texts holding all of
+// norm's bigrams, or a spread of them); each is verified and its
+// occurrences counted in the text, which gives the score: the tf-idf shape
+// bleve uses, √tf · idf² / √length, with tf the number of occurrences of
+// the whole phrase and idf from the number of candidate texts over the
+// whole index (the same in every shard, and known before verification, so
+// a group verified only within the matches of earlier groups scores
+// alike). A two-character phrase is one bigram, exact without
 // verification; it is scored with tf 1 rather than scanning every text
 // that contains it. A single character is found by a scan of the texts
-// (the index holds no single characters: they would double its postings
+// (the postings hold no single characters: they would double their size
 // for a rare kind of query).
 func (s *Service) exact(ctx context.Context, norm string, score bool, within []cand) ([]indexer.Posting, error) {
 	c := s.cols
 	var out []indexer.Posting
-	df := -1 // texts containing norm, or its bigram candidates; -1: len(out)
-	pos := c.rarestByte(norm)
-	count := func(o int32) {
-		if n := countAt(c.norm[o], norm, pos); n > 0 {
-			out = append(out, indexer.Posting{Ord: o, Score: float32(n)})
-		}
-	}
+	df := -1         // texts containing norm, or its bigram candidates; -1: len(out)
+	var ords []int32 // the texts to verify
 	switch n := utf8.RuneCountInString(norm); {
 	case n == 0:
 		return nil, nil
 	case n == 1 && within != nil:
+		ords = make([]int32, len(within))
 		for i, m := range within {
-			if i%ctxCheckEvery == 0 {
-				if err := ctx.Err(); err != nil {
-					return nil, err
-				}
-			}
-			count(m.ord)
+			ords[i] = m.ord
 		}
 	case n == 1:
-		for o := range c.norm {
-			if o%ctxCheckEvery == 0 {
-				if err := ctx.Err(); err != nil {
-					return nil, err
-				}
-			}
-			count(int32(o))
+		ords = make([]int32, c.n)
+		for o := range ords {
+			ords[o] = int32(o)
 		}
 	default:
 		keys := indexer.GramKeys(norm)
@@ -303,28 +291,26 @@ func (s *Service) exact(ctx context.Context, norm string, score bool, within []c
 			}
 			keys = slices.Compact(picked)
 		}
-		ords, err := s.ix.Candidates(keys)
-		if err != nil {
+		var err error
+		if ords, err = s.ix.Candidates(keys); err != nil {
 			return nil, err
 		}
-		ps := make([]indexer.Posting, len(ords))
-		for i, o := range ords {
-			ps[i] = indexer.Posting{Ord: o}
-		}
-		df = len(ps)
+		df = len(ords)
 		if within != nil {
-			ps = keep(ps, within)
+			ords = keep(ords, within)
 		}
-		if n == 2 {
-			for i := range ps {
-				ps[i].Score = 1
+		if n == 2 { // one bigram: every candidate holds it
+			out = make([]indexer.Posting, len(ords))
+			for i, o := range ords {
+				out[i] = indexer.Posting{Ord: o, Score: 1}
 			}
-			out = ps
-		} else {
-			var err error
-			if out, err = s.verify(ctx, ps, norm); err != nil {
-				return nil, err
-			}
+			ords = nil
+		}
+	}
+	if ords != nil {
+		var err error
+		if out, err = s.verify(ctx, ords, norm); err != nil {
+			return nil, err
 		}
 	}
 	if !score {
@@ -345,37 +331,37 @@ func (s *Service) exact(ctx context.Context, norm string, score bool, within []c
 // context, and the least a core is given when verification is split.
 const verifyChunk = 2048
 
-// verify returns the candidates of ps whose normalised text contains norm,
-// in ordinal order, each scored with its number of occurrences. Many
-// candidates are split over the cores: each verifies a contiguous run,
-// and the runs are joined in order.
-func (s *Service) verify(ctx context.Context, ps []indexer.Posting, norm string) ([]indexer.Posting, error) {
+// verify returns the entries of ords (in increasing order) whose
+// normalised text contains norm, in the same order, each scored with its
+// number of occurrences. Many candidates are split over the cores: each
+// verifies a contiguous run, and the runs are joined in order.
+func (s *Service) verify(ctx context.Context, ords []int32, norm string) ([]indexer.Posting, error) {
 	c := s.cols
 	pos := c.rarestByte(norm)
-	run := func(ps []indexer.Posting) ([]indexer.Posting, error) {
-		out := make([]indexer.Posting, 0, len(ps))
-		for i, m := range ps {
+	run := func(ords []int32) ([]indexer.Posting, error) {
+		out := make([]indexer.Posting, 0, min(len(ords), 1<<16))
+		for i, o := range ords {
 			if i%verifyChunk == 0 {
 				if err := ctx.Err(); err != nil {
 					return nil, err
 				}
 			}
-			if n := countAt(c.norm[m.Ord], norm, pos); n > 0 {
-				out = append(out, indexer.Posting{Ord: m.Ord, Score: float32(n)})
+			if n := countAt(c.norm[o], norm, pos); n > 0 {
+				out = append(out, indexer.Posting{Ord: o, Score: float32(n)})
 			}
 		}
 		return out, nil
 	}
-	k := min(runtime.GOMAXPROCS(0), len(ps)/verifyChunk)
+	k := min(runtime.GOMAXPROCS(0), len(ords)/verifyChunk)
 	if k <= 1 {
-		return run(ps)
+		return run(ords)
 	}
 	parts := make([][]indexer.Posting, k)
 	errs := make([]error, k)
 	var wg sync.WaitGroup
 	for w := range k {
 		wg.Go(func() {
-			parts[w], errs[w] = run(ps[w*len(ps)/k : (w+1)*len(ps)/k])
+			parts[w], errs[w] = run(ords[w*len(ords)/k : (w+1)*len(ords)/k])
 		})
 	}
 	wg.Wait()
@@ -385,17 +371,17 @@ func (s *Service) verify(ctx context.Context, ps []indexer.Posting, norm string)
 	return slices.Concat(parts...), nil
 }
 
-// keep returns the postings of ps whose entry is in within (both in
-// ordinal order).
-func keep(ps []indexer.Posting, within []cand) []indexer.Posting {
-	out := ps[:0]
+// keep returns the ordinals of ords that are in within (both in
+// increasing order).
+func keep(ords []int32, within []cand) []int32 {
+	out := ords[:0]
 	j := 0
-	for _, m := range ps {
-		for j < len(within) && within[j].ord < m.Ord {
+	for _, o := range ords {
+		for j < len(within) && within[j].ord < o {
 			j++
 		}
-		if j < len(within) && within[j].ord == m.Ord {
-			out = append(out, m)
+		if j < len(within) && within[j].ord == o {
+			out = append(out, o)
 		}
 	}
 	return out
