@@ -21,35 +21,12 @@ import (
 // percentiles. Run with -cpuprofile to see where a request's time goes
 // (server and client share the process).
 func BenchmarkAPISearch(b *testing.B) {
-	c, err := corpus.Default()
-	if err != nil {
-		b.Fatal(err)
-	}
-	svc, err := realSearcher(c)
-	if err != nil {
-		b.Fatal(err)
-	}
-	srv, err := New(Config{Corpus: c, Searcher: svc})
-	if err != nil {
-		b.Fatal(err)
-	}
+	srv, paths := mixServer(b)
 	ts := httptest.NewServer(srv)
 	defer ts.Close()
-	data, err := os.ReadFile("../testdata/querymix.txt")
-	if err != nil {
-		b.Fatal(err)
-	}
-	var urls []string
-	for _, line := range strings.Split(string(data), "\n") {
-		if line == "" || strings.HasPrefix(line, "#") {
-			continue
-		}
-		parts := strings.Split(line, "&")
-		for i, p := range parts {
-			k, v, _ := strings.Cut(p, "=")
-			parts[i] = k + "=" + url.QueryEscape(v)
-		}
-		urls = append(urls, ts.URL+"/api/search?"+strings.Join(parts, "&"))
+	urls := make([]string, len(paths))
+	for i, p := range paths {
+		urls[i] = ts.URL + p
 	}
 	client := &http.Client{Transport: &http.Transport{MaxIdleConnsPerHost: 8}}
 	get := func(u string) error {
@@ -114,33 +91,10 @@ func BenchmarkAPISearch(b *testing.B) {
 // handler with every middleware, gzip included, one request at a time.
 // It reports the mean JSON and gzip sizes of a response.
 func BenchmarkAPISearchHandler(b *testing.B) {
-	c, err := corpus.Default()
-	if err != nil {
-		b.Fatal(err)
-	}
-	svc, err := realSearcher(c)
-	if err != nil {
-		b.Fatal(err)
-	}
-	srv, err := New(Config{Corpus: c, Searcher: svc})
-	if err != nil {
-		b.Fatal(err)
-	}
-	data, err := os.ReadFile("../testdata/querymix.txt")
-	if err != nil {
-		b.Fatal(err)
-	}
+	srv, paths := mixServer(b)
 	var reqs []*http.Request
-	for _, line := range strings.Split(string(data), "\n") {
-		if line == "" || strings.HasPrefix(line, "#") {
-			continue
-		}
-		parts := strings.Split(line, "&")
-		for i, p := range parts {
-			k, v, _ := strings.Cut(p, "=")
-			parts[i] = k + "=" + url.QueryEscape(v)
-		}
-		r := httptest.NewRequest(http.MethodGet, "/api/search?"+strings.Join(parts, "&"), nil)
+	for _, p := range paths {
+		r := httptest.NewRequest(http.MethodGet, p, nil)
 		r.Header.Set("Accept-Encoding", "gzip")
 		reqs = append(reqs, r)
 	}
@@ -190,4 +144,40 @@ func (w *countingWriter) Write(p []byte) (int, error) {
 	w.WriteHeader(http.StatusOK)
 	w.n += int64(len(p))
 	return len(p), nil
+}
+
+// mixServer returns the web server over the seed corpus with the real
+// searcher, and the /api/search paths of the fixed query mix
+// (testdata/querymix.txt).
+func mixServer(b *testing.B) (*Server, []string) {
+	b.Helper()
+	c, err := corpus.Default()
+	if err != nil {
+		b.Fatal(err)
+	}
+	svc, err := realSearcher(c)
+	if err != nil {
+		b.Fatal(err)
+	}
+	srv, err := New(Config{Corpus: c, Searcher: svc})
+	if err != nil {
+		b.Fatal(err)
+	}
+	data, err := os.ReadFile("../testdata/querymix.txt")
+	if err != nil {
+		b.Fatal(err)
+	}
+	var paths []string
+	for _, line := range strings.Split(string(data), "\n") {
+		if line == "" || strings.HasPrefix(line, "#") {
+			continue
+		}
+		parts := strings.Split(line, "&")
+		for i, p := range parts {
+			k, v, _ := strings.Cut(p, "=")
+			parts[i] = k + "=" + url.QueryEscape(v)
+		}
+		paths = append(paths, "/api/search?"+strings.Join(parts, "&"))
+	}
+	return srv, paths
 }
