@@ -54,54 +54,61 @@ func (s *Segmenter) DomainDict(texts []string) ([]byte, error) {
 	// every text is looked up independently: split them over the cores,
 	// each worker with its own sets, merged afterwards
 	workers := max(1, min(runtime.GOMAXPROCS(0), len(texts)/256+1))
-	usedBy := make([]map[*gse.Token]bool, workers)
-	runesBy := make([]map[rune]bool, workers)
+	usedBy := make([][]bool, workers)    // by entry
+	codesBy := make([][]bool, workers)   // by rune code (s.trie)
+	fillersBy := make([][]bool, workers) // by filler
 	var wg sync.WaitGroup
 	for w := range workers {
-		used, runesSeen := map[*gse.Token]bool{}, map[rune]bool{}
-		usedBy[w], runesBy[w] = used, runesSeen
+		used, codesSeen, fillerSeen := make([]bool, len(toks)), make([]bool, len(s.trie.root)), make([]bool, len(fillers))
+		usedBy[w], codesBy[w], fillersBy[w] = used, codesSeen, fillerSeen
 		wg.Go(func() {
 			seen := map[string]bool{}
-			var buf []*gse.Token
-			var words []gse.Text
+			var codes []uint32
 			for _, t := range texts[w*len(texts)/workers : (w+1)*len(texts)/workers] {
 				// gse lower-cases text before looking words up (cutDAGNoHMM)
-				t = strings.ToLower(t)
+				t = toLower(t)
 				if t == "" || seen[t] {
 					continue
 				}
 				seen[t] = true
-				b := []byte(t)
-				words = words[:0]
-				for i := 0; i < len(t); {
-					r, size := utf8.DecodeRuneInString(t[i:])
-					runesSeen[r] = true
-					words = append(words, gse.Text(b[i:i+size]))
-					i += size
+				codes = s.trie.codes(codes[:0], t)
+				unknown := false
+				for k, c := range codes {
+					codesSeen[c] = true
+					unknown = unknown || c == 0
+					// the entries on the walk from k, as gse's
+					// LookupTokens returns them: every entry the text
+					// holds at k, whatever its frequency
+					node := int32(0)
+					for _, c := range codes[k:] {
+						if node = s.trie.child(node, c); node == 0 {
+							break
+						}
+						if v := s.trie.value[node]; v >= 0 {
+							used[v] = true
+						}
+					}
 				}
-				if len(buf) < len(words) {
-					buf = make([]*gse.Token, len(words))
-				}
-				// LookupTokens walks the trie from words[k] and stops
-				// where no entry continues, returning every entry on
-				// the way.
-				for k := range words {
-					n := d.LookupTokens(words[k:], buf)
-					for _, tk := range buf[:n] {
-						used[tk] = true
+				if unknown { // a filler is in no entry
+					for f, filler := range fillers {
+						r, _ := utf8.DecodeRuneInString(filler)
+						fillerSeen[f] = fillerSeen[f] || strings.ContainsRune(t, r)
 					}
 				}
 			}
 		})
 	}
 	wg.Wait()
-	used, runesSeen := usedBy[0], runesBy[0]
+	used, codesSeen, fillerSeen := usedBy[0], codesBy[0], fillersBy[0]
 	for w := 1; w < workers; w++ {
-		for tk := range usedBy[w] {
-			used[tk] = true
+		for i, u := range usedBy[w] {
+			used[i] = used[i] || u
 		}
-		for r := range runesBy[w] {
-			runesSeen[r] = true
+		for i, u := range codesBy[w] {
+			codesSeen[i] = codesSeen[i] || u
+		}
+		for i, u := range fillersBy[w] {
+			fillerSeen[i] = fillerSeen[i] || u
 		}
 	}
 	// gse gives a character that is not a word but starts one a zero
@@ -110,39 +117,48 @@ func (s *Segmenter) DomainDict(texts []string) ([]byte, error) {
 	// every such character of the text that no kept entry starts with,
 	// keep the shortest entry starting with it (it occurs nowhere in the
 	// text, so it changes nothing else).
-	starts := map[rune]bool{}
-	for tk := range used {
-		r, _ := utf8.DecodeRuneInString(tk.Text())
-		starts[r] = true
+	starts := make([]bool, len(codesSeen)) // by code of the first rune
+	for v, u := range used {
+		if u {
+			r, _ := utf8.DecodeRuneInString(toks[v].Text())
+			starts[s.trie.code(r)] = true
+		}
 	}
-	shortest := map[rune]*gse.Token{}
-	for r := range runesSeen {
-		if starts[r] {
+	// shortest[c] is the shortest entry starting with the rune of code c,
+	// for the runes gse gives a zero frequency; −1 until one is found
+	shortest := map[uint32]int{}
+	for c, seen := range codesSeen {
+		if c == 0 || !seen || starts[c] {
 			continue
 		}
-		if freq, _, ok := d.Find([]byte(string(r))); ok && freq == 0 {
-			shortest[r] = nil
+		// gse's Find of the rune alone: the rune starts an entry, and is
+		// no entry or one of frequency 0
+		if node := s.trie.root[c]; node != 0 {
+			if v := s.trie.value[node]; v < 0 || toks[v].Freq() == 0 {
+				shortest[uint32(c)] = -1
+			}
 		}
 	}
 	if len(shortest) > 0 {
 		for i := range toks {
 			txt := toks[i].Text()
 			r, _ := utf8.DecodeRuneInString(txt)
-			if j, ok := shortest[r]; ok && (j == nil || len(txt) < len(j.Text())) {
-				shortest[r] = &toks[i]
+			c := s.trie.code(r)
+			if j, ok := shortest[c]; ok && (j < 0 || len(txt) < len(toks[j].Text())) {
+				shortest[c] = i
 			}
 		}
-		for _, tk := range shortest {
-			if tk != nil {
-				used[tk] = true
+		for _, v := range shortest {
+			if v >= 0 {
+				used[v] = true
 			}
 		}
 	}
 	filler := ""
-	for _, f := range fillers {
-		r, _ := utf8.DecodeRuneInString(f)
-		if !runesSeen[r] {
-			filler = f
+	for f, candidate := range fillers {
+		r, _ := utf8.DecodeRuneInString(candidate)
+		if c := s.trie.code(r); !fillerSeen[f] && (c == 0 || !codesSeen[c]) {
+			filler = candidate
 			break
 		}
 	}
@@ -153,7 +169,7 @@ func (s *Segmenter) DomainDict(texts []string) ([]byte, error) {
 	var body bytes.Buffer
 	sum := 0.0
 	for i := range toks {
-		if !used[&toks[i]] {
+		if !used[i] {
 			continue
 		}
 		f := toks[i].Freq()

@@ -42,17 +42,23 @@ func (s *Segmenter) cutEach(text string, yield func(string)) {
 		}
 		return
 	}
-	n := utf8.RuneCountInString(lower)
-	if n == 0 {
-		return
-	}
+	s.cutLowered(lower, func(start, end int) { yield(lower[start:end]) })
+}
+
+// cutLowered calls yield with the byte span of each word of cut(lower),
+// in order; lower is valid UTF-8 and already lower-cased (toLower).
+func (s *Segmenter) cutLowered(lower string, yield func(start, end int)) {
 	// the per-rune arrays come from a pool: an index build segments
 	// millions of texts, and fresh arrays for each were most of its
 	// allocation
 	sc := s.scratch.Get().(*cutScratch)
 	defer s.scratch.Put(sc)
-	b := append(sc.b[:0], lower...)
-	sc.b = b
+	codes := s.trie.codes(sc.codes[:0], lower)
+	sc.codes = codes
+	n := len(codes)
+	if n == 0 {
+		return
+	}
 	off := grow(&sc.off, n+1) // byte offset of each rune, and the end
 	k := 0
 	for i := range lower {
@@ -60,16 +66,7 @@ func (s *Segmenter) cutEach(text string, yield func(string)) {
 		k++
 	}
 	off[n] = len(lower)
-	d := s.seg.Dict
-	logT := math.Log(d.TotalFreq())
-	// frags[k] is rune k: LookupTokens walks the trie from a position one
-	// rune at a time, stopping where no entry continues, and returns the
-	// entries on the way, shortest first: the DAG of the position in one
-	// walk, where gse looks every candidate up from the trie's root
-	frags := grow(&sc.frags, n)
-	for k := range n {
-		frags[k] = b[off[k]:off[k+1]]
-	}
+	logT := s.logTotal
 	// route[k]: best score from k to the end and the end of its first word
 	score := grow(&sc.score, n+1)
 	end := grow(&sc.end, n+1)
@@ -79,14 +76,13 @@ func (s *Segmenter) cutEach(text string, yield func(string)) {
 		best, bestEnd := 0.0, 0
 		// walk the trie from idx one rune at a time while an entry
 		// continues; the entries on the way are the DAG of idx
-		node := 0
+		node := int32(0)
 		for i := idx; i < n; i++ {
-			var err error
-			if node, err = s.trie.Jump(frags[i], node); err != nil {
+			if node = s.trie.child(node, codes[i]); node == 0 {
 				break
 			}
-			v, err := s.trie.Value(node)
-			if err != nil {
+			v := s.trie.value[node]
+			if v < 0 {
 				continue // a prefix, not an entry
 			}
 			w := s.words[v]
@@ -100,12 +96,14 @@ func (s *Segmenter) cutEach(text string, yield func(string)) {
 			found = true
 		}
 		if !found {
-			// gse's DAG holds [idx] alone; Find decides its score
-			freq, _, ok := d.Find(b[off[idx]:off[idx+1]])
-			if ok {
-				best = math.Log(freq) - logT + score[idx+1]
+			// gse's DAG holds [idx] alone; its Find gives the rune
+			// frequency 0 (log 0 = −∞) when some entry starts with it,
+			// since an entry of the rune alone would have been found
+			// with a positive frequency, and 1 when none does
+			if s.trie.root[codes[idx]] != 0 {
+				best = math.Inf(-1)
 			} else {
-				best = math.Log(1.0) - logT + score[idx+1]
+				best = -logT + score[idx+1]
 			}
 			bestEnd = idx
 		}
@@ -114,7 +112,7 @@ func (s *Segmenter) cutEach(text string, yield func(string)) {
 	bufStart := -1 // start of a run of single ASCII letters/digits
 	for x := 0; x < n; {
 		y := end[x] + 1
-		if y-x == 1 && isASCIIAlnum(b[off[x]:off[y]]) {
+		if y-x == 1 && off[y]-off[x] == 1 && isASCIIAlnum(lower[off[x]]) {
 			if bufStart < 0 {
 				bufStart = x
 			}
@@ -122,33 +120,28 @@ func (s *Segmenter) cutEach(text string, yield func(string)) {
 			continue
 		}
 		if bufStart >= 0 {
-			yield(lower[off[bufStart]:off[x]])
+			yield(off[bufStart], off[x])
 			bufStart = -1
 		}
-		yield(lower[off[x]:off[y]])
+		yield(off[x], off[y])
 		x = y
 	}
 	if bufStart >= 0 {
-		yield(lower[off[bufStart]:off[n]])
+		yield(off[bufStart], off[n])
 	}
 }
 
-// isASCIIAlnum reports whether the one-rune fragment matches gse's
-// regexp [[:alnum:]].
-func isASCIIAlnum(frag []byte) bool {
-	if len(frag) != 1 {
-		return false
-	}
-	c := frag[0]
+// isASCIIAlnum reports whether the one-byte rune c matches gse's regexp
+// [[:alnum:]].
+func isASCIIAlnum(c byte) bool {
 	return '0' <= c && c <= '9' || 'a' <= c && c <= 'z' || 'A' <= c && c <= 'Z'
 }
 
 // cutScratch holds the per-rune arrays of one cut, reused through
 // Segmenter.scratch.
 type cutScratch struct {
-	b     []byte
+	codes []uint32
 	off   []int
-	frags [][]byte
 	score []float64
 	end   []int
 }

@@ -5,6 +5,8 @@ import (
 	"slices"
 	"strings"
 	"testing"
+	"unicode"
+	"unicode/utf8"
 
 	"github.com/zhengce/zhengce/corpus"
 )
@@ -113,6 +115,49 @@ func TestToLower(t *testing.T) {
 	for _, s := range []string{"", "ABC学校", "1+X证书", "Ⅱ级", "Ⓐ", "ＡＢ", "“双减”——"} {
 		if got, want := toLower(s), strings.ToLower(s); got != want {
 			t.Errorf("toLower(%q) = %q, want %q", s, got, want)
+		}
+	}
+}
+
+// TestTokensMatchGSEWords checks Tokens, whose common path takes word
+// spans straight from the segmenter's route, against tokens derived from
+// gse's own words as the general path does: the words mapped back onto
+// the text rune by rune, words without a letter or digit dropped.
+func TestTokensMatchGSEWords(t *testing.T) {
+	c, full, _, _ := domainFixture(t)
+	samples, _ := cutSamples(t, c)
+	for _, text := range samples {
+		var want []Token
+		off, pos := 0, 0
+		for _, w := range full.seg.Cut(text, false) {
+			start := off
+			for range utf8.RuneCountInString(w) {
+				_, size := utf8.DecodeRuneInString(text[off:])
+				off += size
+			}
+			if hasWordRune(w) {
+				pos++
+				want = append(want, Token{Term: w, Start: start, End: off, Position: pos})
+			}
+		}
+		if got := full.Tokens(text); !slices.Equal(got, want) {
+			t.Fatalf("%q:\nwant %v\ngot  %v", text, want, got)
+		}
+	}
+}
+
+// TestHasWordRune compares the ideograph shortcut of hasWordRune with
+// unicode's letter and number classes over every BMP rune.
+func TestHasWordRune(t *testing.T) {
+	for r := rune(0); r < 0x10000; r++ {
+		if 0xD800 <= r && r <= 0xDFFF {
+			continue
+		}
+		want := unicode.IsLetter(r) || unicode.IsNumber(r)
+		for _, w := range []string{string(r), string(r) + "，"} {
+			if got := hasWordRune(w); got != want {
+				t.Fatalf("hasWordRune(%q) = %v, want %v", w, got, want)
+			}
 		}
 	}
 }

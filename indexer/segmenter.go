@@ -23,7 +23,6 @@ import (
 	"unicode/utf8"
 
 	"github.com/go-ego/gse"
-	"github.com/vcaesar/cedar"
 
 	"github.com/zhengce/zhengce/corpus"
 )
@@ -43,7 +42,9 @@ type Segmenter struct {
 	domain string
 	// trie maps every entry of the dictionary to its index in words, so
 	// cut walks it directly (see indexWords)
-	trie *cedar.Cedar
+	trie *wordTrie
+	// logTotal is log of the dictionary's total frequency
+	logTotal float64
 	// words holds, for every entry of the dictionary in gse's order, what
 	// cut needs of it without gse's allocating accessors
 	words []wordInfo
@@ -66,15 +67,15 @@ func (s *Segmenter) indexWords() error {
 	s.scratch.New = func() any { return new(cutScratch) }
 	d := s.seg.Dict
 	logT := math.Log(d.TotalFreq())
-	s.trie = cedar.New()
+	s.logTotal = logT
+	trie, err := newWordTrie(len(d.Tokens), func(i int) string { return d.Tokens[i].Text() })
+	if err != nil {
+		return fmt.Errorf("index dictionary: %w", err)
+	}
+	s.trie = trie
 	s.words = make([]wordInfo, len(d.Tokens))
 	for i := range d.Tokens {
-		tk := &d.Tokens[i]
-		text := tk.Text()
-		if err := s.trie.Insert([]byte(text), i); err != nil {
-			return fmt.Errorf("index dictionary entry %q: %w", text, err)
-		}
-		f := tk.Freq()
+		f := d.Tokens[i].Freq()
 		s.words[i] = wordInfo{score: math.Log(f) - logT, ok: f > 0}
 	}
 	return nil
@@ -213,7 +214,21 @@ func (s *Segmenter) eachToken(text string, yield func(Token)) {
 	if text == "" {
 		return
 	}
-	off, pos := 0, 0
+	pos := 0
+	if !s.hmm {
+		// the usual case: lower-casing changes nothing, so the spans of
+		// the words in the lowered text are their spans in text
+		if lower := toLower(text); lower == text && utf8.ValidString(text) {
+			s.cutLowered(text, func(start, end int) {
+				if w := text[start:end]; hasWordRune(w) {
+					pos++
+					yield(Token{Term: w, Start: start, End: end, Position: pos})
+				}
+			})
+			return
+		}
+	}
+	off := 0
 	stopped := false
 	word := func(w string) {
 		if stopped {
@@ -257,6 +272,12 @@ func (s *Segmenter) Terms(text string) []string {
 }
 
 func hasWordRune(w string) bool {
+	// most words are CJK ideographs: letters
+	if len(w) >= 3 && w[0] >= 0xE4 && w[0] <= 0xE9 {
+		if r, _ := utf8.DecodeRuneInString(w); 0x4E00 <= r && r <= 0x9FFF {
+			return true
+		}
+	}
 	for _, r := range w {
 		if unicode.IsLetter(r) || unicode.IsNumber(r) {
 			return true

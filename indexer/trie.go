@@ -1,0 +1,131 @@
+package indexer
+
+import (
+	"fmt"
+	"math/bits"
+	"unicode/utf8"
+)
+
+// wordTrie maps every entry of a dictionary to its index and is walked one
+// rune at a time: cut finds the dictionary words starting at a position
+// by stepping from the root along the following runes (the DAG of the
+// position in one walk). A byte trie takes three steps, three scattered
+// memory reads, per Chinese character; here each rune is first mapped to a
+// dense code, the root's children are a plain array indexed by code, and
+// every deeper step is one probe of an open-addressing table.
+//
+// It is built once (newWordTrie) and read-only afterwards, so safe for
+// concurrent use.
+type wordTrie struct {
+	narrow []uint32        // code of each rune below 1<<16; 0: the rune starts no entry
+	wide   map[rune]uint32 // codes of the other runes
+	root   []int32         // child of the root by code; 0: none
+	slots  []trieSlot      // children of the other nodes
+	shift  uint            // 64 − log2(len(slots))
+	value  []int32         // entry index of each node, −1 when the node is a prefix only
+}
+
+// trieSlot is one child: key is parent<<32 | code (parent ≥ 1, so a key is
+// never 0, the empty slot).
+type trieSlot struct {
+	key   uint64
+	child int32
+}
+
+// newWordTrie builds the trie of entries: entry i is texts(i). Of an
+// entry repeated, the first is kept, as gse's dictionary does (AddToken).
+// Entries must be valid UTF-8 and not empty.
+func newWordTrie(n int, texts func(int) string) (*wordTrie, error) {
+	t := &wordTrie{narrow: make([]uint32, 1<<16), wide: map[rune]uint32{}, value: []int32{-1}}
+	codes := uint32(0)
+	runes := 0
+	for i := range n {
+		w := texts(i)
+		if w == "" || !utf8.ValidString(w) {
+			return nil, fmt.Errorf("dictionary entry %d %q: empty or not UTF-8", i, w)
+		}
+		for _, r := range w {
+			runes++
+			if t.code(r) == 0 {
+				codes++
+				if r < 1<<16 {
+					t.narrow[r] = codes
+				} else {
+					t.wide[r] = codes
+				}
+			}
+		}
+	}
+	t.root = make([]int32, codes+1)
+	// at most one node per rune of the entries: a table of twice that
+	// keeps probes short
+	size := 1 << bits.Len(uint(2*runes+1))
+	t.slots = make([]trieSlot, size)
+	t.shift = uint(64 - bits.Len(uint(size-1)))
+	for i := range n {
+		node := int32(0)
+		for _, r := range texts(i) {
+			c := t.code(r)
+			next := t.child(node, c)
+			if next == 0 {
+				next = int32(len(t.value))
+				t.value = append(t.value, -1)
+				t.link(node, c, next)
+			}
+			node = next
+		}
+		if t.value[node] < 0 {
+			t.value[node] = int32(i)
+		}
+	}
+	return t, nil
+}
+
+// code returns the code of r, 0 when r is in no entry.
+func (t *wordTrie) code(r rune) uint32 {
+	if r < 1<<16 {
+		return t.narrow[r]
+	}
+	return t.wide[r]
+}
+
+// child returns the child of node along code c, 0 when there is none.
+func (t *wordTrie) child(node int32, c uint32) int32 {
+	if node == 0 {
+		return t.root[c]
+	}
+	key := uint64(node)<<32 | uint64(c)
+	mask := uint64(len(t.slots) - 1)
+	for h := (key * 0x9E3779B97F4A7C15) >> t.shift; ; h = (h + 1) & mask {
+		s := &t.slots[h]
+		if s.key == key {
+			return s.child
+		}
+		if s.key == 0 {
+			return 0
+		}
+	}
+}
+
+// link records child as the child of node along code c.
+func (t *wordTrie) link(node int32, c uint32, child int32) {
+	if node == 0 {
+		t.root[c] = child
+		return
+	}
+	key := uint64(node)<<32 | uint64(c)
+	mask := uint64(len(t.slots) - 1)
+	h := (key * 0x9E3779B97F4A7C15) >> t.shift
+	for t.slots[h].key != 0 {
+		h = (h + 1) & mask
+	}
+	t.slots[h] = trieSlot{key: key, child: child}
+}
+
+// codes appends the code of every rune of text to dst.
+func (t *wordTrie) codes(dst []uint32, text string) []uint32 {
+	for _, r := range text {
+		dst = append(dst, t.code(r))
+	}
+	return dst
+}
