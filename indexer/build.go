@@ -18,7 +18,6 @@ import (
 	"time"
 
 	"github.com/blevesearch/bleve/v2"
-	"github.com/blevesearch/bleve/v2/mapping"
 
 	"github.com/zhengce/zhengce/corpus"
 )
@@ -298,7 +297,7 @@ func BuildShards(ctx context.Context, dir string, c *corpus.Corpus, seg *Segment
 		dictErr = WriteDomainDict(path, c, seg)
 		fingerprint = CorpusFingerprint(c)
 	})
-	metas, stats, err := buildShards(ctx, path, work, im, entries, norms, min(k, len(entries)), p, clock)
+	metas, stats, err := buildShards(ctx, path, work, buildMapping{im, seg}, entries, norms, min(k, len(entries)), p, clock)
 	side.Wait()
 	if err != nil {
 		if ctx.Err() != nil {
@@ -373,7 +372,7 @@ func shardCount(n int) int {
 
 // buildShards builds the bleve shards of entries into path, concurrently,
 // and writes the order file. Each shard holds a contiguous run of entries.
-func buildShards(ctx context.Context, path, work string, im *mapping.IndexMappingImpl, entries []Entry, norms []string, k int, p Progress, clock *phaseClock) ([]ShardMeta, Stats, error) {
+func buildShards(ctx context.Context, path, work string, im buildMapping, entries []Entry, norms []string, k int, p Progress, clock *phaseClock) ([]ShardMeta, Stats, error) {
 	st := Stats{ByType: map[string]int{}}
 	seen := map[string]bool{}
 	for _, e := range entries {
@@ -442,7 +441,7 @@ func buildShards(ctx context.Context, path, work string, im *mapping.IndexMappin
 
 // shardJob builds the shard of entries[lo:hi] in path/name and reads back
 // its document order into *order.
-func shardJob(ctx context.Context, path, work string, im *mapping.IndexMappingImpl, entries []Entry, norms []string, lo, hi int, name string, report func(int) error, order *[]uint32) error {
+func shardJob(ctx context.Context, path, work string, im buildMapping, entries []Entry, norms []string, lo, hi int, name string, report func(int) error, order *[]uint32) error {
 	dir := filepath.Join(path, name)
 	scratch, err := os.MkdirTemp(work, "scratch-")
 	if err != nil {
@@ -464,7 +463,7 @@ func shardJob(ctx context.Context, path, work string, im *mapping.IndexMappingIm
 // offline builder, which writes segments directly and merges them into one
 // at Close: no per-batch persistence, a compact index. Its scratch space
 // stays inside scratch.
-func buildShard(ctx context.Context, dir, scratch string, im *mapping.IndexMappingImpl, entries []Entry, norms []string, report func(int) error) error {
+func buildShard(ctx context.Context, dir, scratch string, im buildMapping, entries []Entry, norms []string, report func(int) error) error {
 	bld, err := bleve.NewBuilder(dir, im, map[string]interface{}{"batchSize": batchSize, "mergeMax": mergeMax, "buildPathPrefix": scratch})
 	if err != nil {
 		return fmt.Errorf("create index: %w", err)
@@ -472,7 +471,7 @@ func buildShard(ctx context.Context, dir, scratch string, im *mapping.IndexMappi
 	pending := 0
 	for i := range entries {
 		e := &entries[i]
-		if err := bld.Index(e.ID(), map[string]interface{}{FieldWords: norms[i]}); err != nil {
+		if err := bld.Index(e.ID(), norms[i]); err != nil {
 			// bleve's builder cannot close with no segment: a failed
 			// build is abandoned to the cleanup of the work directory
 			return fmt.Errorf("index %s: %w", e.ID(), err)

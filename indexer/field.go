@@ -1,0 +1,105 @@
+package indexer
+
+import (
+	"encoding/json"
+	"fmt"
+	"unsafe"
+
+	"github.com/blevesearch/bleve/v2/document"
+	"github.com/blevesearch/bleve/v2/mapping"
+	index "github.com/blevesearch/bleve_index_api"
+)
+
+// buildMapping is the index mapping as Build hands it to bleve's builder:
+// the persisted mapping is the embedded one (newMapping), but documents
+// are mapped without reflection: an index document is its normalised text,
+// which becomes one wordsField. No _all field is added: every query names
+// the words field.
+type buildMapping struct {
+	*mapping.IndexMappingImpl
+	seg *Segmenter
+}
+
+// MarshalJSON persists the embedded mapping, which is what an opened
+// index reads back.
+func (m buildMapping) MarshalJSON() ([]byte, error) {
+	return json.Marshal(m.IndexMappingImpl)
+}
+
+// MapDocument maps data, the normalised text of an entry, to the words
+// field of doc.
+func (m buildMapping) MapDocument(doc *document.Document, data interface{}) error {
+	text, ok := data.(string)
+	if !ok {
+		return fmt.Errorf("index document is %T, want its text", data)
+	}
+	doc.AddField(&wordsField{seg: m.seg, text: text})
+	return nil
+}
+
+// wordsField is the words field of one index document, analysed by the
+// segmenter directly: what bleve's text field computes through the
+// analyzer (a token stream, then a map of term frequencies with a copy of
+// every term), counted in one pass over the words, with the terms pointing
+// into the text. TestWordsFieldMatchesTextField compares the two.
+type wordsField struct {
+	seg    *Segmenter
+	text   string
+	length int
+	freqs  index.TokenFrequencies
+}
+
+// Name returns FieldWords.
+func (f *wordsField) Name() string { return FieldWords }
+
+// ArrayPositions returns nil: the field is not inside an array.
+func (f *wordsField) ArrayPositions() []uint64 { return nil }
+
+// Options marks the field indexed only: not stored, no term vectors, no
+// doc values (see newMapping).
+func (f *wordsField) Options() index.FieldIndexingOptions { return index.IndexField }
+
+// Value returns the text; bleve reads it only for stored fields and doc
+// values, which the words field has not.
+func (f *wordsField) Value() []byte { return []byte(f.text) }
+
+// NumPlainTextBytes returns the length of the text.
+func (f *wordsField) NumPlainTextBytes() uint64 { return uint64(len(f.text)) }
+
+// Size estimates the memory held by the field.
+func (f *wordsField) Size() int {
+	return int(unsafe.Sizeof(*f)) + len(f.text) + len(f.freqs)*int(unsafe.Sizeof(index.TokenFreq{})+16)
+}
+
+// EncodedFieldType returns 't', bleve's text field type.
+func (f *wordsField) EncodedFieldType() byte { return 't' }
+
+// AnalyzedLength returns the number of words, set by Analyze.
+func (f *wordsField) AnalyzedLength() int { return f.length }
+
+// AnalyzedTokenFrequencies returns the frequency of each word, set by
+// Analyze.
+func (f *wordsField) AnalyzedTokenFrequencies() index.TokenFrequencies { return f.freqs }
+
+// Analyze segments the text (Segmenter.Tokens) and counts its words.
+func (f *wordsField) Analyze() {
+	guess := len(f.text)/8 + 1 // distinct words: a fraction of the ≈ len/6 words
+	f.freqs = make(index.TokenFrequencies, guess)
+	f.length = 0
+	block := make([]index.TokenFreq, 0, guess)
+	f.seg.eachToken(f.text, func(t Token) {
+		f.length++
+		if tf, ok := f.freqs[t.Term]; ok {
+			tf.SetFrequency(tf.Frequency() + 1)
+			return
+		}
+		if len(block) == cap(block) {
+			block = make([]index.TokenFreq, 0, cap(block)) // earlier pointers stay valid
+		}
+		// the term's bytes are the string's: bleve only reads them
+		block = append(block, index.TokenFreq{Term: unsafe.Slice(unsafe.StringData(t.Term), len(t.Term))})
+		tf := &block[len(block)-1]
+		tf.SetFrequency(1)
+		f.freqs[t.Term] = tf
+	})
+}
