@@ -81,15 +81,11 @@ func (s *Segmenter) cutLowered(lower string, yield func(start, end int)) {
 			if node = s.trie.child(node, codes[i]); node == 0 {
 				break
 			}
-			v := s.trie.value[node]
-			if v < 0 {
-				continue // a prefix, not an entry
-			}
-			w := s.words[v]
-			if !w.ok {
+			w := s.score[node]
+			if w != w { // NaN: a prefix, not a word
 				continue
 			}
-			f := w.score + score[i+1]
+			f := w + score[i+1]
 			if !found || best < f || (best == f && bestEnd < i) {
 				best, bestEnd = f, i
 			}

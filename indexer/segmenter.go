@@ -45,20 +45,15 @@ type Segmenter struct {
 	trie *wordTrie
 	// logTotal is log of the dictionary's total frequency
 	logTotal float64
-	// words holds, for every entry of the dictionary in gse's order, what
-	// cut needs of it without gse's allocating accessors
-	words []wordInfo
+	// score holds, by node of trie, log(freq) − log(total frequency) of
+	// the entry ending there, NaN where none does or its frequency is 0
+	// (such an entry is no word to cut): one read per step of the walk
+	score []float64
 	// scratch pools cut's per-rune arrays (*cutScratch)
 	scratch sync.Pool
 }
 
-// wordInfo is what cut needs of a dictionary entry.
-type wordInfo struct {
-	score float64 // log(freq) − log(total frequency); the entry counts only when freq > 0
-	ok    bool    // freq > 0
-}
-
-// indexWords builds s.trie and s.words once the dictionary is complete.
+// indexWords builds s.trie and s.score once the dictionary is complete.
 // gse's own trie maps each entry to its position in the dictionary's
 // token table too, but is reachable only through LookupTokens, which
 // returns token pointers: looking up what cut needs of each of them cost
@@ -73,10 +68,14 @@ func (s *Segmenter) indexWords() error {
 		return fmt.Errorf("index dictionary: %w", err)
 	}
 	s.trie = trie
-	s.words = make([]wordInfo, len(d.Tokens))
-	for i := range d.Tokens {
-		f := d.Tokens[i].Freq()
-		s.words[i] = wordInfo{score: math.Log(f) - logT, ok: f > 0}
+	s.score = make([]float64, len(trie.value))
+	for node, v := range trie.value {
+		s.score[node] = math.NaN()
+		if v >= 0 {
+			if f := d.Tokens[v].Freq(); f > 0 {
+				s.score[node] = math.Log(f) - logT
+			}
+		}
 	}
 	return nil
 }
