@@ -74,6 +74,9 @@ type heading struct {
 	// which may also be a decimal number opening a sentence.
 	decimal bool
 	hashes  int // markdown # count, 0 when none
+	// num is the number of the label as written, the first group of the
+	// label's regexp, when matched by match
+	num string
 }
 
 // structural reports whether the heading opens a node of the outline that
@@ -98,6 +101,7 @@ func parseHeadingMD(s string, hashes int) (heading, bool) {
 	}
 	h := heading{hashes: hashes}
 	var rest string
+	var m [4]string // numLabel's groups
 	switch {
 	case match(chapterRe, s, &h, styleChapter, &rest):
 		h.label = "第" + spaceless(firstGroup(chapterRe, s)) + "章"
@@ -129,8 +133,7 @@ func parseHeadingMD(s string, hashes int) (heading, bool) {
 		h.label = firstGroup(cnRe, s) + "、"
 	case match(pcnRe, s, &h, stylePCN, &rest):
 		h.label = labelOf(s, rest)
-	case numRe.MatchString(s):
-		m := numRe.FindStringSubmatch(s)
+	case numLabel(s, &m):
 		h.style, h.n, rest = styleNumDot, cnNumber(m[1]), m[3]
 		if m[2] == "、" {
 			h.style = styleNumComa
@@ -162,7 +165,11 @@ func parseHeadingMD(s string, hashes int) (heading, bool) {
 		return heading{}, false
 	}
 	if h.n == 0 && h.style != styleMD && h.style != styleCircle {
-		h.n = cnNumber(firstGroup(regexpOf(h.style), s))
+		num := h.num // the first group of regexpOf(h.style), when matched
+		if num == "" {
+			num = firstGroup(regexpOf(h.style), s)
+		}
+		h.n = cnNumber(num)
 	}
 	h.title, h.body = splitTitle(rest)
 	h.runIn = h.body != ""
@@ -229,7 +236,49 @@ func match(re *regexp.Regexp, s string, h *heading, style string, rest *string) 
 	}
 	h.style = style
 	*rest = m[len(m)-1]
+	if len(m) > 2 {
+		h.num = m[1]
+	}
 	return true
+}
+
+// numLabel is numRe.FindStringSubmatch(s) into *m, without a regexp
+// (most lines that open with digits are sentences, and the regexp's
+// trailing (.*)$ walked each of them to its end); it reports whether s
+// matched. TestNumLabel compares the two.
+func numLabel(s string, m *[4]string) bool {
+	i := 0
+	for i < len(s) && '0' <= s[i] && s[i] <= '9' {
+		i++
+	}
+	if i == 0 || i > 3 { // \d{1,3} and then no digit
+		return false
+	}
+	j := skipPerlSpace(s, i)
+	var sep string
+	for _, p := range []string{".", "．", "、"} {
+		if strings.HasPrefix(s[j:], p) {
+			sep = p
+		}
+	}
+	if sep == "" {
+		return false
+	}
+	k := skipPerlSpace(s, j+len(sep))
+	if strings.Contains(s[k:], "\n") { // . matches no newline
+		return false
+	}
+	*m = [4]string{s, s[:i], sep, s[k:]}
+	return true
+}
+
+// skipPerlSpace returns the offset after the run of \s (ASCII white
+// space: tab, newline, form feed, carriage return, space) at s[i:].
+func skipPerlSpace(s string, i int) int {
+	for i < len(s) && (s[i] == ' ' || s[i] == '\t' || s[i] == '\n' || s[i] == '\f' || s[i] == '\r') {
+		i++
+	}
+	return i
 }
 
 func firstGroup(re *regexp.Regexp, s string) string {
@@ -314,12 +363,17 @@ func displayLine(l string) string {
 func lineHeading(raw string) (h heading, ok bool, boldTitle string) {
 	s := strings.TrimSpace(raw)
 	hashes := 0
-	if m := mdRe.FindStringSubmatch(s); m != nil {
-		hashes = len(m[1])
-		s = m[2]
+	// the prefix checks skip regexps that cannot match
+	if strings.HasPrefix(s, "#") {
+		if m := mdRe.FindStringSubmatch(s); m != nil {
+			hashes = len(m[1])
+			s = m[2]
+		}
 	}
-	if m := boldLeadRe.FindStringSubmatch(s); m != nil && strings.TrimSpace(m[2]) != "" {
-		boldTitle = trimTitle(m[1])
+	if strings.HasPrefix(s, "**") {
+		if m := boldLeadRe.FindStringSubmatch(s); m != nil && strings.TrimSpace(m[2]) != "" {
+			boldTitle = trimTitle(m[1])
+		}
 	}
 	h, ok = parseHeadingMD(displayLine(s), hashes)
 	if ok {

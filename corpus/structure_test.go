@@ -70,3 +70,24 @@ func TestStructure(t *testing.T) {
 		})
 	}
 }
+
+// TestNumLabel compares numLabel with the regexp it replaces.
+func TestNumLabel(t *testing.T) {
+	cases := []string{
+		"", "1", "1.", "1. 总体要求", "12、发展目标", "123．任务", "1234. 不是", "2035年远景目标",
+		"3 . 间隔", "4\t、制表", "5.\n换行", "6.标题\n正文", "7.\xff", "８．全角数字", "9、", "1.5万人",
+		"01.零开头", "a1. 字母", " 1. 前导空格",
+	}
+	for _, s := range cases {
+		want := numRe.FindStringSubmatch(s)
+		var got [4]string
+		ok := numLabel(s, &got)
+		if ok != (want != nil) {
+			t.Errorf("numLabel(%q) = %v, regexp matches: %v", s, ok, want != nil)
+			continue
+		}
+		if ok && got != [4]string(want) {
+			t.Errorf("numLabel(%q) = %q, regexp %q", s, got, want)
+		}
+	}
+}
