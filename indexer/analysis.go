@@ -68,7 +68,9 @@ func newGSETokenizer(config map[string]interface{}, _ *registry.Cache) (analysis
 type gseTokenizer struct{ seg *Segmenter }
 
 // Tokenize allocates the tokens in one block and points their terms into
-// input: an index build makes one token per word of the corpus.
+// input. Build does not go through it (its wordsField counts the words
+// directly); it is the words analyzer of the persisted mapping, for any
+// bleve analysis of the words field with a live segmenter.
 func (t gseTokenizer) Tokenize(input []byte) analysis.TokenStream {
 	block := make([]analysis.Token, 0, len(input)/6+1) // ≈ a word per two characters
 	t.seg.eachToken(string(input), func(tk Token) {

@@ -55,9 +55,9 @@ type Segmenter struct {
 
 // indexWords builds s.trie and s.score once the dictionary is complete.
 // gse's own trie maps each entry to its position in the dictionary's
-// token table too, but is reachable only through LookupTokens, which
-// returns token pointers: looking up what cut needs of each of them cost
-// a map access per candidate word.
+// token table too, but walks bytes and is reachable only through
+// LookupTokens, which returns token pointers: looking up what cut needs of
+// each of them cost a map access per candidate word.
 func (s *Segmenter) indexWords() error {
 	s.scratch.New = func() any { return new(cutScratch) }
 	d := s.seg.Dict
@@ -207,8 +207,8 @@ func (s *Segmenter) Tokens(text string) []Token {
 }
 
 // eachToken calls yield with each token of Tokens(text), in order,
-// without collecting them (the index build's analyzer appends them
-// straight to bleve's token stream).
+// without collecting them (an index build counts them straight into
+// bleve's term frequencies, see wordsField).
 func (s *Segmenter) eachToken(text string, yield func(Token)) {
 	if text == "" {
 		return
