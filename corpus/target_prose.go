@@ -6,6 +6,7 @@ import (
 	"strconv"
 	"strings"
 	"unicode"
+	"unicode/utf8"
 )
 
 // measureUnits are the units a promised number is written with in prose,
@@ -88,31 +89,60 @@ func planEndYear(d *Document) int {
 func proseTargets(d *Document, u *Unit, planEnd int) []*Target {
 	// a target is a number (sentenceTargets reads only ASCII digits after
 	// foldNumRune): most units have none, and need no sentence split
-	if !strings.ContainsFunc(u.Text, func(r rune) bool { return r >= '0' && r <= '9' || r >= '０' && r <= '９' }) {
+	if !hasDigit(u.Text) {
 		return nil
 	}
+	// sentences are split on the text itself: only those holding a digit
+	// can hold a target, and only they are converted to runes
 	var out []*Target
-	runes := []rune(u.Text)
-	folded := []rune(strings.Map(func(r rune) rune {
-		if r == '*' || r == '#' || r == '\t' {
-			return ' ' // markdown emphasis and table tabs are not words
+	text := u.Text
+	for start := 0; start < len(text); {
+		end, next := sentenceEnd(text, start)
+		if sentence := text[start:end]; hasDigit(sentence) {
+			orig := []rune(sentence)
+			folded := make([]rune, len(orig))
+			for k, r := range orig {
+				folded[k] = foldProseRune(r)
+			}
+			out = append(out, sentenceTargets(d, u, orig, folded, planEnd)...)
 		}
-		return foldNumRune(r)
-	}, u.Text))
-	start := 0
-	for i := 0; i <= len(runes); i++ {
-		if i < len(runes) && !strings.ContainsRune("。；;！？!?\n", runes[i]) {
-			continue
-		}
-		if i > start {
-			out = append(out, sentenceTargets(d, u, runes[start:i], folded[start:i], planEnd)...)
-		}
-		start = i + 1
+		start = next
 	}
 	for n, t := range out {
 		t.ID = u.ID + "#" + strconv.Itoa(n+1)
 	}
 	return out
+}
+
+// sentenceSeps end a sentence of prose.
+const sentenceSeps = "。；;！？!?\n"
+
+// sentenceEnd returns the end of the sentence of text starting at start
+// (the offset of its separator, or len(text)) and the start of the next.
+func sentenceEnd(text string, start int) (end, next int) {
+	for i := start; i < len(text); {
+		r, size := utf8.DecodeRuneInString(text[i:])
+		if strings.ContainsRune(sentenceSeps, r) {
+			return i, i + size
+		}
+		i += size
+	}
+	return len(text), len(text)
+}
+
+// hasDigit reports whether s holds an ASCII or a full-width digit: the
+// numbers sentenceTargets reads (after foldNumRune) start with one.
+func hasDigit(s string) bool {
+	return strings.ContainsFunc(s, func(r rune) bool { return r >= '0' && r <= '9' || r >= '０' && r <= '９' })
+}
+
+// foldProseRune is foldNumRune for prose, where markdown emphasis and
+// table tabs are not words.
+func foldProseRune(r rune) rune {
+	if r == '*' || r == '#' || r == '\t' {
+		return ' '
+	}
+	return foldNumRune(r)
 }
 
 // numberToken is a number found in a sentence, with its unit and the
