@@ -67,7 +67,12 @@ var (
 	leadTime  = regexp.MustCompile(`^(?:到|至|截至|截止|在|于)?(?:(?:19|20)\d{2}年(?:底|末|前|内)?|“?十[四五]五”?(?:末|期间|时期|期末)|五年内|规划期内|规划期末)(?:前|内|底|末)?[，,：:]?`)
 	frequency = regexp.MustCompile(`^(?:每[两三四五]?(?:年|学年|学期|月|周|天)|年均)$`)
 	// pastMarks make a sentence a report on the past, not a promise.
+	// isPast tests them without running the regexp over every sentence.
 	pastMarks = regexp.MustCompile(`累计|以来|已经|已建成|已达|比(?:19|20)\d{2}年|较(?:19|20)\d{2}年|十三五”?(?:期间|时期|末)|(?:19|20)\d{2}年[^，。；]{0,3}(?:底|末)?[，,]?(?:全[区县市])?(?:有|共有)`)
+	// pastThirteen and pastYear are the alternatives of pastMarks that
+	// isPast cannot test with strings.Contains, anchored.
+	pastThirteen = regexp.MustCompile(`十三五”?(?:期间|时期|末)`)
+	pastYear     = regexp.MustCompile(`^(?:19|20)\d{2}年[^，。；]{0,3}(?:底|末)?[，,]?(?:全[区县市])?(?:有|共有)`)
 	planSpan  = regexp.MustCompile(`((?:19|20)\d{2})\s*[—\-–~～至到－]\s*((?:19|20)\d{2})\s*年`)
 )
 
@@ -113,6 +118,39 @@ func proseTargets(d *Document, u *Unit, planEnd int) []*Target {
 	}
 	return out
 }
+
+// isPast is pastMarks.MatchString(s): the literal alternatives are looked
+// up as strings, the year alternatives only where a year precedes 年
+// (TestIsPast compares the two).
+func isPast(s string) bool {
+	for _, lit := range []string{"累计", "以来", "已经", "已建成", "已达"} {
+		if strings.Contains(s, lit) {
+			return true
+		}
+	}
+	if strings.Contains(s, "十三五") && pastThirteen.MatchString(s) {
+		return true
+	}
+	for i := 0; ; {
+		j := strings.Index(s[i:], "年")
+		if j < 0 {
+			return false
+		}
+		y := i + j - 4 // start of the year before 年
+		i += j + len("年")
+		if y < 0 || !(s[y:y+2] == "19" || s[y:y+2] == "20") || !isDigitByte(s[y+2]) || !isDigitByte(s[y+3]) {
+			continue
+		}
+		if y >= len("比") && (s[y-len("比"):y] == "比" || s[y-len("较"):y] == "较") {
+			return true
+		}
+		if pastYear.MatchString(s[y:]) {
+			return true
+		}
+	}
+}
+
+func isDigitByte(c byte) bool { return '0' <= c && c <= '9' }
 
 // sentenceSeps end a sentence of prose.
 const sentenceSeps = "。；;！？!?\n"
@@ -164,7 +202,7 @@ func sentenceTargets(d *Document, u *Unit, orig, s []rune, planEnd int) []*Targe
 		return nil
 	}
 	text := strings.TrimSpace(string(orig))
-	if text == "" || pastMarks.MatchString(string(s)) {
+	if text == "" || isPast(string(s)) {
 		return nil
 	}
 	var out []*Target

@@ -506,3 +506,35 @@ func TestProseLongSentence(t *testing.T) {
 		t.Errorf("first = %+v", got[0])
 	}
 }
+
+// TestIsPast compares isPast with the pastMarks regexp on sentences of the
+// seed corpus and on edge cases.
+func TestIsPast(t *testing.T) {
+	c, err := Default()
+	if err != nil {
+		t.Fatal(err)
+	}
+	cases := []string{"", "年", "2020年", "比2020年", "较1999年提高", "比 2020年", "2020年底全区有", "2020年末，全县共有学校",
+		"2020年全市有", "1899年有", "20205年有", "x2020年有", "十三五期间", "十三五”时期", "十三五规划", "累计", "已达到",
+		"到2025年，全区共有", "2021年，有", "2020年初有", "2020年底，，有", "已", "以来", "比2020年", "比20２0年"}
+	for _, d := range c.Documents() {
+		for _, u := range d.Units {
+			for _, s := range strings.FieldsFunc(u.Text, func(r rune) bool { return strings.ContainsRune("。；;！？!?\n", r) }) {
+				cases = append(cases, s)
+			}
+		}
+	}
+	past := 0
+	for _, s := range cases {
+		want := pastMarks.MatchString(s)
+		if got := isPast(s); got != want {
+			t.Errorf("isPast(%q) = %v, pastMarks %v", s, got, want)
+		}
+		if want {
+			past++
+		}
+	}
+	if past < 20 {
+		t.Errorf("only %d of %d sentences mark the past: the comparison tests little", past, len(cases))
+	}
+}
