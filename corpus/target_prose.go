@@ -73,7 +73,7 @@ var (
 	// isPast cannot test with strings.Contains, anchored.
 	pastThirteen = regexp.MustCompile(`十三五”?(?:期间|时期|末)`)
 	pastYear     = regexp.MustCompile(`^(?:19|20)\d{2}年[^，。；]{0,3}(?:底|末)?[，,]?(?:全[区县市])?(?:有|共有)`)
-	planSpan  = regexp.MustCompile(`((?:19|20)\d{2})\s*[—\-–~～至到－]\s*((?:19|20)\d{2})\s*年`)
+	planSpan     = regexp.MustCompile(`((?:19|20)\d{2})\s*[—\-–~～至到－]\s*((?:19|20)\d{2})\s*年`)
 )
 
 // planEndYear is the year a plan's targets are due by default: the end of
