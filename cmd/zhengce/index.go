@@ -50,6 +50,7 @@ func (m *Main) runIndex(ctx context.Context, args []string) (err error) {
 	if m.Getenv("GOGC") == "" {
 		debug.SetGCPercent(indexGCPercent)
 	}
+	m.setBuildMemoryLimit()
 	dir := m.indexDir(*indexDir)
 	// gse's full dictionary, when needed, loads while the corpus is parsed
 	early := m.prefetchSegmenter(dir, *corpusDir)
