@@ -439,6 +439,9 @@ func isTOCEntry(s string) bool {
 }
 
 func isTOCTitle(s string) bool {
+	if !strings.Contains(s, "目") { // most lines: displayLine only removes
+		return false
+	}
 	s = spaceless(displayLine(s))
 	return s == "目录" || s == "目次"
 }

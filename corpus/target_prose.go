@@ -6,7 +6,6 @@ import (
 	"strconv"
 	"strings"
 	"unicode"
-	"unicode/utf8"
 )
 
 // measureUnits are the units a promised number is written with in prose,
@@ -157,13 +156,23 @@ const sentenceSeps = "。；;！？!?\n"
 
 // sentenceEnd returns the end of the sentence of text starting at start
 // (the offset of its separator, or len(text)) and the start of the next.
+// It scans bytes: the encoding of a separator can only start at a rune
+// boundary (lead bytes are never continuation bytes, and an invalid byte
+// decodes alone), so this is the rune-by-rune split over sentenceSeps
+// (TestSentenceEnd compares the two).
 func sentenceEnd(text string, start int) (end, next int) {
-	for i := start; i < len(text); {
-		r, size := utf8.DecodeRuneInString(text[i:])
-		if strings.ContainsRune(sentenceSeps, r) {
-			return i, i + size
+	for i := start; i < len(text); i++ {
+		switch c := text[i]; c {
+		case ';', '!', '?', '\n':
+			return i, i + 1
+		case 0xE3, 0xEF:
+			if i+3 <= len(text) {
+				switch text[i : i+3] {
+				case "。", "；", "！", "？":
+					return i, i + 3
+				}
+			}
 		}
-		i += size
 	}
 	return len(text), len(text)
 }

@@ -5,9 +5,11 @@ import (
 	"encoding/json"
 	"os"
 	"path/filepath"
+	"slices"
 	"strings"
 	"sync"
 	"testing"
+	"unicode/utf8"
 )
 
 // seedCorpus returns the embedded seed documents, parsed once for all the
@@ -536,5 +538,41 @@ func TestIsPast(t *testing.T) {
 	}
 	if past < 20 {
 		t.Errorf("only %d of %d sentences mark the past: the comparison tests little", past, len(cases))
+	}
+}
+
+// TestSentenceEnd compares the byte scan of sentenceEnd with splitting
+// rune by rune on sentenceSeps, over seed texts and invalid UTF-8.
+func TestSentenceEnd(t *testing.T) {
+	c, err := Default()
+	if err != nil {
+		t.Fatal(err)
+	}
+	texts := []string{"", "。", "a;b!c?d\ne", "一。二；三！四？五", "\xe3\x80。\xef\xbc；\xe3。", "\xff；\xe4\xe3\x80\x82x", "全角？半角?"}
+	for _, d := range c.Documents() {
+		for _, u := range d.Units {
+			texts = append(texts, u.Text)
+		}
+	}
+	for _, text := range texts {
+		var want, got []string
+		start := 0
+		for i, r := range text {
+			if strings.ContainsRune(sentenceSeps, r) {
+				want = append(want, text[start:i])
+				start = i + utf8.RuneLen(r)
+			}
+		}
+		if start < len(text) {
+			want = append(want, text[start:])
+		}
+		for start := 0; start < len(text); {
+			end, next := sentenceEnd(text, start)
+			got = append(got, text[start:end])
+			start = next
+		}
+		if !slices.Equal(got, want) {
+			t.Fatalf("%q: got %q, want %q", text, got, want)
+		}
 	}
 }
