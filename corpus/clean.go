@@ -221,14 +221,17 @@ const maxCoverLines = 40
 // isTrailer reports whether s is a distribution trailer: 抄送：… or a short
 // line ending in 印发 with a date ("…办公室 2022年2月23日印发").
 func isTrailer(s string) bool {
+	// the cheap tests first: most lines neither end with 印发 nor start
+	// with 抄 or 分
+	suffix := strings.HasSuffix(s, "印发")
+	if !suffix && !strings.HasPrefix(s, "抄") && !strings.HasPrefix(s, "分") {
+		return false
+	}
 	if utf8.RuneCountInString(s) > 160 {
 		return false
 	}
-	if strings.HasSuffix(s, "印发") {
+	if suffix {
 		return dateRe.MatchString(s) && !strings.ContainsAny(s, "。；")
-	}
-	if !strings.HasPrefix(s, "抄") && !strings.HasPrefix(s, "分") {
-		return false
 	}
 	return trailerRe.MatchString(s)
 }
