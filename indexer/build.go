@@ -101,7 +101,14 @@ type Meta struct {
 // Fresh reports whether the index described by m can serve corpus c with a
 // segmenter of fingerprint analyzer ("" to skip the analyzer check).
 func (m *Meta) Fresh(c *corpus.Corpus, analyzer string) bool {
-	return m != nil && m.Format == formatVersion && m.Corpus == CorpusFingerprint(c) &&
+	return m.FreshFor(CorpusFingerprint(c), analyzer)
+}
+
+// FreshFor is Fresh for a corpus whose CorpusFingerprint is known: a
+// caller checking several indexes, or one index twice, hashes the corpus
+// once.
+func (m *Meta) FreshFor(corpusFingerprint, analyzer string) bool {
+	return m != nil && m.Format == formatVersion && m.Corpus == corpusFingerprint &&
 		(analyzer == "" || analyzer == m.Analyzer)
 }
 

@@ -48,6 +48,11 @@ type Service struct {
 // supplies one (so a server can answer while the dictionary loads). An
 // index built from another corpus or analyzer is refused with ErrStale.
 func Open(dir string, c *corpus.Corpus, seg *indexer.Segmenter) (*Service, error) {
+	return open(dir, c, indexer.CorpusFingerprint(c), seg)
+}
+
+// open is Open with the corpus fingerprint of c already computed.
+func open(dir string, c *corpus.Corpus, corpusFP string, seg *indexer.Segmenter) (*Service, error) {
 	setClauseLimit()
 	ix, meta, err := indexer.OpenIndex(dir)
 	if err != nil {
@@ -57,7 +62,9 @@ func Open(dir string, c *corpus.Corpus, seg *indexer.Segmenter) (*Service, error
 	if seg != nil {
 		fp = seg.Fingerprint()
 	}
-	if !meta.Fresh(c, fp) {
+	// the index read now, not only the one Ensure looked at: a rebuild
+	// may have replaced it in between
+	if !meta.FreshFor(corpusFP, fp) {
 		ix.Close()
 		return nil, &corpus.Error{Code: corpus.EINVALID, Message: "索引与当前语料或分词器不一致，请重新运行 zhengce index", Err: ErrStale}
 	}
@@ -84,9 +91,10 @@ func Ensure(ctx context.Context, dir string, c *corpus.Corpus, seg *indexer.Segm
 	if seg != nil {
 		fp = seg.Fingerprint()
 	}
+	corpusFP := indexer.CorpusFingerprint(c) // hashed once for both checks
 	m, err := indexer.ReadMeta(dir)
-	if err == nil && m.Fresh(c, fp) {
-		svc, err := Open(dir, c, seg)
+	if err == nil && m.FreshFor(corpusFP, fp) {
+		svc, err := open(dir, c, corpusFP, seg)
 		if err == nil || seg == nil || !errors.Is(err, indexer.ErrCorrupt) {
 			return svc, err
 		}
@@ -100,7 +108,7 @@ func Ensure(ctx context.Context, dir string, c *corpus.Corpus, seg *indexer.Segm
 	if _, err := indexer.Build(ctx, dir, c, seg, p); err != nil {
 		return nil, err
 	}
-	return Open(dir, c, seg)
+	return open(dir, c, corpusFP, seg)
 }
 
 // SetSegmenter supplies the segmenter to a service opened without one. It
