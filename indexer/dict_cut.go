@@ -9,10 +9,12 @@ import (
 // cut segments text exactly like gse's Segmenter.Cut(text, false) (the
 // DAG of dictionary words and the maximum-probability route, without HMM),
 // but without its per-position maps and per-candidate string allocations:
-// the candidate words of each position are found by walking the lowered
-// text's bytes, and the route is kept in slices. It is 3–5× faster and
-// allocates a fraction; TestCutMatchesGSE compares it with gse on every
-// text of the seed corpus and on random text.
+// the candidate words of each position are found by walking a rune-level
+// trie (wordTrie) along the lowered text's runes, and the route is kept in
+// slices. It is about 15× faster (BenchmarkCut: 2.4 against 35 MB/s on
+// the seeds) and allocates a tenth; TestCutMatchesGSE
+// compares it with gse on every text of the seed corpus and on random
+// text.
 //
 // gse's algorithm, reproduced step by step (go-ego/gse v0.80.3 dag.go):
 //   - the text is lower-cased (strings.ToLower) and split into runes;
