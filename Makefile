@@ -32,16 +32,18 @@ fuzz:
 run: build
 	./$(BIN) serve --addr $(ADDR)
 
-# Performance figures (docs/performance.md): Go benchmarks, then the real
-# binary on a loopback port with a temp index: start-up without and with an
-# index (→ first successful /api/search), a load run of the fixed query mix
-# (testdata/querymix.txt) with LOADC clients for LOADD, resident memory
-# sampled during the run and after it. About 3-4 minutes on 2 cores.
+# Performance figures (docs/performance.md), every one of them: Go
+# benchmarks (bench-go); the real binary on a loopback port with a temp
+# index: start-up without and with an index (→ first successful
+# /api/search), a load run of the fixed query mix (testdata/querymix.txt)
+# with LOADC clients for LOADD, resident memory sampled during the run and
+# after it (bench-serve); then the scale run (bench-scale). About 8 minutes
+# on 2 cores; the parts can be run alone.
 LOADC ?= 8
 LOADD ?= 20s
 BENCHTIME ?= 1s
 
-bench: bench-go bench-serve
+bench: bench-go bench-serve bench-scale
 
 bench-go:
 	$(GO) test -run '^$$' -bench . -benchmem -benchtime $(BENCHTIME) ./indexer ./search ./corpus
@@ -53,7 +55,9 @@ bench-serve: build
 # Scale run: synthetic corpora (labelled 【合成数据】, in a temp dir, removed
 # afterwards) of SCALE documents of about 100 KB, indexed with the real
 # binary, served and loaded. 5 is the real seed corpus. 2000 documents
-# (~200 MB) take a long time on 2 cores: see docs/performance.md.
+# (~200 MB) take about 3 minutes on 2 cores, most of it generating,
+# indexing and parsing the corpus (docs/performance.md), and need ~5 GB of
+# memory and ~0.5 GB of temp space.
 SCALE ?= 5,200,2000
 bench-scale: build
 	$(GO) build -o bin/zcbench ./cmd/zcbench
