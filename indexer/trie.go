@@ -2,6 +2,7 @@ package indexer
 
 import (
 	"fmt"
+	"math"
 	"math/bits"
 	"unicode/utf8"
 )
@@ -34,15 +35,19 @@ type trieSlot struct {
 
 // newWordTrie builds the trie of entries: entry i is texts(i). Of an
 // entry repeated, the first is kept, as gse's dictionary does (AddToken).
-// Entries must be valid UTF-8 and not empty.
+// Empty entries and entries that are not valid UTF-8 are left out: the
+// route walks valid text only (cutEach hands anything else to gse), where
+// no such entry can be a word. It fails only when the trie would outgrow
+// its 32-bit node numbers.
 func newWordTrie(n int, texts func(int) string) (*wordTrie, error) {
 	t := &wordTrie{narrow: make([]uint32, 1<<16), wide: map[rune]uint32{}, value: []int32{-1}}
 	codes := uint32(0)
 	runes := 0
+	usable := func(w string) bool { return w != "" && utf8.ValidString(w) }
 	for i := range n {
 		w := texts(i)
-		if w == "" || !utf8.ValidString(w) {
-			return nil, fmt.Errorf("dictionary entry %d %q: empty or not UTF-8", i, w)
+		if !usable(w) {
+			continue
 		}
 		for _, r := range w {
 			runes++
@@ -56,6 +61,9 @@ func newWordTrie(n int, texts func(int) string) (*wordTrie, error) {
 			}
 		}
 	}
+	if runes >= math.MaxInt32/2 {
+		return nil, fmt.Errorf("dictionary of %d characters is too large", runes)
+	}
 	t.root = make([]int32, codes+1)
 	// at most one node per rune of the entries: a table of twice that
 	// keeps probes short
@@ -63,8 +71,12 @@ func newWordTrie(n int, texts func(int) string) (*wordTrie, error) {
 	t.slots = make([]trieSlot, size)
 	t.shift = uint(64 - bits.Len(uint(size-1)))
 	for i := range n {
+		w := texts(i)
+		if !usable(w) {
+			continue
+		}
 		node := int32(0)
-		for _, r := range texts(i) {
+		for _, r := range w {
 			c := t.code(r)
 			next := t.child(node, c)
 			if next == 0 {
