@@ -37,7 +37,7 @@ run: build
 # index: start-up without and with an index (→ first successful
 # /api/search), a load run of the fixed query mix (testdata/querymix.txt)
 # with LOADC clients for LOADD, resident memory sampled during the run and
-# after it (bench-serve); then the scale run (bench-scale). About 8 minutes
+# after it (bench-serve); then the scale run (bench-scale). About 3 minutes
 # on 2 cores; the parts can be run alone.
 LOADC ?= 8
 LOADD ?= 20s
@@ -55,7 +55,7 @@ bench-serve: build
 # Scale run: synthetic corpora (labelled 【合成数据】, in a temp dir, removed
 # afterwards) of SCALE documents of about 100 KB, indexed with the real
 # binary, served and loaded. 5 is the real seed corpus. 2000 documents
-# (~200 MB) take about 3 minutes on 2 cores, most of it generating,
+# (~200 MB) take about 2 minutes on 2 cores, most of it generating,
 # indexing and parsing the corpus (docs/performance.md), and need ~5 GB of
 # memory and ~0.5 GB of temp space.
 SCALE ?= 5,200,2000
