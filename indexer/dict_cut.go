@@ -3,7 +3,6 @@ package indexer
 import (
 	"math"
 	"strings"
-	"unicode/utf8"
 )
 
 // cut segments text exactly like gse's Segmenter.Cut(text, false) (the
@@ -36,38 +35,32 @@ func (s *Segmenter) cut(text string) []string {
 // cutEach calls yield with each word of cut(text), in order, without
 // collecting them.
 func (s *Segmenter) cutEach(text string, yield func(string)) {
+	// toLower replaces invalid bytes by U+FFFD, as gse's []rune does
 	lower := toLower(text)
-	if !utf8.ValidString(lower) {
-		// gse works on []rune, which replaces invalid bytes
-		for _, w := range s.seg.Cut(text, false) {
-			yield(w)
-		}
-		return
-	}
 	s.cutLowered(lower, func(start, end int) { yield(lower[start:end]) })
 }
 
 // cutLowered calls yield with the byte span of each word of cut(lower),
-// in order; lower is valid UTF-8 and already lower-cased (toLower).
+// in order; lower is already lower-cased (toLower, whose result is valid
+// UTF-8).
 func (s *Segmenter) cutLowered(lower string, yield func(start, end int)) {
 	// the per-rune arrays come from a pool: an index build segments
 	// millions of texts, and fresh arrays for each were most of its
 	// allocation
 	sc := s.scratch.Get().(*cutScratch)
 	defer s.scratch.Put(sc)
-	codes := s.trie.codes(sc.codes[:0], lower)
-	sc.codes = codes
+	// the code and byte offset of each rune, and the end, in one pass
+	codes, off := sc.codes[:0], sc.off[:0]
+	for i, r := range lower {
+		codes = append(codes, s.trie.code(r))
+		off = append(off, i)
+	}
+	off = append(off, len(lower))
+	sc.codes, sc.off = codes, off
 	n := len(codes)
 	if n == 0 {
 		return
 	}
-	off := grow(&sc.off, n+1) // byte offset of each rune, and the end
-	k := 0
-	for i := range lower {
-		off[k] = i
-		k++
-	}
-	off[n] = len(lower)
 	logT := s.logTotal
 	// route[k]: best score from k to the end and the end of its first word
 	score := grow(&sc.score, n+1)
@@ -157,7 +150,9 @@ func grow[T any](p *[]T, n int) []T {
 // when every rune is ASCII but A–Z or in a block without case (CJK
 // ideographs and punctuation, general punctuation, arrows, box drawing,
 // shapes, dingbats): strings.ToLower then returns s itself. Any other
-// string takes strings.ToLower (TestToLower checks every BMP rune).
+// string takes strings.ToLower (TestToLower checks every BMP rune). The
+// result is valid UTF-8 (strings.ToLower turns invalid bytes into U+FFFD),
+// so a result equal to s means s was valid.
 func toLower(s string) string {
 	for _, r := range s {
 		switch {

@@ -161,3 +161,17 @@ func TestHasWordRune(t *testing.T) {
 		}
 	}
 }
+
+// TestToLowerValid: what Tokens relies on — toLower returns valid UTF-8,
+// so it returns its input unchanged only when that input is valid.
+func TestToLowerValid(t *testing.T) {
+	for _, s := range []string{"教\xff育", "\xff", "a\xe4\xb8", "ABC\xff", "\xed\xa0\x80", "教育", "\uFFFD", "abc"} {
+		l := toLower(s)
+		if !utf8.ValidString(l) {
+			t.Errorf("toLower(%q) = %q, not valid UTF-8", s, l)
+		}
+		if l == s && !utf8.ValidString(s) {
+			t.Errorf("toLower(%q) returned invalid input unchanged", s)
+		}
+	}
+}

@@ -215,9 +215,10 @@ func (s *Segmenter) eachToken(text string, yield func(Token)) {
 	}
 	pos := 0
 	if !s.hmm {
-		// the usual case: lower-casing changes nothing, so the spans of
-		// the words in the lowered text are their spans in text
-		if lower := toLower(text); lower == text && utf8.ValidString(text) {
+		// the usual case: lower-casing changes nothing (text is then
+		// valid UTF-8, see toLower), so the spans of the words in the
+		// lowered text are their spans in text
+		if toLower(text) == text {
 			s.cutLowered(text, func(start, end int) {
 				if w := text[start:end]; hasWordRune(w) {
 					pos++
