@@ -162,39 +162,39 @@ func (h *Hit) appendJSON(b []byte) ([]byte, error) {
 	return append(b, '}'), err
 }
 
+// appendFacetJSON appends vals as a JSON array of {"value","count"}
+// objects, null for nil.
 func appendFacetJSON(b []byte, vals []FacetValue) []byte {
-	if vals == nil {
-		return append(b, "null"...)
-	}
-	b = append(b, '[')
-	for i, v := range vals {
-		if i > 0 {
-			b = append(b, ',')
-		}
+	return appendJSONArray(b, vals, func(b []byte, v FacetValue) []byte {
 		b = append(b, `{"value":`...)
 		b = appendJSONString(b, v.Value)
 		b = append(b, `,"count":`...)
 		b = strconv.AppendInt(b, int64(v.Count), 10)
-		b = append(b, '}')
-	}
-	return append(b, ']')
+		return append(b, '}')
+	})
 }
 
+// appendJSONStrings appends ss as a JSON array of strings, null for nil.
 func appendJSONStrings(b []byte, ss []string) []byte {
-	if ss == nil {
+	return appendJSONArray(b, ss, appendJSONString)
+}
+
+// appendJSONArray appends xs as a JSON array, each element by elem, or
+// null for a nil slice, as encoding/json does.
+func appendJSONArray[T any](b []byte, xs []T, elem func([]byte, T) []byte) []byte {
+	if xs == nil {
 		return append(b, "null"...)
 	}
 	b = append(b, '[')
-	for i, s := range ss {
+	for i, x := range xs {
 		if i > 0 {
 			b = append(b, ',')
 		}
-		b = appendJSONString(b, s)
+		b = elem(b, x)
 	}
 	return append(b, ']')
 }
 
-// appendJSONFloat formats f like encoding/json.
 func appendJSONFloat(b []byte, f float64) ([]byte, error) {
 	if math.IsNaN(f) || math.IsInf(f, 0) {
 		return b, fmt.Errorf("json: unsupported value: %v", f)
