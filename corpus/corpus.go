@@ -45,7 +45,10 @@ type Meta struct {
 	DocNumber string `json:"doc_number,omitempty"` // 巫溪府发〔2022〕14号
 	IssueDate string `json:"issue_date,omitempty"` // YYYY-MM-DD
 	Year      int    `json:"year,omitempty"`       // year of issue
-	Source    string `json:"source,omitempty"`     // file name the document was read from
+	Source    string `json:"source,omitempty"`     // path of the file, relative to the corpus folder
+	Format    Format `json:"format,omitempty"`     // format of the file: txt, md, pdf, docx, doc, html, ofd
+	Pages     int    `json:"pages,omitempty"`      // page count of a PDF or OFD file
+	OCR       bool   `json:"ocr,omitempty"`        // the text was recognised from page images (OCR)
 }
 
 // Document is one parsed policy document.
@@ -99,6 +102,7 @@ type Unit struct {
 	Owners     []string `json:"responsible,omitempty"` // 责任单位 of a task
 	Table      string   `json:"table,omitempty"`       // table id (t2, box1) for table_row units
 	Cells      []string `json:"cells,omitempty"`       // filled cells for table_row units
+	Page       int      `json:"page,omitempty"`        // page of a PDF or OFD file where the unit starts
 
 	// Normalize of Text and Title as computed while parsing (theme
 	// assignment needs them), with the strings they were computed from:

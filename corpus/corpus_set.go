@@ -10,6 +10,13 @@ type Corpus struct {
 	docs  []*Document
 	byID  map[string]*Document
 	units map[string]*Unit
+
+	// Set by a Loader: the files it did not index, remarks about those
+	// it did, and where the original files are.
+	rejected []Rejection
+	warnings []Warning
+	folder   folder
+	limits   Limits
 }
 
 // New returns a corpus of the given documents, in the order given.

@@ -85,9 +85,7 @@ func TestLoadErrors(t *testing.T) {
 	}{
 		{"no documents", fstest.MapFS{"x.json": {Data: []byte("{}")}}, EINVALID, "没有"},
 		{"bad manifest", fstest.MapFS{"a.txt": {Data: []byte("正文。")}, "manifest.json": {Data: []byte("{")}}, EINVALID, "manifest"},
-		{"empty file", fstest.MapFS{"a.txt": {Data: []byte("正文。")}, "empty.txt": {Data: nil}}, EINVALID, "empty.txt"},
-		{"binary file", fstest.MapFS{"bin.md": {Data: []byte("\x00\x01\x02")}}, EINVALID, "bin.md"},
-		{"duplicate id", fstest.MapFS{"a.txt": {Data: []byte("正文。")}, "a.md": {Data: []byte("正文。")}}, EINVALID, "a"},
+		{"only bad files", fstest.MapFS{"bin.md": {Data: []byte("\x00\x01\x02")}}, EINVALID, "bin.md"},
 	}
 	for _, tc := range cases {
 		t.Run(tc.name, func(t *testing.T) {
@@ -99,6 +97,57 @@ func TestLoadErrors(t *testing.T) {
 	}
 	if _, err := LoadDir(filepath.Join(t.TempDir(), "missing")); ErrorCode(err) != EINVALID {
 		t.Errorf("missing dir: %v", err)
+	}
+}
+
+// TestLoadRejects checks that bad files are listed with their reasons, all
+// at once, while the good ones are indexed, and that duplicate ids get
+// distinct deterministic ids with a warning.
+func TestLoadRejects(t *testing.T) {
+	fsys := fstest.MapFS{
+		"a.txt":            {Data: []byte("一、目标\n\n正文甲。\n")},
+		"a.md":             {Data: []byte("一、目标\n\n正文乙。\n")},
+		"sub/a.txt":        {Data: []byte("一、目标\n\n正文丙。\n")},
+		"empty.txt":        {Data: nil},
+		"bin.md":           {Data: []byte("\x00\x01\x02")},
+		"bad-utf8.txt":     {Data: []byte("正文\xff\xfe\xfd正文正文正文正文正文正文正文正文正文正文正文正文")},
+		"photo.jpg":        {Data: []byte("\xff\xd8\xff\xe0")},
+		"scan.pdf":         {Data: []byte("%PDF-1.4 garbage")},
+		".hidden/x.txt":    {Data: []byte("隐藏目录。")},
+		"~$lock.docx":      {Data: []byte("lock")},
+		"with space 😀.txt": {Data: []byte("一、目标\n\n正文丁。\n")},
+	}
+	c, err := Load(fsys)
+	if err != nil {
+		t.Fatal(err)
+	}
+	got := map[string]string{}
+	for _, d := range c.Documents() {
+		got[d.Source] = d.ID
+	}
+	want := map[string]string{"a.txt": "a_txt", "a.md": "a_md", "sub/a.txt": "sub_a_txt", "with space 😀.txt": "with_space_😀"}
+	if len(got) != len(want) {
+		t.Errorf("documents %v, want %v", got, want)
+	}
+	for src, id := range want {
+		if got[src] != id {
+			t.Errorf("%s: id %q, want %q", src, got[src], id)
+		}
+	}
+	reasons := map[string]string{}
+	for _, r := range c.Rejected() {
+		reasons[r.Source] = r.Reason
+	}
+	for src, frag := range map[string]string{"empty.txt": "空", "bin.md": "二进制", "bad-utf8.txt": "UTF-8", "photo.jpg": "不支持", "scan.pdf": "PDF"} {
+		if !strings.Contains(reasons[src], frag) {
+			t.Errorf("%s: reason %q, want it to mention %q", src, reasons[src], frag)
+		}
+	}
+	if len(reasons) != 5 {
+		t.Errorf("rejected %v, want 5 files", reasons)
+	}
+	if len(c.Warnings()) != 3 {
+		t.Errorf("warnings %v, want one per renamed duplicate", c.Warnings())
 	}
 }
 

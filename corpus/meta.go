@@ -5,6 +5,7 @@ import (
 	"regexp"
 	"strconv"
 	"strings"
+	"unicode"
 	"unicode/utf8"
 )
 
@@ -357,4 +358,56 @@ func cnNumber(s string) int {
 		}
 	}
 	return total + cur
+}
+
+// applyHints fills the fields the text left empty from what the file said
+// about itself; a strong title (a web page's ArticleTitle) overrides the
+// inferred one.
+func applyHints(inferred Meta, h SourceMeta) Meta {
+	m := inferred
+	title := tidyTitle(h.Title)
+	if title != "" && (h.Strong || m.Title == "") && plausibleTitle(title) {
+		m.Title = title
+	}
+	if m.Issuer == "" {
+		m.Issuer = strings.TrimSpace(h.Issuer)
+	}
+	if m.DocNumber == "" {
+		m.DocNumber = strings.Join(strings.Fields(h.DocNumber), "")
+	}
+	if m.IssueDate == "" {
+		m.IssueDate = parseDate(h.Date)
+		if m.IssueDate == "" && len(h.Date) == 10 && h.Date[4] == '-' && h.Date[7] == '-' {
+			m.IssueDate = h.Date
+		}
+	}
+	if m.Year == 0 {
+		m.Year = yearOf(m.IssueDate, m.DocNumber)
+	}
+	if m.District == "" {
+		m.District = inferDistrict(m.Title, m.Issuer, nil)
+	}
+	return m
+}
+
+// plausibleTitle rejects the leftovers word processors write into title
+// properties: file names, template names, "Microsoft Word - …".
+func plausibleTitle(t string) bool {
+	n := utf8.RuneCountInString(t)
+	if n < 4 || n > 120 {
+		return false
+	}
+	low := strings.ToLower(t)
+	for _, junk := range []string{"microsoft word", ".doc", ".pdf", ".wps", "untitled", "无标题", "模板", "normal"} {
+		if strings.Contains(low, junk) {
+			return false
+		}
+	}
+	han := 0
+	for _, r := range t {
+		if unicode.Is(unicode.Han, r) {
+			han++
+		}
+	}
+	return han*2 >= n
 }

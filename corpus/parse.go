@@ -36,13 +36,25 @@ func parseStructure(meta Meta, data []byte) (*Document, error) {
 	if err != nil {
 		return nil, err
 	}
+	return parseText(meta, text, nil)
+}
+
+// parseText is parseStructure of decoded text. hints, when not nil, is
+// what the file said about itself (a format reader's SourceMeta): it fills
+// the fields the text leaves empty, and a strong title overrides the
+// inferred one; the manifest (meta) still overrides both.
+func parseText(meta Meta, text string, hints *SourceMeta) (*Document, error) {
 	if meta.ID == "" {
 		meta.ID = docIDFromSource(meta.Source)
 	}
 	raw := strings.Split(text, "\n")
 	fields := readHeaderFields(raw)
 	inferred := inferMeta(raw, fields)
-	m := applyManifest(inferred, meta)
+	withHints := inferred
+	if hints != nil {
+		withHints = applyHints(inferred, *hints)
+	}
+	m := applyManifest(withHints, meta)
 	if m.Title == "" {
 		m.Title = m.ID
 	}
