@@ -31,7 +31,6 @@ type fib struct {
 	ccp        [nStories]uint32
 	clx        fcLcb // piece table
 	btePapx    fcLcb // paragraph property pages
-	stsh       fcLcb // style sheet
 }
 
 // fcLcb is an offset and length in the table stream.
@@ -120,7 +119,6 @@ func parseFIB(w []byte) (*fib, error) {
 	}
 	f.clx = pair(iClx)
 	f.btePapx = pair(iPlcfBtePapx)
-	f.stsh = pair(iStshf)
 	return f, nil
 }
 

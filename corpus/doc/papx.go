@@ -6,11 +6,9 @@ import (
 
 // paraProps are the paragraph properties the reader uses.
 type paraProps struct {
-	inTable bool   // sprmPFInTable: the paragraph is in a table cell
-	ttp     bool   // sprmPFTtp: the paragraph is a table row end mark
-	itap    int32  // sprmPItap: table depth
-	istd    uint16 // paragraph style
-	outLvl  int8   // sprmPOutLvl: outline level 0–8, -1 when not set
+	inTable bool  // sprmPFInTable: the paragraph is in a table cell
+	ttp     bool  // sprmPFTtp: the paragraph is a table row end mark
+	itap    int32 // sprmPItap: table depth
 }
 
 // papxRun gives the properties of the paragraphs whose end marks lie at
@@ -25,12 +23,10 @@ type papxTable []papxRun
 
 // Sprm opcodes used.
 const (
-	sprmPIstd        = 0x4600
 	sprmPFInTable    = 0x2416
 	sprmPFTtp        = 0x2417
 	sprmPItap        = 0x6649
 	sprmPDtap        = 0x664A
-	sprmPOutLvl      = 0x2640
 	sprmPHugePapx    = 0x6646
 	sprmPChgTabs     = 0xC615
 	sprmTDefTable    = 0xD608
@@ -83,7 +79,7 @@ func appendFkp(out papxTable, page, data []byte) papxTable {
 		if fc1 <= fc0 {
 			continue
 		}
-		props := paraProps{outLvl: -1}
+		props := paraProps{}
 		if b := int(page[bx+13*i]) * 2; b != 0 {
 			props = parsePapxInFkp(page, b, data)
 		}
@@ -93,9 +89,9 @@ func appendFkp(out papxTable, page, data []byte) papxTable {
 }
 
 // parsePapxInFkp reads the PapxInFkp at offset b of an FKP page: its
-// GrpPrlAndIstd is a style index followed by sprms.
+// GrpPrlAndIstd is a style index (unused) followed by sprms.
 func parsePapxInFkp(page []byte, b int, data []byte) paraProps {
-	props := paraProps{outLvl: -1}
+	props := paraProps{}
 	if b >= fkpSize-1 {
 		return props
 	}
@@ -114,7 +110,6 @@ func parsePapxInFkp(page []byte, b int, data []byte) paraProps {
 		return props
 	}
 	grp := page[start:end]
-	props.istd, _ = u16(grp, 0)
 	applySprms(&props, grp[2:], data)
 	return props
 }
@@ -143,10 +138,6 @@ func applySprms(p *paraProps, grpprl, data []byte) {
 		case sprmPDtap:
 			v, _ := u32(arg, 0)
 			p.itap += int32(v)
-		case sprmPOutLvl:
-			p.outLvl = int8(arg[0])
-		case sprmPIstd:
-			p.istd, _ = u16(arg, 0)
 		case sprmPHugePapx:
 			off, _ := u32(arg, 0)
 			if cb, ok := u16(data, int(off)); ok && data != nil && uint64(off)+2+uint64(cb) <= uint64(len(data)) {
@@ -210,5 +201,5 @@ func (t papxTable) lookup(fc uint32) (paraProps, bool) {
 	if i < len(t) && t[i].fc0 <= fc {
 		return t[i].props, true
 	}
-	return paraProps{outLvl: -1}, false
+	return paraProps{}, false
 }

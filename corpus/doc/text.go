@@ -42,7 +42,6 @@ func parseDocument(ctx context.Context, st *streams, lim corpus.Limits) ([]corpu
 		maxText: lim.MaxTextSize,
 		budget:  int64(len(st.word)) + 1024,
 	}
-	b.styles = parseStyles(f, tbl)
 	dec := newDecoder(f, st.word, pieces)
 	// Stories in CP order; headers, macros and annotations are skipped.
 	var cp uint32
@@ -78,7 +77,6 @@ func parseDocument(ctx context.Context, st *streams, lim corpus.Limits) ([]corpu
 type builder struct {
 	ctx     context.Context
 	papx    papxTable
-	styles  []uint16 // sti of each istd
 	maxText int64
 	text    int64 // bytes of text emitted
 	budget  int64 // characters left to decode
@@ -210,7 +208,7 @@ func (b *builder) char(c rune, fc uint32) error {
 func (b *builder) endPara(fc uint32, cell, mark bool) {
 	text := string(b.para)
 	b.para = b.para[:0]
-	props, known := paraProps{outLvl: -1}, false
+	props, known := paraProps{}, false
 	if mark {
 		props, known = b.papx.lookup(fc)
 	}
@@ -235,7 +233,7 @@ func (b *builder) endPara(fc uint32, cell, mark bool) {
 		return
 	default:
 		b.flushTable()
-		b.paragraphs(text, props)
+		b.paragraphs(text)
 	}
 	b.afterCell = false
 }
@@ -268,21 +266,18 @@ func (b *builder) flushTable() {
 	b.rows = nil
 }
 
-// paragraphs emits text, split at its line breaks, as paragraphs (or
-// headings when its style says so).
-func (b *builder) paragraphs(text string, props paraProps) {
-	level := b.headingLevel(props)
+// paragraphs emits text, split at its line breaks, as paragraphs. Word
+// heading styles are not turned into headings: WPS files put document
+// numbers and dates in them; the text parser finds headings by their
+// labels.
+func (b *builder) paragraphs(text string) {
 	for line := range strings.SplitSeq(text, "\n") {
 		line = strings.TrimSpace(line)
 		if line == "" {
 			continue
 		}
 		b.text += int64(len(line))
-		blk := corpus.Block{Kind: corpus.BlockParagraph, Text: line}
-		if level > 0 {
-			blk.Kind, blk.Level = corpus.BlockHeading, level
-		}
-		b.blocks = append(b.blocks, blk)
+		b.blocks = append(b.blocks, corpus.Block{Kind: corpus.BlockParagraph, Text: line})
 	}
 }
 
