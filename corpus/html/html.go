@@ -48,6 +48,9 @@ func (r *Reader) Read(ctx context.Context, data []byte, lim corpus.Limits) (src 
 	if err != nil {
 		return nil, &corpus.Error{Code: corpus.EINVALID, Message: "无法识别网页的文字编码。请用浏览器打开该网页并另存为 UTF-8 编码后重新上传。", Err: err}
 	}
+	if isBinary(text) {
+		return nil, corpus.Errorf(corpus.EINVALID, "文件不是网页：其中有大量二进制内容。请确认上传的是从浏览器保存的网页（.html）文件。")
+	}
 	if strings.TrimSpace(text) == "" {
 		return nil, corpus.Errorf(corpus.EINVALID, "网页文件是空的。请检查保存的文件是否完整后重新上传。")
 	}
@@ -70,6 +73,21 @@ func (r *Reader) Read(ctx context.Context, data []byte, lim corpus.Limits) (src 
 	}
 	p := newPage(ctx, root, lim)
 	return p.read()
+}
+
+// isBinary reports whether text holds control characters (NUL and other
+// C0 codes than tab and line breaks) in more than 1% of its first 64 KiB,
+// which no web page does.
+func isBinary(text string) bool {
+	text = text[:min(len(text), 64<<10)]
+	ctl, n := 0, 0
+	for _, r := range text {
+		n++
+		if r < 0x20 && r != '\t' && r != '\n' && r != '\r' && r != '\f' {
+			ctl++
+		}
+	}
+	return ctl > 0 && ctl*100 >= n
 }
 
 // depthError is the ETOOLARGE error of a page nested deeper than max.

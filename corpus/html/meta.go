@@ -257,54 +257,77 @@ func textOf(n *html.Node) string {
 	return cleanText([]rune(collapse(string(buf))))
 }
 
-// siteSeps split a <title> into the document title and the site's name.
-var siteSeps = regexp.MustCompile(`\s*(?:[_|｜]|\s[-–—]\s|-|–)\s*`)
+// strongSeps split a <title> into the document title and the names of
+// the column and the site; weakSeps (a bare hyphen) only where one side is
+// a site's name, as dates and ranges in titles use hyphens too.
+var (
+	strongSeps = regexp.MustCompile(`\s*[_|｜]\s*|\s+[-–—]{1,2}\s+`)
+	weakSeps   = regexp.MustCompile(`\s*[-–]\s*`)
+)
 
 // stripSiteName removes the site and column names that sites add to
-// <title> before or after the document title ("标题 - 某某市人民政府门户网站",
+// <title> before or after the document title ("标题_栏目_某某市人民政府门户网站",
 // "某某局网站-标题").
 func stripSiteName(title, site string) string {
 	title = collapse(title)
 	if title == "" {
 		return ""
 	}
-	idx := siteSeps.FindAllStringIndex(title, -1)
-	if len(idx) == 0 {
-		return title
-	}
-	var parts []string
-	prev := 0
-	for _, ix := range idx {
-		parts = append(parts, title[prev:ix[0]])
-		prev = ix[1]
-	}
-	parts = append(parts, title[prev:])
 	isSite := func(s string) bool {
 		s = strings.TrimSpace(s)
-		return s == "" || s == site || strings.HasSuffix(s, "网站") || strings.HasSuffix(s, "门户") ||
-			strings.HasSuffix(s, "政府网") || strings.HasSuffix(s, "网") || strings.HasSuffix(s, "官网") ||
-			strings.HasSuffix(s, "人民政府") || strings.HasSuffix(s, "平台") || strings.HasSuffix(s, "频道") ||
-			strings.Contains(s, ".gov.cn") || strings.Contains(s, "首页")
+		for _, suffix := range []string{"网站", "门户", "政府网", "网", "官网", "人民政府", "平台", "频道", "首页"} {
+			if strings.HasSuffix(s, suffix) {
+				return true
+			}
+		}
+		return s == "" || s == site || strings.Contains(s, ".gov.cn") || strings.Contains(s, "首页")
 	}
-	i, j := 0, len(parts)
-	for i < j && isSite(parts[i]) {
-		i++
+	parts := splitKeep(title, strongSeps)
+	var kept []string
+	for _, p := range parts {
+		if !isSite(p) {
+			kept = append(kept, p)
+		}
 	}
-	for j > i && isSite(parts[j-1]) {
-		j--
-	}
-	if i == j {
+	if len(kept) == 0 {
 		return title
 	}
-	// Rejoin what is left with the separators found between the parts.
-	start, end := 0, len(title)
+	// Of title, column and section names, the title is the longest.
+	best := kept[0]
+	for _, p := range kept[1:] {
+		if runes(p) > runes(best) {
+			best = p
+		}
+	}
+	weak := splitKeep(best, weakSeps)
+	i, j := 0, len(weak)
+	for i < j-1 && isSite(weak[i]) {
+		i++
+	}
+	for j > i+1 && isSite(weak[j-1]) {
+		j--
+	}
+	if i == 0 && j == len(weak) {
+		return best
+	}
+	locs := weakSeps.FindAllStringIndex(best, -1)
+	start, end := 0, len(best)
 	if i > 0 {
-		start = idx[i-1][1]
+		start = locs[i-1][1]
 	}
-	if j < len(parts) {
-		end = idx[j-1][0]
+	if j < len(weak) {
+		end = locs[j-1][0]
 	}
-	return strings.TrimSpace(title[start:end])
+	return strings.TrimSpace(best[start:end])
+}
+
+// splitKeep splits s at the matches of re, trimming the parts.
+func splitKeep(s string, re *regexp.Regexp) []string {
+	parts := re.Split(s, -1)
+	for i := range parts {
+		parts[i] = strings.TrimSpace(parts[i])
+	}
+	return parts
 }
 
 // fields reads the label: value fields of the page's metadata boxes.
