@@ -1,0 +1,463 @@
+package docx
+
+import (
+	"context"
+	"encoding/xml"
+	"errors"
+	"io"
+	"strconv"
+	"strings"
+	"unicode"
+	"unicode/utf8"
+
+	"github.com/zhengce/zhengce/corpus"
+	"github.com/zhengce/zhengce/corpus/zipfile"
+)
+
+// field states of a complex field (w:fldChar begin … separate … end):
+// its instruction is skipped, its result kept.
+const (
+	fieldCode = iota
+	fieldResult
+)
+
+// para is a paragraph being read.
+type para struct {
+	segs    []string // text before each w:br, w:cr
+	cur     strings.Builder
+	style   string
+	outline int // own w:outlineLvl as outlineLevel returns it
+	numID   string
+	ilvl    int
+	hasNum  bool
+	depth   int // decoder depth of its w:p
+}
+
+// cellB is a table cell being read.
+type cellB struct {
+	lines []string
+	span  int
+	merge int // 0 none, 1 restart, 2 continue
+}
+
+const (
+	mergeNone = iota
+	mergeRestart
+	mergeContinue
+)
+
+// tableB is the outermost table being read; nested tables flatten into
+// its cells.
+type tableB struct {
+	rows   [][]corpus.Cell
+	row    []corpus.Cell
+	col    int // grid column of the next cell
+	cell   *cellB
+	origin map[int][2]int // grid column → row, index of a vMerge restart cell
+	depth  int
+}
+
+// walker turns the body of document.xml (or footnotes.xml, endnotes.xml)
+// into blocks.
+type walker struct {
+	st      *styles
+	num     *numbering
+	maxText int64
+	text    int64
+	hasText bool
+	blocks  []corpus.Block
+
+	paras  []*para
+	tables []*tableB
+	fields []int
+	alts   []bool // per open mc:AlternateContent: a branch was taken
+	inText bool   // inside w:t (or a:t, m:t) whose text counts
+	hidden bool   // the current run is hidden (w:vanish)
+	inRPr  bool
+	runDep int
+}
+
+func newWalker(st *styles, num *numbering, maxText int64) *walker {
+	return &walker{st: st, num: num, maxText: maxText}
+}
+
+// walkPart reads the part called name and appends its blocks.
+func (w *walker) walkPart(ctx context.Context, a *zipfile.Archive, name string) error {
+	d, err := a.Decoder(ctx, name)
+	if err != nil {
+		return err
+	}
+	w.paras, w.tables, w.fields, w.alts = nil, nil, nil, nil
+	w.inText, w.hidden, w.inRPr = false, false, false
+	for {
+		tok, err := d.Token()
+		if errors.Is(err, io.EOF) {
+			return nil
+		}
+		if err != nil {
+			return err
+		}
+		switch t := tok.(type) {
+		case xml.StartElement:
+			if err := w.start(d, t); err != nil {
+				return err
+			}
+		case xml.EndElement:
+			if err := w.end(d, t); err != nil {
+				return err
+			}
+		case xml.CharData:
+			if w.inText && !w.hidden && w.visible() && len(w.paras) > 0 {
+				w.paras[len(w.paras)-1].cur.Write(t)
+			}
+		}
+	}
+}
+
+// visible reports whether text at this point is shown: not inside a field
+// instruction.
+func (w *walker) visible() bool {
+	for _, f := range w.fields {
+		if f == fieldCode {
+			return false
+		}
+	}
+	return true
+}
+
+func (w *walker) top() *para {
+	if len(w.paras) == 0 {
+		return nil
+	}
+	return w.paras[len(w.paras)-1]
+}
+
+func (w *walker) start(d *zipfile.Decoder, t xml.StartElement) error {
+	p := w.top()
+	switch t.Name.Local {
+	case "p":
+		w.paras = append(w.paras, &para{depth: d.Depth()})
+	case "pStyle":
+		if p != nil {
+			p.style = zipfile.Attr(t, "val")
+		}
+	case "outlineLvl":
+		if p != nil {
+			p.outline = outlineLevel(zipfile.Attr(t, "val"))
+		}
+	case "numId":
+		if p != nil {
+			p.numID, p.hasNum = zipfile.Attr(t, "val"), true
+		}
+	case "ilvl":
+		if p != nil {
+			p.ilvl, _ = strconv.Atoi(zipfile.Attr(t, "val"))
+		}
+	case "del", "moveFrom", "delText", "delInstrText", "instrText", "rt",
+		"pPrChange", "rPrChange", "sectPrChange", "tblPrChange", "trPrChange", "tcPrChange",
+		"tabs", "sdtPr", "sdtEndPr", "footnotePr", "endnotePr", "sectPr":
+		return d.Skip()
+	case "footnote", "endnote":
+		switch zipfile.Attr(t, "type") {
+		case "separator", "continuationSeparator", "continuationNotice":
+			return d.Skip()
+		}
+	case "AlternateContent":
+		w.alts = append(w.alts, false)
+	case "Choice", "Fallback":
+		if n := len(w.alts); n > 0 {
+			if w.alts[n-1] {
+				return d.Skip()
+			}
+			w.alts[n-1] = true
+		}
+	case "r":
+		w.hidden, w.runDep = false, d.Depth()
+	case "rPr":
+		w.inRPr = true
+	case "vanish":
+		if w.inRPr && !falseVal(zipfile.Attr(t, "val")) {
+			w.hidden = true
+		}
+	case "t":
+		w.inText = true
+	case "tab", "ptab":
+		w.write("\t")
+	case "noBreakHyphen":
+		w.write("-")
+	case "sym":
+		if c, err := strconv.ParseUint(zipfile.Attr(t, "char"), 16, 32); err == nil && (c < 0xE000 || c > 0xF8FF) && utf8.ValidRune(rune(c)) {
+			w.write(string(rune(c)))
+		}
+	case "br", "cr":
+		if p != nil && !w.hidden && w.visible() {
+			p.segs = append(p.segs, p.cur.String())
+			p.cur.Reset()
+		}
+	case "fldChar":
+		switch zipfile.Attr(t, "fldCharType") {
+		case "begin":
+			w.fields = append(w.fields, fieldCode)
+		case "separate":
+			if n := len(w.fields); n > 0 {
+				w.fields[n-1] = fieldResult
+			}
+		case "end":
+			if n := len(w.fields); n > 0 {
+				w.fields = w.fields[:n-1]
+			}
+		}
+	case "tbl":
+		w.tables = append(w.tables, &tableB{depth: d.Depth(), origin: map[int][2]int{}})
+	case "tr":
+		if tb := w.outer(); tb != nil {
+			tb.row, tb.col = nil, 0
+		}
+	case "gridBefore":
+		if tb := w.outer(); tb != nil {
+			n, _ := strconv.Atoi(zipfile.Attr(t, "val"))
+			tb.col += max(0, min(n, 1000))
+		}
+	case "tc":
+		if tb := w.outer(); tb != nil {
+			tb.cell = &cellB{span: 1}
+		}
+	case "gridSpan":
+		if tb := w.outer(); tb != nil && tb.cell != nil {
+			n, _ := strconv.Atoi(zipfile.Attr(t, "val"))
+			tb.cell.span = max(1, min(n, 1000))
+		}
+	case "vMerge":
+		if tb := w.outer(); tb != nil && tb.cell != nil {
+			if zipfile.Attr(t, "val") == "restart" {
+				tb.cell.merge = mergeRestart
+			} else {
+				tb.cell.merge = mergeContinue
+			}
+		}
+	}
+	return nil
+}
+
+// outer returns the outermost open table when the element just started
+// (tr, tc, or one of their properties) belongs to it, not to a nested
+// table; nil otherwise.
+func (w *walker) outer() *tableB {
+	if len(w.tables) != 1 {
+		return nil
+	}
+	return w.tables[0]
+}
+
+// write appends text to the current paragraph unless it is hidden.
+func (w *walker) write(s string) {
+	if p := w.top(); p != nil && !w.hidden && w.visible() {
+		p.cur.WriteString(s)
+	}
+}
+
+func falseVal(v string) bool { return v == "0" || v == "false" || v == "off" }
+
+func (w *walker) end(d *zipfile.Decoder, t xml.EndElement) error {
+	switch t.Name.Local {
+	case "t":
+		w.inText = false
+	case "rPr":
+		w.inRPr = false
+	case "r":
+		w.hidden = false
+	case "AlternateContent":
+		if n := len(w.alts); n > 0 {
+			w.alts = w.alts[:n-1]
+		}
+	case "p":
+		if n := len(w.paras); n > 0 {
+			p := w.paras[n-1]
+			w.paras = w.paras[:n-1]
+			return w.endPara(p)
+		}
+	case "tc":
+		if tb := w.outer(); tb != nil && tb.cell != nil {
+			tb.endCell()
+		}
+	case "tr":
+		if tb := w.outer(); tb != nil {
+			if tb.cell != nil {
+				tb.endCell()
+			}
+			tb.rows = append(tb.rows, tb.row)
+			tb.row = nil
+		}
+	case "tbl":
+		if n := len(w.tables); n > 0 {
+			tb := w.tables[n-1]
+			w.tables = w.tables[:n-1]
+			if n == 1 {
+				return w.endTable(tb)
+			}
+		}
+	}
+	return nil
+}
+
+// endCell closes the current cell: a vMerge continuation extends the cell
+// it continues, any other cell joins the row.
+func (tb *tableB) endCell() {
+	c := tb.cell
+	tb.cell = nil
+	text := strings.Join(c.lines, "\n")
+	if c.merge == mergeContinue {
+		if o, ok := tb.origin[tb.col]; ok && o[0] < len(tb.rows) && o[1] < len(tb.rows[o[0]]) {
+			oc := &tb.rows[o[0]][o[1]]
+			oc.RowSpan++
+			if text != "" {
+				oc.Text = strings.TrimPrefix(oc.Text+"\n"+text, "\n")
+			}
+			tb.col += c.span
+			return
+		}
+	}
+	for i := tb.col; i < tb.col+c.span; i++ {
+		delete(tb.origin, i)
+	}
+	if c.merge == mergeRestart {
+		tb.origin[tb.col] = [2]int{len(tb.rows), len(tb.row)}
+	}
+	tb.row = append(tb.row, corpus.Cell{Text: text, RowSpan: 1, ColSpan: c.span})
+	tb.col += c.span
+}
+
+// endPara finishes a paragraph: in a table cell its text is a line of the
+// cell; elsewhere it becomes a heading or paragraph blocks, one per manual
+// line break.
+func (w *walker) endPara(p *para) error {
+	segs := append(p.segs, p.cur.String())
+	for i := range segs {
+		segs[i] = strings.TrimSpace(segs[i])
+	}
+	numID, ilvl, hasNum := p.numID, p.ilvl, p.hasNum
+	if !hasNum {
+		numID, ilvl, hasNum = w.st.numbering(p.style)
+	}
+	label := ""
+	if hasNum && numID != "0" && nonEmpty(segs) {
+		label = w.num.label(numID, ilvl)
+	}
+	if len(w.tables) > 0 {
+		tb := w.tables[0]
+		if tb.cell == nil {
+			return nil
+		}
+		var lines []string
+		for _, s := range segs {
+			if s != "" {
+				lines = append(lines, s)
+			}
+		}
+		if len(lines) == 0 {
+			return nil
+		}
+		lines[0] = label + lines[0]
+		tb.cell.lines = append(tb.cell.lines, lines...)
+		return w.count(strings.Join(lines, "\n"))
+	}
+	if lvl := w.st.headingLevel(p.style, p.outline); lvl > 0 {
+		text := ""
+		for _, s := range segs {
+			text = joinCJK(text, s)
+		}
+		if text == "" {
+			return nil
+		}
+		return w.emit(corpus.Block{Kind: corpus.BlockHeading, Text: label + text, Level: lvl})
+	}
+	for _, s := range segs {
+		if s == "" {
+			continue
+		}
+		if err := w.emit(corpus.Block{Kind: corpus.BlockParagraph, Text: label + s}); err != nil {
+			return err
+		}
+		label = ""
+	}
+	return nil
+}
+
+func nonEmpty(segs []string) bool {
+	for _, s := range segs {
+		if s != "" {
+			return true
+		}
+	}
+	return false
+}
+
+// endTable emits the outermost table: a table of one cell (a frame
+// around text) as its paragraphs, a table without text not at all.
+func (w *walker) endTable(tb *tableB) error {
+	if tb.cell != nil {
+		tb.endCell()
+	}
+	if tb.row != nil {
+		tb.rows = append(tb.rows, tb.row)
+	}
+	var cells []corpus.Cell
+	for _, r := range tb.rows {
+		for _, c := range r {
+			if c.Text != "" {
+				cells = append(cells, c)
+			}
+		}
+	}
+	switch {
+	case len(cells) == 0:
+		return nil
+	case len(cells) == 1 && len(tb.rows) <= 1 && len(tb.rows[0]) == 1:
+		for _, line := range strings.Split(cells[0].Text, "\n") {
+			if err := w.emit(corpus.Block{Kind: corpus.BlockParagraph, Text: line}); err != nil {
+				return err
+			}
+		}
+		return nil
+	}
+	w.hasText = true
+	w.blocks = append(w.blocks, corpus.Block{Kind: corpus.BlockTable, Rows: tb.rows})
+	return nil
+}
+
+// emit appends a block of text.
+func (w *walker) emit(b corpus.Block) error {
+	if err := w.count(b.Text); err != nil {
+		return err
+	}
+	w.hasText = true
+	w.blocks = append(w.blocks, b)
+	return nil
+}
+
+// count adds text to the extracted size and fails over the limit.
+func (w *walker) count(s string) error {
+	w.text += int64(len(s))
+	if w.text > w.maxText {
+		return corpus.Errorf(corpus.ETOOLARGE, "DOCX 文件的文字超过 %s 上限；请拆分后再上传", zipfile.MB(w.maxText))
+	}
+	return nil
+}
+
+// joinCJK joins two pieces of a line broken by a manual line break: with
+// a space between Latin letters or digits, directly otherwise.
+func joinCJK(a, b string) string {
+	if a == "" || b == "" {
+		return a + b
+	}
+	r1, _ := utf8.DecodeLastRuneInString(a)
+	r2, _ := utf8.DecodeRuneInString(b)
+	if isLatin(r1) && isLatin(r2) {
+		return a + " " + b
+	}
+	return a + b
+}
+
+func isLatin(r rune) bool {
+	return r < 0x2E80 && (unicode.IsLetter(r) || unicode.IsDigit(r))
+}
