@@ -113,7 +113,7 @@ func clean(raw []string, fields map[string]string, titles ...string) cleaned {
 		if s == "" {
 			continue
 		}
-		if footerRe.MatchString(s) || strings.HasPrefix(s, "•") && utf8.RuneCountInString(s) < 60 {
+		if footerLine(s) || strings.HasPrefix(s, "•") && utf8.RuneCountInString(s) < 60 {
 			footerFrom = i
 			continue
 		}
@@ -213,6 +213,20 @@ func clean(raw []string, fields map[string]string, titles ...string) cleaned {
 	}
 	sort.Slice(c.stripped, func(i, j int) bool { return c.stripped[i].Line < c.stripped[j].Line })
 	return c
+}
+
+// footerLine reports whether s is a line of a web page's footer: a short
+// line naming the site's chrome (主办单位, 版权所有, ICP备 …) that is not a
+// sentence and not a numbered article or item. A sentence of the body
+// that mentions the organiser of an event (…主办单位应当…) is content.
+func footerLine(s string) bool {
+	if !footerRe.MatchString(s) || utf8.RuneCountInString(s) > 80 || strings.ContainsAny(s, "。；;！？") {
+		return false
+	}
+	if h, ok := parseHeading(s); ok && (h.structural() || h.style == styleArticle) {
+		return false
+	}
+	return true
 }
 
 // maxCoverLines bounds the cover block of a document without headings.
