@@ -89,7 +89,7 @@ func (p *page) containers(n *html.Node, specific, generic *[]*region) {
 		if in == nil || in.skip || in.chrome {
 			return
 		}
-		switch containerKind(n) {
+		switch in.kind {
 		case kindSpecific:
 			*specific = append(*specific, &region{nodes: []*html.Node{n}, kind: kindSpecific, text: in.text - in.link})
 		case kindGeneric:

@@ -334,8 +334,8 @@ func TestSynthetic(t *testing.T) {
 			},
 		},
 		{
-			name: "print markers and chrome",
-			data: []byte(page(`<title>关于做好招生工作的通知_通知公告_某某区人民政府网</title>`, nav+`<div class="position">您当前的位置：<a href="/">首页</a> &gt; <a>通知公告</a></div><div><!--startprint--><p>`+prose+`</p><p>【打印本页】【关闭窗口】</p><p>字体大小：大 中 小</p><!--endprint--></div><div class="xgwj">相关文件<ul><li><a href="/x">某某相关文件标题</a></li></ul></div>`+foot)),
+			name:    "print markers and chrome",
+			data:    []byte(page(`<title>关于做好招生工作的通知_通知公告_某某区人民政府网</title>`, nav+`<div class="position">您当前的位置：<a href="/">首页</a> &gt; <a>通知公告</a></div><div><!--startprint--><p>`+prose+`</p><p>【打印本页】【关闭窗口】</p><p>字体大小：大 中 小</p><!--endprint--></div><div class="xgwj">相关文件<ul><li><a href="/x">某某相关文件标题</a></li></ul></div>`+foot)),
 			find:    []string{prose},
 			notFind: []string{"打印", "关闭窗口", "字体", "当前的位置", "相关文件", "网站地图", "版权所有"},
 			check: func(t *testing.T, src *corpus.Source) {
@@ -345,8 +345,8 @@ func TestSynthetic(t *testing.T) {
 			},
 		},
 		{
-			name: "metadata table",
-			data: []byte(page(`<meta name="PubDate" content="2021/8/3 10:00">`, `<table class="xxgk_table"><tr><td>[ 索 引 号 ]</td><td>000014349/2021-00123</td><td>[ 主题分类 ]</td><td>教育</td></tr><tr><td>[ 发文机关 ]</td><td>国务院办公厅</td><td>[ 成文日期 ]</td><td>2021年07月24日</td></tr><tr><td>[ 标　　题 ]</td><td colspan="3">关于进一步减轻义务教育阶段学生作业负担的意见</td></tr><tr><td>[ 发文字号 ]</td><td>国办发〔2021〕40号</td><td>[ 发布日期 ]</td><td>2021年07月25日</td></tr></table><div id="UCAP-CONTENT"><p>`+prose+`</p></div>`)),
+			name:    "metadata table",
+			data:    []byte(page(`<meta name="PubDate" content="2021/8/3 10:00">`, `<table class="xxgk_table"><tr><td>[ 索 引 号 ]</td><td>000014349/2021-00123</td><td>[ 主题分类 ]</td><td>教育</td></tr><tr><td>[ 发文机关 ]</td><td>国务院办公厅</td><td>[ 成文日期 ]</td><td>2021年07月24日</td></tr><tr><td>[ 标　　题 ]</td><td colspan="3">关于进一步减轻义务教育阶段学生作业负担的意见</td></tr><tr><td>[ 发文字号 ]</td><td>国办发〔2021〕40号</td><td>[ 发布日期 ]</td><td>2021年07月25日</td></tr></table><div id="UCAP-CONTENT"><p>`+prose+`</p></div>`)),
 			find:    []string{prose},
 			notFind: []string{"索引号", "000014349"},
 			check: func(t *testing.T, src *corpus.Source) {
@@ -359,14 +359,14 @@ func TestSynthetic(t *testing.T) {
 			},
 		},
 		{
-			name: "innermost specific container",
-			data: []byte(page(``, `<div class="UCAP-CONTENT"><div class="info_cont_hd">附属说明文字不多</div><div class="TRS_Editor"><p>`+prose+`</p><p>`+prose+`</p></div></div>`)),
+			name:    "innermost specific container",
+			data:    []byte(page(``, `<div class="UCAP-CONTENT"><div class="info_cont_hd">附属说明文字不多</div><div class="TRS_Editor"><p>`+prose+`</p><p>`+prose+`</p></div></div>`)),
 			find:    []string{prose},
 			notFind: []string{"附属说明文字不多"},
 		},
 		{
-			name: "generic fallback picks dense text",
-			data: []byte(page(`<title>某某市教育局 - 关于公布2025年招生计划的通知</title>`, nav+`<div class="main"><div class="left"><ul><li><a>链接一</a></li><li><a>链接二</a></li></ul></div><div class="right"><h1>关于公布2025年招生计划的通知</h1><p>`+prose+`</p><p>`+prose+`</p><p>打印 关闭</p></div></div>`+foot)),
+			name:    "generic fallback picks dense text",
+			data:    []byte(page(`<title>某某市教育局 - 关于公布2025年招生计划的通知</title>`, nav+`<div class="main"><div class="left"><ul><li><a>链接一</a></li><li><a>链接二</a></li></ul></div><div class="right"><h1>关于公布2025年招生计划的通知</h1><p>`+prose+`</p><p>`+prose+`</p><p>打印 关闭</p></div></div>`+foot)),
 			find:    []string{prose},
 			notFind: []string{"链接一", "打印", "网站地图", "主办单位"},
 			check: func(t *testing.T, src *corpus.Source) {

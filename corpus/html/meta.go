@@ -336,7 +336,7 @@ func (p *page) fields() map[string]string {
 	lines := p.fieldLines()
 	out := map[string]string{}
 	for _, line := range lines {
-		if !strings.ContainsAny(line, ":：]】\t") {
+		if !strings.ContainsAny(line, ":：]】\t") || !strings.ContainsAny(line, "号关位期类题间") {
 			continue
 		}
 		ms := labelRe.FindAllStringSubmatchIndex(line, 32)

@@ -13,6 +13,7 @@ import (
 // info is what the reader knows about one element of the page.
 type info struct {
 	order  int  // position in document order
+	kind   int  // container kind of the element's name
 	skip   bool // never text: scripts, styles, form controls, hidden elements
 	chrome bool // site chrome: navigation, breadcrumbs, widgets, footers
 	inner  bool // a specific article container is under the element
@@ -109,13 +110,31 @@ func isSkipped(n *html.Node) bool {
 	if hasAttr(n, "hidden") || strings.EqualFold(attr(n, "aria-hidden"), "true") {
 		return true
 	}
-	if st := attr(n, "style"); st != "" {
-		st = strings.ToLower(strings.Join(strings.Fields(st), ""))
-		if strings.Contains(st, "display:none") || strings.Contains(st, "visibility:hidden") {
-			return true
+	if st := attr(n, "style"); st != "" && len(st) < 4096 {
+		if strings.ContainsAny(st, "ABCDEFGHIJKLMNOPQRSTUVWXYZ") {
+			st = strings.ToLower(st)
 		}
+		return styleHides(st, "display", "none") || styleHides(st, "visibility", "hidden")
 	}
 	return false
+}
+
+// styleHides reports whether the lower-case inline style st sets the
+// property prop to value.
+func styleHides(st, prop, value string) bool {
+	for {
+		i := strings.Index(st, prop)
+		if i < 0 {
+			return false
+		}
+		st = strings.TrimLeft(st[i+len(prop):], " \t\r\n")
+		if strings.HasPrefix(st, ":") {
+			rest := strings.TrimLeft(st[1:], " \t\r\n")
+			if strings.HasPrefix(rest, value) {
+				return true
+			}
+		}
+	}
 }
 
 // measure fills the info of every element under n and returns the text
@@ -145,12 +164,13 @@ func (p *page) measure(n *html.Node, inLink bool) (text, link int) {
 		if n.DataAtom == atom.A {
 			inLink = true
 		}
+		in.kind = containerKind(n)
 	}
 	for c := n.FirstChild; c != nil; c = c.NextSibling {
 		t, l := p.measure(c, inLink)
 		in.text += t
 		in.link += l
-		if ci := p.info[c]; ci != nil && !ci.skip && !ci.chrome && (ci.inner || containerKind(c) == kindSpecific) {
+		if ci := p.info[c]; ci != nil && !ci.skip && !ci.chrome && (ci.inner || ci.kind == kindSpecific) {
 			in.inner = true
 		}
 	}
@@ -190,7 +210,7 @@ func (p *page) isChrome(n *html.Node, in *info) bool {
 	case atom.Html, atom.Body:
 		return false
 	}
-	if containerKind(n) != 0 {
+	if in.kind != kindNone {
 		return false
 	}
 	if chromeTags[n.DataAtom] || chromeName(n) {
@@ -200,18 +220,26 @@ func (p *page) isChrome(n *html.Node, in *info) bool {
 	if in.text == 0 || in.text > 800 {
 		return false
 	}
-	head := headText(n, 48)
+	boxy := false
+	switch n.DataAtom {
+	case atom.Table, atom.Ul, atom.Ol, atom.Dl, atom.Div, atom.Section:
+		boxy = true
+	}
+	max := 48
+	if boxy && in.text <= 60*8 {
+		max = 60 * 8
+	}
+	head := p.headText(n, max)
 	switch {
 	case isBreadcrumb(head):
 		return in.text <= 300 && (in.link*10 >= in.text*3 || in.text <= 60)
 	case hasRelatedLabel(head):
 		return in.link*2 >= in.text || in.text <= 60
-	}
-	if in.text <= 60 && isToolText(headText(n, 64)) {
+	case in.text <= 40 && isToolText(head):
 		return true
 	}
-	if in.text <= 60*8 {
-		if k := countMetaLabels(headText(n, 800)); k >= 3 && in.text <= 60*k {
+	if boxy && in.text <= 60*8 {
+		if k := countMetaLabels(head); k >= 3 && in.text <= 60*k {
 			return true
 		}
 	}
@@ -315,6 +343,44 @@ func containerKind(n *html.Node) int {
 		}
 	}
 	return kind
+}
+
+// headText is the package function headText with the skipped elements
+// already known.
+func (p *page) headText(n *html.Node, max int) string {
+	var b strings.Builder
+	count := 0
+	var walk func(*html.Node) bool
+	walk = func(n *html.Node) bool {
+		switch n.Type {
+		case html.TextNode:
+			for _, r := range n.Data {
+				if isSpace(r) {
+					continue
+				}
+				b.WriteRune(r)
+				count++
+				if count >= max {
+					return false
+				}
+			}
+			return true
+		case html.ElementNode:
+			if in := p.info[n]; in == nil || in.skip {
+				return true
+			}
+		case html.CommentNode, html.DoctypeNode:
+			return true
+		}
+		for c := n.FirstChild; c != nil; c = c.NextSibling {
+			if !walk(c) {
+				return false
+			}
+		}
+		return true
+	}
+	walk(n)
+	return b.String()
 }
 
 // headText returns the first max runes of n's visible text (not of
