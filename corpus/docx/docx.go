@@ -6,7 +6,6 @@ package docx
 
 import (
 	"context"
-	"encoding/xml"
 	"errors"
 	"fmt"
 	"io"
@@ -121,19 +120,18 @@ func readRels(ctx context.Context, a *zipfile.Archive, name string) (rels, error
 		return nil, err
 	}
 	for {
-		tok, err := d.Token()
+		k, err := d.Next()
 		if errors.Is(err, io.EOF) {
 			return out, nil
 		}
 		if err != nil {
 			return nil, err
 		}
-		e, ok := tok.(xml.StartElement)
-		if !ok || e.Name.Local != "Relationship" || strings.EqualFold(zipfile.Attr(e, "TargetMode"), "External") {
+		if k != zipfile.Start || d.Local() != "Relationship" || strings.EqualFold(d.Attr("TargetMode"), "External") {
 			continue
 		}
-		typ := path.Base(zipfile.Attr(e, "Type"))
-		target := zipfile.Attr(e, "Target")
+		typ := path.Base(d.Attr("Type"))
+		target := d.Attr("Target")
 		if target == "" {
 			continue
 		}
@@ -167,16 +165,16 @@ func readCore(ctx context.Context, a *zipfile.Archive, name string) (corpus.Sour
 	var field *string
 	var created string
 	for {
-		tok, err := d.Token()
+		k, err := d.Next()
 		if errors.Is(err, io.EOF) {
 			break
 		}
 		if err != nil {
 			return m, err
 		}
-		switch t := tok.(type) {
-		case xml.StartElement:
-			switch t.Name.Local {
+		switch k {
+		case zipfile.Start:
+			switch d.Local() {
 			case "title":
 				field = &m.Title
 			case "created":
@@ -184,11 +182,11 @@ func readCore(ctx context.Context, a *zipfile.Archive, name string) (corpus.Sour
 			default:
 				field = nil
 			}
-		case xml.CharData:
+		case zipfile.Text:
 			if field != nil {
-				*field += string(t)
+				*field += string(d.Text())
 			}
-		case xml.EndElement:
+		case zipfile.End:
 			field = nil
 		}
 	}

@@ -2,7 +2,6 @@ package docx
 
 import (
 	"context"
-	"encoding/xml"
 	"errors"
 	"io"
 	"strconv"
@@ -52,17 +51,16 @@ func readNumbering(ctx context.Context, a *zipfile.Archive, name string) (*numbe
 	var num *numDef
 	overrideLvl := -1
 	for {
-		tok, err := d.Token()
+		k, err := d.Next()
 		if errors.Is(err, io.EOF) {
 			return n, nil
 		}
 		if err != nil {
 			return nil, err
 		}
-		t, ok := tok.(xml.StartElement)
-		if !ok {
-			if e, ok := tok.(xml.EndElement); ok {
-				switch e.Name.Local {
+		if k != zipfile.Start {
+			if k == zipfile.End {
+				switch d.Local() {
 				case "abstractNum":
 					abs, lvl = nil, nil
 				case "lvl":
@@ -75,16 +73,16 @@ func readNumbering(ctx context.Context, a *zipfile.Archive, name string) (*numbe
 			}
 			continue
 		}
-		val := zipfile.Attr(t, "val")
-		switch t.Name.Local {
+		val := d.Attr("val")
+		switch d.Local() {
 		case "abstractNum":
 			abs = &[maxLevels]level{}
-			id := zipfile.Attr(t, "abstractNumId")
+			id := d.Attr("abstractNumId")
 			if _, dup := n.abstract[id]; !dup {
 				n.abstract[id] = abs
 			}
 		case "lvl":
-			i, err := strconv.Atoi(zipfile.Attr(t, "ilvl"))
+			i, err := strconv.Atoi(d.Attr("ilvl"))
 			if abs != nil && err == nil && i >= 0 && i < maxLevels {
 				lvl = &abs[i]
 				*lvl = level{start: 1, format: "decimal", set: true}
@@ -113,7 +111,7 @@ func readNumbering(ctx context.Context, a *zipfile.Archive, name string) (*numbe
 			}
 		case "num":
 			num = &numDef{overrides: map[int]int{}}
-			id := zipfile.Attr(t, "numId")
+			id := d.Attr("numId")
 			if _, dup := n.nums[id]; !dup {
 				n.nums[id] = num
 			}
@@ -122,7 +120,7 @@ func readNumbering(ctx context.Context, a *zipfile.Archive, name string) (*numbe
 				num.abstractID = val
 			}
 		case "lvlOverride":
-			overrideLvl, _ = strconv.Atoi(zipfile.Attr(t, "ilvl"))
+			overrideLvl, _ = strconv.Atoi(d.Attr("ilvl"))
 		case "startOverride":
 			if num != nil && overrideLvl >= 0 && overrideLvl < maxLevels {
 				v, _ := strconv.Atoi(val)

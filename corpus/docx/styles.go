@@ -2,7 +2,6 @@ package docx
 
 import (
 	"context"
-	"encoding/xml"
 	"errors"
 	"io"
 	"strconv"
@@ -43,18 +42,18 @@ func readStyles(ctx context.Context, a *zipfile.Archive, name string) (*styles, 
 	var cur *style
 	curDepth := 0
 	for {
-		tok, err := d.Token()
+		k, err := d.Next()
 		if errors.Is(err, io.EOF) {
 			return st, nil
 		}
 		if err != nil {
 			return nil, err
 		}
-		switch t := tok.(type) {
-		case xml.StartElement:
-			switch t.Name.Local {
+		switch k {
+		case zipfile.Start:
+			switch d.Local() {
 			case "style":
-				if typ := zipfile.Attr(t, "type"); typ != "" && typ != "paragraph" {
+				if typ := d.Attr("type"); typ != "" && typ != "paragraph" {
 					if err := d.Skip(); err != nil {
 						return nil, err
 					}
@@ -62,11 +61,11 @@ func readStyles(ctx context.Context, a *zipfile.Archive, name string) (*styles, 
 				}
 				cur = &style{}
 				curDepth = d.Depth()
-				id := zipfile.Attr(t, "styleId")
+				id := d.Attr("styleId")
 				if _, dup := st.byID[id]; !dup {
 					st.byID[id] = cur
 				}
-				if v := zipfile.Attr(t, "default"); v == "1" || v == "true" {
+				if v := d.Attr("default"); v == "1" || v == "true" {
 					st.def = id
 				}
 			case "rPr", "pPrChange", "tblPr", "trPr", "tcPr", "tblStylePr":
@@ -75,27 +74,27 @@ func readStyles(ctx context.Context, a *zipfile.Archive, name string) (*styles, 
 				}
 			case "name":
 				if cur != nil && d.Depth() == curDepth+1 {
-					cur.name = zipfile.Attr(t, "val")
+					cur.name = d.Attr("val")
 				}
 			case "basedOn":
 				if cur != nil {
-					cur.basedOn = zipfile.Attr(t, "val")
+					cur.basedOn = d.Attr("val")
 				}
 			case "outlineLvl":
 				if cur != nil {
-					cur.outline = outlineLevel(zipfile.Attr(t, "val"))
+					cur.outline = outlineLevel(d.Attr("val"))
 				}
 			case "numId":
 				if cur != nil {
-					cur.numID, cur.hasNum = zipfile.Attr(t, "val"), true
+					cur.numID, cur.hasNum = d.Attr("val"), true
 				}
 			case "ilvl":
 				if cur != nil {
-					cur.ilvl, _ = strconv.Atoi(zipfile.Attr(t, "val"))
+					cur.ilvl, _ = strconv.Atoi(d.Attr("val"))
 				}
 			}
-		case xml.EndElement:
-			if t.Name.Local == "style" {
+		case zipfile.End:
+			if d.Local() == "style" {
 				cur = nil
 			}
 		}

@@ -2,7 +2,6 @@ package docx
 
 import (
 	"context"
-	"encoding/xml"
 	"errors"
 	"io"
 	"strconv"
@@ -90,25 +89,25 @@ func (w *walker) walkPart(ctx context.Context, a *zipfile.Archive, name string) 
 	w.paras, w.tables, w.fields, w.alts = nil, nil, nil, nil
 	w.inText, w.hidden, w.inRPr = false, false, false
 	for {
-		tok, err := d.Token()
+		k, err := d.Next()
 		if errors.Is(err, io.EOF) {
 			return nil
 		}
 		if err != nil {
 			return err
 		}
-		switch t := tok.(type) {
-		case xml.StartElement:
-			if err := w.start(d, t); err != nil {
+		switch k {
+		case zipfile.Start:
+			if err := w.start(d); err != nil {
 				return err
 			}
-		case xml.EndElement:
-			if err := w.end(d, t); err != nil {
+		case zipfile.End:
+			if err := w.end(d); err != nil {
 				return err
 			}
-		case xml.CharData:
+		case zipfile.Text:
 			if w.inText && !w.hidden && w.visible() && len(w.paras) > 0 {
-				w.paras[len(w.paras)-1].cur.Write(t)
+				w.paras[len(w.paras)-1].cur.Write(d.Text())
 			}
 		}
 	}
@@ -132,33 +131,33 @@ func (w *walker) top() *para {
 	return w.paras[len(w.paras)-1]
 }
 
-func (w *walker) start(d *zipfile.Decoder, t xml.StartElement) error {
+func (w *walker) start(d *zipfile.Decoder) error {
 	p := w.top()
-	switch t.Name.Local {
+	switch d.Local() {
 	case "p":
 		w.paras = append(w.paras, &para{depth: d.Depth()})
 	case "pStyle":
 		if p != nil {
-			p.style = zipfile.Attr(t, "val")
+			p.style = d.Attr("val")
 		}
 	case "outlineLvl":
 		if p != nil {
-			p.outline = outlineLevel(zipfile.Attr(t, "val"))
+			p.outline = outlineLevel(d.Attr("val"))
 		}
 	case "numId":
 		if p != nil {
-			p.numID, p.hasNum = zipfile.Attr(t, "val"), true
+			p.numID, p.hasNum = d.Attr("val"), true
 		}
 	case "ilvl":
 		if p != nil {
-			p.ilvl, _ = strconv.Atoi(zipfile.Attr(t, "val"))
+			p.ilvl, _ = strconv.Atoi(d.Attr("val"))
 		}
 	case "del", "moveFrom", "delText", "delInstrText", "instrText", "rt",
 		"pPrChange", "rPrChange", "sectPrChange", "tblPrChange", "trPrChange", "tcPrChange",
 		"tabs", "sdtPr", "sdtEndPr", "footnotePr", "endnotePr", "sectPr":
 		return d.Skip()
 	case "footnote", "endnote":
-		switch zipfile.Attr(t, "type") {
+		switch d.Attr("type") {
 		case "separator", "continuationSeparator", "continuationNotice":
 			return d.Skip()
 		}
@@ -176,7 +175,7 @@ func (w *walker) start(d *zipfile.Decoder, t xml.StartElement) error {
 	case "rPr":
 		w.inRPr = true
 	case "vanish":
-		if w.inRPr && !falseVal(zipfile.Attr(t, "val")) {
+		if w.inRPr && !falseVal(d.Attr("val")) {
 			w.hidden = true
 		}
 	case "t":
@@ -186,7 +185,7 @@ func (w *walker) start(d *zipfile.Decoder, t xml.StartElement) error {
 	case "noBreakHyphen":
 		w.write("-")
 	case "sym":
-		if c, err := strconv.ParseUint(zipfile.Attr(t, "char"), 16, 32); err == nil && (c < 0xE000 || c > 0xF8FF) && utf8.ValidRune(rune(c)) {
+		if c, err := strconv.ParseUint(d.Attr("char"), 16, 32); err == nil && (c < 0xE000 || c > 0xF8FF) && utf8.ValidRune(rune(c)) {
 			w.write(string(rune(c)))
 		}
 	case "br", "cr":
@@ -195,7 +194,7 @@ func (w *walker) start(d *zipfile.Decoder, t xml.StartElement) error {
 			p.cur.Reset()
 		}
 	case "fldChar":
-		switch zipfile.Attr(t, "fldCharType") {
+		switch d.Attr("fldCharType") {
 		case "begin":
 			w.fields = append(w.fields, fieldCode)
 		case "separate":
@@ -215,7 +214,7 @@ func (w *walker) start(d *zipfile.Decoder, t xml.StartElement) error {
 		}
 	case "gridBefore":
 		if tb := w.outer(); tb != nil {
-			n, _ := strconv.Atoi(zipfile.Attr(t, "val"))
+			n, _ := strconv.Atoi(d.Attr("val"))
 			tb.col += max(0, min(n, 1000))
 		}
 	case "tc":
@@ -224,12 +223,12 @@ func (w *walker) start(d *zipfile.Decoder, t xml.StartElement) error {
 		}
 	case "gridSpan":
 		if tb := w.outer(); tb != nil && tb.cell != nil {
-			n, _ := strconv.Atoi(zipfile.Attr(t, "val"))
+			n, _ := strconv.Atoi(d.Attr("val"))
 			tb.cell.span = max(1, min(n, 1000))
 		}
 	case "vMerge":
 		if tb := w.outer(); tb != nil && tb.cell != nil {
-			if zipfile.Attr(t, "val") == "restart" {
+			if d.Attr("val") == "restart" {
 				tb.cell.merge = mergeRestart
 			} else {
 				tb.cell.merge = mergeContinue
@@ -258,8 +257,8 @@ func (w *walker) write(s string) {
 
 func falseVal(v string) bool { return v == "0" || v == "false" || v == "off" }
 
-func (w *walker) end(d *zipfile.Decoder, t xml.EndElement) error {
-	switch t.Name.Local {
+func (w *walker) end(d *zipfile.Decoder) error {
+	switch d.Local() {
 	case "t":
 		w.inText = false
 	case "rPr":

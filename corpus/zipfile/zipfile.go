@@ -208,26 +208,28 @@ func (a *Archive) ReadFile(ctx context.Context, name string) ([]byte, error) {
 	}
 	defer rc.Close()
 	remaining := a.lim.MaxUnzipped - a.used
-	var buf bytes.Buffer
-	buf.Grow(int(min(int64(f.UncompressedSize64), remaining+1, 16<<20)))
 	r := io.LimitReader(rc, remaining+1)
+	buf := make([]byte, 0, min(int64(f.UncompressedSize64)+1, remaining+1, 16<<20))
 	for {
 		if err := ctx.Err(); err != nil {
 			return nil, Canceled(err)
 		}
-		n, err := io.CopyN(&buf, r, chunk)
-		a.used += n
+		if len(buf) == cap(buf) {
+			buf = append(buf, 0)[:len(buf)]
+		}
+		n, err := r.Read(buf[len(buf):min(cap(buf), len(buf)+chunk)])
+		buf = buf[:len(buf)+n]
+		a.used += int64(n)
 		if a.used > a.lim.MaxUnzipped {
 			return nil, corpus.Errorf(corpus.ETOOLARGE, "压缩包解压后超过 %s 上限，可能是压缩炸弹；请检查文件来源", MB(a.lim.MaxUnzipped))
 		}
 		if errors.Is(err, io.EOF) {
-			break
+			return buf, nil
 		}
 		if err != nil {
 			return nil, a.corrupt(found, err)
 		}
 	}
-	return buf.Bytes(), nil
 }
 
 // ErrNotFound is wrapped by ReadFile's error for a missing entry.
