@@ -142,7 +142,9 @@ func frontLines(lines []string) []string {
 func inferTitle(front []string) string {
 	// 关于印发… may be split over several lines; join the cover.
 	for _, l := range front {
-		if strings.Contains(l, "印发") && utf8.RuneCountInString(l) > 20 {
+		// The notice formula: 现将《X》印发给你们. A 《…》 naming another
+		// document (根据《…关于印发…的通知》) is not this one's title.
+		if strings.Contains(l, "印发") && utf8.RuneCountInString(l) > 20 && (strings.Contains(l, "现将") || strings.Contains(l, "印发给")) {
 			if m := quotedTitleRe.FindStringSubmatch(l); m != nil && titleWordRe.MatchString(m[1]) {
 				return tidyTitle(m[1])
 			}
@@ -168,12 +170,24 @@ func inferTitle(front []string) string {
 			continue
 		}
 		t := l
+		// A title set on two lines: the first holds no kind word
+		// (上海保险分支机构高级管理人员 / 任职资格考试管理办法).
+		if i > 0 && titleHead(front[i-1]) && (i == 1 || isCoverLine(front[i-2])) {
+			t = front[i-1] + t
+		}
 		if i+1 < len(front) && periodLineRe.MatchString(front[i+1]) {
 			t += front[i+1]
 		}
 		return tidyTitle(t)
 	}
 	return ""
+}
+
+// titleHead reports whether l can be the first line of a title set on two
+// lines: short, no punctuation, no kind word, not a cover line.
+func titleHead(l string) bool {
+	n := utf8.RuneCountInString(l)
+	return n >= 4 && n <= 40 && !strings.ContainsAny(l, "。；：:，,、") && !titleWordRe.MatchString(l) && !isCoverLine(l) && !strings.Contains(l, "关于印发")
 }
 
 // tidyTitle removes markup and spaces from a title and writes the
