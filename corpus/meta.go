@@ -35,8 +35,9 @@ var (
 	orgSuffixRe = regexp.MustCompile(`(人民政府|政府|管理委员会|管委会|委员会|领导小组|办公室|办公厅|秘书组|教育委员会|教委|教育局|工作委员会|党委|县委|区委|市委|局|厅)$`)
 	// noticeTitleRe matches 关于印发《X》的通知 and 关于印发X的通知.
 	noticeTitleRe = regexp.MustCompile(`关于印发\s*《?(.+?)》?\s*的通知`)
-	// quotedTitleRe matches 《X》 in a notice paragraph.
-	quotedTitleRe = regexp.MustCompile(`《([^《》]{4,80})》`)
+	// noticeQuoteRe matches the 《X》 a notice paragraph issues:
+	// 现将《X》印发给你们, 《X》已经…同意，现印发给你们.
+	noticeQuoteRe = regexp.MustCompile(`《([^《》]{4,80})》[^《》。]{0,24}印发`)
 	// titleWordRe matches words that end a document title.
 	titleWordRe = regexp.MustCompile(`(规划|方案|意见|计划|办法|纲要|通知|决定|规定|细则|要点|条例|报告|措施|指南|清单|总结|安排|通告|公告|批复|纪要|章程|标准|制度)`)
 	// periodLineRe matches a title's period line: （2021—2025年）.
@@ -144,8 +145,8 @@ func inferTitle(front []string) string {
 	for _, l := range front {
 		// The notice formula: 现将《X》印发给你们. A 《…》 naming another
 		// document (根据《…关于印发…的通知》) is not this one's title.
-		if strings.Contains(l, "印发") && utf8.RuneCountInString(l) > 20 && (strings.Contains(l, "现将") || strings.Contains(l, "印发给")) {
-			if m := quotedTitleRe.FindStringSubmatch(l); m != nil && titleWordRe.MatchString(m[1]) {
+		if strings.Contains(l, "印发") && utf8.RuneCountInString(l) > 20 {
+			if m := noticeQuoteRe.FindStringSubmatch(l); m != nil && titleWordRe.MatchString(m[1]) {
 				return tidyTitle(m[1])
 			}
 		}
