@@ -3,23 +3,31 @@ package doc
 import (
 	"unicode/utf8"
 
+	"golang.org/x/text/encoding"
 	"golang.org/x/text/encoding/simplifiedchinese"
 )
 
 // newDecoder returns the decoder of the pieces of a document, deciding how
 // its 8-bit pieces are encoded.
 func newDecoder(f *fib, w []byte, pieces []piece) *decoder {
-	return &decoder{w: w, pieces: pieces, gbk: eightBitIsGBK(f, w, pieces)}
+	d := &decoder{w: w, pieces: pieces}
+	if eightBitIsGBK(f, w, pieces) {
+		d.gbk = simplifiedchinese.GBK.NewDecoder()
+	}
+	return d
 }
 
 // eightBitIsGBK reports whether the 8-bit ("compressed") pieces of a
 // document hold GBK text rather than the cp1252 of the specification.
 // Word writes non-Latin text as UTF-16 pieces, but files saved by WPS or
 // by Word with code page 936 may store Chinese as GBK byte pairs in 8-bit
-// pieces. The pieces are GBK when their high bytes pair up as valid GBK
-// and either the document's language is Chinese or nearly all of them do.
+// pieces. Common Chinese characters are GB2312 pairs, both bytes in
+// 0xA1–0xFE; cp1252 symbols before ASCII ("25°C", "±5%") make pairs with
+// a low second byte, which are weak evidence. The pieces are GBK when
+// GB2312 pairs dominate: a majority of the high bytes in a Chinese
+// document (FIB lid or lidFE), nearly all of them otherwise.
 func eightBitIsGBK(f *fib, w []byte, pieces []piece) bool {
-	var high, pairs, bad int
+	var strong, weak int
 	for _, p := range pieces {
 		if p.wide {
 			continue
@@ -30,23 +38,18 @@ func eightBitIsGBK(f *fib, w []byte, pieces []piece) bool {
 			if c < 0x80 {
 				continue
 			}
-			high++
-			if c > 0x80 && c < 0xFF && i+1 < len(b) && gbkTrail(b[i+1]) {
-				pairs++
+			if c >= 0xA1 && c < 0xFF && i+1 < len(b) && b[i+1] >= 0xA1 && b[i+1] < 0xFF {
+				strong++
 				i++
 				continue
 			}
-			bad++
+			weak++
 		}
 	}
-	if high == 0 || pairs == 0 {
-		return false
+	if isChinese(f.lid) || isChinese(f.lidFE) {
+		return strong > 0 && weak <= strong
 	}
-	chinese := isChinese(f.lid) || isChinese(f.lidFE)
-	if chinese {
-		return bad*10 <= pairs
-	}
-	return bad*50 <= pairs && pairs >= 4
+	return strong >= 4 && weak*10 <= strong
 }
 
 // isChinese reports whether lid is a Chinese language id (simplified or
@@ -60,11 +63,12 @@ func gbkTrail(c byte) bool {
 	return c >= 0x40 && c <= 0xFE && c != 0x7F
 }
 
-// decodeGBK decodes the GBK byte pair c1 c2.
-func decodeGBK(c1, c2 byte) rune {
+// decodeGBK decodes the GBK byte pair c1 c2 with dec.
+func decodeGBK(dec *encoding.Decoder, c1, c2 byte) rune {
 	var dst [8]byte
 	src := [2]byte{c1, c2}
-	n, _, err := simplifiedchinese.GBK.NewDecoder().Transform(dst[:], src[:], true)
+	dec.Reset()
+	n, _, err := dec.Transform(dst[:], src[:], true)
 	if err != nil || n == 0 {
 		return utf8.RuneError
 	}

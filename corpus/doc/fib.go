@@ -38,10 +38,8 @@ type fcLcb struct{ fc, lcb uint32 }
 
 // FIB flag bits (FibBase).
 const (
-	fComplex     = 1 << 2
 	fEncrypted   = 1 << 8
 	fWhichTblStm = 1 << 9
-	fExtChar     = 1 << 12
 	fObfuscated  = 1 << 15
 )
 

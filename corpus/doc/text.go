@@ -8,6 +8,7 @@ import (
 	"unicode/utf8"
 
 	"github.com/zhengce/zhengce/corpus"
+	"golang.org/x/text/encoding"
 )
 
 // maxFieldDepth bounds the nesting of fields tracked; deeper fields are
@@ -301,7 +302,7 @@ func nonEmpty(ss []string) []string {
 type decoder struct {
 	w      []byte
 	pieces []piece
-	gbk    bool // 8-bit pieces hold GBK double-byte text
+	gbk    *encoding.Decoder // non-nil when 8-bit pieces hold GBK text
 }
 
 // walk calls fn for every character of CPs [from, to) in order, with the
@@ -354,10 +355,10 @@ func (d *decoder) run(wide bool, start, end uint32, fn func(rune, uint32) error)
 		switch {
 		case c < 0x80:
 			r = rune(c)
-		case d.gbk && c > 0x80 && c < 0xFF && i+1 < len(b) && gbkTrail(b[i+1]):
-			r = decodeGBK(c, b[i+1])
+		case d.gbk != nil && c > 0x80 && c < 0xFF && i+1 < len(b) && gbkTrail(b[i+1]):
+			r = decodeGBK(d.gbk, c, b[i+1])
 			i++
-		case d.gbk:
+		case d.gbk != nil:
 			r = utf8.RuneError
 		default:
 			r = cp1252(c)
