@@ -31,6 +31,7 @@ type fib struct {
 	ccp        [nStories]uint32
 	clx        fcLcb // piece table
 	btePapx    fcLcb // paragraph property pages
+	bteChpx    fcLcb // character property pages
 }
 
 // fcLcb is an offset and length in the table stream.
@@ -117,6 +118,7 @@ func parseFIB(w []byte) (*fib, error) {
 	}
 	f.clx = pair(iClx)
 	f.btePapx = pair(iPlcfBtePapx)
+	f.bteChpx = pair(iPlcfBteChpx)
 	return f, nil
 }
 

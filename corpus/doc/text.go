@@ -40,6 +40,7 @@ func parseDocument(ctx context.Context, st *streams, lim corpus.Limits) ([]corpu
 	b := &builder{
 		ctx:     ctx,
 		papx:    parsePapx(f, st.word, tbl, st.data),
+		deleted: parseDeleted(f, st.word, tbl),
 		maxText: lim.MaxTextSize,
 		budget:  int64(len(st.word)) + 1024,
 	}
@@ -78,6 +79,7 @@ func parseDocument(ctx context.Context, st *streams, lim corpus.Limits) ([]corpu
 type builder struct {
 	ctx     context.Context
 	papx    papxTable
+	deleted deletedRuns // text deleted under revision marking
 	maxText int64
 	text    int64 // bytes of text emitted
 	budget  int64 // characters left to decode
@@ -145,6 +147,11 @@ func (b *builder) char(c rune, fc uint32) error {
 		if b.maxText > 0 && b.text > b.maxText {
 			return b.tooLarge()
 		}
+	}
+	if c != 0x07 && b.deleted.contains(fc) {
+		// Deleted text of tracked changes; cell marks are kept so that
+		// tables keep their shape.
+		return nil
 	}
 	switch c {
 	case 0x13: // field begin

@@ -135,3 +135,31 @@ func TestEightBit(t *testing.T) {
 		})
 	}
 }
+
+// TestDeleted checks that text deleted under revision marking is dropped.
+func TestDeleted(t *testing.T) {
+	for _, tt := range []struct {
+		grpprl []byte
+		want   bool
+	}{
+		{[]byte{0x00, 0x08, 0x01}, true},
+		{[]byte{0x00, 0x08, 0x81}, true},
+		{[]byte{0x00, 0x08, 0x00}, false},
+		{[]byte{0x35, 0x08, 0x01, 0x00, 0x08, 0x01}, true}, // bold, deleted
+		{[]byte{0x00, 0x08}, false},                         // truncated
+	} {
+		if got := chpxDeleted(tt.grpprl); got != tt.want {
+			t.Errorf("chpxDeleted(% x) = %v, want %v", tt.grpprl, got, tt.want)
+		}
+	}
+	w := utf16le("保留删除文字\r")
+	n := uint32(len(w) / 2)
+	dec := &decoder{w: w, pieces: []piece{{cp0: 0, cp1: n, wide: true}}}
+	b := &builder{ctx: context.Background(), budget: int64(n) + 1, deleted: deletedRuns{{4, 8}}}
+	if err := b.story(dec, 0, n); err != nil {
+		t.Fatal(err)
+	}
+	if want := []corpus.Block{para("保留文字")}; !reflect.DeepEqual(b.blocks, want) {
+		t.Errorf("got %+v, want %+v", b.blocks, want)
+	}
+}
