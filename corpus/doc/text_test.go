@@ -146,7 +146,7 @@ func TestDeleted(t *testing.T) {
 		{[]byte{0x00, 0x08, 0x81}, true},
 		{[]byte{0x00, 0x08, 0x00}, false},
 		{[]byte{0x35, 0x08, 0x01, 0x00, 0x08, 0x01}, true}, // bold, deleted
-		{[]byte{0x00, 0x08}, false},                         // truncated
+		{[]byte{0x00, 0x08}, false},                        // truncated
 	} {
 		if got := chpxDeleted(tt.grpprl); got != tt.want {
 			t.Errorf("chpxDeleted(% x) = %v, want %v", tt.grpprl, got, tt.want)
