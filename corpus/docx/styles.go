@@ -68,8 +68,8 @@ func readStyles(ctx context.Context, a *zipfile.Archive, name string) (*styles, 
 				if v := d.Attr("default"); v == "1" || v == "true" {
 					st.def = id
 				}
-			case "rPr", "pPrChange", "tblPr", "trPr", "tcPr", "tblStylePr":
-				if err := d.Skip(); err != nil {
+			case "rPr", "pPrChange", "tblPr", "trPr", "tcPr", "tblStylePr", "latentStyles", "docDefaults":
+				if _, err := d.SkipRaw(); err != nil {
 					return nil, err
 				}
 			case "name":

@@ -1,6 +1,7 @@
 package docx
 
 import (
+	"bytes"
 	"context"
 	"errors"
 	"io"
@@ -72,7 +73,6 @@ type walker struct {
 	alts   []bool // per open mc:AlternateContent: a branch was taken
 	inText bool   // inside w:t (or a:t, m:t) whose text counts
 	hidden bool   // the current run is hidden (w:vanish)
-	inRPr  bool
 	runDep int
 }
 
@@ -87,7 +87,7 @@ func (w *walker) walkPart(ctx context.Context, a *zipfile.Archive, name string) 
 		return err
 	}
 	w.paras, w.tables, w.fields, w.alts = nil, nil, nil, nil
-	w.inText, w.hidden, w.inRPr = false, false, false
+	w.inText, w.hidden = false, false
 	for {
 		k, err := d.Next()
 		if errors.Is(err, io.EOF) {
@@ -173,9 +173,11 @@ func (w *walker) start(d *zipfile.Decoder) error {
 	case "r":
 		w.hidden, w.runDep = false, d.Depth()
 	case "rPr":
-		w.inRPr = true
-	case "vanish":
-		if w.inRPr && !falseVal(d.Attr("val")) {
+		raw, err := d.SkipRaw()
+		if err != nil {
+			return err
+		}
+		if vanish(raw) {
 			w.hidden = true
 		}
 	case "t":
@@ -255,14 +257,43 @@ func (w *walker) write(s string) {
 	}
 }
 
-func falseVal(v string) bool { return v == "0" || v == "false" || v == "off" }
+// vanish reports whether the raw content of a w:rPr holds a w:vanish
+// that is not switched off (w:val="0", "false", "off"); the formatting
+// before a tracked change (w:rPrChange, always the last child) does not
+// count.
+func vanish(raw []byte) bool {
+	if i := bytes.Index(raw, []byte("rPrChange")); i >= 0 {
+		raw = raw[:i]
+	}
+	for {
+		i := bytes.Index(raw, []byte("vanish"))
+		if i < 0 {
+			return false
+		}
+		if i > 0 && (raw[i-1] == ':' || raw[i-1] == '<') {
+			end := bytes.IndexByte(raw[i:], '>')
+			if end < 0 {
+				return false
+			}
+			tag := raw[i : i+end]
+			off := false
+			for _, v := range []string{"0", "false", "off"} {
+				if bytes.Contains(tag, []byte(`val="`+v+`"`)) || bytes.Contains(tag, []byte(`val='`+v+`'`)) {
+					off = true
+				}
+			}
+			if !off {
+				return true
+			}
+		}
+		raw = raw[i+len("vanish"):]
+	}
+}
 
 func (w *walker) end(d *zipfile.Decoder) error {
 	switch d.Local() {
 	case "t":
 		w.inText = false
-	case "rPr":
-		w.inRPr = false
 	case "r":
 		w.hidden = false
 	case "AlternateContent":

@@ -149,7 +149,11 @@ func (ex *extractor) parse(ctx context.Context, name string) (*content, error) {
 				code.y, code.hasY = attrFloat(d.Attr("Y"))
 				code.dx, code.dy = d.Attr("DeltaX"), d.Attr("DeltaY")
 				code.text.Reset()
-			case "PathObject", "Actions", "Clips", "FillColor", "StrokeColor", "CGTransform":
+			case "PathObject", "FillColor", "StrokeColor", "CGTransform":
+				if _, err := d.SkipRaw(); err != nil {
+					return nil, err
+				}
+			case "Actions", "Clips":
 				if err := d.Skip(); err != nil {
 					return nil, err
 				}

@@ -213,6 +213,59 @@ func (d *Decoder) Skip() error {
 	return nil
 }
 
+// SkipRaw skips the rest of the element whose Start Next returned last
+// without reading its tokens, and returns its raw content. It finds the
+// end tag by counting the start and end tags of the element's own name
+// only, so it is much faster than Skip; markup that merely looks like such
+// a tag inside a comment or CDATA section can fool it.
+func (d *Decoder) SkipRaw() ([]byte, error) {
+	if d.pendEnd {
+		d.pendEnd = false
+		d.stack = d.stack[:len(d.stack)-1]
+		return nil, nil
+	}
+	n := len(d.stack)
+	if n == 0 {
+		return nil, nil
+	}
+	name := d.stack[n-1]
+	rest := d.data[d.pos:]
+	depth := 1
+	for off := 0; ; {
+		i := bytes.Index(rest[off:], name)
+		if i < 0 || i+off+len(name) >= len(rest) {
+			return nil, d.malformed("元素未结束")
+		}
+		i += off
+		off = i + len(name)
+		if after := rest[off]; after != '>' && after != '/' && !isSpace(after) {
+			continue
+		}
+		switch {
+		case i >= 2 && rest[i-2] == '<' && rest[i-1] == '/':
+			depth--
+			if depth > 0 {
+				continue
+			}
+			end := bytes.IndexByte(rest[i:], '>')
+			if end < 0 {
+				return nil, d.malformed("结束标签格式错误")
+			}
+			d.pos += i + end + 1
+			d.stack = d.stack[:n-1]
+			return rest[:i-2], nil
+		case i >= 1 && rest[i-1] == '<':
+			end := bytes.IndexByte(rest[i:], '>')
+			if end < 0 {
+				return nil, d.malformed("标签未结束")
+			}
+			if rest[i+end-1] != '/' {
+				depth++
+			}
+		}
+	}
+}
+
 func (d *Decoder) skipPast(end string) error {
 	i := bytes.Index(d.data[d.pos:], []byte(end))
 	if i < 0 {
