@@ -26,7 +26,7 @@ type Reader struct{}
 func New() *Reader { return &Reader{} }
 
 // oleMagic is the signature of an OLE2 compound file.
-var oleMagic = []byte{0xD0, 0xCF, 0x11, 0xE0, 0xA1, 0xB1, 0x1A, 0xE1}
+const oleMagic = "\xD0\xCF\x11\xE0\xA1\xB1\x1A\xE1"
 
 // Read parses data, the bytes of a .doc or .wps file, and returns its
 // content. Bad input is reported as a *corpus.Error: EINVALID for files
@@ -54,7 +54,7 @@ func (r *Reader) Read(ctx context.Context, data []byte, lim corpus.Limits) (src 
 	if lim.MaxFileSize > 0 && int64(len(data)) > lim.MaxFileSize {
 		return nil, corpus.Errorf(corpus.ETOOLARGE, "Word 文档过大（%d 字节），单个文件上限为 %d MB。请拆分文档后再上传。", len(data), lim.MaxFileSize>>20)
 	}
-	if !bytes.HasPrefix(data, oleMagic) {
+	if !bytes.HasPrefix(data, []byte(oleMagic)) {
 		return nil, corpus.Errorf(corpus.EINVALID, "这不是 Word 97–2003（.doc）文件：缺少复合文档文件头。如果它是 .docx 或其他格式，请改用正确的扩展名；否则请用 Word 或 WPS 打开后另存为 .docx 再上传。")
 	}
 	st, err := openStreams(data, lim)

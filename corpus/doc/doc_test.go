@@ -307,7 +307,7 @@ func TestHostile(t *testing.T) {
 	}{
 		{"empty", nil, corpus.DefaultLimits(), corpus.EINVALID, "空"},
 		{"not OLE2", []byte("hello, world"), corpus.DefaultLimits(), corpus.EINVALID, ".doc"},
-		{"magic only", oleMagic, corpus.DefaultLimits(), corpus.EINVALID, "损坏"},
+		{"magic only", []byte(oleMagic), corpus.DefaultLimits(), corpus.EINVALID, "损坏"},
 		{"truncated 4 KB", d07[:4096], corpus.DefaultLimits(), corpus.EINVALID, ""},
 		{"truncated half", d07[:len(d07)/2], corpus.DefaultLimits(), corpus.EINVALID, ""},
 		{"random with magic", random, corpus.DefaultLimits(), corpus.EINVALID, ""},
@@ -385,7 +385,7 @@ func FuzzRead(f *testing.F) {
 		f.Add(sample(f, name))
 	}
 	f.Add(sample(f, "d03")[:12<<10])
-	f.Add(oleMagic)
+	f.Add([]byte(oleMagic))
 	f.Fuzz(func(t *testing.T, data []byte) {
 		lim := corpus.DefaultLimits()
 		src, err := New().Read(context.Background(), data, lim)

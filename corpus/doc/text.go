@@ -223,7 +223,11 @@ func (b *builder) endPara(fc uint32, cell, mark bool) {
 	switch {
 	case cell && known && (props.ttp || !props.inTable && props.itap == 0):
 		// A row end mark; a cell mark outside a table can only be one
-		// whose table properties were not found.
+		// whose table properties were not found. Row end marks hold no
+		// text; any there is kept as a last cell.
+		if t := cleanCell(text); t != "" {
+			b.cell = append(b.cell, t)
+		}
 		b.endRow()
 	case cell && !known && b.afterCell && strings.TrimSpace(text) == "" && len(b.cell) == 0:
 		// Guess without paragraph properties: an empty paragraph that is
