@@ -124,13 +124,17 @@ func openError(err error) error {
 }
 
 // read extracts the document with one PDFium instance.
-func (r *Reader) read(ctx context.Context, inst pdfium.Pdfium, data []byte, lim corpus.Limits) (*corpus.Source, error) {
+func (r *Reader) read(ctx context.Context, inst pdfium.Pdfium, data []byte, lim corpus.Limits) (src *corpus.Source, err error) {
 	opened, err := inst.OpenDocument(&requests.OpenDocument{File: &data})
 	if err != nil {
 		return nil, openError(err)
 	}
 	doc := opened.Document
-	defer inst.FPDF_CloseDocument(&requests.FPDF_CloseDocument{Document: doc}) //nolint:errcheck // closing the instance frees it too
+	defer func() {
+		if _, cerr := inst.FPDF_CloseDocument(&requests.FPDF_CloseDocument{Document: doc}); cerr != nil && err == nil {
+			src, err = nil, &corpus.Error{Code: corpus.EINTERNAL, Message: "PDF 解析组件出错", Err: fmt.Errorf("closing document: %w", cerr)}
+		}
+	}()
 	pc, err := inst.FPDF_GetPageCount(&requests.FPDF_GetPageCount{Document: doc})
 	if err != nil {
 		return nil, openError(err)
@@ -142,7 +146,7 @@ func (r *Reader) read(ctx context.Context, inst pdfium.Pdfium, data []byte, lim 
 	if lim.MaxPages > 0 && n > lim.MaxPages {
 		return nil, corpus.Errorf(corpus.ETOOLARGE, "PDF 共 %d 页，超过上限 %d 页：请拆分后再导入", n, lim.MaxPages)
 	}
-	src := &corpus.Source{Format: corpus.FormatPDF, Pages: n, Meta: metadata(inst, doc)}
+	src = &corpus.Source{Format: corpus.FormatPDF, Pages: n, Meta: metadata(inst, doc)}
 	var (
 		textSize int64
 		scans    []int // 0-based indexes of scanned pages
@@ -221,13 +225,17 @@ type pageText struct {
 }
 
 // page extracts the lines of page i (0-based).
-func (r *Reader) page(inst pdfium.Pdfium, doc references.FPDF_DOCUMENT, i int) (pageText, error) {
+func (r *Reader) page(inst pdfium.Pdfium, doc references.FPDF_DOCUMENT, i int) (pt pageText, err error) {
 	lp, err := inst.FPDF_LoadPage(&requests.FPDF_LoadPage{Document: doc, Index: i})
 	if err != nil {
 		return pageText{}, fmt.Errorf("loading page %d: %w", i+1, err)
 	}
 	pg := requests.Page{ByReference: &lp.Page}
-	defer inst.FPDF_ClosePage(&requests.FPDF_ClosePage{Page: lp.Page}) //nolint:errcheck // freed with the document
+	defer func() {
+		if _, cerr := inst.FPDF_ClosePage(&requests.FPDF_ClosePage{Page: lp.Page}); cerr != nil && err == nil {
+			pt, err = pageText{}, fmt.Errorf("closing page %d: %w", i+1, cerr)
+		}
+	}()
 	ph, err := inst.FPDF_GetPageHeightF(&requests.FPDF_GetPageHeightF{Page: pg})
 	if err != nil {
 		return pageText{}, fmt.Errorf("page %d height: %w", i+1, err)
@@ -237,7 +245,11 @@ func (r *Reader) page(inst pdfium.Pdfium, doc references.FPDF_DOCUMENT, i int) (
 	if err != nil {
 		return pageText{}, fmt.Errorf("page %d text: %w", i+1, err)
 	}
-	defer inst.FPDFText_ClosePage(&requests.FPDFText_ClosePage{TextPage: tp.TextPage}) //nolint:errcheck // freed with the page
+	defer func() {
+		if _, cerr := inst.FPDFText_ClosePage(&requests.FPDFText_ClosePage{TextPage: tp.TextPage}); cerr != nil && err == nil {
+			pt, err = pageText{}, fmt.Errorf("closing text of page %d: %w", i+1, cerr)
+		}
+	}()
 	cc, err := inst.FPDFText_CountChars(&requests.FPDFText_CountChars{TextPage: tp.TextPage})
 	if err != nil {
 		return pageText{}, fmt.Errorf("page %d char count: %w", i+1, err)

@@ -5,6 +5,7 @@ import (
 	"context"
 	"fmt"
 	"image/png"
+	"math"
 
 	"github.com/klippa-app/go-pdfium"
 	"github.com/klippa-app/go-pdfium/references"
@@ -26,7 +27,7 @@ func (r *Reader) ocrPages(ctx context.Context, inst pdfium.Pdfium, doc reference
 		if err := ctx.Err(); err != nil {
 			return nil, err
 		}
-		img, err := r.render(inst, doc, i)
+		img, dpi, err := r.render(inst, doc, i)
 		if err != nil {
 			return nil, &corpus.Error{Code: corpus.EINVALID,
 				Message: fmt.Sprintf("PDF 第 %d 页（扫描页）无法渲染：文件可能已损坏", i+1), Err: err}
@@ -39,7 +40,7 @@ func (r *Reader) ocrPages(ctx context.Context, inst pdfium.Pdfium, doc reference
 			return nil, &corpus.Error{Code: corpus.EINTERNAL,
 				Message: fmt.Sprintf("PDF 第 %d 页（扫描页）OCR 识别失败", i+1), Err: err}
 		}
-		scale := 72 / float64(r.opts.OCRDPI) // pixels to points
+		scale := 72 / float64(dpi) // pixels to points
 		for _, l := range lines {
 			if l.Conf < minOCRConf {
 				continue
@@ -56,22 +57,40 @@ func (r *Reader) ocrPages(ctx context.Context, inst pdfium.Pdfium, doc reference
 	return out, nil
 }
 
-// render renders page i (0-based) in grey at the OCR resolution and
-// encodes it as PNG.
-func (r *Reader) render(inst pdfium.Pdfium, doc references.FPDF_DOCUMENT, i int) ([]byte, error) {
+// maxOCRPixels bounds the size of a page image sent to OCR (a 300 dpi A3
+// page has 17.5 million pixels); larger pages are rendered at a lower
+// resolution.
+const maxOCRPixels = 40_000_000
+
+// render renders page i (0-based) in grey at the OCR resolution, lower
+// for pages so large that the image would exceed maxOCRPixels, and
+// encodes it as PNG. It returns the resolution used.
+func (r *Reader) render(inst pdfium.Pdfium, doc references.FPDF_DOCUMENT, i int) ([]byte, int, error) {
+	pg := requests.Page{ByIndex: &requests.PageByIndex{Document: doc, Index: i}}
+	dpi := r.opts.OCRDPI
+	size, err := inst.GetPageSize(&requests.GetPageSize{Page: pg})
+	if err != nil {
+		return nil, 0, fmt.Errorf("page %d size: %w", i+1, err)
+	}
+	if px := size.Width * size.Height * float64(dpi*dpi) / (72 * 72); px > maxOCRPixels {
+		dpi = int(float64(dpi) * math.Sqrt(maxOCRPixels/px))
+	}
+	if dpi < 10 {
+		return nil, 0, fmt.Errorf("page %d is too large to render (%.0f×%.0f pt)", i+1, size.Width, size.Height)
+	}
 	res, err := inst.RenderPageInDPI(&requests.RenderPageInDPI{
-		Page:        requests.Page{ByIndex: &requests.PageByIndex{Document: doc, Index: i}},
-		DPI:         r.opts.OCRDPI,
+		Page:        pg,
+		DPI:         dpi,
 		ImageFormat: requests.RenderImageFormatGrayscale,
 	})
 	if err != nil {
-		return nil, fmt.Errorf("rendering page %d: %w", i+1, err)
+		return nil, 0, fmt.Errorf("rendering page %d: %w", i+1, err)
 	}
 	defer res.Cleanup()
 	var buf bytes.Buffer
 	enc := png.Encoder{CompressionLevel: png.BestSpeed}
 	if err := enc.Encode(&buf, res.Result.RenderedImage); err != nil {
-		return nil, fmt.Errorf("encoding page %d: %w", i+1, err)
+		return nil, 0, fmt.Errorf("encoding page %d: %w", i+1, err)
 	}
-	return buf.Bytes(), nil
+	return buf.Bytes(), dpi, nil
 }
