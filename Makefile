@@ -20,7 +20,9 @@ test: vet
 	$(MAKE) fuzz
 
 # Short coverage-guided fuzz runs of every parser that sees user input.
-FUZZ_TARGETS := ./corpus:FuzzParse ./corpus:FuzzFindTable ./corpus:FuzzTargetText ./search:FuzzParseQuery ./web:FuzzHighlight ./web:FuzzMarkedHTML
+FUZZ_TARGETS := ./corpus:FuzzParse ./corpus:FuzzFindTable ./corpus:FuzzTargetText ./corpus:FuzzParseSource \
+	./corpus/pdf:FuzzRead ./corpus/docx:FuzzRead ./corpus/doc:FuzzRead ./corpus/html:FuzzRead ./corpus/ofd:FuzzRead \
+	./search:FuzzParseQuery ./web:FuzzHighlight ./web:FuzzMarkedHTML
 
 fuzz:
 	@set -e; for t in $(FUZZ_TARGETS); do \
@@ -46,7 +48,7 @@ BENCHTIME ?= 1s
 bench: bench-go bench-serve bench-scale
 
 bench-go:
-	$(GO) test -run '^$$' -bench . -benchmem -benchtime $(BENCHTIME) ./indexer ./search ./corpus
+	$(GO) test -run '^$$' -bench . -benchmem -benchtime $(BENCHTIME) ./indexer ./search ./corpus/...
 
 bench-serve: build
 	$(GO) build -o bin/zcbench ./cmd/zcbench

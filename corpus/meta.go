@@ -39,7 +39,7 @@ var (
 	// 现将《X》印发给你们, 《X》已经…同意，现印发给你们.
 	noticeQuoteRe = regexp.MustCompile(`《([^《》]{4,80})》[^《》。]{0,24}印发`)
 	// titleWordRe matches words that end a document title.
-	titleWordRe = regexp.MustCompile(`(规划|方案|意见|计划|办法|纲要|通知|决定|规定|细则|要点|条例|报告|措施|指南|清单|总结|安排|通告|公告|批复|纪要|章程|标准|制度)`)
+	titleWordRe = regexp.MustCompile(`(规划|方案|意见|计划|办法|纲要|通知|决定|规定|细则|要点|条例|报告|措施|指南|指引|清单|总结|安排|通告|公告|通报|批复|复函|函|请示|决议|公报|命令|纪要|章程|规则|准则|守则|标准|制度|解释|答复)`)
 	// periodLineRe matches a title's period line: （2021—2025年）.
 	periodLineRe = regexp.MustCompile(`^[（(]\s*\d{4}\s*[—–\-－~～至]+\s*\d{4}\s*年?\s*[）)]$`)
 	// districtRe finds a district or county after 重庆 or a city (市).

@@ -224,6 +224,7 @@ func (s *Server) routes() *echo.Echo {
 	get("/docs", s.handleDocsPage)
 	get("/d/:doc", s.handleReader)
 	get("/c/:doc/*", s.handlePermalink)
+	get("/files/:doc", s.handleOriginal)
 	get("/compare", s.handleComparePage)
 	get("/targets", s.handleTargetsPage)
 	get("/targets.csv", s.handleTargetsCSV)

@@ -42,7 +42,7 @@ func (m *Main) runDocs(ctx context.Context, args []string) error {
 		fs.Usage()
 		return corpus.Errorf(corpus.EINVALID, "docs 不接受参数：%s", strings.Join(pos, " "))
 	}
-	c, err := loadCorpus(*corpusDir)
+	c, err := m.loadCorpus(ctx, *corpusDir)
 	if err != nil {
 		return err
 	}
@@ -61,9 +61,15 @@ func (m *Main) runDocs(ctx context.Context, args []string) error {
 		enc := json.NewEncoder(m.Stdout)
 		enc.SetIndent("", "  ")
 		enc.SetEscapeHTML(false)
+		rejected := c.Rejected()
+		if rejected == nil {
+			rejected = []corpus.Rejection{}
+		}
 		return enc.Encode(struct {
-			Documents []docSummary `json:"documents"`
-		}{out})
+			Documents []docSummary       `json:"documents"`
+			Rejected  []corpus.Rejection `json:"rejected"`
+			Warnings  []corpus.Warning   `json:"warnings,omitempty"`
+		}{out, rejected, c.Warnings()})
 	}
 	rows := [][]string{{"编号", "区县", "年份", "发布日期", "文号", "条目", "标题/节/段/任务/表行", "表格", "标题"}}
 	for _, s := range out {

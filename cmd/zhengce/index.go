@@ -55,7 +55,7 @@ func (m *Main) runIndex(ctx context.Context, args []string) (err error) {
 	// gse's full dictionary, when needed, loads while the corpus is parsed
 	early := m.prefetchSegmenter(dir, *corpusDir)
 	start := time.Now()
-	c, err := loadCorpus(*corpusDir)
+	c, err := m.loadCorpus(ctx, *corpusDir)
 	if err != nil {
 		return err
 	}

@@ -21,6 +21,7 @@ import (
 	"syscall"
 
 	"github.com/zhengce/zhengce/corpus"
+	"github.com/zhengce/zhengce/corpus/ingest"
 )
 
 func main() {
@@ -128,11 +129,37 @@ func exitCode(err error) int {
 	return 1
 }
 
-// loadCorpus loads the corpus from dir, or the embedded seeds when dir is
-// empty.
-func loadCorpus(dir string) (*corpus.Corpus, error) {
+// loadCorpus loads the corpus folder dir in every supported format, or
+// the embedded seeds when dir is empty. Files that cannot be read are
+// listed in the corpus (Rejected) and reported on standard error; they
+// never fail the command. The format readers are released once the folder
+// is read: pdfium is started only when the folder holds a PDF.
+func (m *Main) loadCorpus(ctx context.Context, dir string) (*corpus.Corpus, error) {
 	if dir == "" {
 		return corpus.Default()
 	}
-	return corpus.LoadDir(dir)
+	r := ingest.New(ingest.Options{NoOCR: m.Getenv("ZHENGCE_NO_OCR") != ""})
+	c, err := r.Loader().LoadDir(ctx, dir)
+	if cerr := r.Close(); cerr != nil && err == nil {
+		err = cerr
+	}
+	if err != nil {
+		return nil, err
+	}
+	m.reportLoad(c)
+	return c, nil
+}
+
+// reportLoad prints the files of a corpus folder that were not indexed,
+// and the remarks about those that were, on standard error.
+func (m *Main) reportLoad(c *corpus.Corpus) {
+	if n := len(c.Rejected()); n > 0 {
+		fmt.Fprintf(m.Stderr, "未收录 %d 个文件：\n", n)
+		for _, r := range c.Rejected() {
+			fmt.Fprintf(m.Stderr, "  %s：%s\n", r.Source, r.Reason)
+		}
+	}
+	for _, w := range c.Warnings() {
+		fmt.Fprintf(m.Stderr, "注意：%s：%s\n", w.Source, w.Message)
+	}
 }

@@ -36,7 +36,7 @@ func (m *Main) runOutline(ctx context.Context, args []string) error {
 		fs.Usage()
 		return corpus.Errorf(corpus.EINVALID, "需要且只需要一个文档编号（可用 zhengce docs 查看）")
 	}
-	c, err := loadCorpus(*corpusDir)
+	c, err := m.loadCorpus(ctx, *corpusDir)
 	if err != nil {
 		return err
 	}

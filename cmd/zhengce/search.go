@@ -53,7 +53,7 @@ func (m *Main) runSearch(ctx context.Context, args []string) error {
 	if err != nil {
 		return err
 	}
-	c, err := loadCorpus(*corpusDir)
+	c, err := m.loadCorpus(ctx, *corpusDir)
 	if err != nil {
 		return err
 	}

@@ -51,7 +51,7 @@ func (m *Main) runServe(ctx context.Context, args []string) (err error) {
 	dir := m.indexDir(*indexDir)
 
 	early := m.prefetchSegmenter(dir, *corpusDir) // overlaps with parsing the corpus
-	c, err := loadCorpus(*corpusDir)
+	c, err := m.loadCorpus(ctx, *corpusDir)
 	if err != nil {
 		return err
 	}

@@ -90,7 +90,7 @@ func (m *Main) runTargets(ctx context.Context, args []string) error {
 	if err := ctx.Err(); err != nil {
 		return err
 	}
-	c, err := loadCorpus(*dir)
+	c, err := m.loadCorpus(ctx, *dir)
 	if err != nil {
 		return err
 	}
