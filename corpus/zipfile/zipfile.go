@@ -209,7 +209,8 @@ func (a *Archive) ReadFile(ctx context.Context, name string) ([]byte, error) {
 	defer rc.Close()
 	remaining := a.lim.MaxUnzipped - a.used
 	r := io.LimitReader(rc, remaining+1)
-	buf := make([]byte, 0, min(int64(f.UncompressedSize64)+1, remaining+1, 16<<20))
+	// The header's size is only a hint for the first allocation.
+	buf := make([]byte, 0, min(f.UncompressedSize64, uint64(remaining), 16<<20)+1)
 	for {
 		if err := ctx.Err(); err != nil {
 			return nil, Canceled(err)
