@@ -211,11 +211,16 @@ func TestReadSynthetic(t *testing.T) {
 			body: `<w:p><w:r><w:t>共</w:t></w:r><w:r><w:fldChar w:fldCharType="begin"/></w:r><w:r><w:instrText> MERGEFIELD 金额 \* MERGEFORMAT </w:instrText></w:r>` +
 				`<w:r><w:fldChar w:fldCharType="separate"/></w:r><w:r><w:t>100</w:t></w:r><w:r><w:fldChar w:fldCharType="end"/></w:r><w:r><w:t>元</w:t></w:r></w:p>` +
 				`<w:p><w:r><w:fldChar w:fldCharType="begin"/></w:r><w:r><w:t>PAGE</w:t></w:r><w:r><w:fldChar w:fldCharType="begin"/></w:r><w:r><w:instrText>IF</w:instrText></w:r><w:r><w:fldChar w:fldCharType="end"/></w:r><w:r><w:fldChar w:fldCharType="separate"/></w:r><w:r><w:t>第3页</w:t></w:r><w:r><w:fldChar w:fldCharType="end"/></w:r></w:p>` +
-				`<w:p><w:fldSimple w:instr=" PAGE "><w:r><w:t>7</w:t></w:r></w:fldSimple></w:p>`,
+				`<w:p><w:fldSimple w:instr=" PAGE "><w:r><w:t>7</w:t></w:r></w:fldSimple></w:p>` +
+				p("", "目录") + `<w:p><w:r><w:fldChar w:fldCharType="begin"/></w:r><w:r><w:instrText xml:space="preserve"> TOC \\o "1-3" </w:instrText></w:r><w:r><w:fldChar w:fldCharType="separate"/></w:r>` +
+				`<w:r><w:t>第一章 总则</w:t><w:tab/></w:r><w:r><w:fldChar w:fldCharType="begin"/></w:r><w:r><w:instrText>PAGEREF _Toc1</w:instrText></w:r><w:r><w:fldChar w:fldCharType="separate"/></w:r><w:r><w:t>3</w:t></w:r><w:r><w:fldChar w:fldCharType="end"/></w:r></w:p>` +
+				`<w:p><w:r><w:t>第二章</w:t></w:r><w:r><w:fldChar w:fldCharType="end"/></w:r></w:p>` + p("", "正文"),
 			want: []corpus.Block{
 				{Kind: corpus.BlockParagraph, Text: "共100元"},
 				{Kind: corpus.BlockParagraph, Text: "第3页"},
 				{Kind: corpus.BlockParagraph, Text: "7"},
+				{Kind: corpus.BlockParagraph, Text: "目录"},
+				{Kind: corpus.BlockParagraph, Text: "正文"},
 			},
 		},
 		{

@@ -15,11 +15,22 @@ import (
 )
 
 // field states of a complex field (w:fldChar begin … separate … end):
-// its instruction is skipped, its result kept.
+// its instruction is skipped, its result kept, except the result of a
+// TOC field: a table of contents repeats the headings with page numbers.
 const (
 	fieldCode = iota
 	fieldResult
+	fieldHidden
 )
+
+// maxInstr is how much of a field instruction is kept to tell its kind.
+const maxInstr = 16
+
+// field is an open complex field.
+type field struct {
+	state int
+	instr []byte
+}
 
 // para is a paragraph being read.
 type para struct {
@@ -30,7 +41,6 @@ type para struct {
 	numID   string
 	ilvl    int
 	hasNum  bool
-	depth   int // decoder depth of its w:p
 }
 
 // cellB is a table cell being read.
@@ -69,7 +79,7 @@ type walker struct {
 
 	paras  []*para
 	tables []*tableB
-	fields []int
+	fields []field
 	alts   []bool // per open mc:AlternateContent: a branch was taken
 	inText bool   // inside w:t (or a:t, m:t) whose text counts
 	hidden bool   // the current run is hidden (w:vanish)
@@ -117,7 +127,7 @@ func (w *walker) walkPart(ctx context.Context, a *zipfile.Archive, name string) 
 // instruction.
 func (w *walker) visible() bool {
 	for _, f := range w.fields {
-		if f == fieldCode {
+		if f.state != fieldResult {
 			return false
 		}
 	}
@@ -135,7 +145,7 @@ func (w *walker) start(d *zipfile.Decoder) error {
 	p := w.top()
 	switch d.Local() {
 	case "p":
-		w.paras = append(w.paras, &para{depth: d.Depth()})
+		w.paras = append(w.paras, &para{})
 	case "pStyle":
 		if p != nil {
 			p.style = d.Attr("val")
@@ -152,7 +162,16 @@ func (w *walker) start(d *zipfile.Decoder) error {
 		if p != nil {
 			p.ilvl, _ = strconv.Atoi(d.Attr("val"))
 		}
-	case "del", "moveFrom", "delText", "delInstrText", "instrText", "rt",
+	case "instrText":
+		raw, err := d.SkipRaw()
+		if err != nil {
+			return err
+		}
+		if n := len(w.fields); n > 0 && len(w.fields[n-1].instr) < maxInstr {
+			f := &w.fields[n-1]
+			f.instr = append(f.instr, raw[:min(len(raw), maxInstr)]...)
+		}
+	case "del", "moveFrom", "delText", "delInstrText", "rt",
 		"pPrChange", "rPrChange", "sectPrChange", "tblPrChange", "trPrChange", "tcPrChange",
 		"tabs", "sdtPr", "sdtEndPr", "footnotePr", "endnotePr", "sectPr":
 		return d.Skip()
@@ -198,10 +217,14 @@ func (w *walker) start(d *zipfile.Decoder) error {
 	case "fldChar":
 		switch d.Attr("fldCharType") {
 		case "begin":
-			w.fields = append(w.fields, fieldCode)
+			w.fields = append(w.fields, field{state: fieldCode})
 		case "separate":
 			if n := len(w.fields); n > 0 {
-				w.fields[n-1] = fieldResult
+				f := &w.fields[n-1]
+				f.state = fieldResult
+				if bytes.HasPrefix(bytes.TrimSpace(f.instr), []byte("TOC")) {
+					f.state = fieldHidden
+				}
 			}
 		case "end":
 			if n := len(w.fields); n > 0 {

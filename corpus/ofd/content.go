@@ -44,6 +44,7 @@ type textObject struct {
 	size   float64    // font size, object units
 	ctm    [6]float64 // a b c d e f
 	hasCTM bool
+	skew   bool    // turned by an angle that is not a multiple of 90°: a watermark
 	x, y   float64 // where the next TextCode without X, Y starts
 }
 
@@ -209,6 +210,8 @@ func newTextObject(d *zipfile.Decoder) *textObject {
 	if m := floats(d.Attr("CTM")); len(m) == 6 {
 		copy(o.ctm[:], m)
 		o.hasCTM = true
+		a, b := math.Abs(m[0]), math.Abs(m[1])
+		o.skew = a > 0.1*b && b > 0.1*a
 	}
 	return o
 }
@@ -269,7 +272,7 @@ func isWide(r rune) bool {
 // TextCode may set several lines), transformed to the page.
 func (ex *extractor) addCode(c *content, o *textObject, x, y float64, dxs, dys, text string) error {
 	runes := []rune(text)
-	if len(runes) == 0 {
+	if len(runes) == 0 || o.skew {
 		return nil
 	}
 	ex.text += int64(len(text))

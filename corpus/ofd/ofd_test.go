@@ -204,6 +204,7 @@ func TestReadSynthetic(t *testing.T) {
 			pages: []string{`<ofd:Template TemplateID="7" ZOrder="Background"/>` + `<ofd:Content><ofd:Layer><ofd:PageBlock><ofd:PageBlock>` +
 				text(60, 30, 5, "", "科游迈利") + `</ofd:PageBlock></ofd:PageBlock>` +
 				`<ofd:TextObject Boundary="20 80 100 10" Size="10" CTM="0.5 0 0 0.5 0 0"><ofd:TextCode X="0" Y="10">缩放</ofd:TextCode></ofd:TextObject>` +
+				`<ofd:TextObject Boundary="20 150 100 100" Size="10" CTM="0.7 0.7 -0.7 0.7 0 0"><ofd:TextCode X="0" Y="10">水印</ofd:TextCode></ofd:TextObject>` +
 				`</ofd:Layer></ofd:Content>`},
 			parts: map[string]string{"Doc_0/Tpls/Tpl_0/Content.xml": `<ofd:Page xmlns:ofd="http://www.ofdspec.org/2016">` + layer(text(20, 30, 5, "", "名称：")) + `</ofd:Page>`},
 			want:  []string{"1|名称：科游迈利", "1|缩放"},
