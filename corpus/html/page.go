@@ -213,7 +213,7 @@ func (p *page) isChrome(n *html.Node, in *info) bool {
 	if in.kind != kindNone {
 		return false
 	}
-	if chromeTags[n.DataAtom] || chromeName(n) {
+	if chromeTags[n.DataAtom] && !inArticle(n) || chromeName(n) {
 		// A wrapper named like chrome that holds the article is not chrome.
 		return !in.inner && (in.text <= 1500 || in.link*4 >= in.text)
 	}
@@ -285,6 +285,17 @@ func chromeName(n *html.Node) bool {
 			if strings.Contains(tok, part) {
 				return true
 			}
+		}
+	}
+	return false
+}
+
+// inArticle reports whether n is inside an <article> or <main> element,
+// where <header> and <footer> belong to the article.
+func inArticle(n *html.Node) bool {
+	for a := n.Parent; a != nil; a = a.Parent {
+		if a.DataAtom == atom.Article || a.DataAtom == atom.Main {
+			return true
 		}
 	}
 	return false
