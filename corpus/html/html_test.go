@@ -359,6 +359,24 @@ func TestSynthetic(t *testing.T) {
 			},
 		},
 		{
+			name:    "gov.cn page",
+			data:    []byte(page(`<meta name="ArticleTitle" content="国务院办公厅关于某事项的通知"><meta name="firstpublishedtime" content="2021-07-25-10:30:00">`, nav+`<div class="BreadcrumbNav">首页 &gt; 政策 &gt; 国务院文件</div><table class="bd1"><tbody><tr><td><b>索<span>&nbsp;&nbsp;</span>引<span>&nbsp;&nbsp;</span>号：</b></td><td>000014349/2021-00123</td><td><b>主题分类：</b></td><td>教育\其他</td></tr><tr><td><b>发文机关：</b></td><td>国务院办公厅</td><td><b>成文日期：</b></td><td>2021年07月24日</td></tr><tr><td><b>发文字号：</b></td><td>国办发〔2021〕40号</td><td><b>发布日期：</b></td><td>2021年07月25日</td></tr></tbody></table><div class="pages-date">2021-07-25 10:30 来源：新华社<span class="font">字号：<span>默认</span><span>大</span><span>超大</span></span>|<span class="pages_print"><a>打印</a></span></div><div class="pages_content" id="UCAP-CONTENT"><p>`+prose+`</p><p style="text-align:right">国务院办公厅</p></div><div class="pages_print"><a>【我要打印】</a><a>【关闭窗口】</a></div>`+foot)),
+			find:    []string{prose, "国务院办公厅"},
+			notFind: []string{"索引号", "打印", "关闭窗口", "字号", "首页"},
+			check: func(t *testing.T, src *corpus.Source) {
+				want := corpus.SourceMeta{Title: "国务院办公厅关于某事项的通知", Strong: true, Issuer: "国务院办公厅", Date: "2021-07-24", DocNumber: "国办发〔2021〕40号", Subject: `教育\其他`}
+				if src.Meta != want {
+					t.Errorf("Meta = %+v, want %+v", src.Meta, want)
+				}
+			},
+		},
+		{
+			name:    "zhejiang markers",
+			data:    []byte(page(``, nav+`<div class="main"><div class="sidebar"><a>栏目一</a><a>栏目二</a></div><div><!--ZJEG_RSS.content.begin--><meta name="ContentStart"><p>`+prose+`</p><!--ZJEG_RSS.content.end--><p><a>上一篇</a> <a>下一篇</a></p></div></div>`+foot)),
+			find:    []string{prose},
+			notFind: []string{"上一篇", "栏目一"},
+		},
+		{
 			name:    "innermost specific container",
 			data:    []byte(page(``, `<div class="UCAP-CONTENT"><div class="info_cont_hd">附属说明文字不多</div><div class="TRS_Editor"><p>`+prose+`</p><p>`+prose+`</p></div></div>`)),
 			find:    []string{prose},
