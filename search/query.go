@@ -11,14 +11,19 @@ import (
 	"github.com/zhengce/zhengce/corpus"
 )
 
-// Limits of the query language. Queries over them are rejected with
-// ETOOLARGE before any index work.
+// The limits of zhengce's query language and of a request: the one table
+// every adapter (CLI, HTTP) checks against. Queries and requests over them
+// are rejected with ETOOLARGE before any index work.
 const (
-	MaxQueryRunes  = 256 // characters of a query
-	MaxQueryBytes  = 4 * MaxQueryRunes
-	MaxQueryTerms  = 32 // phrases, words, exclusions and filters together
-	MaxFilterValue = 64 // values per facet filter in a Request
-	MaxOffset      = 10000
+	MaxQueryRunes     = 256 // characters of a query
+	MaxQueryBytes     = 4 * MaxQueryRunes
+	MaxQueryTerms     = 32  // phrases, words, exclusions and filters together, as written
+	MaxFilterValue    = 64  // values per facet filter in a Request
+	MaxFilterRunes    = 100 // characters of one filter value
+	MaxOffset         = 10000
+	DefaultLimit      = 20   // hits per page when a Request gives none
+	MaxLimit          = 1000 // hits per page
+	MaxHighlightTerms = 20   // texts marked by Query.Terms and TermTexts
 )
 
 // Item is one positive search term: a quoted phrase or a bare word, in
@@ -69,17 +74,20 @@ var filterKeys = map[string]string{
 
 // ParseQuery parses zhengce's query language:
 //
-//	"exact phrase"      units whose normalised text contains the phrase
+//	"exact phrase"      units whose normalised text contains the phrase;
+//	                    “phrase”, 「phrase」 and 『phrase』 are the same
 //	word                a bare word: exact substring, or all its segmented words
-//	a b                 both (AND)
+//	a b, a AND b        both (AND)
 //	a OR b              either (OR binds tighter than AND)
 //	-word, -"phrase"    exclude units containing it
 //	district:巫溪县 theme:职业教育 section:主要任务 type:task
+//	(区县/地区, 主题, 部分, 类型 are the Chinese keys; ： works like :)
 //	target>=99 target<=100 target:90..100 target:99
 //
 // Text is folded with corpus.Normalize (full-width forms, traditional
 // characters, whitespace inside phrases). User text never reaches bleve's
 // query-string syntax.
+
 func ParseQuery(s string) (*Query, error) {
 	if !utf8.ValidString(s) {
 		return nil, corpus.Errorf(corpus.EINVALID, "查询不是有效的 UTF-8 文本")
@@ -175,13 +183,10 @@ func lex(s string) ([]token, error) {
 				i++
 			}
 		}
-		if i < len(s) && s[i] == '"' {
-			end := strings.IndexByte(s[i+1:], '"')
-			if end < 0 {
-				return nil, corpus.Errorf(corpus.EINVALID, "引号不成对：短语需要用一对英文双引号括起来")
-			}
-			raw := s[i+1 : i+1+end]
-			i += end + 2
+		if raw, next, ok, err := quoted(s, i); err != nil {
+			return nil, err
+		} else if ok {
+			i = next
 			t.phrase = true
 			t.text = corpus.Normalize(raw)
 			if t.text == "" {
@@ -205,15 +210,27 @@ func lex(s string) ([]token, error) {
 			out = append(out, token{or: true})
 			continue
 		}
+		if word == "AND" && !t.neg { // what juxtaposition means anyway
+			continue
+		}
 		if key, op, val, ok := splitFilter(word); ok && !t.neg {
 			t.key, t.op = key, op
-			if val == "" && i < len(s) && s[i] == '"' { // district:"巫溪县"
-				end := strings.IndexByte(s[i+1:], '"')
-				if end < 0 {
-					return nil, corpus.Errorf(corpus.EINVALID, "引号不成对：短语需要用一对英文双引号括起来")
+			if val == "" { // district:"巫溪县", district:“巫溪县”
+				raw, next, ok, err := quoted(s, i)
+				if err != nil {
+					return nil, err
 				}
-				val = s[i+1 : i+1+end]
-				i += end + 2
+				if ok {
+					val, i = raw, next
+				}
+			} else { // 区县:“巫溪县” (a curly quote does not end a word)
+				raw, next, ok, err := quoted(val, 0)
+				if err != nil {
+					return nil, err
+				}
+				if ok && next == len(val) {
+					val = raw
+				}
 			}
 			t.text = strings.TrimSpace(val)
 			if t.text == "" {
@@ -226,6 +243,44 @@ func lex(s string) ([]token, error) {
 		out = append(out, t)
 	}
 	return out, nil
+}
+
+// closingQuotes returns the quotes that close a phrase opened by r, or ""
+// when r opens none: " closes with ", “ with ” (or ", as input methods mix
+// them), 「 with 」 and 『 with 』. A phrase in straight quotes may thus
+// hold curly ones: "“双减”".
+func closingQuotes(r rune) string {
+	switch r {
+	case '"':
+		return `"`
+	case '“':
+		return `”"`
+	case '「':
+		return "」"
+	case '『':
+		return "』"
+	}
+	return ""
+}
+
+// quoted reads the quoted text starting at s[i]: ok is false when no
+// quote opens there; next is the index after the closing quote.
+func quoted(s string, i int) (raw string, next int, ok bool, err error) {
+	if i >= len(s) {
+		return "", i, false, nil
+	}
+	r, size := utf8.DecodeRuneInString(s[i:])
+	closers := closingQuotes(r)
+	if closers == "" {
+		return "", i, false, nil
+	}
+	rest := s[i+size:]
+	end := strings.IndexAny(rest, closers)
+	if end < 0 {
+		return "", i, false, corpus.Errorf(corpus.EINVALID, "引号不成对：短语需要用一对引号括起来，例如 \"五育并举\" 或 “五育并举”")
+	}
+	_, csize := utf8.DecodeRuneInString(rest[end:])
+	return rest[:end], i + size + end + csize, true, nil
 }
 
 // splitFilter recognises key:value and target comparisons.
@@ -347,4 +402,43 @@ func appendUnique(s []string, v string) []string {
 		return s
 	}
 	return append(s, v)
+}
+
+// Terms returns the texts that mark a match of q: the normalised text of
+// every phrase and bare word of its groups, each once, in order, at most
+// MaxHighlightTerms. Exclusions and filters mark nothing. (The engine
+// also marks the segmented words of bare words; Response.Terms lists them,
+// TermTexts turns that list into texts.)
+func (q *Query) Terms() []string {
+	var out []string
+	for _, g := range q.Groups {
+		for _, it := range g {
+			if len(out) == MaxHighlightTerms {
+				return out
+			}
+			if !slices.Contains(out, it.Text) {
+				out = append(out, it.Text)
+			}
+		}
+	}
+	return out
+}
+
+// TermTexts returns the texts to mark for terms as Response.Terms gives
+// them (phrases in double quotes, bare and segmented words as they are):
+// unquoted, each once, in order, at most MaxHighlightTerms.
+func TermTexts(terms []string) []string {
+	var out []string
+	for _, t := range terms {
+		if len(out) == MaxHighlightTerms {
+			break
+		}
+		if len(t) >= 2 && t[0] == '"' && t[len(t)-1] == '"' {
+			t = t[1 : len(t)-1]
+		}
+		if t != "" && !slices.Contains(out, t) {
+			out = append(out, t)
+		}
+	}
+	return out
 }

@@ -27,12 +27,6 @@ type Request struct {
 	TargetMax *float64
 }
 
-// Limits on requests.
-const (
-	DefaultLimit = 20
-	MaxLimit     = 1000
-)
-
 // Response is the answer to a Request; its JSON form is the public API.
 type Response struct {
 	Query  string  `json:"query"`

@@ -10,6 +10,7 @@ import (
 	"sync"
 	"sync/atomic"
 	"time"
+	"unicode/utf8"
 
 	"github.com/blevesearch/bleve/v2/search/searcher"
 
@@ -221,6 +222,9 @@ func mergeFilters(q *Query, r Request) error {
 			v = strings.TrimSpace(v)
 			if v == "" {
 				continue
+			}
+			if len(v) > 4*MaxFilterRunes || utf8.RuneCountInString(v) > MaxFilterRunes {
+				return corpus.Errorf(corpus.ETOOLARGE, "筛选值过长：最多 %d 个字符", MaxFilterRunes)
 			}
 			if err := q.addFilter(token{key: f.key, text: v}); err != nil {
 				return err

@@ -40,7 +40,7 @@ func searchRequest(c echo.Context, defLimit int) (query, search.Request, error) 
 	if err != nil {
 		return q, search.Request{}, err
 	}
-	offset, err := intParam(vals, "offset", 0, 0, MaxOffset)
+	offset, err := intParam(vals, "offset", 0, 0, search.MaxOffset)
 	if err != nil {
 		return q, search.Request{}, err
 	}
@@ -178,7 +178,7 @@ func (s *Server) handleAPITargets(c echo.Context) error {
 		return corpus.Errorf(corpus.EINVALID, "不支持的格式：%s（可选 json、csv）", truncate(format, 20))
 	}
 	if _, ok := c.QueryParams()["compare"]; ok {
-		name, err := textParam(c.QueryParams(), "compare", MaxQueryRunes, "指标名称")
+		name, err := textParam(c.QueryParams(), "compare", search.MaxQueryRunes, "指标名称")
 		if err != nil {
 			return err
 		}

@@ -20,7 +20,7 @@ func (b bruteSearcher) Search(ctx context.Context, req search.Request) (*search.
 	if err := ctx.Err(); err != nil {
 		return nil, err
 	}
-	terms := highlightTerms(req.Query)
+	terms := queryTerms(req.Query)
 	resp := &search.Response{Query: req.Query, Terms: terms, Hits: []search.Hit{}}
 	counts := map[string]map[string]int{"district": {}, "theme": {}, "section": {}, "type": {}}
 	in := func(vs []string, v string) bool { return len(vs) == 0 || contains(vs, v) }

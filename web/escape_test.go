@@ -133,13 +133,14 @@ func TestHighlight(t *testing.T) {
 		{"escapes text", "<b>集团</b>&amp;", "集团", "&lt;b&gt;<mark>集团</mark>&lt;/b&gt;&amp;amp;"},
 		{"markup in query", "a<b>c", `"<b>"`, "a<mark>&lt;b&gt;</mark>c"},
 		{"overlapping terms merge", "学前教育毛入园率", "前教育 教育毛", "学<mark>前教育毛</mark>入园率"},
-		{"exclusion and filters ignored", "教师与幼儿园", "教师 -幼儿园 district:巫溪县 OR", "<mark>教师</mark>与幼儿园"},
+		{"exclusion and filters ignored", "教师与幼儿园", "教师 -幼儿园 district:巫溪县", "<mark>教师</mark>与幼儿园"},
+		{"query that does not parse marks nothing", "教师与幼儿园", "教师 OR", "教师与幼儿园"},
 		{"no match", "学校", "医院", "学校"},
 		{"traditional query", "学校发展", "學校", "<mark>学校</mark>发展"},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
-			got := highlight(tt.text, highlightTerms(tt.q))
+			got := highlight(tt.text, queryTerms(tt.q))
 			if string(got) != tt.want {
 				t.Errorf("got %q, want %q", got, tt.want)
 			}

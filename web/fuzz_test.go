@@ -22,7 +22,7 @@ func FuzzHighlight(f *testing.F) {
 		if !utf8.ValidString(text) || !utf8.ValidString(q) {
 			t.Skip()
 		}
-		out := string(highlight(text, highlightTerms(q)))
+		out := string(highlight(text, queryTerms(q)))
 		for _, tag := range tagRE.FindAllString(out, -1) {
 			if tag != "<mark>" && tag != "</mark>" {
 				t.Fatalf("unexpected markup %q in %q", tag, out)

@@ -9,92 +9,18 @@ import (
 	"unicode/utf8"
 
 	"github.com/zhengce/zhengce/corpus"
+	"github.com/zhengce/zhengce/search"
 )
 
-// MaxHighlightTerms bounds the number of terms highlighted in the reader.
-const MaxHighlightTerms = 20
-
-// highlightTerms returns the positive terms of a query in zhengce's query
-// language, normalised: quoted phrases and bare words, without OR,
-// -exclusions and key:value filters.
-func highlightTerms(q string) []string {
-	var out []string
-	seen := map[string]bool{}
-	add := func(t string) {
-		t = corpus.Normalize(t)
-		if t != "" && !seen[t] && len(out) < MaxHighlightTerms {
-			seen[t] = true
-			out = append(out, t)
-		}
+// queryTerms returns the normalised texts to mark for query q, as the
+// search engine's parser reads it (search.ParseQuery, Query.Terms); nil
+// when it cannot parse q. The web has no query lexer of its own.
+func queryTerms(q string) []string {
+	pq, err := search.ParseQuery(q)
+	if err != nil {
+		return nil
 	}
-	for q != "" {
-		q = strings.TrimLeftFunc(q, unicode.IsSpace)
-		if q == "" {
-			break
-		}
-		neg := false
-		if q[0] == '-' {
-			neg = true
-			q = q[1:]
-		}
-		if open, n := quoteAt(q); n > 0 {
-			rest := q[n:]
-			end := strings.IndexAny(rest, closingQuotes(open))
-			var phrase string
-			if end < 0 {
-				phrase, q = rest, ""
-			} else {
-				_, m := utf8.DecodeRuneInString(rest[end:])
-				phrase, q = rest[:end], rest[end+m:]
-			}
-			if !neg {
-				add(phrase)
-			}
-			continue
-		}
-		end := strings.IndexFunc(q, unicode.IsSpace)
-		if end < 0 {
-			end = len(q)
-		}
-		word := q[:end]
-		q = q[end:]
-		if neg || word == "OR" || word == "AND" || word == "|" {
-			continue
-		}
-		if i := strings.IndexAny(word, ":："); i > 0 && isFilterKey(word[:i]) {
-			continue
-		}
-		add(word)
-	}
-	return out
-}
-
-func isFilterKey(k string) bool {
-	switch k {
-	case "district", "theme", "section", "type":
-		return true
-	}
-	return false
-}
-
-// quoteAt reports the opening quote at the start of s and its byte length.
-func quoteAt(s string) (rune, int) {
-	r, n := utf8.DecodeRuneInString(s)
-	switch r {
-	case '"', '“', '”', '「', '『':
-		return r, n
-	}
-	return 0, 0
-}
-
-func closingQuotes(open rune) string {
-	switch open {
-	case '「':
-		return "」"
-	case '『':
-		return "』"
-	}
-	return "\"“”"
+	return pq.Terms()
 }
 
 // highlight returns text HTML-escaped with every occurrence of the

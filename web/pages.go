@@ -110,7 +110,7 @@ func (s *Server) handleSearchPage(c echo.Context) error {
 	}
 	p.Query = q
 	p.Q = q.Q
-	page, err := intParam(c.QueryParams(), "page", 1, 1, MaxOffset/PageSize+1)
+	page, err := intParam(c.QueryParams(), "page", 1, 1, search.MaxOffset/PageSize+1)
 	if err != nil {
 		return s.searchError(c, p, q, err)
 	}
@@ -136,7 +136,7 @@ func (s *Server) handleSearchPage(c echo.Context) error {
 	}
 	p.Page = page
 	p.Pages = int((resp.Total + PageSize - 1) / PageSize)
-	if maxPages := MaxOffset/PageSize + 1; p.Pages > maxPages {
+	if maxPages := search.MaxOffset/PageSize + 1; p.Pages > maxPages {
 		p.Pages = maxPages
 	}
 	if len(resp.Hits) > 0 {

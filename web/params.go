@@ -12,19 +12,11 @@ import (
 	"github.com/zhengce/zhengce/search"
 )
 
-// Limits on parameters, checked before any search runs.
-const (
-	// MaxQueryRunes is the longest query accepted, in characters.
-	MaxQueryRunes = 500
-	// MaxFilterValues is the most values of one filter parameter.
-	MaxFilterValues = 50
-	// MaxFilterRunes is the longest filter value, in characters.
-	MaxFilterRunes = 100
-	// MaxOffset is the deepest offset a request may ask for.
-	MaxOffset = 10000
-	// PageSize is the number of results per page of the search page.
-	PageSize = 20
-)
+// PageSize is the number of results per page of the search page. The
+// limits on parameters (query length, filter values, offset) are the
+// search package's: search.MaxQueryRunes and the rest, checked here
+// before any search runs.
+const PageSize = 20
 
 // filterParams are the repeatable facet parameters, in display order, with
 // their Simplified Chinese names.
@@ -45,19 +37,19 @@ type query struct {
 // parseQuery validates q and the facet filters of c's URL.
 func parseQuery(c echo.Context) (query, error) {
 	vals := c.QueryParams()
-	q, err := textParam(vals, "q", MaxQueryRunes, "查询")
+	q, err := textParam(vals, "q", search.MaxQueryRunes, "查询")
 	if err != nil {
 		return query{}, err
 	}
 	out := query{Q: strings.TrimSpace(q), Filters: map[string][]string{}}
 	for _, f := range filterParams {
 		vs := vals[f.Key]
-		if len(vs) > MaxFilterValues {
-			return query{}, corpus.Errorf(corpus.ETOOLARGE, "筛选条件 %s 的取值过多（最多 %d 个）", f.Key, MaxFilterValues)
+		if len(vs) > search.MaxFilterValue {
+			return query{}, corpus.Errorf(corpus.ETOOLARGE, "筛选条件 %s 的取值过多（最多 %d 个）", f.Key, search.MaxFilterValue)
 		}
 		seen := map[string]bool{}
 		for _, v := range vs {
-			if err := checkText(v, MaxFilterRunes, "筛选条件 "+f.Key); err != nil {
+			if err := checkText(v, search.MaxFilterRunes, "筛选条件 "+f.Key); err != nil {
 				return query{}, err
 			}
 			v = strings.TrimSpace(v)

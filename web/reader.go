@@ -80,7 +80,7 @@ func (s *Server) handleReader(c echo.Context) error {
 	if err != nil {
 		return s.notFound(c, id, "", err)
 	}
-	q, err := textParam(c.QueryParams(), "q", MaxQueryRunes, "查询")
+	q, err := textParam(c.QueryParams(), "q", search.MaxQueryRunes, "查询")
 	if err != nil {
 		return err
 	}
@@ -104,7 +104,7 @@ func (s *Server) handlePermalink(c echo.Context) error {
 	if err != nil {
 		return s.notFound(c, id, p, err)
 	}
-	q, err := textParam(c.QueryParams(), "q", MaxQueryRunes, "查询")
+	q, err := textParam(c.QueryParams(), "q", search.MaxQueryRunes, "查询")
 	if err != nil {
 		return err
 	}
@@ -113,27 +113,18 @@ func (s *Server) handlePermalink(c echo.Context) error {
 
 // termsOf returns the normalised terms to highlight for query q: how the
 // search engine understood it (phrases and segmented words), so the reader
-// marks what the search matched; the query's own words when the engine
-// cannot parse it.
+// marks what the search matched; the parsed query's own terms when the
+// search fails; none when the query does not parse.
 func (s *Server) termsOf(c echo.Context, q string) []string {
-	if strings.TrimSpace(q) == "" {
+	terms := queryTerms(q)
+	if len(terms) == 0 {
 		return nil
 	}
 	resp, err := s.searcher.Search(c.Request().Context(), search.Request{Query: q, Limit: 1})
 	if err != nil || len(resp.Terms) == 0 {
-		return highlightTerms(q)
+		return terms
 	}
-	var out []string
-	seen := map[string]bool{}
-	for _, t := range resp.Terms {
-		for _, x := range highlightTerms(t) {
-			if !seen[x] && len(out) < MaxHighlightTerms {
-				seen[x] = true
-				out = append(out, x)
-			}
-		}
-	}
-	return out
+	return search.TermTexts(resp.Terms)
 }
 
 // reader builds the reader page of d, with target marked when set and
