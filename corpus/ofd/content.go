@@ -26,6 +26,7 @@ type content struct {
 	images        int
 	width, height float64 // its Area/PhysicalBox, 0 when absent
 	templates     []string
+	textBytes     int64 // bytes of text in runs
 }
 
 // extractor reads the pages of one document.
@@ -66,6 +67,10 @@ func (ex *extractor) page(ctx context.Context, loc string) ([]corpus.Block, erro
 			return nil, err
 		}
 		if t != nil {
+			// A template's text counts on every page that uses it.
+			if err := ex.count(t.textBytes); err != nil {
+				return nil, err
+			}
 			runs = append(append([]run(nil), t.runs...), runs...)
 			images += t.images
 		}
@@ -96,6 +101,7 @@ func (ex *extractor) template(ctx context.Context, id string) (*content, error) 
 	if err != nil {
 		return nil, err
 	}
+	ex.text -= c.textBytes // counted on each page that uses it instead
 	ex.templates[id] = c
 	return c, nil
 }
@@ -275,9 +281,9 @@ func (ex *extractor) addCode(c *content, o *textObject, x, y float64, dxs, dys, 
 	if len(runes) == 0 || o.skew {
 		return nil
 	}
-	ex.text += int64(len(text))
-	if ex.text > ex.maxText {
-		return corpus.Errorf(corpus.ETOOLARGE, "OFD 文件的文字超过 %s 上限；请拆分后再上传", zipfile.MB(ex.maxText))
+	c.textBytes += int64(len(text))
+	if err := ex.count(int64(len(text))); err != nil {
+		return err
 	}
 	dx := deltas(dxs, len(runes)-1)
 	dy := deltas(dys, len(runes)-1)
@@ -334,6 +340,15 @@ func (ex *extractor) addCode(c *content, o *textObject, x, y float64, dxs, dys, 
 	}
 	flush()
 	o.x, o.y = gx, gy
+	return nil
+}
+
+// count adds n bytes to the extracted text and fails over the limit.
+func (ex *extractor) count(n int64) error {
+	ex.text += n
+	if ex.text > ex.maxText {
+		return corpus.Errorf(corpus.ETOOLARGE, "OFD 文件的文字超过 %s 上限；请拆分后再上传", zipfile.MB(ex.maxText))
+	}
 	return nil
 }
 

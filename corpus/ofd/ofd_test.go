@@ -9,6 +9,7 @@ import (
 	"fmt"
 	"os"
 	"path/filepath"
+	"slices"
 	"strings"
 	"testing"
 	"time"
@@ -292,6 +293,8 @@ func TestReadHostile(t *testing.T) {
 		{"too many entries", ofdFile(t, "", []string{layer(text(20, 40, 5, "", "正文"))}, many), corpus.ETOOLARGE, "上限"},
 		{"deep nesting", ofdFile(t, "", []string{deep}, nil), corpus.ETOOLARGE, "嵌套"},
 		{"text over the limit", ofdFile(t, "", []string{long}, nil), corpus.ETOOLARGE, "文字超过"},
+		{"template text counted on every page", ofdFile(t, `<ofd:TemplatePage ID="7" BaseLoc="T.xml"/>`, slices.Repeat([]string{`<ofd:Template TemplateID="7"/>`}, 3),
+			map[string]string{"Doc_0/T.xml": `<ofd:Page xmlns:ofd="http://www.ofdspec.org/2016">` + layer(text(20, 40, 5, "", strings.Repeat("模", 150))) + `</ofd:Page>`}), corpus.ETOOLARGE, "文字超过"},
 		{"too many pages", ofdFile(t, "", []string{"", "", "", ""}, nil), corpus.ETOOLARGE, "页上限"},
 		{"scanned", ofdFile(t, "", []string{image}, nil), corpus.EINVALID, "没有文字层"},
 		{"no text", ofdFile(t, "", []string{layer()}, nil), corpus.EINVALID, "没有文字"},
