@@ -64,7 +64,6 @@ type tableB struct {
 	col    int // grid column of the next cell
 	cell   *cellB
 	origin map[int][2]int // grid column → row, index of a vMerge restart cell
-	depth  int
 }
 
 // walker turns the body of document.xml (or footnotes.xml, endnotes.xml)
@@ -232,7 +231,7 @@ func (w *walker) start(d *zipfile.Decoder) error {
 			}
 		}
 	case "tbl":
-		w.tables = append(w.tables, &tableB{depth: d.Depth(), origin: map[int][2]int{}})
+		w.tables = append(w.tables, &tableB{origin: map[int][2]int{}})
 	case "tr":
 		if tb := w.outer(); tb != nil {
 			tb.row, tb.col = nil, 0

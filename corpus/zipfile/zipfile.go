@@ -27,12 +27,11 @@ const chunk = 1 << 20
 // Archive is an opened zip container. It is not safe for concurrent use:
 // the decompressed byte count is shared by every read.
 type Archive struct {
-	kind    string // "DOCX", "OFD": names the format in messages
-	lim     corpus.Limits
-	used    int64 // bytes decompressed so far
-	files   map[string]*zip.File
-	folded  map[string]*zip.File // by lower-cased name
-	entries []*zip.File
+	kind   string // "DOCX", "OFD": names the format in messages
+	lim    corpus.Limits
+	used   int64 // bytes decompressed so far
+	files  map[string]*zip.File
+	folded map[string]*zip.File // by lower-cased name
 }
 
 // WithDefaults returns lim with every zero or negative field replaced by
@@ -89,7 +88,7 @@ func Open(data []byte, lim corpus.Limits, kind string) (*Archive, error) {
 	if len(zr.File) > lim.MaxZipEntries {
 		return nil, tooManyEntries(kind, lim)
 	}
-	a := &Archive{kind: kind, lim: lim, entries: zr.File,
+	a := &Archive{kind: kind, lim: lim,
 		files:  make(map[string]*zip.File, len(zr.File)),
 		folded: make(map[string]*zip.File, len(zr.File))}
 	for _, f := range zr.File {
@@ -140,16 +139,6 @@ func clean(name string) string {
 	name = strings.ReplaceAll(name, "\\", "/")
 	name = path.Clean("/" + name)
 	return strings.TrimPrefix(name, "/")
-}
-
-// Names returns the names of the archive's entries, cleaned, in the
-// order of the central directory.
-func (a *Archive) Names() []string {
-	out := make([]string, 0, len(a.entries))
-	for _, f := range a.entries {
-		out = append(out, clean(f.Name))
-	}
-	return out
 }
 
 // Lookup returns the name of the entry called name (cleaned: backslashes,
