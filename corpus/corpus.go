@@ -13,8 +13,13 @@ type UnitType string
 
 // Unit types. Every character of a document's body text belongs to exactly
 // one unit of type section, clause, task or table_row; targets are derived
-// units that point back at the unit they were extracted from.
+// units that point back at the unit they were extracted from. A document's
+// title unit and its head and foot units (版头, 版记) hold what the body
+// leaves out: the title with its document number, the cover block and the
+// signature, so that no text of the document is unsearchable.
 const (
+	TypeTitle    UnitType = "title"     // the document's title (and number): path "title"
+	TypeMeta     UnitType = "meta"      // the cover block ("head") or signature and trailer ("foot")
 	TypeSection  UnitType = "section"   // a heading line (or a table caption)
 	TypeClause   UnitType = "clause"    // a paragraph
 	TypeTask     UnitType = "task"      // a numbered measure or a 专栏 item
@@ -181,6 +186,10 @@ type Target struct {
 // (标题, 段落, 任务, 表格行, 目标指标), or the type itself when unknown.
 func (t UnitType) Name() string {
 	switch t {
+	case TypeTitle:
+		return "文件标题"
+	case TypeMeta:
+		return "版头版记"
 	case TypeSection:
 		return "标题"
 	case TypeClause:

@@ -61,8 +61,8 @@ func TestBadInput(t *testing.T) {
 			if err != nil {
 				t.Fatal(err)
 			}
-			if tc.units >= 0 && len(d.Units) != tc.units {
-				t.Errorf("%d units, want %d", len(d.Units), tc.units)
+			if n := len(bodyUnits(d)); tc.units >= 0 && n != tc.units {
+				t.Errorf("%d units, want %d", n, tc.units)
 			}
 			for _, w := range tc.contains {
 				found := false
@@ -88,7 +88,7 @@ func TestPageArtefacts(t *testing.T) {
 		t.Fatal(err)
 	}
 	checkInvariants(t, d)
-	if len(d.Units) != 2 || d.Units[1].Text != "坚持立德树人，办好人民满意的教育。" {
+	if body := bodyUnits(d); len(body) != 2 || body[1].Text != "坚持立德树人，办好人民满意的教育。" {
 		for _, u := range d.Units {
 			t.Logf("%s %q", u.Path, u.Text)
 		}
@@ -106,7 +106,7 @@ func TestFlatDocument(t *testing.T) {
 	if len(d.Outline) != 0 {
 		t.Errorf("outline of a flat document: %v", d.Outline)
 	}
-	for i, u := range d.Units {
+	for i, u := range bodyUnits(d) {
 		if want := "p" + itoa(i+1); u.Path != want || u.Type != TypeClause {
 			t.Errorf("unit %d: %s %s, want clause %s", i, u.Path, u.Type, want)
 		}
@@ -122,6 +122,18 @@ func TestFlatDocument(t *testing.T) {
 // checkInvariants checks what must hold for every parsed document: unique
 // ids, ordered seq, a part for every unit, the partition of the body and
 // outline ids that point at units.
+// bodyUnits returns the units of d's body: all but the title, head and
+// foot units.
+func bodyUnits(d *Document) []*Unit {
+	var out []*Unit
+	for _, u := range d.Units {
+		if !u.IsDocumentUnit() {
+			out = append(out, u)
+		}
+	}
+	return out
+}
+
 func checkInvariants(t testing.TB, d *Document) {
 	t.Helper()
 	ids := map[string]bool{}
@@ -137,15 +149,21 @@ func checkInvariants(t testing.TB, d *Document) {
 		if u.ID != d.ID+"/"+u.Path {
 			t.Fatalf("unit id %q is not doc/path %q", u.ID, u.Path)
 		}
+		if !strings.HasPrefix(u.Citation, "《") {
+			t.Fatalf("unit %s has citation %q", u.ID, u.Citation)
+		}
+		if u.IsDocumentUnit() {
+			if u.Part != "" || (u.Type == TypeTitle) != (i == 0) {
+				t.Fatalf("document unit %s: part %q at %d", u.ID, u.Part, i)
+			}
+			continue
+		}
 		ok := false
 		for _, p := range Parts {
 			ok = ok || u.Part == p
 		}
 		if !ok {
 			t.Fatalf("unit %s has no part: %q", u.ID, u.Part)
-		}
-		if !strings.HasPrefix(u.Citation, "《") {
-			t.Fatalf("unit %s has citation %q", u.ID, u.Citation)
 		}
 		all.WriteString(u.Text)
 	}

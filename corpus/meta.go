@@ -213,7 +213,10 @@ func isCoverLine(l string) bool {
 	if isOrgLine(l) || dateLineRe.MatchString(l) || isGarbled(l) {
 		return true
 	}
-	if s := docNumberRe.FindString(l); s != "" && utf8.RuneCountInString(l) <= 40 {
+	if s := docNumberRe.FindString(l); s != "" && utf8.RuneCountInString(l) <= 40 && !strings.ContainsAny(l, "。，；") &&
+		utf8.RuneCountInString(l)-utf8.RuneCountInString(s) <= 12 {
+		// A line that is a document number (with a label or a signing
+		// body), not a sentence citing one (你院《…》（…〔2011〕10号）收悉。).
 		return true
 	}
 	return isPublicationMark(l)

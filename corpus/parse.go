@@ -65,8 +65,83 @@ func parseText(meta Meta, text string, hints *SourceMeta) (*Document, error) {
 	b.run()
 	b.finish()
 	d.Body = strings.Join(b.body, "\n")
+	addDocumentUnits(d, c)
 	return d, nil
 }
+
+// Paths of the document units.
+const (
+	PathTitle = "title" // the title unit
+	PathHead  = "head"  // the cover block: issuer, number, notice title, addressees
+	PathFoot  = "foot"  // the signature, date and distribution trailer
+)
+
+// addDocumentUnits adds the title unit first and the head and foot units
+// around the body: the cover, signature and trailer lines cleaning took
+// out of the body stay searchable there (a document number, a signing
+// date), as does the title with its document number.
+func addDocumentUnits(d *Document, c cleaned) {
+	first, last := -1, -1
+	for i, l := range c.lines {
+		if !blankLine(l) {
+			if first < 0 {
+				first = i
+			}
+			last = i
+		}
+	}
+	normTitle := Normalize(d.Title)
+	var head, foot []string
+	for _, s := range c.stripped {
+		switch s.Reason {
+		case stripCover, stripTrailer, stripTitle:
+		default:
+			continue
+		}
+		text := displayLine(s.Text)
+		if text == "" {
+			continue
+		}
+		inTitle := strings.Contains(normTitle, Normalize(text))
+		if first < 0 || s.Line < first {
+			if !inTitle {
+				head = append(head, text)
+			}
+		} else if s.Line > last && s.Reason != stripTitle {
+			foot = append(foot, text)
+		} else if s.Reason != stripTitle && !inTitle {
+			foot = append(foot, text)
+		}
+	}
+	mk := func(path string, typ UnitType, text string, cite string) *Unit {
+		return &Unit{ID: d.ID + "/" + path, DocID: d.ID, Path: path, Type: typ, Text: text,
+			Breadcrumb: []string{}, Citation: "《" + d.Title + "》" + cite, Themes: []string{}}
+	}
+	headText := strings.Join(head, "\n")
+	title := d.Title
+	if d.DocNumber != "" && !strings.Contains(Normalize(headText), Normalize(d.DocNumber)) {
+		title += "（" + d.DocNumber + "）"
+	}
+	t := mk(PathTitle, TypeTitle, title, "")
+	t.Title = d.Title
+	units := make([]*Unit, 0, len(d.Units)+3)
+	units = append(units, t)
+	if len(head) > 0 {
+		units = append(units, mk(PathHead, TypeMeta, headText, "版头"))
+	}
+	units = append(units, d.Units...)
+	if len(foot) > 0 {
+		units = append(units, mk(PathFoot, TypeMeta, strings.Join(foot, "\n"), "版记"))
+	}
+	for i, u := range units {
+		u.Seq = i
+	}
+	d.Units = units
+}
+
+// IsDocumentUnit reports whether u is a title, head or foot unit rather
+// than a unit of the body.
+func (u *Unit) IsDocumentUnit() bool { return u.Type == TypeTitle || u.Type == TypeMeta }
 
 // docIDFromSource returns the file name without extension, or "doc".
 func docIDFromSource(source string) string {

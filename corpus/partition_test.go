@@ -14,7 +14,7 @@ func TestPartition(t *testing.T) {
 		t.Run(id, func(t *testing.T) {
 			d := parseSeed(t, id)
 			var b strings.Builder
-			for _, u := range d.Units {
+			for _, u := range bodyUnits(d) {
 				b.WriteString(u.Text)
 			}
 			got, want := Normalize(b.String()), Normalize(d.Body)
@@ -99,7 +99,7 @@ func TestBoilerplateAbsent(t *testing.T) {
 		".....", "抄送", "2022年2月23日印发", "秘书组", "[image", "此件公开发布", "20229"}
 	for _, id := range seedIDs(t) {
 		d := parseSeed(t, id)
-		for _, u := range d.Units {
+		for _, u := range bodyUnits(d) {
 			for _, w := range banned {
 				if strings.Contains(u.Text, w) {
 					t.Errorf("%s: unit %s contains boilerplate %q: %.60s", id, u.ID, w, u.Text)

@@ -34,6 +34,11 @@ func ParseSource(meta Meta, src *Source) (*Document, error) {
 		meta.Format = src.Format
 	}
 	hints := src.Meta
+	if hints.Title == "" || !plausibleTitle(tidyTitle(hints.Title)) {
+		if t := largestLine(src.Blocks); t != "" {
+			hints.Title, hints.Strong = t, false
+		}
+	}
 	d, err := parseText(meta, text, &hints)
 	if err != nil {
 		return nil, err
@@ -52,6 +57,39 @@ func displayName(source string) string {
 		return "文档"
 	}
 	return source
+}
+
+// largestLine returns the text set in the largest font on the first page
+// of a fixed-layout source, when it stands out (at least 1.3 times the
+// common size) — where a cover or an invoice puts its title. Consecutive
+// lines of that size are one title set on several lines.
+func largestLine(blocks []Block) string {
+	var sizes []float64
+	for _, b := range blocks {
+		if b.Kind == BlockLine && b.Page == 1 && b.Size > 0 {
+			sizes = append(sizes, b.Size)
+		}
+	}
+	if len(sizes) < 3 {
+		return ""
+	}
+	sort.Float64s(sizes)
+	common, top := sizes[len(sizes)/2], sizes[len(sizes)-1]
+	if top < 1.3*common {
+		return ""
+	}
+	var parts []string
+	for _, b := range blocks {
+		if b.Kind != BlockLine || b.Page != 1 {
+			continue
+		}
+		if b.Size >= 0.95*top {
+			parts = append(parts, strings.TrimSpace(b.Text))
+		} else if len(parts) > 0 {
+			break
+		}
+	}
+	return strings.Join(parts, "")
 }
 
 // pageMark says that the rendered text from byte Offset on is on Page.

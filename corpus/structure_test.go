@@ -15,7 +15,7 @@ func outlineOf(t *testing.T, text string) string {
 	}
 	checkInvariants(t, d)
 	var b strings.Builder
-	for _, u := range d.Units {
+	for _, u := range bodyUnits(d) {
 		b.WriteString(u.Path + " " + string(u.Type) + " " + u.Label + "|" + u.Title + "\n")
 	}
 	return b.String()

@@ -43,12 +43,46 @@ func buildLines(runs []run, height float64) []corpus.Block {
 				continue
 			}
 		}
-		if b, ok := makeLine(runs[start:i]); ok && !(b.Y > footerZone*height && isPageNumber(b.Text)) {
-			out = append(out, b)
+		for _, seg := range splitColumns(runs[start:i]) {
+			if b, ok := makeLine(seg); ok && !(b.Y > footerZone*height && isPageNumber(b.Text)) {
+				out = append(out, b)
+			}
 		}
 		start = i
 	}
 	return out
+}
+
+// columnGap is the horizontal gap, as a multiple of the font size, that
+// separates two pieces of text sharing a baseline into two lines: fields
+// laid out in columns (an invoice's 发票代码 beside its title, a signature
+// beside its date), never the spacing of justified text.
+const columnGap = 3.0
+
+// splitColumns sorts the runs of one baseline left to right and splits
+// them where a gap wider than columnGap font sizes separates them.
+func splitColumns(runs []run) [][]run {
+	slices.SortStableFunc(runs, func(a, b run) int {
+		switch {
+		case a.x0 < b.x0:
+			return -1
+		case a.x0 > b.x0:
+			return 1
+		}
+		return 0
+	})
+	var out [][]run
+	start := 0
+	right := math.Inf(-1)
+	for i := range runs {
+		if i > start && runs[i].x0-right > columnGap*max(runs[i].size, runs[i-1].size) {
+			out = append(out, runs[start:i])
+			start = i
+			right = math.Inf(-1)
+		}
+		right = max(right, runs[i].x1)
+	}
+	return append(out, runs[start:])
 }
 
 // makeLine joins the runs of one line left to right.
