@@ -1,15 +1,14 @@
 package web
 
 import (
-	"encoding/csv"
 	"net/http"
 	"net/url"
 	"strconv"
-	"strings"
 
 	"github.com/labstack/echo/v4"
 
 	"github.com/zhengce/zhengce/corpus"
+	"github.com/zhengce/zhengce/search/export"
 )
 
 // parseTargetFilter validates the parameters of /targets and /api/targets:
@@ -76,75 +75,15 @@ func (s *Server) handleTargetsCSV(c echo.Context) error {
 	return s.writeTargetsCSV(c, f)
 }
 
-// targetsCSVHeader is the header row of the CSV download.
-var targetsCSVHeader = []string{"区县", "指标", "规范指标", "单位", "基期年份", "基期值", "目标年份", "比较", "目标值", "目标上限", "属性", "类别", "来源类型", "引用", "链接", "原文"}
-
-// writeTargetsCSV writes the targets matching f as UTF-8 CSV with a byte
-// order mark, so Excel opens it with the right encoding.
+// writeTargetsCSV writes the targets matching f with the one CSV writer
+// of zhengce (export.WriteTargetsCSV, shared with `zhengce targets --csv`).
 func (s *Server) writeTargetsCSV(c echo.Context, f corpus.TargetFilter) error {
 	ts := s.corpus.Targets(f)
 	res := c.Response()
 	res.Header().Set(echo.HeaderContentType, "text/csv; charset=utf-8")
 	res.Header().Set(echo.HeaderContentDisposition, `attachment; filename="targets.csv"; filename*=UTF-8''%E7%9B%AE%E6%A0%87%E6%8C%87%E6%A0%87.csv`)
 	res.WriteHeader(http.StatusOK)
-	if _, err := res.Write([]byte("\uFEFF")); err != nil {
-		return err
-	}
-	w := csv.NewWriter(res)
-	if err := w.Write(targetsCSVHeader); err != nil {
-		return err
-	}
-	for _, t := range ts {
-		row := []string{
-			t.District, t.Indicator, t.Canonical, t.Unit,
-			yearText(t.Baseline.Year), valueText(t.Baseline),
-			yearText(t.Target.Year), t.Target.Comparator, valueText(t.Target), maxText(t.Target),
-			t.Attribute, t.Kind, t.Source, t.Citation, "/c/" + t.UnitID, t.Text,
-		}
-		for i, v := range row {
-			row[i] = csvSafe(v)
-		}
-		if err := w.Write(row); err != nil {
-			return err
-		}
-	}
-	w.Flush()
-	return w.Error()
-}
-
-// csvSafe defuses spreadsheet formula injection: a cell starting with
-// =, +, - or @ that is not a number gets a leading apostrophe.
-func csvSafe(v string) string {
-	if v == "" || !strings.ContainsRune("=+-@", rune(v[0])) {
-		return v
-	}
-	if _, err := strconv.ParseFloat(v, 64); err == nil {
-		return v
-	}
-	return "'" + v
-}
-
-func yearText(y int) string {
-	if y == 0 {
-		return ""
-	}
-	return strconv.Itoa(y)
-}
-
-// valueText is the value of p as a number, or its raw text when it could
-// not be parsed.
-func valueText(p corpus.Point) string {
-	if p.Value == nil {
-		return p.Raw
-	}
-	return strconv.FormatFloat(*p.Value, 'f', -1, 64)
-}
-
-func maxText(p corpus.Point) string {
-	if p.Max == nil {
-		return ""
-	}
-	return strconv.FormatFloat(*p.Max, 'f', -1, 64)
+	return export.WriteTargetsCSV(res, ts, nil)
 }
 
 // pointText renders a point for people: comparator, value, unit.

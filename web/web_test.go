@@ -116,7 +116,7 @@ func TestRoutes(t *testing.T) {
 		{"compare", "/compare?q=" + q("集团化办学"), 200, "text/html", []string{"区县对比", "巫溪县", "两江新区"}},
 		{"compare empty", "/compare", 200, "text/html", []string{"区县对比"}},
 		{"targets", "/targets?q=" + q("毛入园率"), 200, "text/html", []string{"目标指标", "下载 CSV"}},
-		{"targets csv", "/targets.csv?q=" + q("毛入园率"), 200, "text/csv", []string{"\uFEFF区县,指标"}},
+		{"targets csv", "/targets.csv?q=" + q("毛入园率"), 200, "text/csv", []string{"\uFEFFid,doc_id,district"}},
 		{"docs", "/docs", 200, "text/html", []string{"巫溪县", "/d/wuxi-2022"}},
 		{"help", "/help", 200, "text/html", []string{"JSON API", "district:巫溪县"}},
 		{"css", "/static/app.css", 200, "text/css", []string{"--brand"}},

@@ -2,7 +2,6 @@ package main
 
 import (
 	"context"
-	"encoding/csv"
 	"encoding/json"
 	"flag"
 	"fmt"
@@ -13,6 +12,7 @@ import (
 	"golang.org/x/text/width"
 
 	"github.com/zhengce/zhengce/corpus"
+	"github.com/zhengce/zhengce/search/export"
 )
 
 // stringList is a repeatable string flag (--district A --district B).
@@ -110,16 +110,16 @@ func (m *Main) runTargets(ctx context.Context, args []string) error {
 			}{*compare, nonNilComparisons(comps)})
 		case *asCSV:
 			var ts []*corpus.Target
-			var empty [][2]string
+			var missing []export.Missing
 			for _, cp := range comps {
 				for _, dt := range cp.Districts {
 					ts = append(ts, dt.Targets...)
 					if len(dt.Targets) == 0 {
-						empty = append(empty, [2]string{cp.Canonical, dt.District})
+						missing = append(missing, export.Missing{Canonical: cp.Canonical, District: dt.District})
 					}
 				}
 			}
-			return writeTargetsCSV(m.Stdout, ts, empty)
+			return export.WriteTargetsCSV(m.Stdout, ts, missing)
 		}
 		return writeComparison(m.Stdout, *compare, comps)
 	}
@@ -133,7 +133,7 @@ func (m *Main) runTargets(ctx context.Context, args []string) error {
 			Targets []*corpus.Target `json:"targets"`
 		}{ts})
 	case *asCSV:
-		return writeTargetsCSV(m.Stdout, ts, nil)
+		return export.WriteTargetsCSV(m.Stdout, ts, nil)
 	}
 	return writeTargetsTable(m.Stdout, ts)
 }
@@ -202,50 +202,6 @@ func writeJSON(w io.Writer, v any) error {
 	enc.SetIndent("", "  ")
 	if err := enc.Encode(v); err != nil {
 		return fmt.Errorf("write json: %w", err)
-	}
-	return nil
-}
-
-// csvHeader names the CSV columns of a target.
-var csvHeader = []string{
-	"id", "doc_id", "district", "indicator", "canonical", "unit",
-	"baseline_year", "baseline_comparator", "baseline_value", "baseline_raw",
-	"target_year", "target_comparator", "target_value", "target_max", "target_raw",
-	"attribute", "kind", "source", "unit_id", "citation", "text",
-}
-
-// writeTargetsCSV writes targets as CSV, UTF-8 with a byte-order mark so
-// that spreadsheet programs read the Chinese text, with a header row. Each
-// (canonical, district) pair in empty gets a row of its own with no value.
-func writeTargetsCSV(w io.Writer, ts []*corpus.Target, empty [][2]string) error {
-	if _, err := io.WriteString(w, "\uFEFF"); err != nil {
-		return fmt.Errorf("write csv: %w", err)
-	}
-	cw := csv.NewWriter(w)
-	if err := cw.Write(csvHeader); err != nil {
-		return fmt.Errorf("write csv: %w", err)
-	}
-	for _, t := range ts {
-		rec := []string{
-			t.ID, t.DocID, t.District, t.Indicator, t.Canonical, t.Unit,
-			yearText(t.Baseline.Year), t.Baseline.Comparator, numText(t.Baseline.Value), t.Baseline.Raw,
-			yearText(t.Target.Year), t.Target.Comparator, numText(t.Target.Value), numText(t.Target.Max), t.Target.Raw,
-			t.Attribute, t.Kind, t.Source, t.UnitID, t.Citation, t.Text,
-		}
-		if err := cw.Write(rec); err != nil {
-			return fmt.Errorf("write csv: %w", err)
-		}
-	}
-	for _, e := range empty {
-		rec := make([]string, len(csvHeader))
-		rec[2], rec[4] = e[1], e[0]
-		if err := cw.Write(rec); err != nil {
-			return fmt.Errorf("write csv: %w", err)
-		}
-	}
-	cw.Flush()
-	if err := cw.Error(); err != nil {
-		return fmt.Errorf("write csv: %w", err)
 	}
 	return nil
 }

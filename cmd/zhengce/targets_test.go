@@ -7,10 +7,12 @@ import (
 	"encoding/json"
 	"os"
 	"path/filepath"
+	"strconv"
 	"strings"
 	"testing"
 
 	"github.com/zhengce/zhengce/corpus"
+	"github.com/zhengce/zhengce/search/export"
 )
 
 // runTargetsCLI runs the real program in-process with `targets args...`.
@@ -121,7 +123,7 @@ func TestTargetsCSV(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	if strings.Join(recs[0], ",") != strings.Join(csvHeader, ",") {
+	if strings.Join(recs[0], ",") != strings.Join(export.TargetHeader(), ",") {
 		t.Errorf("header %v", recs[0])
 	}
 	js, _, err := runTargetsCLI(t, "--json", "入学率")
@@ -137,7 +139,7 @@ func TestTargetsCSV(t *testing.T) {
 	}
 	for i, x := range got.Targets {
 		r := recs[i+1]
-		if r[0] != x.ID || r[3] != x.Indicator || r[12] != numText(x.Target.Value) || r[len(r)-1] != x.Text {
+		if r[0] != x.ID || r[3] != x.Indicator || r[12] != numText(x.Target.Value) || r[20] != x.Text || r[21] != "/c/"+x.UnitID {
 			t.Errorf("row %d = %v, want target %s", i+1, r[:5], x.ID)
 		}
 	}
@@ -224,5 +226,48 @@ func TestTargetsUserCorpus(t *testing.T) {
 	}
 	if x := got.Targets[0]; x.Canonical != "学前三年毛入园率" || x.Target.Comparator != "≥" || *x.Target.Value != 95 || x.Target.Year != 2025 {
 		t.Errorf("first target = %+v", x)
+	}
+}
+
+// TestTargetsCSVInjection: `zhengce targets --csv` on a corpus written to
+// attack spreadsheets guards every text cell that starts with a formula
+// trigger (= + - @ TAB CR ＝ ＋ － ＠) with an apostrophe; numbers stay
+// numbers. The web's /targets.csv uses the same writer
+// (web: TestTargetsCSVInjection).
+func TestTargetsCSVInjection(t *testing.T) {
+	out, _, err := runTargetsCLI(t, "--csv", "--corpus", filepath.Join("..", "..", "search", "export", "testdata", "injection"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	rows, err := csv.NewReader(strings.NewReader(strings.TrimPrefix(out, "\uFEFF"))).ReadAll()
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(rows) < 6 {
+		t.Fatalf("%d rows: %q", len(rows), out)
+	}
+	numeric := map[string]bool{"baseline_year": true, "baseline_value": true, "target_year": true, "target_value": true, "target_max": true}
+	seen := map[string]bool{}
+	want := []string{`=HYPERLINK(`, `+cmd|`, `-2+3`, `@SUM`, "\t=1", `＝1`}
+	for _, r := range rows[1:] {
+		for i, cell := range r {
+			for _, w := range want {
+				if strings.HasPrefix(cell, "'"+w) {
+					seen[w] = true
+				}
+			}
+			trigger := cell != "" && strings.ContainsAny(cell[:1], "=+-@\t\r")
+			for _, fw := range []string{"＝", "＋", "－", "＠"} {
+				trigger = trigger || strings.HasPrefix(cell, fw)
+			}
+			if _, err := strconv.ParseFloat(cell, 64); trigger && !(err == nil && numeric[rows[0][i]]) {
+				t.Errorf("column %s: unguarded cell %q", rows[0][i], cell)
+			}
+		}
+	}
+	for _, w := range want {
+		if !seen[w] {
+			t.Errorf("no guarded cell starting with %q", w)
+		}
 	}
 }
