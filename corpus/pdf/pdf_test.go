@@ -272,6 +272,7 @@ func TestTimeout(t *testing.T) {
 }
 
 func TestLazyAndClose(t *testing.T) {
+	t.Parallel()
 	r := New(Options{CacheDir: NoCache})
 	if r.Started() {
 		t.Fatal("New started the runtime")
@@ -353,6 +354,7 @@ func findOCR(t *testing.T) *ocr.Engine {
 }
 
 func TestScanned(t *testing.T) {
+	t.Parallel() // tesseract is another process: it overlaps the other tests
 	data := read(t, scanFixture)
 	t.Run("without OCR", func(t *testing.T) {
 		r := shared
