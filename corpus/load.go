@@ -348,6 +348,7 @@ func (l *Loader) parseFile(ctx context.Context, f folder, meta Meta, lim Limits)
 	if err != nil {
 		return nil, err
 	}
+	d.Format = format
 	d.Raw, d.Body = "", "" // see Document.Raw
 	return d, nil
 }
