@@ -150,6 +150,7 @@ func (r *Reader) read(ctx context.Context, inst pdfium.Pdfium, data []byte, lim 
 	var (
 		textSize int64
 		scans    []int // 0-based indexes of scanned pages
+		garbled  int   // how many of them have an undecodable text layer
 	)
 	for i := range n {
 		if err := ctx.Err(); err != nil {
@@ -162,6 +163,9 @@ func (r *Reader) read(ctx context.Context, inst pdfium.Pdfium, data []byte, lim 
 		}
 		if p.scan {
 			scans = append(scans, i)
+			if p.garbled {
+				garbled++
+			}
 			continue
 		}
 		for _, l := range p.lines {
@@ -183,6 +187,10 @@ func (r *Reader) read(ctx context.Context, inst pdfium.Pdfium, data []byte, lim 
 			// Some pages have text: keep them; the scanned ones cannot be
 			// read without OCR.
 			return src, nil
+		}
+		if garbled == len(scans) {
+			return nil, corpus.Errorf(corpus.EINVALID,
+				"此 PDF 的文字无法解码（字体缺少 Unicode 映射，提取出的是乱码），需要 OCR 才能检索：请安装 tesseract-ocr 和 tesseract-ocr-chi-sim 后重新索引，或提供由原文档重新导出的 PDF")
 		}
 		return nil, corpus.Errorf(corpus.EINVALID,
 			"此 PDF 是扫描件（页面只有图片，没有文字层），需要 OCR 才能检索：请安装 tesseract-ocr 和 tesseract-ocr-chi-sim 后重新索引")
@@ -220,8 +228,9 @@ func mergePages(a, b []corpus.Block) []corpus.Block {
 // pageText is the text layer of one page, or the finding that it is a
 // scan.
 type pageText struct {
-	lines []corpus.Block
-	scan  bool
+	lines   []corpus.Block
+	scan    bool
+	garbled bool // a text layer without Unicode mapping, not an image
 }
 
 // page extracts the lines of page i (0-based).
@@ -262,7 +271,7 @@ func (r *Reader) page(inst pdfium.Pdfium, doc references.FPDF_DOCUMENT, i int) (
 	// ToUnicode map) has no usable text layer: like a scan, only OCR can
 	// read it.
 	if unmapped > kept {
-		return pageText{scan: true}, nil
+		return pageText{scan: true, garbled: true}, nil
 	}
 	if kept < minTextRunes {
 		scan, err := scanned(inst, pg, float64(ph.PageHeight))
