@@ -193,3 +193,45 @@ func bare(s string) string {
 		return r
 	}, norm.NFKC.String(s))
 }
+
+// TestPDFiumLazy checks that reading a folder without PDF files never
+// starts the pdfium runtime, and that a folder with one does.
+func TestPDFiumLazy(t *testing.T) {
+	dir := t.TempDir()
+	if err := os.WriteFile(filepath.Join(dir, "a.txt"), []byte("一、目标\n\n正文。\n"), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	html, err := os.ReadFile(filepath.Join(formatsDir, "html", "h04_thnet.gov.cn_积分入学指引_2026.html"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	if err := os.WriteFile(filepath.Join(dir, "b.html"), html, 0o644); err != nil {
+		t.Fatal(err)
+	}
+	r := New(Options{NoOCR: true})
+	defer func() {
+		if err := r.Close(); err != nil {
+			t.Error(err)
+		}
+	}()
+	if _, err := r.Loader().LoadDir(context.Background(), dir); err != nil {
+		t.Fatal(err)
+	}
+	if r.PDFStarted() {
+		t.Fatal("pdfium started for a folder without PDF files")
+	}
+	pdf, err := os.ReadFile(filepath.Join(formatsDir, "pdf", "p02_2026年中央一号文件.pdf"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	if err := os.WriteFile(filepath.Join(dir, "c.pdf"), pdf, 0o644); err != nil {
+		t.Fatal(err)
+	}
+	c, err := r.Loader().LoadDir(context.Background(), dir)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if !r.PDFStarted() || len(c.Documents()) != 3 {
+		t.Fatalf("pdfium started %v, %d documents", r.PDFStarted(), len(c.Documents()))
+	}
+}
