@@ -67,10 +67,18 @@ func (r *Reader) Read(ctx context.Context, data []byte, lim corpus.Limits) (src 
 	// instance (the runtime closes the module on its context).
 	killed := make(chan error, 1)
 	stop := context.AfterFunc(ctx, func() { killed <- inst.Kill() })
-	src, err = r.read(ctx, inst, data, lim)
+	src, panicked, err := r.safeRead(ctx, inst, data, lim)
 	if !stop() {
 		kerr := <-killed
 		return nil, timeoutError(lim, errors.Join(ctx.Err(), kerr, err))
+	}
+	if panicked {
+		// The instance's state is unknown: discard it; the pool makes a
+		// new one.
+		if kerr := inst.Kill(); kerr != nil {
+			err = errors.Join(err, kerr)
+		}
+		return nil, err
 	}
 	if cerr := inst.Close(); cerr != nil && err == nil {
 		return nil, &corpus.Error{Code: corpus.EINTERNAL, Message: "PDF 解析组件出错", Err: cerr}
@@ -79,6 +87,19 @@ func (r *Reader) Read(ctx context.Context, data []byte, lim corpus.Limits) (src 
 		return nil, timeoutError(lim, errors.Join(ctx.Err(), err))
 	}
 	return src, err
+}
+
+// safeRead runs read and turns a panic into an EINVALID error.
+func (r *Reader) safeRead(ctx context.Context, inst pdfium.Pdfium, data []byte, lim corpus.Limits) (src *corpus.Source, panicked bool, err error) {
+	defer func() {
+		if p := recover(); p != nil {
+			src, panicked, err = nil, true, &corpus.Error{Code: corpus.EINVALID,
+				Message: "PDF 文件结构异常，解析失败：文件可能已损坏，请用 PDF 阅读器另存后重试",
+				Err:     fmt.Errorf("pdf: panic: %v", p)}
+		}
+	}()
+	src, err = r.read(ctx, inst, data, lim)
+	return src, false, err
 }
 
 // timeoutError is the error of a Read that ran out of time.
