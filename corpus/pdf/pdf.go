@@ -31,7 +31,7 @@ import (
 
 // Defaults of Options.
 const (
-	DefaultWorkers = 1
+	DefaultWorkers = 2
 	DefaultOCRDPI  = 300
 	// DefaultMaxMemory bounds the linear memory of one PDFium instance.
 	DefaultMaxMemory = 1 << 30
