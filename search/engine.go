@@ -73,6 +73,7 @@ func (s *Service) compile(q *Query) *plan {
 			}
 		}
 	}
+	p.terms = uniq(p.terms)
 	p.hideTargets = !slices.Contains(q.Types, string(corpus.TypeTarget)) && q.TargetMin == nil && q.TargetMax == nil
 	p.filter = s.cols.compileFilter(q, p.hideTargets)
 	return p
@@ -135,7 +136,12 @@ func (s *Service) run(ctx context.Context, p *plan, offset, limit int) ([]cand, 
 			maxBoost *= 1 + boostTitlePhrase
 		}
 	}
-	for _, m := range matches {
+	for i, m := range matches {
+		if i%ctxCheckEvery == 0 {
+			if err := ctx.Err(); err != nil {
+				return nil, 0, Facets{}, err
+			}
+		}
 		if !c.pass(p.filter, m.ord) {
 			continue
 		}

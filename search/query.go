@@ -60,7 +60,7 @@ func (q *Query) hasFilters() bool {
 }
 
 // unitTypes are the values of the type filter.
-var unitTypes = []string{string(corpus.TypeSection), string(corpus.TypeClause), string(corpus.TypeTask), string(corpus.TypeTableRow), string(corpus.TypeTarget)}
+var unitTypes = []string{string(corpus.TypeTitle), string(corpus.TypeMeta), string(corpus.TypeSection), string(corpus.TypeClause), string(corpus.TypeTask), string(corpus.TypeTableRow), string(corpus.TypeTarget)}
 
 // filterKeys maps the filter names of the query language (English and
 // Chinese) to their facet.
@@ -87,7 +87,11 @@ var filterKeys = map[string]string{
 // Text is folded with corpus.Normalize (full-width forms, traditional
 // characters, whitespace inside phrases). User text never reaches bleve's
 // query-string syntax.
-
+//
+// Repetition costs nothing: an item repeated in its group, a group
+// repeated (as a set of items) and a repeated exclusion are kept once, so
+// 的 的 的 is the query 的. The MaxQueryTerms limit counts the terms as
+// written.
 func ParseQuery(s string) (*Query, error) {
 	if !utf8.ValidString(s) {
 		return nil, corpus.Errorf(corpus.EINVALID, "查询不是有效的 UTF-8 文本")
@@ -131,7 +135,7 @@ func ParseQuery(s string) (*Query, error) {
 			}
 		case t.neg:
 			if t.text != "" {
-				q.Exclude = append(q.Exclude, t.text)
+				q.Exclude = appendUnique(q.Exclude, t.text)
 			}
 		default:
 			if t.text == "" {
@@ -152,6 +156,7 @@ func ParseQuery(s string) (*Query, error) {
 	if n > MaxQueryTerms {
 		return nil, corpus.Errorf(corpus.ETOOLARGE, "查询条件过多：最多 %d 个", MaxQueryTerms)
 	}
+	q.collapse()
 	if len(q.Groups) == 0 && len(q.Exclude) > 0 && !q.hasFilters() {
 		return nil, corpus.Errorf(corpus.EINVALID, "查询不能只包含排除条件：请加上检索词或筛选条件")
 	}
@@ -402,6 +407,34 @@ func appendUnique(s []string, v string) []string {
 		return s
 	}
 	return append(s, v)
+}
+
+// collapse removes repetition: an item repeated within its group, and a
+// group with the same items as an earlier one (in any order). Neither
+// changes what matches; each would cost a full evaluation.
+func (q *Query) collapse() {
+	seen := map[string]bool{}
+	groups := q.Groups[:0]
+	for _, g := range q.Groups {
+		items := g[:0]
+		for _, it := range g {
+			if !slices.Contains(items, it) {
+				items = append(items, it)
+			}
+		}
+		keys := make([]string, len(items))
+		for i, it := range items {
+			keys[i] = strconv.FormatBool(it.Phrase) + "\x00" + it.Text
+		}
+		slices.Sort(keys)
+		k := strings.Join(keys, "\x01")
+		if seen[k] {
+			continue
+		}
+		seen[k] = true
+		groups = append(groups, items)
+	}
+	q.Groups = groups
 }
 
 // Terms returns the texts that mark a match of q: the normalised text of

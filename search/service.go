@@ -18,8 +18,13 @@ import (
 	"github.com/zhengce/zhengce/indexer"
 )
 
-// DefaultTimeout bounds a search whose context has no deadline.
+// DefaultTimeout bounds a search whose context has no deadline; the web
+// server's request deadline is the same.
 const DefaultTimeout = 5 * time.Second
+
+// hitCheckEvery is how many hits are highlighted between checks of the
+// context.
+const hitCheckEvery = 64
 
 // maxClauses bounds bleve disjunctions. zhengce only builds term and
 // phrase queries from at most MaxQueryTerms terms, so the limit is a guard
@@ -193,7 +198,12 @@ func (s *Service) Search(ctx context.Context, r Request) (*Response, error) {
 	resp.Total = total
 	resp.Facets = facets
 	dropped := 0
-	for _, h := range hits {
+	for i, h := range hits {
+		if i%hitCheckEvery == 0 {
+			if err := ctx.Err(); err != nil {
+				return nil, searchError(ctx, err)
+			}
+		}
 		hit, ok := s.hit(p, int(s.cols.seq[h.ord]), h.score)
 		if !ok {
 			dropped++

@@ -26,6 +26,10 @@ type apiErrorBody struct {
 // many requests (not a corpus error, so it is the web adapter's own).
 const CodeRateLimited = "rate_limited"
 
+// CodeBusy is the error code of a 503 from admission control: the server
+// is serving as many searches as its cores can finish in time.
+const CodeBusy = "busy"
+
 // httpStatus is THE place where errors become HTTP statuses. Every handler
 // returns errors; the error handler and the pages that render rich error
 // pages ask this function for the status.
@@ -67,6 +71,8 @@ func errorCode(err error) string {
 			return corpus.EINVALID
 		case http.StatusTooManyRequests:
 			return CodeRateLimited
+		case http.StatusServiceUnavailable:
+			return CodeBusy
 		case http.StatusUnauthorized:
 			return CodeUnauthorized
 		}
@@ -93,6 +99,8 @@ func errorMessage(err error) string {
 			return "请求体过大"
 		case http.StatusTooManyRequests:
 			return "请求过于频繁，请稍后再试"
+		case http.StatusServiceUnavailable:
+			return "服务器繁忙，请稍后再试"
 		case http.StatusUnauthorized:
 			return "需要有效的管理令牌"
 		}

@@ -1,6 +1,7 @@
 package web
 
 import (
+	"context"
 	"html/template"
 	"net/http"
 	"net/url"
@@ -23,6 +24,8 @@ type readerPage struct {
 	Matches  int
 	Target   *corpus.Unit
 	TargetID string
+	// OriginalURL downloads the file the document was read from.
+	OriginalURL string
 }
 
 // tocEntry is one heading of the table of contents.
@@ -68,6 +71,10 @@ type rowView struct {
 	IsTarget bool
 }
 
+// readerCheckEvery is how many units the reader highlights between checks
+// of the request's deadline.
+const readerCheckEvery = 64
+
 // anchorOf is the element id of a unit in the reader.
 func anchorOf(path string) string { return "u-" + path }
 
@@ -84,7 +91,11 @@ func (s *Server) handleReader(c echo.Context) error {
 	if err != nil {
 		return err
 	}
-	return s.render(c, http.StatusOK, "reader", s.reader(d, nil, q, s.termsOf(c, q)))
+	p, err := s.reader(c.Request().Context(), d, nil, q, s.termsOf(c, q))
+	if err != nil {
+		return err
+	}
+	return s.render(c, http.StatusOK, "reader", p)
 }
 
 func (s *Server) handlePermalink(c echo.Context) error {
@@ -108,7 +119,11 @@ func (s *Server) handlePermalink(c echo.Context) error {
 	if err != nil {
 		return err
 	}
-	return s.render(c, http.StatusOK, "reader", s.reader(d, u, q, s.termsOf(c, q)))
+	page, err := s.reader(c.Request().Context(), d, u, q, s.termsOf(c, q))
+	if err != nil {
+		return err
+	}
+	return s.render(c, http.StatusOK, "reader", page)
 }
 
 // termsOf returns the normalised terms to highlight for query q: how the
@@ -128,9 +143,10 @@ func (s *Server) termsOf(c echo.Context, q string) []string {
 }
 
 // reader builds the reader page of d, with target marked when set and
-// terms highlighted.
-func (s *Server) reader(d *corpus.Document, target *corpus.Unit, q string, terms []string) readerPage {
-	p := readerPage{layout: s.layout(d.Title, "docs"), Doc: d, DocURL: "/d/" + url.PathEscape(d.ID), Target: target}
+// terms highlighted. Highlighting a long document observes ctx.
+func (s *Server) reader(ctx context.Context, d *corpus.Document, target *corpus.Unit, q string, terms []string) (readerPage, error) {
+	p := readerPage{layout: s.layout(d.Title, "docs"), Doc: d, DocURL: "/d/" + url.PathEscape(d.ID), Target: target,
+		OriginalURL: originalURL(d)}
 	p.Q = q
 	if target != nil {
 		p.TargetID = anchorOf(target.Path)
@@ -154,7 +170,12 @@ func (s *Server) reader(d *corpus.Document, target *corpus.Unit, q string, terms
 		}
 		return h
 	}
-	for _, u := range d.Units {
+	for i, u := range d.Units {
+		if len(terms) > 0 && i%readerCheckEvery == 0 {
+			if err := ctx.Err(); err != nil {
+				return p, err
+			}
+		}
 		if done[u.ID] {
 			continue
 		}
@@ -177,6 +198,10 @@ func (s *Server) reader(d *corpus.Document, target *corpus.Unit, q string, terms
 			}
 		}
 		switch u.Type {
+		case corpus.TypeTitle:
+			continue // the page's heading
+		case corpus.TypeMeta:
+			b.Kind = "meta" // cover block or signature, set apart
 		case corpus.TypeSection:
 			b.Kind = "heading"
 			b.Level = min(max(u.Level+1, 2), 6)
@@ -190,7 +215,7 @@ func (s *Server) reader(d *corpus.Document, target *corpus.Unit, q string, terms
 		b.HTML = mark(u.Text)
 		p.Blocks = append(p.Blocks, b)
 	}
-	return p
+	return p, nil
 }
 
 // tableView builds the display of table t; its row units are recorded in

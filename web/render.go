@@ -12,10 +12,13 @@ import (
 	"net/http"
 	"path"
 	"strings"
+	"unicode/utf8"
 
 	"github.com/labstack/echo/v4"
 
 	"github.com/zhengce/zhengce/corpus"
+	"github.com/zhengce/zhengce/search"
+	"github.com/zhengce/zhengce/search/export"
 )
 
 //go:embed templates/*.html
@@ -39,6 +42,9 @@ var templateFuncs = template.FuncMap{
 	"unitLink":  func(id string) string { return "/c/" + id },
 	"unitURL":   permalink,
 	"kindName":  kindName,
+	// maxQuery is the maxlength of query inputs: the query language's
+	// own limit, so the browser stops where the server would refuse.
+	"maxQuery": func() int { return search.MaxQueryRunes },
 }
 
 func parseTemplates() (*templates, error) {
@@ -88,12 +94,41 @@ func (s *Server) render(c echo.Context, status int, page string, data any) error
 	if !ok {
 		return fmt.Errorf("no template %q", page)
 	}
+	if status < http.StatusBadRequest {
+		// past the deadline, the work is lost: answer 504 now (error
+		// pages are rendered regardless)
+		if err := c.Request().Context().Err(); err != nil {
+			return err
+		}
+	}
 	var buf bytes.Buffer
 	if err := t.ExecuteTemplate(&buf, "layout", data); err != nil {
 		return fmt.Errorf("render %s: %w", page, err)
 	}
 	c.Response().Header().Set("Cache-Control", "no-cache")
-	return c.HTMLBlob(status, buf.Bytes())
+	return c.HTMLBlob(status, stripBidi(buf.Bytes()))
+}
+
+// stripBidi removes the bidirectional control characters
+// (export.IsBidiControl: U+202A–U+202E, U+2066–U+2069, U+200E, U+200F,
+// U+061C) from a rendered page, in place. Document titles, citations and
+// text come from files anyone may write; one U+202E in a title would
+// reverse the rest of the line, in <title>, in a data-citation attribute
+// copied to the clipboard, anywhere. No page of zhengce needs them: the
+// text is Chinese. All of them are three bytes in UTF-8 but U+061C (two).
+func stripBidi(b []byte) []byte {
+	if !bytes.ContainsFunc(b, export.IsBidiControl) {
+		return b
+	}
+	out := b[:0]
+	for i := 0; i < len(b); {
+		r, n := utf8.DecodeRune(b[i:])
+		if !export.IsBidiControl(r) {
+			out = append(out, b[i:i+n]...)
+		}
+		i += n
+	}
+	return out
 }
 
 // staticFiles are the embedded assets, served by exact name only (no

@@ -34,7 +34,10 @@ type Searcher interface {
 
 // Defaults of Config and of the HTTP server.
 const (
-	DefaultRequestTimeout = 10 * time.Second
+	// DefaultRequestTimeout is the one end-to-end deadline of a request:
+	// parsing, search, facets, highlighting and rendering all observe it
+	// (the search package's own default, so CLI and web agree).
+	DefaultRequestTimeout = search.DefaultTimeout
 	ReadHeaderTimeout     = 5 * time.Second
 	ReadTimeout           = 15 * time.Second
 	WriteTimeout          = 30 * time.Second
@@ -76,6 +79,12 @@ type Config struct {
 	// Reindexer rebuilds the served index for the admin API; required
 	// with AdminToken.
 	Reindexer Reindexer
+	// MaxSearches is the number of expensive requests (searches,
+	// comparisons, the reader with a query) served at once; zero means
+	// SearchesPerCore × GOMAXPROCS. Over it a request waits at most
+	// AdmitWait (or Config.AdmitWait when set), then gets 503.
+	MaxSearches int
+	AdmitWait   time.Duration
 }
 
 // Server is the zhengce web application. It is an http.Handler.
@@ -92,6 +101,9 @@ type Server struct {
 	limiter  *rateLimiter
 	indexDir string
 	admin    *admin // nil: admin API off
+	// slots admit expensive requests (admit.go)
+	slots     chan struct{}
+	admitWait time.Duration
 	// gzips recycles gzip writers: each holds a flate compressor of
 	// several hundred KB, which per response was a fifth of the CPU time
 	// of a search request (mostly garbage collection).
@@ -129,6 +141,11 @@ func New(cfg Config) (*Server, error) {
 		s.timeout = DefaultRequestTimeout
 	}
 	s.metrics = newMetrics()
+	s.slots = newSlots(cfg.MaxSearches)
+	s.admitWait = cfg.AdmitWait
+	if s.admitWait <= 0 {
+		s.admitWait = AdmitWait
+	}
 	s.indexDir = cfg.IndexDir
 	if cfg.RateLimit > 0 {
 		now := cfg.Now
@@ -219,13 +236,13 @@ func (s *Server) routes() *echo.Echo {
 	}
 
 	// Pages.
-	get("/", s.handleSearchPage)
-	get("/search", s.handleSearchPage)
+	get("/", s.admit(s.handleSearchPage))
+	get("/search", s.admit(s.handleSearchPage))
 	get("/docs", s.handleDocsPage)
-	get("/d/:doc", s.handleReader)
-	get("/c/:doc/*", s.handlePermalink)
+	get("/d/:doc", s.admit(s.handleReader))
+	get("/c/:doc/*", s.admit(s.handlePermalink))
 	get("/files/:doc", s.handleOriginal)
-	get("/compare", s.handleComparePage)
+	get("/compare", s.admit(s.handleComparePage))
 	get("/targets", s.handleTargetsPage)
 	get("/targets.csv", s.handleTargetsCSV)
 	get("/help", s.handleHelpPage)
@@ -234,12 +251,12 @@ func (s *Server) routes() *echo.Echo {
 	// JSON API.
 	get("/healthz", s.handleHealthz)
 	get("/metrics", s.handleMetrics)
-	get("/api/search", s.handleAPISearch)
+	get("/api/search", s.admit(s.handleAPISearch))
 	get("/api/docs", s.handleAPIDocs)
 	get("/api/docs/:doc", s.handleAPIDoc)
 	get("/api/units/:doc/*", s.handleAPIUnit)
 	get("/api/targets", s.handleAPITargets)
-	get("/api/compare", s.handleAPICompare)
+	get("/api/compare", s.admit(s.handleAPICompare))
 
 	// Admin API, only with a token (admin.go).
 	if s.admin != nil {
