@@ -4,6 +4,7 @@ import (
 	"context"
 	"os"
 	"path/filepath"
+	"sync/atomic"
 	"testing"
 
 	"github.com/zhengce/zhengce/corpus"
@@ -39,4 +40,44 @@ func BenchmarkRead(b *testing.B) {
 			}
 		})
 	}
+}
+
+// BenchmarkReadParallel is the throughput of a corpus build: the loader
+// reads one file per core at a time, each in its own PDFium instance
+// (Options.Workers defaults to 2). MB/s is of PDF file read per second,
+// across all goroutines.
+func BenchmarkReadParallel(b *testing.B) {
+	files, err := filepath.Glob("../../testdata/formats/pdf/*.pdf")
+	if err != nil || len(files) == 0 {
+		b.Fatal("no PDF files", err)
+	}
+	var all [][]byte
+	var size int64
+	for _, f := range files {
+		data, err := os.ReadFile(f)
+		if err != nil {
+			b.Fatal(err)
+		}
+		all = append(all, data)
+		size += int64(len(data))
+	}
+	r := New(Options{})
+	defer r.Close()
+	for _, data := range all { // start the runtime and warm both instances
+		if _, err := r.Read(context.Background(), data, corpus.DefaultLimits()); err != nil {
+			b.Fatal(err)
+		}
+	}
+	b.SetBytes(size / int64(len(all)))
+	b.ResetTimer()
+	var next atomic.Int64
+	b.RunParallel(func(pb *testing.PB) {
+		for pb.Next() {
+			data := all[int(next.Add(1))%len(all)]
+			if _, err := r.Read(context.Background(), data, corpus.DefaultLimits()); err != nil {
+				b.Error(err)
+				return
+			}
+		}
+	})
 }
