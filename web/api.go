@@ -8,7 +8,6 @@ import (
 	"strconv"
 	"strings"
 	"sync"
-	"unicode"
 	"unicode/utf8"
 
 	"github.com/labstack/echo/v4"
@@ -109,8 +108,9 @@ func summarize(d *corpus.Document) docSummary {
 func (s *Server) handleAPIDocs(c echo.Context) error {
 	docs := s.corpus.Documents()
 	out := struct {
-		Documents []docSummary `json:"documents"`
-	}{Documents: make([]docSummary, 0, len(docs))}
+		Documents []docSummary       `json:"documents"`
+		Rejected  []corpus.Rejection `json:"rejected"`
+	}{Documents: make([]docSummary, 0, len(docs)), Rejected: nonNil(s.corpus.Rejected())}
 	for _, d := range docs {
 		out.Documents = append(out.Documents, summarize(d))
 	}
@@ -309,9 +309,10 @@ func pathParam(c echo.Context) (string, error) {
 	return p, nil
 }
 
-// idParam unescapes and validates a document id or unit path. Ids are
-// letters, digits, '.', '-' and '_' with no "..": anything that could
-// name a file elsewhere is rejected before any lookup.
+// idParam unescapes and validates a document id or unit path. A valid id
+// is one corpus.SanitizeID leaves unchanged (no / \\ ? # %, control,
+// format or space characters, no leading dot), at most 200 bytes of UTF-8;
+// ids are lookup keys only and never name a file.
 func idParam(raw, name string) (string, error) {
 	v, err := url.PathUnescape(raw)
 	if err != nil {
@@ -323,13 +324,8 @@ func idParam(raw, name string) (string, error) {
 	if len(v) > 200 || !utf8.ValidString(v) {
 		return "", corpus.Errorf(corpus.EINVALID, "%s格式无效", name)
 	}
-	if strings.Contains(v, "..") || strings.HasPrefix(v, ".") {
-		return "", corpus.Errorf(corpus.EINVALID, "%s格式无效：%s", name, v)
-	}
-	for _, r := range v {
-		if !(unicode.IsLetter(r) || unicode.IsDigit(r) || r == '.' || r == '-' || r == '_') {
-			return "", corpus.Errorf(corpus.EINVALID, "%s格式无效：%s", name, v)
-		}
+	if corpus.SanitizeID(v) != v {
+		return "", corpus.Errorf(corpus.EINVALID, "%s格式无效：%s", name, strings.ToValidUTF8(v, ""))
 	}
 	return v, nil
 }
