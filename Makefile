@@ -20,7 +20,7 @@ test: vet
 	$(MAKE) fuzz
 
 # Short coverage-guided fuzz runs of every parser that sees user input.
-FUZZ_TARGETS := ./corpus:FuzzParse ./corpus:FuzzFindTable ./corpus:FuzzTargetText ./corpus:FuzzParseSource \
+FUZZ_TARGETS := ./corpus/parse:FuzzParse ./corpus/tables:FuzzFindTable ./corpus/targets:FuzzTargetText ./corpus/parse:FuzzParseSource \
 	./corpus/pdf:FuzzRead ./corpus/docx:FuzzRead ./corpus/doc:FuzzRead ./corpus/html:FuzzRead ./corpus/ofd:FuzzRead \
 	./search:FuzzParseQuery ./web:FuzzHighlight ./web:FuzzMarkedHTML
 

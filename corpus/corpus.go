@@ -1,11 +1,24 @@
 // Package corpus holds the document model of zhengce: documents, their
 // heading tree, the searchable units that partition their body text,
-// tables and targets, together with the error contract shared by every
-// other package and the embedded default corpus of seed documents.
+// tables and targets, the format readers' Source, Block and Cell, the
+// error contract shared by every other package, the Loader that reads a
+// corpus folder and the Corpus it returns, and the embedded seed files.
 //
-// Nothing in this package needs the word segmenter: parsing, outlines and
-// metadata are pure text processing, so `zhengce docs` and `zhengce outline`
-// start instantly.
+// The pipeline that fills the model lives in sub-packages, which import
+// this one (never the other way round):
+//
+//   - corpus/parse: the text parser (decoding, cleaning, metadata,
+//     outline, units) and its Parser, which holds the vocabularies;
+//   - corpus/tables: table recognition and reconstruction in text lines;
+//   - corpus/targets: target extraction and the indicator grouping;
+//   - corpus/themes: the theme taxonomy and the segmenter's dictionary.
+//
+// A Loader is given its Parser (see Loader.Parser); parse.Seeds,
+// parse.Load and parse.LoadDir load with the default one.
+//
+// Nothing here needs the word segmenter: parsing, outlines and metadata
+// are pure text processing, so `zhengce docs` and `zhengce outline` start
+// instantly.
 package corpus
 
 // UnitType is the kind of a searchable unit.
@@ -61,8 +74,8 @@ type Document struct {
 	Meta
 	// Raw is the full text as received, decoded to UTF-8.
 	//
-	// Raw and Body are set by Parse, whose checks need them; Load (and
-	// so Default) releases both once a document is parsed: nothing after
+	// Raw and Body are set by the parser, whose checks need them; a
+	// Loader releases both once a document is parsed: nothing after
 	// parsing reads them, and they would double the memory of a loaded
 	// corpus.
 	Raw string `json:"-"`
@@ -111,7 +124,7 @@ type Unit struct {
 
 	// Normalize of Text and Title as computed while parsing (theme
 	// assignment needs them), with the strings they were computed from:
-	// see NormText
+	// see NormText and SetNorm
 	norm, normOf           string
 	normTitle, normTitleOf string
 }
@@ -125,6 +138,15 @@ func (u *Unit) NormText() string {
 		return u.norm
 	}
 	return Normalize(u.Text)
+}
+
+// SetNorm stores Normalize(u.Text) and Normalize(u.Title), computed by
+// the caller (theme assignment needs them while parsing), for NormText and
+// NormTitle to return. text and title must be exactly those values; a
+// later change of Text or Title makes the unit normalise afresh.
+func (u *Unit) SetNorm(text, title string) {
+	u.norm, u.normOf = text, u.Text
+	u.normTitle, u.normTitleOf = title, u.Title
 }
 
 // NormTitle is NormText for the unit's Title.
@@ -181,6 +203,17 @@ type Target struct {
 	// set at extraction (computed on demand when empty).
 	normIndicator, normCanonical, normText string
 }
+
+// Paths of the document units.
+const (
+	PathTitle = "title" // the title unit
+	PathHead  = "head"  // the cover block: issuer, number, notice title, addressees
+	PathFoot  = "foot"  // the signature, date and distribution trailer
+)
+
+// IsDocumentUnit reports whether u is a title, head or foot unit rather
+// than a unit of the body.
+func (u *Unit) IsDocumentUnit() bool { return u.Type == TypeTitle || u.Type == TypeMeta }
 
 // Name returns the Simplified Chinese name of a unit type shown to users
 // (标题, 段落, 任务, 表格行, 目标指标), or the type itself when unknown.

@@ -5,7 +5,7 @@ import (
 	"io/fs"
 )
 
-//go:embed seeds/*.txt manifest.json indicators.json
+//go:embed seeds/*.txt manifest.json
 var embedded embed.FS
 
 // Embedded returns the default corpus: the five seed documents and their

@@ -38,9 +38,24 @@ type Warning struct {
 	Message string `json:"message"`
 }
 
+// Parser turns a document into the model: the bytes of a text or
+// markdown file (Parse), or what a format reader returned (ParseSource).
+// The parser of zhengce is *parse.Parser (package corpus/parse), which
+// holds its vocabularies (theme taxonomy, indicator grouping); this
+// package knows it only through this interface, so that it does not depend
+// on any parser.
+type Parser interface {
+	Parse(meta Meta, data []byte) (*Document, error)
+	ParseSource(meta Meta, src *Source) (*Document, error)
+}
+
 // Loader reads a corpus folder: every supported file, recursively, in any
-// format it has a Reader for. The zero Loader reads .txt and .md files
-// only, with DefaultLimits.
+// format it has a Reader for, parsed by its Parser. A Loader with a Parser
+// and no Readers reads .txt and .md files only, with DefaultLimits; a
+// Loader without a Parser fails with an EINTERNAL error.
+//
+// parse.Load, parse.LoadDir and parse.Seeds (package corpus/parse) load
+// with the default parser; corpus/ingest adds the format readers.
 //
 // Loading never fails because of one file: a file that cannot be read
 // (empty, binary, encrypted, a scan without OCR, over a limit, a FIFO, a
@@ -49,6 +64,8 @@ type Warning struct {
 // itself cannot be read, the manifest is malformed, the context is
 // cancelled, or no document at all could be read.
 type Loader struct {
+	// Parser parses every file; required.
+	Parser Parser
 	// Readers read the binary formats (PDF, DOCX, DOC, HTML, OFD), by
 	// format. Text and markdown are read by the text parser itself.
 	Readers map[Format]Reader
@@ -56,34 +73,6 @@ type Loader struct {
 	Limits Limits
 	// Manifest, when set, is used instead of manifest.json in the folder.
 	Manifest *Manifest
-}
-
-// Default loads and parses the embedded seed corpus.
-func Default() (*Corpus, error) {
-	man, err := readManifest(Embedded())
-	if err != nil {
-		return nil, err
-	}
-	seeds, err := fs.Sub(Embedded(), "seeds")
-	if err != nil {
-		return nil, fmt.Errorf("seeds: %w", err)
-	}
-	l := Loader{Manifest: &man}
-	return l.LoadFS(context.Background(), seeds)
-}
-
-// LoadDir loads a folder of *.txt and *.md documents (UTF-8 or
-// GB18030/GBK) with the zero Loader: see Loader.LoadDir.
-func LoadDir(dir string) (*Corpus, error) {
-	var l Loader
-	return l.LoadDir(context.Background(), dir)
-}
-
-// Load loads the *.txt and *.md documents of fsys with the zero Loader:
-// see Loader.LoadFS.
-func Load(fsys fs.FS) (*Corpus, error) {
-	var l Loader
-	return l.LoadFS(context.Background(), fsys)
 }
 
 // LoadDir loads the documents of the folder dir and its sub-folders, with
@@ -171,6 +160,9 @@ type loaded struct {
 }
 
 func (l *Loader) load(ctx context.Context, f folder) (*Corpus, error) {
+	if l.Parser == nil {
+		return nil, Errorf(EINTERNAL, "语料加载器未配置文档解析器")
+	}
 	lim := l.limits()
 	man := Manifest{}
 	if l.Manifest != nil {
@@ -332,7 +324,7 @@ func (l *Loader) parseFile(ctx context.Context, f folder, meta Meta, lim Limits)
 			return nil, Errorf(ETOOLARGE, "文本文件过大（%d 字节），单个文本文档上限为 %d MB", len(data), MaxDocumentSize>>20)
 		}
 		meta.Format = format
-		d, err = Parse(meta, data)
+		d, err = l.Parser.Parse(meta, data)
 	default:
 		r := l.Readers[format]
 		if r == nil {
@@ -342,7 +334,7 @@ func (l *Loader) parseFile(ctx context.Context, f folder, meta Meta, lim Limits)
 		src, err = r.Read(ctx, data, lim)
 		if err == nil {
 			meta.Format = format
-			d, err = ParseSource(meta, src)
+			d, err = l.Parser.ParseSource(meta, src)
 		}
 	}
 	if err != nil {
@@ -457,7 +449,9 @@ func SanitizeID(name string) string {
 	return id
 }
 
-func readManifest(fsys fs.FS) (Manifest, error) {
+// ReadManifest reads manifest.json at the root of fsys: an empty
+// Manifest when there is none, an EINVALID error when it is malformed.
+func ReadManifest(fsys fs.FS) (Manifest, error) {
 	return readManifestFrom(context.Background(), &fsFolder{fsys: fsys})
 }
 

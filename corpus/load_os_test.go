@@ -1,6 +1,6 @@
 //go:build unix
 
-package corpus
+package corpus_test
 
 import (
 	"context"
@@ -10,6 +10,8 @@ import (
 	"syscall"
 	"testing"
 	"time"
+
+	"github.com/zhengce/zhengce/corpus"
 )
 
 // TestLoadDirHostile checks the regressions of the adversarial probe on a
@@ -48,7 +50,7 @@ func TestLoadDirHostile(t *testing.T) {
 	}
 	ctx, cancel := context.WithTimeout(context.Background(), 20*time.Second)
 	defer cancel()
-	var l Loader
+	l := corpus.Loader{Parser: defaultParser(t)}
 	c, err := l.LoadDir(ctx, dir)
 	if err != nil {
 		t.Fatal(err)
@@ -93,7 +95,7 @@ func TestLoadDirCancel(t *testing.T) {
 	}
 	ctx, cancel := context.WithCancel(context.Background())
 	cancel()
-	var l Loader
+	l := corpus.Loader{Parser: defaultParser(t)}
 	if _, err := l.LoadDir(ctx, dir); err == nil {
 		t.Fatal("cancelled load returned a corpus")
 	}

@@ -1,4 +1,4 @@
-package corpus
+package corpus_test
 
 import (
 	"os"
@@ -7,6 +7,8 @@ import (
 	"testing"
 	"testing/fstest"
 
+	"github.com/zhengce/zhengce/corpus"
+	"github.com/zhengce/zhengce/corpus/parse"
 	"golang.org/x/text/encoding/simplifiedchinese"
 )
 
@@ -29,7 +31,7 @@ func TestLoadDir(t *testing.T) {
 	if err := os.WriteFile(filepath.Join(dir, "notes.json"), []byte("{}"), 0o644); err != nil {
 		t.Fatal(err)
 	}
-	c, err := LoadDir(dir)
+	c, err := parse.LoadDir(dir)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -44,7 +46,7 @@ func TestLoadDir(t *testing.T) {
 	if qj.Title != "綦江区教育工作方案" || qj.District != "綦江区" || qj.DocNumber != "綦江府发〔2023〕5号" || qj.Issuer != "重庆市綦江区人民政府" || qj.Year != 2023 {
 		t.Errorf("qijiang meta: %+v", qj.Meta)
 	}
-	if u, err := c.Unit("dazu/2.1"); err != nil || u.Type != TypeTask || u.Title != "推进集团化办学" {
+	if u, err := c.Unit("dazu/2.1"); err != nil || u.Type != corpus.TypeTask || u.Title != "推进集团化办学" {
 		t.Errorf("dazu/2.1: %+v %v", u, err)
 	}
 	if u, err := c.Unit("qijiang/1.p1"); err != nil || !strings.Contains(u.Text, "95%") {
@@ -60,7 +62,7 @@ func TestLoadManifest(t *testing.T) {
 		"b.txt":         {Data: []byte("一、目标\n\n正文。\n")},
 		"manifest.json": {Data: []byte(`{"documents":[{"id":"a","district":"某某县","source":"a.txt"},{"id":"b","title":"乙方案"}]}`)},
 	}
-	c, err := Load(fsys)
+	c, err := parse.Load(fsys)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -83,19 +85,19 @@ func TestLoadErrors(t *testing.T) {
 		code string
 		msg  string
 	}{
-		{"no documents", fstest.MapFS{"x.json": {Data: []byte("{}")}}, EINVALID, "没有"},
-		{"bad manifest", fstest.MapFS{"a.txt": {Data: []byte("正文。")}, "manifest.json": {Data: []byte("{")}}, EINVALID, "manifest"},
-		{"only bad files", fstest.MapFS{"bin.md": {Data: []byte("\x00\x01\x02")}}, EINVALID, "bin.md"},
+		{"no documents", fstest.MapFS{"x.json": {Data: []byte("{}")}}, corpus.EINVALID, "没有"},
+		{"bad manifest", fstest.MapFS{"a.txt": {Data: []byte("正文。")}, "manifest.json": {Data: []byte("{")}}, corpus.EINVALID, "manifest"},
+		{"only bad files", fstest.MapFS{"bin.md": {Data: []byte("\x00\x01\x02")}}, corpus.EINVALID, "bin.md"},
 	}
 	for _, tc := range cases {
 		t.Run(tc.name, func(t *testing.T) {
-			_, err := Load(tc.fsys)
-			if ErrorCode(err) != tc.code || !strings.Contains(ErrorMessage(err), tc.msg) {
-				t.Errorf("error %v (%s, %q), want %s mentioning %q", err, ErrorCode(err), ErrorMessage(err), tc.code, tc.msg)
+			_, err := parse.Load(tc.fsys)
+			if corpus.ErrorCode(err) != tc.code || !strings.Contains(corpus.ErrorMessage(err), tc.msg) {
+				t.Errorf("error %v (%s, %q), want %s mentioning %q", err, corpus.ErrorCode(err), corpus.ErrorMessage(err), tc.code, tc.msg)
 			}
 		})
 	}
-	if _, err := LoadDir(filepath.Join(t.TempDir(), "missing")); ErrorCode(err) != EINVALID {
+	if _, err := parse.LoadDir(filepath.Join(t.TempDir(), "missing")); corpus.ErrorCode(err) != corpus.EINVALID {
 		t.Errorf("missing dir: %v", err)
 	}
 }
@@ -117,7 +119,7 @@ func TestLoadRejects(t *testing.T) {
 		"~$lock.docx":      {Data: []byte("lock")},
 		"with space 😀.txt": {Data: []byte("一、目标\n\n正文丁。\n")},
 	}
-	c, err := Load(fsys)
+	c, err := parse.Load(fsys)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -151,7 +153,7 @@ func TestLoadRejects(t *testing.T) {
 	}
 }
 
-func docIDs(docs []*Document) []string {
+func docIDs(docs []*corpus.Document) []string {
 	var out []string
 	for _, d := range docs {
 		out = append(out, d.ID)

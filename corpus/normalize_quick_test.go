@@ -1,10 +1,13 @@
-package corpus
+package corpus_test
 
 import (
 	"math/rand/v2"
 	"strings"
 	"testing"
 	"unicode/utf8"
+
+	"github.com/zhengce/zhengce/corpus"
+	"github.com/zhengce/zhengce/corpus/parse"
 )
 
 // TestNormalizeQuick: the table-driven path of Normalize agrees with its
@@ -15,7 +18,7 @@ import (
 func TestNormalizeQuick(t *testing.T) {
 	check := func(s string) {
 		t.Helper()
-		if got, want := Normalize(s), normalizeSlow(s); got != want {
+		if got, want := corpus.Normalize(s), corpus.NormalizeSlow(s); got != want {
 			t.Fatalf("Normalize(%q) = %q, want %q", s, got, want)
 		}
 	}
@@ -24,7 +27,7 @@ func TestNormalizeQuick(t *testing.T) {
 		d := parseSeed(t, id)
 		for _, l := range strings.Split(d.Body, "\n") {
 			lines++
-			if _, ok := quickNormalize(l, quickTable()); ok {
+			if _, ok := corpus.QuickNormalize(l, corpus.QuickTable()); ok {
 				quick++
 			}
 			check(l)
@@ -64,7 +67,7 @@ func TestNormalizeQuick(t *testing.T) {
 }
 
 func BenchmarkNormalize(b *testing.B) {
-	c, err := Default()
+	c, err := parse.Seeds()
 	if err != nil {
 		b.Fatal(err)
 	}
@@ -79,7 +82,7 @@ func BenchmarkNormalize(b *testing.B) {
 	b.SetBytes(int64(n))
 	for b.Loop() {
 		for _, s := range texts {
-			Normalize(s)
+			corpus.Normalize(s)
 		}
 	}
 }
@@ -91,17 +94,17 @@ func TestUnitNormText(t *testing.T) {
 	for _, id := range seedIDs(t) {
 		d := parseSeed(t, id)
 		for _, u := range d.Units {
-			if u.NormText() != Normalize(u.Text) || u.NormTitle() != Normalize(u.Title) {
+			if u.NormText() != corpus.Normalize(u.Text) || u.NormTitle() != corpus.Normalize(u.Title) {
 				t.Fatalf("%s: kept normalisation differs", u.ID)
 			}
 		}
 		u := d.Units[len(d.Units)-1]
 		u.Text, u.Title = u.Text+"（一）", "Ｘ"+u.Title
-		if u.NormText() != Normalize(u.Text) || u.NormTitle() != Normalize(u.Title) {
+		if u.NormText() != corpus.Normalize(u.Text) || u.NormTitle() != corpus.Normalize(u.Title) {
 			t.Fatalf("%s: stale normalisation after an edit", u.ID)
 		}
 	}
-	fresh := &Unit{Text: "１＋Ｘ 证书", Title: "學校"}
+	fresh := &corpus.Unit{Text: "１＋Ｘ 证书", Title: "學校"}
 	if fresh.NormText() != "1+X证书" || fresh.NormTitle() != "学校" {
 		t.Errorf("unparsed unit: %q %q", fresh.NormText(), fresh.NormTitle())
 	}

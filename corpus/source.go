@@ -239,3 +239,9 @@ func looksHTML(head []byte) bool {
 	}
 	return false
 }
+
+// MaxDocumentSize is the largest document a Parser accepts, in bytes. The
+// longest seed is under 100 KB; a policy document over 20 MB is almost
+// certainly not a text document, and refusing it keeps one bad file from
+// exhausting memory. Larger input gets an ETOOLARGE error.
+const MaxDocumentSize = 20 << 20

@@ -1,14 +1,16 @@
-package corpus
+package corpus_test
 
 import (
 	"strconv"
 	"strings"
 	"testing"
+
+	"github.com/zhengce/zhengce/corpus"
 )
 
 func TestTargetsFilter(t *testing.T) {
 	c := seedCorpus(t)
-	all := c.Targets(TargetFilter{})
+	all := c.Targets(corpus.TargetFilter{})
 	total := 0
 	for _, d := range c.Documents() {
 		total += len(d.Targets)
@@ -18,27 +20,27 @@ func TestTargetsFilter(t *testing.T) {
 	}
 	tests := []struct {
 		name string
-		f    TargetFilter
-		ok   func(*Target) bool
+		f    corpus.TargetFilter
+		ok   func(*corpus.Target) bool
 	}{
-		{"query matches canonical", TargetFilter{Query: "毛入园率"}, func(t *Target) bool {
-			return strings.Contains(Normalize(t.Indicator+t.Canonical), "毛入园率")
+		{"query matches canonical", corpus.TargetFilter{Query: "毛入园率"}, func(t *corpus.Target) bool {
+			return strings.Contains(corpus.Normalize(t.Indicator+t.Canonical), "毛入园率")
 		}},
-		{"district", TargetFilter{Districts: []string{"黔江区", "巫溪县"}}, func(t *Target) bool {
+		{"district", corpus.TargetFilter{Districts: []string{"黔江区", "巫溪县"}}, func(t *corpus.Target) bool {
 			return t.District == "黔江区" || t.District == "巫溪县"
 		}},
-		{"min", TargetFilter{Min: fp(99)}, func(t *Target) bool {
+		{"min", corpus.TargetFilter{Min: fp(99)}, func(t *corpus.Target) bool {
 			hi := t.Target.Value
 			if t.Target.Max != nil {
 				hi = t.Target.Max
 			}
 			return hi != nil && *hi >= 99
 		}},
-		{"max", TargetFilter{Max: fp(1)}, func(t *Target) bool { return t.Target.Value != nil && *t.Target.Value <= 1 }},
-		{"source", TargetFilter{Source: SourceTable}, func(t *Target) bool { return t.Source == SourceTable }},
-		{"kind", TargetFilter{Kind: KindResult}, func(t *Target) bool { return t.Kind == KindResult && t.Source == SourceTable }},
-		{"traditional query", TargetFilter{Query: "學前三年"}, func(t *Target) bool {
-			return strings.Contains(Normalize(t.Indicator+t.Canonical), "学前三年")
+		{"max", corpus.TargetFilter{Max: fp(1)}, func(t *corpus.Target) bool { return t.Target.Value != nil && *t.Target.Value <= 1 }},
+		{"source", corpus.TargetFilter{Source: corpus.SourceTable}, func(t *corpus.Target) bool { return t.Source == corpus.SourceTable }},
+		{"kind", corpus.TargetFilter{Kind: corpus.KindResult}, func(t *corpus.Target) bool { return t.Kind == corpus.KindResult && t.Source == corpus.SourceTable }},
+		{"traditional query", corpus.TargetFilter{Query: "學前三年"}, func(t *corpus.Target) bool {
+			return strings.Contains(corpus.Normalize(t.Indicator+t.Canonical), "学前三年")
 		}},
 	}
 	for _, tt := range tests {
@@ -64,7 +66,7 @@ func TestTargetsFilter(t *testing.T) {
 		})
 	}
 	// A word only the sentence has falls back to the source text.
-	got := c.Targets(TargetFilter{Query: "近视率"})
+	got := c.Targets(corpus.TargetFilter{Query: "近视率"})
 	if len(got) == 0 {
 		t.Fatal("近视率: nothing")
 	}
@@ -73,7 +75,7 @@ func TestTargetsFilter(t *testing.T) {
 			t.Errorf("%s does not mention 近视率", x.ID)
 		}
 	}
-	if got := c.Targets(TargetFilter{Query: "不存在的指标名"}); len(got) != 0 {
+	if got := c.Targets(corpus.TargetFilter{Query: "不存在的指标名"}); len(got) != 0 {
 		t.Errorf("nonsense query: %d targets", len(got))
 	}
 }
@@ -104,7 +106,7 @@ func TestCompareTargets(t *testing.T) {
 			if x.Canonical != cp.Canonical || x.District != dt.District {
 				t.Errorf("%s: foreign target %s", dt.District, x.ID)
 			}
-			if j > 0 && targetRank(dt.Targets[j-1]) > targetRank(x) {
+			if j > 0 && corpus.TargetRank(dt.Targets[j-1]) > corpus.TargetRank(x) {
 				t.Errorf("%s: targets out of order at %s", dt.District, x.ID)
 			}
 		}

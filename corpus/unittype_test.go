@@ -1,13 +1,15 @@
-package corpus
+package corpus_test
 
 import (
 	"testing"
 	"unicode"
+
+	"github.com/zhengce/zhengce/corpus"
 )
 
 func TestUnitTypeName(t *testing.T) {
-	seen := map[string]UnitType{}
-	for _, ty := range []UnitType{TypeSection, TypeClause, TypeTask, TypeTableRow, TypeTarget} {
+	seen := map[string]corpus.UnitType{}
+	for _, ty := range []corpus.UnitType{corpus.TypeSection, corpus.TypeClause, corpus.TypeTask, corpus.TypeTableRow, corpus.TypeTarget} {
 		name := ty.Name()
 		for _, r := range name {
 			if !unicode.Is(unicode.Han, r) {
@@ -20,7 +22,7 @@ func TestUnitTypeName(t *testing.T) {
 		}
 		seen[name] = ty
 	}
-	if got := UnitType("unknown").Name(); got != "unknown" {
+	if got := corpus.UnitType("unknown").Name(); got != "unknown" {
 		t.Errorf("unknown type name = %q, want the type itself", got)
 	}
 }

@@ -6,7 +6,7 @@ import (
 	"path/filepath"
 	"testing"
 
-	"github.com/zhengce/zhengce/corpus"
+	"github.com/zhengce/zhengce/corpus/parse"
 )
 
 // BenchmarkBuildDir builds the index of the corpus in $ZHENGCE_BENCH_CORPUS
@@ -20,7 +20,7 @@ func BenchmarkBuildDir(b *testing.B) {
 	if dir == "" {
 		b.Skip("ZHENGCE_BENCH_CORPUS not set")
 	}
-	c, err := corpus.LoadDir(dir)
+	c, err := parse.LoadDir(dir)
 	if err != nil {
 		b.Fatal(err)
 	}

@@ -9,6 +9,7 @@ import (
 	"unicode/utf8"
 
 	"github.com/zhengce/zhengce/corpus"
+	"github.com/zhengce/zhengce/corpus/parse"
 )
 
 // cutSamples is a quarter of the indexed texts of the seed corpus, random substrings
@@ -73,7 +74,7 @@ func TestCutMatchesGSE(t *testing.T) {
 // seed corpus's indexed texts.
 func BenchmarkCut(b *testing.B) {
 	full := segmenter(b)
-	c, err := corpus.Default()
+	c, err := parse.Seeds()
 	if err != nil {
 		b.Fatal(err)
 	}

@@ -8,7 +8,7 @@ import (
 	"slices"
 	"testing"
 
-	"github.com/zhengce/zhengce/corpus"
+	"github.com/zhengce/zhengce/corpus/parse"
 	"github.com/zhengce/zhengce/indexer"
 	"github.com/zhengce/zhengce/search"
 )
@@ -28,7 +28,7 @@ import (
 // differences are listed in the log; the queries with unknown words must
 // still never match fewer units than with the full dictionary.
 func TestDomainDictSearchResults(t *testing.T) {
-	c, err := corpus.Default()
+	c, err := parse.Seeds()
 	if err != nil {
 		t.Fatal(err)
 	}

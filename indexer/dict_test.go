@@ -14,6 +14,7 @@ import (
 	"github.com/go-ego/gse"
 
 	"github.com/zhengce/zhengce/corpus"
+	"github.com/zhengce/zhengce/corpus/parse"
 )
 
 // domainFixture derives the seed corpus's domain dictionary into a temp
@@ -21,7 +22,7 @@ import (
 func domainFixture(t testing.TB) (*corpus.Corpus, *Segmenter, *Segmenter, string) {
 	t.Helper()
 	full := segmenter(t)
-	c, err := corpus.Default()
+	c, err := parse.Seeds()
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -169,7 +170,7 @@ func BenchmarkDomainDictLoad(b *testing.B) {
 // seed corpus from the full dictionary (done once per index build).
 func BenchmarkDomainDictDerive(b *testing.B) {
 	full := segmenter(b)
-	c, err := corpus.Default()
+	c, err := parse.Seeds()
 	if err != nil {
 		b.Fatal(err)
 	}
@@ -218,7 +219,7 @@ var update = flag.Bool("update", false, "rewrite dict_seeds.txt")
 // regenerated with: go test ./indexer -run TestSeedDomainDict -update
 func TestSeedDomainDict(t *testing.T) {
 	full := segmenter(t)
-	c, err := corpus.Default()
+	c, err := parse.Seeds()
 	if err != nil {
 		t.Fatal(err)
 	}

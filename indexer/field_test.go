@@ -6,7 +6,7 @@ import (
 	"github.com/blevesearch/bleve/v2/document"
 	index "github.com/blevesearch/bleve_index_api"
 
-	"github.com/zhengce/zhengce/corpus"
+	"github.com/zhengce/zhengce/corpus/parse"
 )
 
 // TestWordsFieldMatchesTextField checks that the words field Build hands
@@ -15,7 +15,7 @@ import (
 // words analyzer of the mapping: same length, same terms, same counts.
 func TestWordsFieldMatchesTextField(t *testing.T) {
 	seg := segmenter(t)
-	c, err := corpus.Default()
+	c, err := parse.Seeds()
 	if err != nil {
 		t.Fatal(err)
 	}

@@ -10,6 +10,7 @@ import (
 	"testing"
 
 	"github.com/zhengce/zhengce/corpus"
+	"github.com/zhengce/zhengce/corpus/parse"
 )
 
 // testSeg loads the segmenter once for the package's tests.
@@ -26,7 +27,7 @@ func segmenter(t testing.TB) *Segmenter {
 
 func TestTokensOffsetsAndPositions(t *testing.T) {
 	s := segmenter(t)
-	c, err := corpus.Default()
+	c, err := parse.Seeds()
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -119,7 +120,7 @@ func TestMappingAnalyzers(t *testing.T) {
 
 func TestBuild(t *testing.T) {
 	s := segmenter(t)
-	c, err := corpus.Default()
+	c, err := parse.Seeds()
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -187,7 +188,7 @@ func TestBuild(t *testing.T) {
 
 func TestBuildRefusesForeignDirectory(t *testing.T) {
 	s := segmenter(t)
-	c, err := corpus.Default()
+	c, err := parse.Seeds()
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -207,7 +208,7 @@ func TestBuildRefusesForeignDirectory(t *testing.T) {
 
 func TestBuildCancelled(t *testing.T) {
 	s := segmenter(t)
-	c, err := corpus.Default()
+	c, err := parse.Seeds()
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -240,7 +241,7 @@ func BenchmarkSegmenterLoad(b *testing.B) {
 
 func BenchmarkTokens(b *testing.B) {
 	s := segmenter(b)
-	c, err := corpus.Default()
+	c, err := parse.Seeds()
 	if err != nil {
 		b.Fatal(err)
 	}
@@ -262,7 +263,7 @@ func BenchmarkTokens(b *testing.B) {
 
 func BenchmarkBuild(b *testing.B) {
 	s := segmenter(b)
-	c, err := corpus.Default()
+	c, err := parse.Seeds()
 	if err != nil {
 		b.Fatal(err)
 	}

@@ -25,6 +25,7 @@ import (
 	"github.com/go-ego/gse"
 
 	"github.com/zhengce/zhengce/corpus"
+	"github.com/zhengce/zhengce/corpus/themes"
 )
 
 // tokenizerVersion changes whenever Tokens changes its output for the same
@@ -135,7 +136,7 @@ func configure(opts []Option) (segConfig, string, error) {
 		o(&cfg)
 	}
 	if !cfg.hasUserDict {
-		d, err := corpus.UserDictionary()
+		d, err := themes.UserDictionary()
 		if err != nil {
 			return cfg, "", err
 		}

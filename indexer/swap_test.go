@@ -17,6 +17,7 @@ import (
 	"github.com/blevesearch/bleve/v2/search/query"
 
 	"github.com/zhengce/zhengce/corpus"
+	"github.com/zhengce/zhengce/corpus/parse"
 )
 
 func TestMain(m *testing.M) {
@@ -37,7 +38,7 @@ var seedIndex = sync.OnceValues(func() (string, error) {
 	if err != nil {
 		return "", err
 	}
-	c, err := corpus.Default()
+	c, err := parse.Seeds()
 	if err != nil {
 		return "", err
 	}
@@ -192,7 +193,7 @@ func TestCorruptIndexDetected(t *testing.T) {
 		if err := os.Truncate(zapFile(t, dir), 100); err != nil {
 			t.Fatal(err)
 		}
-		c, err := corpus.Default()
+		c, err := parse.Seeds()
 		if err != nil {
 			t.Fatal(err)
 		}
@@ -231,7 +232,7 @@ func TestCrashBuildChild(t *testing.T) {
 	if dir == "" {
 		t.Skip("run by TestKillDuringBuild")
 	}
-	c, err := corpus.Default()
+	c, err := parse.Seeds()
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -339,7 +340,7 @@ func TestKillDuringBuild(t *testing.T) {
 		t.Fatal(err)
 	}
 	leftovers = append(leftovers, ancient)
-	c, err := corpus.Default()
+	c, err := parse.Seeds()
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -422,7 +423,7 @@ func BenchmarkVerify(b *testing.B) {
 // succeed and leave one sound index (the store lock serialises installs).
 func TestConcurrentBuilds(t *testing.T) {
 	dir := copyIndex(t, builtIndex(t))
-	c, err := corpus.Default()
+	c, err := parse.Seeds()
 	if err != nil {
 		t.Fatal(err)
 	}

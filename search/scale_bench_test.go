@@ -8,7 +8,7 @@ import (
 	"testing"
 	"time"
 
-	"github.com/zhengce/zhengce/corpus"
+	"github.com/zhengce/zhengce/corpus/parse"
 	"github.com/zhengce/zhengce/indexer"
 )
 
@@ -24,7 +24,7 @@ func BenchmarkQueryMixDir(b *testing.B) {
 	if dir == "" || idx == "" {
 		b.Skip("ZHENGCE_BENCH_CORPUS or ZHENGCE_BENCH_INDEX not set")
 	}
-	c, err := corpus.LoadDir(dir)
+	c, err := parse.LoadDir(dir)
 	if err != nil {
 		b.Fatal(err)
 	}

@@ -20,6 +20,7 @@ import (
 	"unicode/utf8"
 
 	"github.com/zhengce/zhengce/corpus"
+	"github.com/zhengce/zhengce/corpus/parse"
 	"github.com/zhengce/zhengce/indexer"
 )
 
@@ -60,7 +61,7 @@ func TestMain(m *testing.M) {
 func seeds(t testing.TB) *fixture {
 	t.Helper()
 	fixOnce.Do(func() {
-		fix.c, fixErr = corpus.Default()
+		fix.c, fixErr = parse.Seeds()
 		if fixErr != nil {
 			return
 		}

@@ -12,7 +12,7 @@ import (
 	"testing"
 	"time"
 
-	"github.com/zhengce/zhengce/corpus"
+	"github.com/zhengce/zhengce/corpus/parse"
 )
 
 // BenchmarkAPISearch sends the fixed query mix (testdata/querymix.txt) to
@@ -151,7 +151,7 @@ func (w *countingWriter) Write(p []byte) (int, error) {
 // (testdata/querymix.txt).
 func mixServer(b *testing.B) (*Server, []string) {
 	b.Helper()
-	c, err := corpus.Default()
+	c, err := parse.Seeds()
 	if err != nil {
 		b.Fatal(err)
 	}

@@ -12,6 +12,7 @@ import (
 	"time"
 
 	"github.com/zhengce/zhengce/corpus"
+	"github.com/zhengce/zhengce/corpus/parse"
 	"github.com/zhengce/zhengce/search"
 	"github.com/zhengce/zhengce/search/export"
 )
@@ -39,7 +40,7 @@ func (s stallSearcher) Search(ctx context.Context, req search.Request) (*search.
 
 func smallCorpus(t *testing.T, title string) *corpus.Corpus {
 	t.Helper()
-	c, err := corpus.Load(fstest.MapFS{
+	c, err := parse.Load(fstest.MapFS{
 		"small-2024.txt": {Data: []byte("第一章　总则\n\n一、原则\n\n推进集团化办学。\n")},
 		"manifest.json":  {Data: []byte(`{"documents":[{"id":"small-2024","district":"测试县","title":` + jsonString(t, title) + `,"source":"small-2024.txt"}]}`)},
 	})

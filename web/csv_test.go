@@ -11,6 +11,7 @@ import (
 	"testing"
 
 	"github.com/zhengce/zhengce/corpus"
+	"github.com/zhengce/zhengce/corpus/parse"
 	"github.com/zhengce/zhengce/search/export"
 )
 
@@ -61,7 +62,7 @@ var injectionWant = []string{`=HYPERLINK(`, `+cmd|`, `-2+3`, `@SUM`, "\t=1", `ï¼
 // real HTTP guard every cell of a corpus written to attack spreadsheets
 // (the same writer as `zhengce targets --csv`).
 func TestTargetsCSVInjection(t *testing.T) {
-	c, err := corpus.Load(os.DirFS("../search/export/testdata/injection"))
+	c, err := parse.Load(os.DirFS("../search/export/testdata/injection"))
 	if err != nil {
 		t.Fatal(err)
 	}

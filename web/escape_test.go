@@ -8,6 +8,7 @@ import (
 	"testing/fstest"
 
 	"github.com/zhengce/zhengce/corpus"
+	"github.com/zhengce/zhengce/corpus/parse"
 )
 
 // hostileDoc is a document whose text and metadata contain markup and
@@ -22,7 +23,7 @@ const hostileManifest = `{"documents":[{"id":"evil-2024","district":"测试县<i
 
 func hostileServer(t *testing.T) (*Server, *corpus.Corpus) {
 	t.Helper()
-	c, err := corpus.Load(fstest.MapFS{
+	c, err := parse.Load(fstest.MapFS{
 		"evil-2024.txt": {Data: []byte(hostileDoc)},
 		"manifest.json": {Data: []byte(hostileManifest)},
 	})

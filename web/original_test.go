@@ -7,7 +7,7 @@ import (
 	"testing"
 	"testing/fstest"
 
-	"github.com/zhengce/zhengce/corpus"
+	"github.com/zhengce/zhengce/corpus/parse"
 )
 
 // TestAnyFileNameWorks checks that documents read from files with spaces,
@@ -26,7 +26,7 @@ func TestAnyFileNameWorks(t *testing.T) {
 	for name := range files {
 		fsys[name] = &fstest.MapFile{Data: []byte(text)}
 	}
-	c, err := corpus.Load(fsys)
+	c, err := parse.Load(fsys)
 	if err != nil {
 		t.Fatal(err)
 	}

@@ -11,6 +11,7 @@ import (
 	"testing/fstest"
 
 	"github.com/zhengce/zhengce/corpus"
+	"github.com/zhengce/zhengce/corpus/parse"
 	"github.com/zhengce/zhengce/search"
 )
 
@@ -45,7 +46,7 @@ func marks(s string) []string {
 // quotes, and one length limit. Over real HTTP, the texts the reader marks
 // are exactly those the engine marks in its hits.
 func TestHighlightAgreesWithSearch(t *testing.T) {
-	c, err := corpus.Load(fstest.MapFS{
+	c, err := parse.Load(fstest.MapFS{
 		"agree-2024.txt": {Data: []byte(agreeDoc)},
 		"manifest.json":  {Data: []byte(agreeManifest)},
 	})

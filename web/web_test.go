@@ -12,6 +12,7 @@ import (
 	"testing"
 
 	"github.com/zhengce/zhengce/corpus"
+	"github.com/zhengce/zhengce/corpus/parse"
 	"github.com/zhengce/zhengce/search"
 )
 
@@ -31,7 +32,7 @@ var (
 func seedFixture(t testing.TB) *fixture {
 	t.Helper()
 	fixtureOnce.Do(func() {
-		c, err := corpus.Default()
+		c, err := parse.Seeds()
 		if err != nil {
 			fixtureErr = err
 			return

@@ -12,6 +12,7 @@ import (
 	"strings"
 
 	"github.com/zhengce/zhengce/corpus"
+	"github.com/zhengce/zhengce/corpus/parse"
 )
 
 // synthMark labels every synthetic document so it can never pass as real.
@@ -61,7 +62,7 @@ type seedDoc struct {
 }
 
 func readSeeds() ([]seedDoc, error) {
-	c, err := corpus.Default()
+	c, err := parse.Seeds()
 	if err != nil {
 		return nil, fmt.Errorf("load seeds: %w", err)
 	}

@@ -10,6 +10,7 @@ import (
 	"testing"
 
 	"github.com/zhengce/zhengce/corpus"
+	"github.com/zhengce/zhengce/corpus/parse"
 )
 
 // run runs the program in-process and returns its stdout, stderr and error.
@@ -70,7 +71,7 @@ func TestDocs(t *testing.T) {
 	if err := json.Unmarshal([]byte(out), &got); err != nil {
 		t.Fatalf("%v\n%s", err, out)
 	}
-	c, err := corpus.Default()
+	c, err := parse.Seeds()
 	if err != nil {
 		t.Fatal(err)
 	}

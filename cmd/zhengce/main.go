@@ -22,6 +22,7 @@ import (
 
 	"github.com/zhengce/zhengce/corpus"
 	"github.com/zhengce/zhengce/corpus/ingest"
+	"github.com/zhengce/zhengce/corpus/parse"
 )
 
 func main() {
@@ -136,9 +137,13 @@ func exitCode(err error) int {
 // is read: pdfium is started only when the folder holds a PDF.
 func (m *Main) loadCorpus(ctx context.Context, dir string) (*corpus.Corpus, error) {
 	if dir == "" {
-		return corpus.Default()
+		return parse.Seeds()
 	}
-	r := ingest.New(ingest.Options{NoOCR: m.Getenv("ZHENGCE_NO_OCR") != ""})
+	p, err := parse.Default()
+	if err != nil {
+		return nil, err
+	}
+	r := ingest.New(ingest.Options{Parser: p, NoOCR: m.Getenv("ZHENGCE_NO_OCR") != ""})
 	c, err := r.Loader().LoadDir(ctx, dir)
 	if cerr := r.Close(); cerr != nil && err == nil {
 		err = cerr

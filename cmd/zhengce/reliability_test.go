@@ -15,6 +15,7 @@ import (
 	"time"
 
 	"github.com/zhengce/zhengce/corpus"
+	"github.com/zhengce/zhengce/corpus/parse"
 	"github.com/zhengce/zhengce/indexer"
 )
 
@@ -75,7 +76,7 @@ func damage(t *testing.T, dir string) {
 // exact total of a quoted-phrase search.
 func phraseUnits(t *testing.T, phrase string) uint64 {
 	t.Helper()
-	c, err := corpus.Default()
+	c, err := parse.Seeds()
 	if err != nil {
 		t.Fatal(err)
 	}

@@ -11,6 +11,7 @@ import (
 	"testing"
 
 	"github.com/zhengce/zhengce/corpus"
+	"github.com/zhengce/zhengce/corpus/parse"
 )
 
 // runCLI runs the real program in-process.
@@ -58,7 +59,7 @@ func cliIndex(t *testing.T) string {
 // TestIndexCLI rebuilds the fixture index with `zhengce index`.
 func TestIndexCLI(t *testing.T) {
 	dir := cliIndex(t)
-	c, err := corpus.Default()
+	c, err := parse.Seeds()
 	if err != nil {
 		t.Fatal(err)
 	}

@@ -13,7 +13,18 @@ import (
 	"golang.org/x/text/unicode/norm"
 
 	"github.com/zhengce/zhengce/corpus"
+	"github.com/zhengce/zhengce/corpus/parse"
 )
+
+// testParser returns the default parser.
+func testParser(t testing.TB) *parse.Parser {
+	t.Helper()
+	p, err := parse.Default()
+	if err != nil {
+		t.Fatal(err)
+	}
+	return p
+}
 
 // expectation is one entry of testdata/formats/expected.json.
 type expectation struct {
@@ -36,7 +47,7 @@ func loadFormats(t *testing.T) (*corpus.Corpus, map[string]expectation) {
 	if err := json.Unmarshal(data, &want); err != nil {
 		t.Fatal(err)
 	}
-	r := New(Options{NoOCR: true})
+	r := New(Options{Parser: testParser(t), NoOCR: true})
 	defer func() {
 		if err := r.Close(); err != nil {
 			t.Error(err)
@@ -208,7 +219,7 @@ func TestPDFiumLazy(t *testing.T) {
 	if err := os.WriteFile(filepath.Join(dir, "b.html"), html, 0o644); err != nil {
 		t.Fatal(err)
 	}
-	r := New(Options{NoOCR: true})
+	r := New(Options{Parser: testParser(t), NoOCR: true})
 	defer func() {
 		if err := r.Close(); err != nil {
 			t.Error(err)

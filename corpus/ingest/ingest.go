@@ -19,6 +19,9 @@ import (
 
 // Options configure the readers.
 type Options struct {
+	// Parser parses every file (the Loader's Parser): parse.Default() for
+	// zhengce's policy documents. A Loader without one fails.
+	Parser corpus.Parser
 	// Limits bound every file; the zero value means corpus.DefaultLimits.
 	Limits corpus.Limits
 	// PDFCacheDir is pdfium's compilation cache (see pdf.Options.CacheDir).
@@ -51,6 +54,7 @@ func New(opts Options) *Readers {
 	}
 	r.pdf = pdf.New(pdf.Options{CacheDir: opts.PDFCacheDir, OCR: engine})
 	r.loader = corpus.Loader{
+		Parser: opts.Parser,
 		Limits: opts.Limits,
 		Readers: map[corpus.Format]corpus.Reader{
 			corpus.FormatPDF:  r.pdf,
