@@ -13,12 +13,9 @@
 package gazetteer
 
 import (
-	"bytes"
 	"embed"
-	"encoding/csv"
 	"encoding/json"
 	"fmt"
-	"io"
 	"slices"
 	"strings"
 	"unicode/utf8"
@@ -63,7 +60,6 @@ type node struct {
 	code, name, level string
 	parent            int32 // -1 for provinces and the nation
 	depth             int8  // 0 nation, 1 province, 2 …
-	path              []string
 }
 
 // Gazetteer holds the divisions and the name index. It is immutable after Load.
@@ -102,7 +98,12 @@ type term struct {
 
 // Load parses the embedded data. The result is read-only and may be shared.
 func Load() (*Gazetteer, error) {
-	g := &Gazetteer{byCode: make(map[string]int32, 4000), terms: make(map[string][]*term, 4000), abbr: map[string]*term{}}
+	g := &Gazetteer{
+		nodes:  make([]node, 0, 3500),
+		byCode: make(map[string]int32, 3500),
+		terms:  make(map[string][]*term, 6000),
+		abbr:   make(map[string]*term, 64),
+	}
 	g.natNode = g.add(NationalCode, NationalName, LevelNational, -1)
 
 	rows, err := readCSV("data/provinces.csv", 2)
@@ -174,14 +175,10 @@ func (g *Gazetteer) add(code, name, level string, parent int32) int32 {
 	n := node{code: code, name: name, level: level, parent: parent}
 	switch {
 	case parent < 0:
-		n.path = []string{name}
 	case parent == g.natNode:
 		n.depth = 1
-		n.path = []string{name}
 	default:
-		p := g.nodes[parent]
-		n.depth = p.depth + 1
-		n.path = append(slices.Clip(p.path), name)
+		n.depth = g.nodes[parent].depth + 1
 	}
 	g.nodes = append(g.nodes, n)
 	id := int32(len(g.nodes) - 1)
@@ -189,26 +186,42 @@ func (g *Gazetteer) add(code, name, level string, parent int32) int32 {
 	return id
 }
 
+// readCSV parses one of the embedded CSV files: a header line, then rows of exactly fields
+// comma-separated fields, optionally double-quoted (the data has no commas or quotes inside
+// fields). It is a small hand parser: encoding/csv costs more than the rest of Load.
 func readCSV(name string, fields int) ([][]string, error) {
 	b, err := dataFS.ReadFile(name)
 	if err != nil {
 		return nil, fmt.Errorf("gazetteer: %w", err)
 	}
-	r := csv.NewReader(bytes.NewReader(b))
-	r.FieldsPerRecord = fields
-	var rows [][]string
-	for first := true; ; first = false {
-		rec, err := r.Read()
-		if err == io.EOF {
-			return rows, nil
+	text := string(b)
+	n := strings.Count(text, "\n")
+	rows := make([][]string, 0, n)
+	flat := make([]string, 0, n*fields)
+	_, text, _ = strings.Cut(text, "\n") // header
+	for line := 2; text != ""; line++ {
+		var l string
+		l, text, _ = strings.Cut(text, "\n")
+		l = strings.TrimSuffix(l, "\r")
+		if l == "" {
+			continue
 		}
-		if err != nil {
-			return nil, fmt.Errorf("gazetteer: %s: %w", name, err)
+		start := len(flat)
+		for f := 0; f < fields; f++ {
+			var v string
+			var more bool
+			v, l, more = strings.Cut(l, ",")
+			if (f < fields-1) != more {
+				return nil, fmt.Errorf("gazetteer: %s:%d: want %d fields", name, line, fields)
+			}
+			if len(v) >= 2 && v[0] == '"' && v[len(v)-1] == '"' {
+				v = v[1 : len(v)-1]
+			}
+			flat = append(flat, v)
 		}
-		if !first {
-			rows = append(rows, rec)
-		}
+		rows = append(rows, flat[start:len(flat):len(flat)])
 	}
+	return rows, nil
 }
 
 // loadHKMOTW adds 香港, 澳门 and 台湾 as provincial-level divisions (their GB/T 2260
@@ -269,7 +282,7 @@ func (g *Gazetteer) loadZones() (aliases, shorts map[int32][]string, err error) 
 
 // index builds the term index over every node's full name, short name and aliases.
 func (g *Gazetteer) index(zoneAliases, zoneShorts map[int32][]string) {
-	byText := map[string]*term{}
+	byText := make(map[string]*term, 7000)
 	addTerm := func(text string, n int32, c class) {
 		text = normalize(text)
 		if utf8.RuneCountInString(text) < 2 {
@@ -318,7 +331,11 @@ func (g *Gazetteer) index(zoneAliases, zoneShorts map[int32][]string) {
 		default:
 			c = cCountyShort
 		}
-		for _, s := range append(zoneShorts[id], ShortName(n.name)) {
+		shorts := zoneShorts[id]
+		if n.level != LevelZone {
+			shorts = append(shorts, ShortName(n.name))
+		}
+		for _, s := range shorts {
 			if t := byText[s]; t != nil && t.items[0].class <= cFullWeak {
 				continue
 			}
@@ -418,7 +435,13 @@ func normalize(s string) string {
 // jur builds the exported value of a node.
 func (g *Gazetteer) jur(id int32) Jurisdiction {
 	n := &g.nodes[id]
-	return Jurisdiction{Code: n.code, Name: n.name, Level: n.level, Path: slices.Clone(n.path)}
+	d := max(int(n.depth), 1)
+	path := make([]string, d)
+	for p := id; d > 0; p = g.nodes[p].parent {
+		d--
+		path[d] = g.nodes[p].name
+	}
+	return Jurisdiction{Code: n.code, Name: n.name, Level: n.level, Path: path}
 }
 
 // National returns the jurisdiction of the whole country: code 100000, name 全国.

@@ -48,22 +48,23 @@ func (g *Gazetteer) scan(s string, m mode, buf []mention) []mention {
 			if !strings.HasPrefix(s[i:], t.text) {
 				continue
 			}
-			nodes, weak = nodes[:0], false
+			nodes, weak = nodes[:0], true
 			for _, it := range t.items {
-				ok := false
+				ok, w := false, false
 				switch it.class {
 				case cFull, cProvShort, cNational:
 					ok = true
 				case cFullWeak:
-					ok, weak = true, m == modeText
+					ok, w = true, m == modeText
 				case cCityShort:
 					ok = atStart
 				case cCountyShort:
 					ok = (adjacent && !prevNational) || (m == modeDocNum && i == 0)
-					weak = weak || m == modeText
+					w = m == modeText
 				}
 				if ok {
 					nodes = append(nodes, it.node)
+					weak = weak && w
 				}
 			}
 			if len(nodes) > 0 {
