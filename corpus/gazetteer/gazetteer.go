@@ -84,6 +84,7 @@ const (
 	cCountyShort              // 巫溪, 两江: in document numbers, or right after another place
 	cNational                 // 中华人民共和国, 全国
 	cAbbr                     // one-character abbreviation, only at the start of a document number
+	cOutside                  // 香港, 澳门, 台湾: strong only at the start of a text
 )
 
 type item struct {
@@ -307,8 +308,11 @@ func (g *Gazetteer) index(zoneAliases, zoneShorts map[int32][]string) {
 			continue
 		}
 		full := cFull
-		if n.depth >= 2 && n.level == LevelCounty && utf8.RuneCountInString(n.name) <= 2 {
+		switch {
+		case n.level == LevelCounty && genericCounty(n.name):
 			full = cFullWeak
+		case outside(n.code):
+			full = cOutside
 		}
 		addTerm(n.name, id, full)
 		for _, a := range zoneAliases[id] {
@@ -324,6 +328,8 @@ func (g *Gazetteer) index(zoneAliases, zoneShorts map[int32][]string) {
 		switch {
 		case id == g.natNode:
 			continue
+		case outside(n.code):
+			c = cFullWeak // 台湾同胞投资保护法 is national
 		case n.depth == 1:
 			c = cProvShort
 		case n.level == LevelCity:
@@ -363,6 +369,26 @@ func firstRunes(s string, n int) string {
 		i += w
 	}
 	return s[:i]
+}
+
+// outside reports whether code is 香港, 澳门 or 台湾. A mainland title that names them
+// (关于内地与香港特别行政区相互执行仲裁裁决的安排, 台湾同胞投资保护法) is about them, not theirs:
+// their full names count only at the start of a text, their short names (香港, 台湾) never;
+// elsewhere they merely refine.
+func outside(code string) bool {
+	return code == "810000" || code == "820000" || code == "710000"
+}
+
+// genericCounty reports whether a county-level name reads like a common noun and should
+// only refine a place named elsewhere: two-character names (城区, 矿区, 郊区, 雄县) and names
+// whose short form is two characters with 城, 市, 中 or 郊 in it (老城区, 古城区, 新市区, 市中区):
+// 关于加强老城区改造的通知 is not about 洛阳.
+func genericCounty(name string) bool {
+	if utf8.RuneCountInString(name) <= 2 {
+		return true
+	}
+	s := ShortName(name)
+	return utf8.RuneCountInString(s) == 2 && strings.ContainsAny(s, "城市中郊")
 }
 
 // ethnic lists the names of the ethnic groups that appear in the names of autonomous

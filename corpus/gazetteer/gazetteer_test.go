@@ -238,6 +238,10 @@ func TestFromTitle(t *testing.T) {
 		{"东营港口管理办法", "山东省 › 东营市"},                // short city name at the start
 		{"关于加强东营港管理的通知", ""},                     // short city names only where a place is expected
 		{"工伤保险条例", ""},
+		{"关于加强老城区改造的通知", ""},                // 老城区 (洛阳) reads as a common noun
+		{"洛阳市老城区城市管理办法", "河南省 › 洛阳市 › 老城区"}, // … but refines 洛阳市
+		{"关于内地与香港特别行政区相互执行仲裁裁决的安排", ""},     // about 香港, not 香港's
+		{"香港特别行政区公司条例", "香港特别行政区"},
 		{"", ""},
 	}
 	for _, tt := range tests {
@@ -278,6 +282,8 @@ func TestResolve(t *testing.T) {
 		{"local decision", Evidence{Title: "山东省人民代表大会常务委员会关于加强生态环境保护的决定"}, "山东省"},
 		{"HK", Evidence{Issuers: []string{"香港特别行政区立法会"}}, "香港特别行政区"},
 		{"MO", Evidence{Title: "澳门特别行政区政府公报"}, "澳门特别行政区"},
+		{"HK arrangement by the Supreme Court", Evidence{Issuers: []string{"最高人民法院"}, Title: "关于内地与香港特别行政区相互执行仲裁裁决的安排"}, "全国"},
+		{"TW in a national law's title", Evidence{Title: "台湾同胞投资保护法实施细则"}, "全国"},
 		{"nothing", Evidence{}, ""},
 	}
 	for _, tt := range tests {

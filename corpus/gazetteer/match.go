@@ -56,6 +56,8 @@ func (g *Gazetteer) scan(s string, m mode, buf []mention) []mention {
 					ok = true
 				case cFullWeak:
 					ok, w = true, m == modeText
+				case cOutside:
+					ok, w = true, m == modeText && i > 0
 				case cCityShort:
 					ok = atStart
 				case cCountyShort:
