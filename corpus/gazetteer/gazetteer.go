@@ -438,6 +438,22 @@ func ShortName(name string) string {
 	return name
 }
 
+// maxText bounds the bytes read from one piece of evidence: titles, issuers and document
+// numbers are short, and hostile input must not cost more than a few microseconds.
+const maxText = 1024
+
+// clip cuts s to at most maxText bytes, at a rune boundary.
+func clip(s string) string {
+	if len(s) <= maxText {
+		return s
+	}
+	i := maxText
+	for i > 0 && !utf8.RuneStart(s[i]) {
+		i--
+	}
+	return s[:i]
+}
+
 // normalize maps ASCII and full-width variants of brackets to one form and removes white
 // space, so that 中国(上海)自由贸易试验区 and 中国（上海）自由贸易试验区 read alike.
 func normalize(s string) string {

@@ -429,3 +429,32 @@ func BenchmarkResolve(b *testing.B) {
 		}
 	}
 }
+
+// FuzzResolve checks that no input panics or yields an inconsistent result.
+func FuzzResolve(f *testing.F) {
+	f.Add("2011年11月17日 上海市第十三届人民代表大会常务委员会第三十次会议通过", "沪府发〔2020〕3号", "东营市养犬管理条例")
+	f.Add("朝阳区人民政府", "渝两江党办发", "中国（重庆）自由贸易试验区条例")
+	f.Add("（根据二〇一一年", "〔", "关于（")
+	f.Add("\xff\xfe", "国", "中华人民共和国")
+	g, err := Load()
+	if err != nil {
+		f.Fatal(err)
+	}
+	f.Fuzz(func(t *testing.T, issuer, num, title string) {
+		j, ok := g.Resolve(Evidence{Issuers: []string{issuer, title}, DocNumber: num, Title: title})
+		if ok {
+			if j.Code == "" || j.Name == "" || len(j.Path) == 0 || j.Path[len(j.Path)-1] != j.Name {
+				t.Fatalf("inconsistent %+v", j)
+			}
+			if _, found := g.ByCode(j.Code); !found {
+				t.Fatalf("unknown code %+v", j)
+			}
+		}
+		g.FromIssuer(issuer)
+		g.FromDocNumber(num)
+		g.FromTitle(title)
+		g.Lookup(title)
+		Within(j, issuer)
+		IssuerFromDateLine(issuer)
+	})
+}

@@ -103,7 +103,7 @@ func isNationalBody(s string) bool {
 // brackets are dropped, and the text is cut before the first 《 (a title cited in the line
 // names the amended law, not the body). A line without a leading date is returned trimmed.
 func IssuerFromDateLine(line string) string {
-	s := normalize(line)
+	s := normalize(clip(line))
 	s = strings.TrimLeft(s, "（")
 	s = strings.TrimSuffix(s, "）")
 	s = strings.TrimPrefix(s, "根据")
@@ -170,7 +170,7 @@ func (g *Gazetteer) FromIssuer(issuer string) (Jurisdiction, bool) {
 
 // docPrefix returns the part of a document number before its year: 沪府发〔2020〕3号 → 沪府发.
 func docPrefix(num string) string {
-	s := normalize(num)
+	s := normalize(clip(num))
 	for _, p := range []string{"文号：", "文号:", "发文字号：", "发文字号:"} {
 		s = strings.TrimPrefix(s, p)
 	}
@@ -204,7 +204,7 @@ func (g *Gazetteer) FromDocNumber(num string) (Jurisdiction, bool) {
 }
 
 func (g *Gazetteer) titleEvidence(title string) evidence {
-	s := normalize(title)
+	s := normalize(clip(title))
 	if strings.HasPrefix(s, "中华人民共和国") {
 		return evidence{nat: true} // laws of the whole country, even 中华人民共和国香港特别行政区基本法
 	}
@@ -226,6 +226,9 @@ func (g *Gazetteer) FromTitle(title string) (Jurisdiction, bool) {
 	return g.result(g.titleEvidence(title))
 }
 
+// maxIssuers bounds the issuers Resolve reads; the rest are ignored.
+const maxIssuers = 32
+
 // Resolve weighs the evidence strongest first: issuers, then the document number, then
 // the title. A weaker piece refines a stronger one when it names a place below it (issuer
 // 山东省人大常委会 + title 东营市养犬管理条例 → 东营市) and is ignored when it contradicts it.
@@ -238,9 +241,15 @@ func (g *Gazetteer) FromTitle(title string) (Jurisdiction, bool) {
 // after any bracketed note such as （试行） — is national: local legislation and government
 // rules carry their place in their title by drafting convention, so an unplaced 条例 is the
 // State Council's or the NPC's. Other titles without evidence (通知, 意见) give false.
+//
+// Only the first 1,024 bytes of each string and the first 32 issuers are read.
 func (g *Gazetteer) Resolve(e Evidence) (Jurisdiction, bool) {
 	c := newChain(g)
-	for _, is := range e.Issuers {
+	issuers := e.Issuers
+	if len(issuers) > maxIssuers {
+		issuers = issuers[:maxIssuers]
+	}
+	for _, is := range issuers {
 		ev := g.issuerEvidence(is)
 		if ev.nat && c.best < 0 && !c.ambiguous {
 			return g.National(), true
@@ -260,7 +269,7 @@ func (g *Gazetteer) Resolve(e Evidence) (Jurisdiction, bool) {
 	if n := c.result(); n >= 0 {
 		return g.jur(n), true
 	}
-	if !c.ambiguous && legalKind(normalize(e.Title)) {
+	if !c.ambiguous && legalKind(normalize(clip(e.Title))) {
 		return g.National(), true
 	}
 	return Jurisdiction{}, false
