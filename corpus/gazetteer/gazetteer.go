@@ -463,9 +463,9 @@ func normalize(s string) string {
 			return '（'
 		case ')':
 			return '）'
-		case '[', '［', '【':
+		case '[', '［', '【', '﹝', '〘', '⟦':
 			return '〔'
-		case ']', '］', '】':
+		case ']', '］', '】', '﹞', '〙', '⟧':
 			return '〕'
 		case ' ', '\t', '\n', '\r', '\u3000', '\u00a0':
 			return -1
