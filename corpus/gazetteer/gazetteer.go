@@ -391,26 +391,20 @@ func genericCounty(name string) bool {
 	return utf8.RuneCountInString(s) == 2 && strings.ContainsAny(s, "城市中郊")
 }
 
-// ethnic lists the names of the ethnic groups that appear in the names of autonomous
+// ethnic lists, space-separated, the names of the ethnic groups that appear in the names of autonomous
 // divisions (广西壮族自治区, 延边朝鲜族自治州, 大厂回族自治县), longest first where one is a
 // prefix of another.
-var ethnic = [...]string{
-	"蒙古", "回", "藏", "维吾尔", "苗", "彝", "壮", "布依", "朝鲜", "满", "侗", "瑶", "白", "土家",
-	"哈尼", "哈萨克", "傣", "黎", "傈僳", "佤", "畲", "高山", "拉祜", "水", "东乡", "纳西", "景颇",
-	"柯尔克孜", "土", "达斡尔", "仫佬", "羌", "布朗", "撒拉", "毛南", "仡佬", "锡伯", "阿昌", "普米",
-	"塔吉克", "怒", "乌孜别克", "俄罗斯", "鄂温克", "德昂", "保安", "裕固", "京", "塔塔尔", "独龙",
-	"鄂伦春", "赫哲", "门巴", "珞巴", "基诺", "各",
-}
+const ethnic = "蒙古 回 藏 维吾尔 苗 彝 壮 布依 朝鲜 满 侗 瑶 白 土家 哈尼 哈萨克 傣 黎 傈僳 佤 畲 高山 拉祜 水 东乡 纳西 景颇 柯尔克孜 土 达斡尔 仫佬 羌 布朗 撒拉 毛南 仡佬 锡伯 阿昌 普米 塔吉克 怒 乌孜别克 俄罗斯 鄂温克 德昂 保安 裕固 京 塔塔尔 独龙 鄂伦春 赫哲 门巴 珞巴 基诺 各"
 
-// suffixes are the generic endings of division names, longest first.
-var suffixes = [...]string{"特别行政区", "自治区", "自治州", "自治县", "自治旗", "林区", "特区", "新区", "地区", "省", "市", "县", "区", "盟"}
+// suffixes lists, space-separated, the generic endings of division names, longest first.
+const suffixes = "特别行政区 自治区 自治州 自治县 自治旗 林区 特区 新区 地区 省 市 县 区 盟"
 
 // ShortName returns a division name without its generic ending and ethnic qualifiers:
 // 山东省 → 山东, 广西壮族自治区 → 广西, 延边朝鲜族自治州 → 延边, 东营市 → 东营,
 // 锡林郭勒盟 → 锡林郭勒. A name whose short form would have fewer than two characters
 // (义县, 和县) is returned unchanged, as is a name without a known ending.
 func ShortName(name string) string {
-	for _, suf := range suffixes {
+	for suf := range strings.FieldsSeq(suffixes) {
 		rest, ok := strings.CutSuffix(name, suf)
 		if !ok {
 			continue
@@ -418,7 +412,7 @@ func ShortName(name string) string {
 		if strings.HasPrefix(suf, "自治") {
 			for changed := true; changed; {
 				changed = false
-				for _, e := range ethnic {
+				for e := range strings.FieldsSeq(ethnic) {
 					r, ok := strings.CutSuffix(rest, e+"族")
 					if !ok {
 						r, ok = strings.CutSuffix(rest, e) // 新疆维吾尔自治区, 伊犁哈萨克自治州

@@ -67,18 +67,14 @@ func splitLocal(ms []mention) (local []mention, nat bool) {
 	return local, nat
 }
 
-// nationalBodyPrefixes start the names of central bodies whose documents apply to the whole
+// nationalBodyPrefixes lists, space-separated, the starts of the names of central bodies whose documents apply to the whole
 // country.
-var nationalBodyPrefixes = [...]string{
-	"国务院", "国家", "中共中央", "中国共产党中央", "中央", "全国人", "全国政协", "最高人民法院",
-	"最高人民检察院", "中国人民银行", "海关总署", "审计署", "中国证券监督管理委员会", "中国银行保险监督管理委员会",
-	"中国银行业监督管理委员会", "中国保险监督管理委员会", "中国人民解放军", "中国民用航空局",
-}
+const nationalBodyPrefixes = "国务院 国家 中共中央 中国共产党中央 中央 全国人 全国政协 最高人民法院 最高人民检察院 中国人民银行 海关总署 审计署 中国证券监督管理委员会 中国银行保险监督管理委员会 中国银行业监督管理委员会 中国保险监督管理委员会 中国人民解放军 中国民用航空局"
 
 // isNationalBody reports whether s (normalized, without a local place name) names a central
 // body: 国务院, 国家…局, 中共中央, 最高人民法院, or a ministry (教育部, 人力资源和社会保障部).
 func isNationalBody(s string) bool {
-	for _, p := range nationalBodyPrefixes {
+	for p := range strings.FieldsSeq(nationalBodyPrefixes) {
 		if strings.HasPrefix(s, p) {
 			return true
 		}
