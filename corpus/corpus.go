@@ -67,7 +67,70 @@ type Meta struct {
 	Format    Format `json:"format,omitempty"`     // format of the file: txt, md, pdf, docx, doc, html, ofd
 	Pages     int    `json:"pages,omitempty"`      // page count of a PDF or OFD file
 	OCR       bool   `json:"ocr,omitempty"`        // the text was recognised from page images (OCR)
+
+	// Jurisdiction is the administrative division the document belongs
+	// to (全国 for national documents); nil when nothing names one.
+	// District is its most specific name.
+	Jurisdiction *Jurisdiction `json:"jurisdiction,omitempty"`
+	// Dates are the dates the document states with their events: 通过,
+	// 公布, 发布, 施行, 修正, 修订, 成文, 印发. IssueDate is the date this
+	// version was adopted, amended or issued.
+	Dates []DateEvent `json:"dates,omitempty"`
+	// Effective is the date the document takes effect (施行), when stated.
+	Effective string `json:"effective,omitempty"`
+	// DocType is the kind of document (文种) its title names: 规划, 方案,
+	// 意见, 通知, 条例, 办法, 法 ….
+	DocType string `json:"doctype,omitempty"`
+	// Level is the level of legal force (效力级别): 法律, 行政法规,
+	// 地方性法规, 部门规章, 地方政府规章, 司法解释, 规范性文件, 工作文件 ….
+	Level string `json:"level,omitempty"`
+	// Status is 现行 for the newest version of a work, 已修改 for older
+	// versions (documents with the same title and jurisdiction); set by
+	// New.
+	Status string `json:"status,omitempty"`
+	// Versions are the ids of every version of the work, newest first,
+	// when there is more than one; set by New.
+	Versions []string `json:"versions,omitempty"`
 }
+
+// Jurisdiction is an administrative division of China (NBS codes) or a
+// functional zone that issues documents (两江新区 under 重庆市).
+type Jurisdiction struct {
+	Code  string   `json:"code"`  // 370500; 100000 for 全国
+	Name  string   `json:"name"`  // 东营市
+	Level string   `json:"level"` // national, province, city, county, zone
+	Path  []string `json:"path"`  // 山东省, 东营市 — outermost first; 全国 alone for national documents
+}
+
+// Within reports whether j is the division named name or lies below it:
+// a filter on 山东省 includes 东营市's documents. Every document is within
+// 全国.
+func (j *Jurisdiction) Within(name string) bool {
+	if j == nil {
+		return false
+	}
+	if name == "全国" || name == j.Code {
+		return true
+	}
+	for _, p := range j.Path {
+		if p == name {
+			return true
+		}
+	}
+	return false
+}
+
+// DateEvent is a date a document states, with what happened on it.
+type DateEvent struct {
+	Date  string `json:"date"`            // YYYY-MM-DD, or YYYY-MM when no day is given
+	Event string `json:"event,omitempty"` // 通过, 公布, 发布, 施行, 修正, 修订, 成文, 印发
+}
+
+// Document statuses.
+const (
+	StatusCurrent = "现行"  // the newest version of a work
+	StatusAmended = "已修改" // an older version
+)
 
 // Document is one parsed policy document.
 type Document struct {
@@ -91,6 +154,10 @@ type Document struct {
 	Tables []*Table `json:"-"`
 	// Targets are the promised numbers extracted from tables and prose.
 	Targets []*Target `json:"-"`
+	// TargetsOmitted counts the targets found beyond the extraction
+	// limits (per unit and per document, see package corpus/targets) and
+	// left out of Targets; the loader reports them as a Warning.
+	TargetsOmitted int `json:"-"`
 }
 
 // Section is a node of a document's heading tree.

@@ -35,7 +35,54 @@ func New(docs []*Document) (*Corpus, error) {
 			c.units[u.ID] = u
 		}
 	}
+	linkVersions(docs)
 	return c, nil
+}
+
+// linkVersions finds the versions of one work — documents with the same
+// title and jurisdiction — orders them by date, newest first, and marks
+// the newest 现行 and the others 已修改. A document without another version
+// is 现行.
+func linkVersions(docs []*Document) {
+	works := map[string][]*Document{}
+	var keys []string
+	for _, d := range docs {
+		d.Versions, d.Status = nil, StatusCurrent
+		if d.Title == "" || d.Title == d.ID {
+			continue
+		}
+		k := Normalize(d.Title)
+		if d.Jurisdiction != nil {
+			k += "\x00" + d.Jurisdiction.Code
+		}
+		if _, ok := works[k]; !ok {
+			keys = append(keys, k)
+		}
+		works[k] = append(works[k], d)
+	}
+	for _, k := range keys {
+		vs := works[k]
+		if len(vs) < 2 {
+			continue // 现行
+		}
+		sort.SliceStable(vs, func(i, j int) bool {
+			if vs[i].IssueDate != vs[j].IssueDate {
+				return vs[i].IssueDate > vs[j].IssueDate
+			}
+			return vs[i].ID > vs[j].ID
+		})
+		ids := make([]string, len(vs))
+		for i, d := range vs {
+			ids[i] = d.ID
+		}
+		for i, d := range vs {
+			d.Versions = ids
+			d.Status = StatusAmended
+			if i == 0 {
+				d.Status = StatusCurrent
+			}
+		}
+	}
 }
 
 // Documents returns the documents in corpus order. Callers must not modify

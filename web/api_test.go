@@ -101,7 +101,7 @@ func TestAPIShapes(t *testing.T) {
 	}{
 		{"/healthz", "documents,status,targets,units"},
 		{"/api/docs", "documents,rejected"},
-		{"/api/docs/" + u.DocID, "district,doc_number,format,id,issue_date,issuer,outline,source,tables,targets,title,units,url,year"},
+		{"/api/docs/" + u.DocID, "district,doc_number,format,id,issue_date,issuer,outline,source,status,tables,targets,title,units,url,year"},
 		{"/api/units/" + u.DocID + "/" + u.Path, "breadcrumb,citation,district,doc_id,doc_title,id,label,path,responsible,section,seq,text,themes,title,type,url"},
 		{"/api/targets?q=" + q("毛入园率"), "targets"},
 		{"/api/targets?compare=" + q("毛入园率"), "comparisons"},
