@@ -38,12 +38,12 @@ var styleRank = map[string]int{
 	styleNumDot: 5, styleNumComa: 5, stylePNum: 6, styleCircle: 7,
 }
 
-const cnDigits = `[一二三四五六七八九十百零〇两]`
+const cnDigits = `[一二三四五六七八九十百千零〇两]`
 
 var (
 	chapterRe = regexp.MustCompile(`^第\s*(` + cnDigits + `+|\d{1,3})\s*章\s*(.*)$`)
 	sectionRe = regexp.MustCompile(`^第\s*(` + cnDigits + `+|\d{1,3})\s*节\s*(.*)$`)
-	articleRe = regexp.MustCompile(`^第\s*(` + cnDigits + `+|\d{1,3})\s*条[\s\x{3000}]+(.*)$`)
+	articleRe = regexp.MustCompile(`^第\s*(` + cnDigits + `+|\d{1,4})\s*条[\s\x{3000}]+(.*)$`)
 	prefaceRe = regexp.MustCompile(`^(序\s*言|前\s*言|引\s*言)$`)
 	annexRe   = regexp.MustCompile(`^附\s*件\s*(\d{1,2}|[一二三四五六七八九十]{1,3})?\s*([:：])?\s*(.*)$`)
 	boxRe     = regexp.MustCompile(`^专栏\s*(\d{1,3}|[一二三四五六七八九十]{1,3})\s*[:：.．]?\s*(.*)$`)

@@ -53,7 +53,7 @@ func TestStructure(t *testing.T) {
 		{"numbered annexes", "一、甲\n附件1 名单\n内容。\n附件2：职责\n",
 			"1 section 一、|甲\na1 section 附件1|名单\na1.p1 clause |\na2 section 附件2|职责\n"},
 		{"articles", "第一章 总则\n第一条 为规范管理，制定本办法。\n第二条　本办法适用于全区学校。\n（一）公办学校；\n第二章 附则\n",
-			"1 section 第一章|总则\n1.1 clause 第一条|为规范管理，制定本办法\n1.2 clause 第二条|本办法适用于全区学校\n1.2.1 section （一）|公办学校\n2 section 第二章|附则\n"},
+			"1 section 第一章|总则\nart1 clause 第一条|为规范管理，制定本办法\nart2 clause 第二条|本办法适用于全区学校\nart2.1 section （一）|公办学校\n2 section 第二章|附则\n"},
 		{"序言", "序 言\n引言内容。\n第一章 总则\n",
 			"preface section 序言|\npreface.p1 clause |\n1 section 第一章|总则\n"},
 		{"page break before 表彰", "一、目标\n加强师德建设，举办优秀教师\n\n表彰大会。\n",

@@ -395,6 +395,12 @@ func (b *builder) heading(h heading, text string) {
 		parent.mds++
 		comp = "h" + strconv.Itoa(parent.mds)
 		cite = "“" + h.title + "”部分"
+	case styleArticle:
+		// Articles are numbered through the whole law: 第七条 is art7
+		// and cited 《…》第七条 whatever chapter holds it, so its link
+		// survives a change of chapters.
+		nd.path = b.unique("art" + strconv.Itoa(h.n))
+		cite = h.label
 	default:
 		comp = strconv.Itoa(h.n)
 		cite = citeComponent(h)
@@ -404,6 +410,9 @@ func (b *builder) heading(h heading, text string) {
 	}
 	nd.title = h.title
 	nd.cite = parent.cite + cite
+	if h.style == styleArticle {
+		nd.cite = cite
+	}
 	nd.crumb = crumbOf(h.label, h.title, h.style)
 	parent.last[h.style] = h.n
 	b.attach(parent, nd, h.label, h.title)
@@ -507,7 +516,12 @@ func (b *builder) clause(text, boldTitle string) {
 	if parent.kind == kindBox {
 		typ = corpus.TypeTask
 	}
-	u := b.addUnit(b.unique(joinPath(parent.path, p)), typ, text, parent, nil, "第"+strconv.Itoa(parent.paras)+"段")
+	suffix := "第" + strconv.Itoa(parent.paras) + "段"
+	if parent.style == styleArticle {
+		// The article's own line is its first paragraph (款).
+		suffix = "第" + cnOrdinal(parent.paras+1) + "款"
+	}
+	u := b.addUnit(b.unique(joinPath(parent.path, p)), typ, text, parent, nil, suffix)
 	u.Title = boldTitle
 	if u.Title == "" {
 		u.Title = runInTitle(text)
@@ -723,4 +737,23 @@ var halfWidthParens = strings.NewReplacer("(", "（", ")", "）")
 
 func fullWidthParens(s string) string {
 	return halfWidthParens.Replace(s)
+}
+
+// cnOrdinal writes n (1–99) in Chinese numerals as law citations do: 二,
+// 十, 十二, 二十一.
+func cnOrdinal(n int) string {
+	digits := []string{"零", "一", "二", "三", "四", "五", "六", "七", "八", "九"}
+	switch {
+	case n <= 0 || n >= 100:
+		return strconv.Itoa(n)
+	case n < 10:
+		return digits[n]
+	case n == 10:
+		return "十"
+	case n < 20:
+		return "十" + digits[n-10]
+	case n%10 == 0:
+		return digits[n/10] + "十"
+	}
+	return digits[n/10] + "十" + digits[n%10]
 }
