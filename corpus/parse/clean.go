@@ -50,8 +50,11 @@ var (
 	footerRe     = regexp.MustCompile(`(扫一扫|网站地图|版权所有|版权声明|联系我们|我要写信|ICP备|公网安备|网站标识码|主办单位|承办单位|技术支持|办公室主办|打印本页|关闭窗口|【打印】|【关闭】|分享到)`)
 	trailerRe    = regexp.MustCompile(`^(抄送|抄报|分送)\s*[:：]|印发$`)
 	pageNumRe    = regexp.MustCompile(`^(?:[—\-－–]\s*\d{1,4}\s*[—\-－–]|第\s*\d{1,4}\s*页(?:\s*[,，/]?\s*共\s*\d{1,4}\s*页)?|\d{1,4}\s*/\s*\d{1,4})$`)
-	imageRe      = regexp.MustCompile(`^\[(?:image|图片|img)[:：][^\]]*\]$`)
-	addresseeRe  = regexp.MustCompile(`^(各|区委|县委|市委|区政府|县政府|市政府)[^。]{0,60}[:：]$`)
+	// htmlCommentRe matches a line that is an HTML comment
+	// (<!-- INFO END --> of markdown exports): never text.
+	htmlCommentRe = regexp.MustCompile(`^<!--.*-->$`)
+	imageRe       = regexp.MustCompile(`^\[(?:image|图片|img)[:：][^\]]*\]$`)
+	addresseeRe   = regexp.MustCompile(`^(各|区委|县委|市委|区政府|县政府|市政府)[^。]{0,60}[:：]$`)
 )
 
 // cleaned is the outcome of clean.
@@ -146,7 +149,7 @@ func clean(raw []string, fields map[string]string, titles ...string) cleaned {
 		switch {
 		case isTrailer(s):
 			strip(i, stripTrailer)
-		case pageNumRe.MatchString(s), imageRe.MatchString(s), isPublicationMark(s):
+		case pageNumRe.MatchString(s), imageRe.MatchString(s), isPublicationMark(s), htmlCommentRe.MatchString(s):
 			strip(i, stripArtefact)
 		}
 	}
@@ -176,7 +179,7 @@ func clean(raw []string, fields map[string]string, titles ...string) cleaned {
 			sawNotice = true
 		case isTitleLine(s, normTitles):
 			strip(i, stripTitle)
-		case isCoverLine(s):
+		case isCoverLine(s), isDateBlockLine(s):
 			strip(i, stripCover)
 		case addresseeRe.MatchString(s) && sawNotice:
 			strip(i, stripCover)

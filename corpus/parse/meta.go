@@ -82,7 +82,10 @@ func inferMeta(lines []string, fields map[string]string) corpus.Meta {
 		m.Issuer = strings.TrimSpace(fields["发布机构"])
 	}
 
-	m.Title = inferTitle(front)
+	m.Title = markdownTitle(lines)
+	if m.Title == "" {
+		m.Title = inferTitle(front)
+	}
 
 	// Date: 成文日期 of a web copy, else the cover's signature date, else
 	// the date of the 印发 trailer, else 发布日期.
@@ -111,8 +114,33 @@ func inferMeta(lines []string, fields map[string]string) corpus.Meta {
 		m.IssueDate = parseDate(fields["发布日期"])
 	}
 	m.Year = yearOf(m.IssueDate, m.DocNumber)
-	m.District = inferDistrict(m.Title, m.Issuer, front)
+	// The district is the jurisdiction's name (classify), never a word of
+	// the body.
 	return m
+}
+
+// markdownTitle returns the text of a markdown level-1 heading opening the
+// document (# 中华人民共和国民法典) when it is not a numbered heading
+// (# 第一章 总则), or "". Date lines and 修正/修订 notes are never titles.
+func markdownTitle(lines []string) string {
+	for _, l := range lines {
+		s := strings.TrimSpace(l)
+		if s == "" {
+			continue
+		}
+		if !strings.HasPrefix(s, "# ") {
+			return ""
+		}
+		t := strings.TrimSpace(s[2:])
+		if h, ok := parseHeading(t); ok && h.structural() {
+			return ""
+		}
+		if t == "" || utf8.RuneCountInString(t) > 120 || isDateBlockLine(t) || dateLineRe.MatchString(t) {
+			return ""
+		}
+		return tidyTitle(t)
+	}
+	return ""
 }
 
 // frontLines returns the trimmed, non-blank lines before the first
@@ -289,23 +317,6 @@ func yearOf(date, docNumber string) int {
 	return 0
 }
 
-// inferDistrict finds the district or county of a document in its title,
-// its issuer or its cover lines.
-func inferDistrict(title, issuer string, front []string) string {
-	cands := append([]string{title, issuer}, front...)
-	for _, s := range cands {
-		if m := districtRe.FindStringSubmatch(s); m != nil {
-			return m[1]
-		}
-	}
-	for _, s := range cands[:2] {
-		if m := districtStartRe.FindStringSubmatch(s); m != nil {
-			return m[1]
-		}
-	}
-	return ""
-}
-
 // applyManifest returns inferred with every non-empty field of man
 // overriding it.
 func applyManifest(inferred, man corpus.Meta) corpus.Meta {
@@ -403,9 +414,6 @@ func applyHints(inferred corpus.Meta, h corpus.SourceMeta) corpus.Meta {
 	}
 	if m.Year == 0 {
 		m.Year = yearOf(m.IssueDate, m.DocNumber)
-	}
-	if m.District == "" {
-		m.District = inferDistrict(m.Title, m.Issuer, nil)
 	}
 	return m
 }

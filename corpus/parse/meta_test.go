@@ -2,9 +2,11 @@ package parse
 
 import (
 	"io/fs"
+	"strings"
 	"testing"
 
 	"github.com/zhengce/zhengce/corpus"
+	"github.com/zhengce/zhengce/corpus/gazetteer"
 )
 
 // TestInferMetaWithoutManifest parses each seed without its manifest entry
@@ -98,19 +100,40 @@ func TestParseDate(t *testing.T) {
 	}
 }
 
-func TestInferDistrict(t *testing.T) {
+// TestClassifyJurisdiction checks that the district is the name of the
+// jurisdiction the gazetteer resolves from the title and the issuing body,
+// with its path, and never a word of the body.
+func TestClassifyJurisdiction(t *testing.T) {
+	g, err := gazetteer.Load()
+	if err != nil {
+		t.Fatal(err)
+	}
+	v := Vocabulary{Gazetteer: g}
 	for _, tc := range []struct{ title, issuer, want string }{
-		{"重庆市永川区教育事业发展规划", "", "永川区"},
-		{"深入推进黔江教育高质量发展工作方案", "中共重庆市黔江区委教育工作领导小组", "黔江区"},
-		{"两江新区教育事业发展“十四五”规划", "重庆两江新区管理委员会", "两江新区"},
-		{"巫溪县教育事业发展规划", "巫溪县人民政府", "巫溪县"},
-		{"石柱土家族自治县教育规划", "", "石柱土家族自治县"},
+		{"重庆市永川区教育事业发展规划", "", "重庆市 › 永川区"},
+		{"深入推进黔江教育高质量发展工作方案", "中共重庆市黔江区委教育工作领导小组", "重庆市 › 黔江区"},
+		{"两江新区教育事业发展“十四五”规划", "重庆两江新区管理委员会", "重庆市 › 两江新区"},
+		{"巫溪县教育事业发展规划", "巫溪县人民政府", "重庆市 › 巫溪县"},
+		{"石柱土家族自治县教育规划", "", "重庆市 › 石柱土家族自治县"},
 		{"教育工作要点", "", ""},
-		{"成都市武侯区教育事业发展规划", "", "武侯区"},
-		{"城市教育发展规划", "重庆市酉阳土家族苗族自治县人民政府", "酉阳土家族苗族自治县"},
+		{"成都市武侯区教育事业发展规划", "", "四川省 › 成都市 › 武侯区"},
+		{"城市教育发展规划", "重庆市酉阳土家族苗族自治县人民政府", "重庆市 › 酉阳土家族苗族自治县"},
+		{"东营市养犬管理条例", "", "山东省 › 东营市"},
+		{"中华人民共和国数据安全法", "", "全国"},
 	} {
-		if got := inferDistrict(tc.title, tc.issuer, nil); got != tc.want {
-			t.Errorf("inferDistrict(%q, %q) = %q, want %q", tc.title, tc.issuer, got, tc.want)
+		m := corpus.Meta{Title: tc.title, Issuer: tc.issuer}
+		classify(&m, []string{"住宅小区和行政区的管理。"}, corpus.Meta{}, v)
+		got := ""
+		if m.Jurisdiction != nil {
+			got = strings.Join(m.Jurisdiction.Path, " › ")
+			if m.District != m.Jurisdiction.Name {
+				t.Errorf("%s: district %q, jurisdiction %q", tc.title, m.District, m.Jurisdiction.Name)
+			}
+		} else if m.District != "" {
+			t.Errorf("%s: district %q without a jurisdiction", tc.title, m.District)
+		}
+		if got != tc.want {
+			t.Errorf("%s (%s): jurisdiction %q, want %q", tc.title, tc.issuer, got, tc.want)
 		}
 	}
 }

@@ -6,23 +6,30 @@ import (
 	"strings"
 
 	"github.com/zhengce/zhengce/corpus"
+	"github.com/zhengce/zhengce/corpus/kinds"
 )
 
 // parseStructure is Parse without themes and targets: decoding, cleaning,
 // metadata, outline, units and tables.
 func parseStructure(meta corpus.Meta, data []byte) (*corpus.Document, error) {
+	return parseStructureWith(Vocabulary{}, meta, data)
+}
+
+// parseStructureWith is parseStructure with a vocabulary (the gazetteer
+// for jurisdictions).
+func parseStructureWith(v Vocabulary, meta corpus.Meta, data []byte) (*corpus.Document, error) {
 	text, err := decode(meta.Source, data)
 	if err != nil {
 		return nil, err
 	}
-	return parseText(meta, text, nil)
+	return parseText(v, meta, text, nil)
 }
 
 // parseText is parseStructure of decoded text. hints, when not nil, is
 // what the file said about itself (a format reader's SourceMeta): it fills
 // the fields the text leaves empty, and a strong title overrides the
 // inferred one; the manifest (meta) still overrides both.
-func parseText(meta corpus.Meta, text string, hints *corpus.SourceMeta) (*corpus.Document, error) {
+func parseText(v Vocabulary, meta corpus.Meta, text string, hints *corpus.SourceMeta) (*corpus.Document, error) {
 	if meta.ID == "" {
 		meta.ID = docIDFromSource(meta.Source)
 	}
@@ -37,6 +44,7 @@ func parseText(meta corpus.Meta, text string, hints *corpus.SourceMeta) (*corpus
 	if m.Title == "" {
 		m.Title = m.ID
 	}
+	classify(&m, raw, meta, v)
 	c := clean(raw, fields, m.Title, inferred.Title)
 
 	d := &corpus.Document{Meta: m, Raw: text, Outline: []*corpus.Section{}}
@@ -196,6 +204,9 @@ func classifyPart(title string) string {
 // and everything after them 附件, and the preamble 发展基础 (主要任务 in
 // a document without headings).
 func (b *builder) partOf(nd *node, hasHeadings bool) string {
+	if t := b.d.DocType; t != "" && !kinds.Plan(t) {
+		return kindPart(nd)
+	}
 	if nd == nil || nd.kind == kindRoot {
 		if nd != nil && nd.annex {
 			return corpus.PartAnnex
@@ -228,6 +239,38 @@ func (b *builder) partOf(nd *node, hasHeadings bool) string {
 		return corpus.PartTasks
 	}
 	return b.siblingPart(chain[len(chain)-2])
+}
+
+// Parts of documents other than plans.
+const (
+	partBody  = "正文" // a regulation without chapters, or text before the first chapter
+	partAnnex = corpus.PartAnnex
+)
+
+// kindPart is the part of a unit of a regulation, notice or any document
+// that is not a plan: the title of its top-level heading — a law's
+// chapters (总则, 法律责任, 附则 …), a notice's 一、二、 sections — or 正文
+// before and without them; annexes are 附件.
+func kindPart(nd *node) string {
+	if nd == nil {
+		return partBody
+	}
+	if nd.annex {
+		return partAnnex
+	}
+	var top *node
+	for x := nd; x != nil && x.kind != kindRoot; x = x.parent {
+		if x.kind == kindHeading && x.style != styleArticle {
+			top = x
+		}
+	}
+	if top == nil {
+		return partBody
+	}
+	if t := strings.TrimSpace(top.title); t != "" {
+		return t
+	}
+	return strings.TrimSpace(top.crumb)
 }
 
 // classify is classifyPart, memoised per document: every unit asks for the

@@ -24,6 +24,8 @@ import (
 	"io/fs"
 
 	"github.com/zhengce/zhengce/corpus"
+	"github.com/zhengce/zhengce/corpus/gazetteer"
+	"github.com/zhengce/zhengce/corpus/kinds"
 	"github.com/zhengce/zhengce/corpus/targets"
 	"github.com/zhengce/zhengce/corpus/themes"
 )
@@ -37,6 +39,9 @@ type Vocabulary struct {
 	// Indicators groups the wordings of an indicator under one canonical
 	// name across documents.
 	Indicators *targets.IndicatorGroups
+	// Gazetteer resolves the jurisdiction of a document from its issuing
+	// body, document number and title; without it documents have none.
+	Gazetteer *gazetteer.Gazetteer
 }
 
 // Parser parses documents with its Vocabulary. It is immutable and safe
@@ -63,7 +68,11 @@ func Default() (*Parser, error) {
 	if err != nil {
 		return nil, fmt.Errorf("default parser: %w", err)
 	}
-	return New(Vocabulary{Taxonomy: tax, Indicators: groups}), nil
+	gaz, err := gazetteer.Load()
+	if err != nil {
+		return nil, fmt.Errorf("default parser: %w", err)
+	}
+	return New(Vocabulary{Taxonomy: tax, Indicators: groups, Gazetteer: gaz}), nil
 }
 
 // Vocabulary returns the parser's vocabulary.
@@ -85,7 +94,7 @@ func (p *Parser) Vocabulary() Vocabulary { return p.vocab }
 // undecodable data, ETOOLARGE above corpus.MaxDocumentSize. A text
 // without any heading is a flat document of preamble paragraphs p1, p2 ….
 func (p *Parser) Parse(meta corpus.Meta, data []byte) (*corpus.Document, error) {
-	d, err := parseStructure(meta, data)
+	d, err := parseStructureWith(p.vocab, meta, data)
 	if err != nil {
 		return nil, err
 	}
@@ -93,12 +102,19 @@ func (p *Parser) Parse(meta corpus.Meta, data []byte) (*corpus.Document, error) 
 	return d, nil
 }
 
-// enrich assigns the themes of d's units and extracts d's targets.
+// enrich assigns the themes of d's units and extracts d's targets. Only
+// plan-like documents (规划, 方案, 意见, 计划, 要点 …, kinds.Plan) promise
+// targets: the numbers of a regulation are rules and penalties
+// (罚款一万元以上), not targets. A document whose kind the title does not
+// name is treated as a plan, as the plans it was built for.
 func (p *Parser) enrich(d *corpus.Document) {
 	if p.vocab.Taxonomy != nil {
 		p.vocab.Taxonomy.Assign(d)
 	}
-	d.Targets = targets.Extract(d, p.vocab.Indicators)
+	d.Targets = nil
+	if d.DocType == "" || kinds.Plan(d.DocType) {
+		d.Targets = targets.Extract(d, p.vocab.Indicators)
+	}
 }
 
 // Seeds loads and parses the embedded seed corpus (corpus.Embedded) with

@@ -41,7 +41,7 @@ func (p *Parser) ParseSource(meta corpus.Meta, src *corpus.Source) (*corpus.Docu
 			hints.Title, hints.Strong = t, false
 		}
 	}
-	d, err := parseText(meta, text, &hints)
+	d, err := parseText(p.vocab, meta, text, &hints)
 	if err != nil {
 		return nil, err
 	}
