@@ -31,6 +31,11 @@ type columns struct {
 	themes                                         [][]uint16
 	target                                         []float64 // a target's value, NaN for units and unparsed values
 	districtDict, sectionDict, typeDict, themeDict dict
+	// doc numbers each entry's document (ordinal → index into docs): the
+	// document facets (region, doctype, level, status, year) and the
+	// date filter are held once per document
+	doc  []uint32
+	docs docColumns
 	// bytes counts each byte value over the normalised texts (every 8th
 	// text): phrase verification looks for the phrase's rarest byte
 	bytes [256]uint64
@@ -69,10 +74,18 @@ func newColumns(entries []indexer.Entry, ix *indexer.Index) (*columns, error) {
 		n: n, seq: ix.SeqTable(), ord: make([]int32, n),
 		norm: make([]string, n), runes: make([]int32, n), title: make([]string, n),
 		district: make([]uint16, n), section: make([]uint16, n), typ: make([]uint16, n),
-		themes: make([][]uint16, n), target: make([]float64, n),
+		themes: make([][]uint16, n), target: make([]float64, n), doc: make([]uint32, n),
 	}
 	for o, s := range c.seq {
 		c.ord[s] = int32(o)
+	}
+	docIdx := map[*corpus.Document]uint32{}
+	for i := range entries {
+		d := entries[i].Doc
+		if _, ok := docIdx[d]; !ok {
+			docIdx[d] = uint32(len(c.docs.region))
+			c.docs.add(d)
+		}
 	}
 	for o := range n {
 		e := &entries[c.seq[o]]
@@ -91,6 +104,7 @@ func newColumns(entries []indexer.Entry, ix *indexer.Index) (*columns, error) {
 				c.target[o] = *v
 			}
 		}
+		c.doc[o] = docIdx[e.Doc]
 		c.district[o] = c.districtDict.id(e.Doc.District)
 		c.section[o] = c.sectionDict.id(part)
 		ts := make([]uint16, len(themes))
@@ -99,7 +113,7 @@ func newColumns(entries []indexer.Entry, ix *indexer.Index) (*columns, error) {
 		}
 		c.themes[o] = ts
 	}
-	for _, d := range []*dict{&c.districtDict, &c.sectionDict, &c.typeDict, &c.themeDict} {
+	for _, d := range []*dict{&c.districtDict, &c.sectionDict, &c.typeDict, &c.themeDict, &c.docs.doctypeDict, &c.docs.levelDict, &c.docs.statusDict} {
 		if len(d.names) > maxFacetValues {
 			return nil, corpus.Errorf(corpus.ETOOLARGE, "分面取值过多：%d", len(d.names))
 		}
@@ -164,6 +178,9 @@ type filter struct {
 	hideTargets                   bool
 	targetType                    uint16
 	hasTargetType                 bool
+	// docPass, when not nil, tells by document index whether the
+	// document passes the document filters
+	docPass []bool
 }
 
 func (c *columns) compileFilter(q *Query, hideTargets bool) *filter {
@@ -175,12 +192,18 @@ func (c *columns) compileFilter(q *Query, hideTargets bool) *filter {
 		min: q.TargetMin, max: q.TargetMax, hideTargets: hideTargets,
 	}
 	f.targetType, f.hasTargetType = c.typeDict.ids[string(corpus.TypeTarget)]
+	if q.hasDocFilters() {
+		f.docPass = c.docs.pass(q)
+	}
 	return f
 }
 
 // pass reports whether the entry with ordinal o passes the filters (the
 // hiding of targets aside: see isHiddenTarget).
 func (c *columns) pass(f *filter, o int32) bool {
+	if f.docPass != nil && !f.docPass[c.doc[o]] {
+		return false
+	}
 	if f.hasDistrict && !slices.Contains(f.district, c.district[o]) {
 		return false
 	}
@@ -220,12 +243,14 @@ func (c *columns) isHiddenTarget(f *filter, o int32) bool {
 // facetCounter counts facet values over matches.
 type facetCounter struct {
 	district, section, typ, theme []int
+	doc                           []int // matches by document index
 }
 
 func (c *columns) newCounter() *facetCounter {
 	return &facetCounter{
 		district: make([]int, len(c.districtDict.names)), section: make([]int, len(c.sectionDict.names)),
 		typ: make([]int, len(c.typeDict.names)), theme: make([]int, len(c.themeDict.names)),
+		doc: make([]int, len(c.docs.region)),
 	}
 }
 
@@ -236,6 +261,7 @@ func (fc *facetCounter) add(c *columns, o int32, hidden bool) {
 		return
 	}
 	fc.district[c.district[o]]++
+	fc.doc[c.doc[o]]++
 	fc.section[c.section[o]]++
 	for _, t := range c.themes[o] {
 		fc.theme[t]++
@@ -253,12 +279,14 @@ func (fc *facetCounter) facets(c *columns) Facets {
 		sortFacet(out)
 		return out
 	}
-	return Facets{
+	out := Facets{
 		District: get(fc.district, &c.districtDict),
 		Theme:    get(fc.theme, &c.themeDict),
 		Section:  get(fc.section, &c.sectionDict),
 		Type:     get(fc.typ, &c.typeDict),
 	}
+	c.docs.facets(fc.doc, &out)
+	return out
 }
 
 // rarestByte returns the position in sep of its byte that is rarest in

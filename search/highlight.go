@@ -47,6 +47,7 @@ func (s *Service) hit(p *plan, seq int, score float32) (Hit, bool) {
 	if h.Breadcrumb == nil {
 		h.Breadcrumb = []string{}
 	}
+	h.Jurisdiction, h.DocType, h.Level, h.Status, h.Versions = d.Jurisdiction, d.DocType, d.Level, d.Status, d.Versions
 	h.URL = "/c/" + h.DocID + "/" + h.Path
 	h.Score = float64(score)
 	// The index keeps corpus.Normalize(text): verification and spans

@@ -1,11 +1,15 @@
 package search
 
 import (
+	"context"
 	"encoding/json"
 	"math"
 	"math/rand"
+	"path/filepath"
 	"strings"
 	"testing"
+
+	"github.com/zhengce/zhengce/corpus"
 )
 
 // TestResponseJSONHasNoNulls checks that list fields of the API are JSON
@@ -36,9 +40,24 @@ func TestAppendJSONIsMarshal(t *testing.T) {
 	hostile := "a\"b\\c<d>e&f\x00\x01\x1f\b\f\n\r\t\u2028\u2029\xff\xe2\x80\u00e9学\u007f 'x' \xe0\x80\x80 \xe0\xa0\x80 \xed\xa0\x80 \xed\x9f\xbf \ufffd 😀 \xf0\x9f é\xe5\xad"
 	resps = append(resps, &Response{}, &Response{
 		Query: hostile, Total: 1<<64 - 1, TookMS: 1e-7, Notice: hostile, Terms: []string{hostile, ""},
-		Hits:   []Hit{{ID: "\xe5\xad", DocID: "\xe2\x80\xa8", DocTitle: "学\xe2\x80"}, {ID: hostile, Themes: []string{}, Score: 1e21}, {Text: hostile, Breadcrumb: []string{hostile}, Fragments: []string{}, Score: -0.5}, {Score: 123456789.125}},
-		Facets: Facets{District: []FacetValue{{Value: hostile, Count: -3}}, Theme: []FacetValue{}},
-	})
+		Hits: []Hit{{ID: "\xe5\xad", DocID: "\xe2\x80\xa8", DocTitle: "学\xe2\x80"}, {ID: hostile, Themes: []string{}, Score: 1e21}, {Text: hostile, Breadcrumb: []string{hostile}, Fragments: []string{}, Score: -0.5}, {Score: 123456789.125}},
+		Facets: Facets{District: []FacetValue{{Value: hostile, Count: -3}}, Theme: []FacetValue{},
+			Region: []FacetValue{{Value: hostile, Count: 2, Path: []string{hostile}, Children: []FacetValue{{Value: "东营市", Count: 1, Path: []string{hostile, "东营市"}, Children: []FacetValue{}}}}},
+			Year:   []FacetValue{{Value: "2022", Path: []string{}}}},
+	}, &Response{Hits: []Hit{
+		{Jurisdiction: &corpus.Jurisdiction{Code: hostile, Name: "<东营市>", Level: "city", Path: []string{"山东省", hostile}}, DocType: hostile, Level: "法律", Status: "现行", Versions: []string{"a", hostile}},
+		{Jurisdiction: &corpus.Jurisdiction{}, Versions: []string{}},
+	}})
+	// the document facets and metadata of a constructed corpus
+	c := metaCorpus(t)
+	svc, err := Ensure(context.Background(), filepath.Join(t.TempDir(), "idx"), c, f.seg, nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer svc.Close()
+	for _, q := range []string{`"教育"`, "region:山东省", "status:已修改"} {
+		resps = append(resps, search(t, svc, Request{Query: q, Limit: 100}))
+	}
 	for _, r := range resps {
 		want, err := json.Marshal(r)
 		if err != nil {

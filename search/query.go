@@ -1,14 +1,18 @@
 package search
 
 import (
+	"errors"
+	"fmt"
 	"math"
 	"slices"
 	"strconv"
 	"strings"
+	"time"
 	"unicode"
 	"unicode/utf8"
 
 	"github.com/zhengce/zhengce/corpus"
+	"github.com/zhengce/zhengce/corpus/kinds"
 )
 
 // The limits of zhengce's query language and of a request: the one table
@@ -48,6 +52,18 @@ type Query struct {
 	Types     []string
 	TargetMin *float64
 	TargetMax *float64
+	// Regions are jurisdictions: a name (山东省, 东营市), an NBS code
+	// (370500) or a path of names joined by / (山东省/东营市); a document
+	// passes when its jurisdiction is the region or lies below it.
+	// 全国 means national documents only (their path is [全国]).
+	Regions  []string
+	DocTypes []string // 文种: 条例, 规划 …
+	Levels   []string // 效力级别: one of Levels
+	Statuses []string // 现行, 已修改
+	Years    []int    // years of issue
+	// DateFrom and DateTo bound the issue date, inclusive, as YYYY-MM-DD;
+	// "" is an open end (see ParseDateRange).
+	DateFrom, DateTo string
 }
 
 // Empty reports whether q has no positive term and no filter.
@@ -56,8 +72,28 @@ func (q *Query) Empty() bool {
 }
 
 func (q *Query) hasFilters() bool {
-	return len(q.Districts)+len(q.Themes)+len(q.Sections)+len(q.Types) > 0 || q.TargetMin != nil || q.TargetMax != nil
+	return len(q.Districts)+len(q.Themes)+len(q.Sections)+len(q.Types) > 0 || q.TargetMin != nil || q.TargetMax != nil ||
+		len(q.Regions)+len(q.DocTypes)+len(q.Levels)+len(q.Statuses)+len(q.Years) > 0 || q.DateFrom != "" || q.DateTo != ""
 }
+
+// hasDocFilters reports whether q filters by a property of the document
+// (region, kind, level, status, year, date).
+func (q *Query) hasDocFilters() bool {
+	return len(q.Regions)+len(q.DocTypes)+len(q.Levels)+len(q.Statuses)+len(q.Years) > 0 || q.DateFrom != "" || q.DateTo != ""
+}
+
+// Levels are the values of the level filter (效力级别), highest first.
+var Levels = []string{kinds.Constitution, kinds.Law, kinds.AdminRegs, kinds.LocalRegs, kinds.DeptRules, kinds.LocalGovRules, kinds.JudicialInterp, kinds.Normative, kinds.WorkDoc}
+
+// Statuses are the values of the status filter; current and amended are
+// accepted for them.
+var Statuses = []string{corpus.StatusCurrent, corpus.StatusAmended}
+
+// Bounds of the year filter and of dates.
+const (
+	MinYear = 1900
+	MaxYear = 2199
+)
 
 // unitTypes are the values of the type filter.
 var unitTypes = []string{string(corpus.TypeTitle), string(corpus.TypeMeta), string(corpus.TypeSection), string(corpus.TypeClause), string(corpus.TypeTask), string(corpus.TypeTableRow), string(corpus.TypeTarget)}
@@ -65,11 +101,17 @@ var unitTypes = []string{string(corpus.TypeTitle), string(corpus.TypeMeta), stri
 // filterKeys maps the filter names of the query language (English and
 // Chinese) to their facet.
 var filterKeys = map[string]string{
-	"district": "district", "区县": "district", "地区": "district",
+	"district": "district", "区县": "district",
+	"region": "region", "地区": "region",
 	"theme": "theme", "主题": "theme",
 	"section": "section", "部分": "section",
 	"type": "type", "类型": "type",
 	"target": "target", "目标值": "target",
+	"doctype": "doctype", "文种": "doctype",
+	"level": "level", "效力": "level", "效力级别": "level",
+	"status": "status", "状态": "status",
+	"year": "year", "年份": "year",
+	"date": "date", "日期": "date",
 }
 
 // ParseQuery parses zhengce's query language:
@@ -81,8 +123,16 @@ var filterKeys = map[string]string{
 //	a OR b              either (OR binds tighter than AND)
 //	-word, -"phrase"    exclude units containing it
 //	district:巫溪县 theme:职业教育 section:主要任务 type:task
-//	(区县/地区, 主题, 部分, 类型 are the Chinese keys; ： works like :)
+//	region:山东省 region:山东省/东营市 doctype:条例 level:地方性法规
+//	status:现行 year:2022 date:2020..2022 date:2020-01..2021-06 date:..2020
+//	(区县, 地区, 主题, 部分, 类型, 文种, 效力, 状态, 年份, 日期 are the
+//	Chinese keys; ： works like :)
 //	target>=99 target<=100 target:90..100 target:99
+//
+// Values of one filter are ORed, filters are ANDed; date filters
+// intersect. region includes everything below the named division
+// (region:山东省 finds 东营市's documents); region:全国 is national
+// documents only.
 //
 // Text is folded with corpus.Normalize (full-width forms, traditional
 // characters, whitespace inside phrases). User text never reaches bleve's
@@ -326,9 +376,171 @@ func (q *Query) addFilter(t token) error {
 		q.Types = appendUnique(q.Types, v)
 	case "target":
 		return q.addTargetRange(t)
+	case "region":
+		v, err := RegionValue(t.text)
+		if err != nil {
+			return err
+		}
+		q.Regions = appendUnique(q.Regions, v)
+	case "doctype":
+		q.DocTypes = appendUnique(q.DocTypes, t.text)
+	case "level":
+		if !slices.Contains(Levels, t.text) {
+			return corpus.Errorf(corpus.EINVALID, "未知的效力级别：%s（可选：%s）", t.text, strings.Join(Levels, "、"))
+		}
+		q.Levels = appendUnique(q.Levels, t.text)
+	case "status":
+		v, err := StatusValue(t.text)
+		if err != nil {
+			return err
+		}
+		q.Statuses = appendUnique(q.Statuses, v)
+	case "year":
+		y, err := ParseYear(t.text)
+		if err != nil {
+			return err
+		}
+		if !slices.Contains(q.Years, y) {
+			q.Years = append(q.Years, y)
+		}
+	case "date":
+		from, to, err := ParseDateRange(t.text)
+		if err != nil {
+			return err
+		}
+		q.narrowDates(from, to)
 	}
 	return nil
 }
+
+// narrowDates intersects the date range of q with [from, to].
+func (q *Query) narrowDates(from, to string) {
+	if from != "" && from > q.DateFrom {
+		q.DateFrom = from
+	}
+	if to != "" && (q.DateTo == "" || to < q.DateTo) {
+		q.DateTo = to
+	}
+}
+
+// RegionValue checks a region filter value and returns it in canonical
+// form: a path written with › or ／ is joined by /, spaces around the
+// names removed.
+func RegionValue(v string) (string, error) {
+	v = strings.NewReplacer("›", "/", "／", "/", "＞", "/", ">", "/").Replace(v)
+	parts := strings.Split(v, "/")
+	for i, p := range parts {
+		parts[i] = strings.TrimSpace(p)
+		if parts[i] == "" {
+			return "", corpus.Errorf(corpus.EINVALID, "地区无效：%s（示例：region:山东省、region:山东省/东营市）", v)
+		}
+	}
+	return strings.Join(parts, "/"), nil
+}
+
+// StatusValue checks a status filter value: 现行 or 已修改 (current and
+// amended are accepted).
+func StatusValue(v string) (string, error) {
+	switch strings.ToLower(v) {
+	case corpus.StatusCurrent, "current":
+		return corpus.StatusCurrent, nil
+	case corpus.StatusAmended, "amended":
+		return corpus.StatusAmended, nil
+	}
+	return "", corpus.Errorf(corpus.EINVALID, "未知的状态：%s（可选：%s）", v, strings.Join(Statuses, "、"))
+}
+
+// ParseYear parses a year filter value: four digits from MinYear to
+// MaxYear, 年 allowed after them (2022年).
+func ParseYear(v string) (int, error) {
+	s := strings.TrimSuffix(strings.TrimSpace(corpus.Fold(v)), "年")
+	y, err := strconv.Atoi(s)
+	if err != nil || len(s) != 4 || y < MinYear || y > MaxYear {
+		return 0, corpus.Errorf(corpus.EINVALID, "年份无效：%s（示例：year:2022；年份范围请用 date:2020..2022）", v)
+	}
+	return y, nil
+}
+
+// ParseDateRange parses a date filter: FROM..TO, ..TO, FROM.. or a single
+// date, where a date is YYYY, YYYY-MM or YYYY-MM-DD (/ . and 年月日 work
+// as separators too: 2021年6月). The result is inclusive, as YYYY-MM-DD:
+// a lower bound starts its year or month, an upper bound ends it, so
+// 2020..2022 is 2020-01-01..2022-12-31 and 2021-06 alone is the month.
+// "" is an open end.
+func ParseDateRange(v string) (from, to string, err error) {
+	bad := corpus.Errorf(corpus.EINVALID, "日期条件无效：%s（示例：date:2020..2022、date:2020-01..2021-06、date:..2020）", v)
+	s := strings.TrimSpace(corpus.Fold(v))
+	a, b, isRange := strings.Cut(s, "..")
+	if !isRange {
+		a, b = s, s
+	}
+	a, b = strings.TrimSpace(a), strings.TrimSpace(b)
+	if a == "" && b == "" {
+		return "", "", bad
+	}
+	if a != "" {
+		if from, err = boundDate(a, false); err != nil {
+			return "", "", bad
+		}
+	}
+	if b != "" {
+		if to, err = boundDate(b, true); err != nil {
+			return "", "", bad
+		}
+	}
+	if from != "" && to != "" && from > to {
+		return "", "", corpus.Errorf(corpus.EINVALID, "日期范围无效：%s 的起点晚于终点", v)
+	}
+	return from, to, nil
+}
+
+// boundDate turns YYYY, YYYY-MM or YYYY-MM-DD into the first (or, for an
+// upper bound, the last) day it covers.
+func boundDate(s string, upper bool) (string, error) {
+	s = strings.TrimSuffix(s, "日")
+	s = strings.NewReplacer("年", "-", "月", "-", "/", "-", ".", "-").Replace(s)
+	s = strings.TrimSuffix(s, "-")
+	parts := strings.Split(s, "-")
+	if len(parts) > 3 {
+		return "", errBadDate
+	}
+	nums := make([]int, len(parts))
+	for i, p := range parts {
+		n, err := strconv.Atoi(p)
+		if err != nil || p == "" || p[0] == '+' || p[0] == '-' || (i == 0 && len(p) != 4) || (i > 0 && len(p) > 2) {
+			return "", errBadDate
+		}
+		nums[i] = n
+	}
+	y, m, d := nums[0], 1, 1
+	if y < MinYear || y > MaxYear {
+		return "", errBadDate
+	}
+	if upper {
+		m = 12
+	}
+	if len(nums) > 1 {
+		m = nums[1]
+		if m < 1 || m > 12 {
+			return "", errBadDate
+		}
+	}
+	last := time.Date(y, time.Month(m)+1, 0, 0, 0, 0, 0, time.UTC).Day()
+	if upper {
+		d = last
+	}
+	if len(nums) > 2 {
+		d = nums[2]
+		if d < 1 || d > last {
+			return "", errBadDate
+		}
+	}
+	return fmt.Sprintf("%04d-%02d-%02d", y, m, d), nil
+}
+
+// errBadDate is the cause boundDate gives; ParseDateRange reports the
+// whole value.
+var errBadDate = errors.New("bad date")
 
 func (q *Query) addTargetRange(t token) error {
 	bad := corpus.Errorf(corpus.EINVALID, "目标值条件无效：%s（示例：target>=99、target:90..100）", t.text)

@@ -10,6 +10,8 @@ import (
 	"strconv"
 	"strings"
 	"unicode/utf8"
+
+	"github.com/zhengce/zhengce/corpus"
 )
 
 // Request is one search.
@@ -25,6 +27,17 @@ type Request struct {
 	// value lies in the closed range.
 	TargetMin *float64
 	TargetMax *float64
+	// Document filters (see Query): Regions include everything below
+	// the named division; DateFrom and DateTo take what a date filter of
+	// the query language takes (2020, 2021-06, 2021-06-30) and bound the
+	// issue date inclusively.
+	Regions  []string // 地区: 山东省, 山东省/东营市, 370500; 全国 is national documents only
+	DocTypes []string // 文种
+	Levels   []string // 效力级别, one of Levels
+	Statuses []string // 现行, 已修改
+	Years    []int    // years of issue
+	DateFrom string
+	DateTo   string
 }
 
 // Response is the answer to a Request; its JSON form is the public API.
@@ -44,35 +57,57 @@ type Response struct {
 
 // Hit is one matching unit.
 type Hit struct {
-	ID         string   `json:"id"`
-	DocID      string   `json:"doc_id"`
-	DocTitle   string   `json:"doc_title"`
-	District   string   `json:"district"`
-	Type       string   `json:"type"`
-	Section    string   `json:"section"`
-	Themes     []string `json:"themes"`
-	Path       string   `json:"path"`
-	Breadcrumb []string `json:"breadcrumb"`
-	Citation   string   `json:"citation"`
-	URL        string   `json:"url"`       // permalink /c/{doc_id}/{path}
-	Text       string   `json:"text"`      // full display text of the unit
-	Highlight  string   `json:"highlight"` // HTML-escaped full text, matches in <mark>
-	Fragments  []string `json:"fragments"` // short HTML-escaped fragments around matches
-	Score      float64  `json:"score"`
+	ID       string `json:"id"`
+	DocID    string `json:"doc_id"`
+	DocTitle string `json:"doc_title"`
+	District string `json:"district"`
+	// Jurisdiction, DocType, Level, Status and Versions are those of the
+	// hit's document (see corpus.Meta); each is left out when unknown,
+	// Versions when the work has one version only.
+	Jurisdiction *corpus.Jurisdiction `json:"jurisdiction,omitempty"`
+	DocType      string               `json:"doctype,omitempty"`
+	Level        string               `json:"level,omitempty"`
+	Status       string               `json:"status,omitempty"`
+	Versions     []string             `json:"versions,omitempty"`
+	Type         string               `json:"type"`
+	Section      string               `json:"section"`
+	Themes       []string             `json:"themes"`
+	Path         string               `json:"path"`
+	Breadcrumb   []string             `json:"breadcrumb"`
+	Citation     string               `json:"citation"`
+	URL          string               `json:"url"`       // permalink /c/{doc_id}/{path}
+	Text         string               `json:"text"`      // full display text of the unit
+	Highlight    string               `json:"highlight"` // HTML-escaped full text, matches in <mark>
+	Fragments    []string             `json:"fragments"` // short HTML-escaped fragments around matches
+	Score        float64              `json:"score"`
 }
 
 // Facets holds the value counts of every facet over all matching units.
+// Region is a tree: each division with its count (its own documents'
+// matches and those of every division below it) and its children; the
+// other facets are flat lists. Lists are ordered by count, then value;
+// Level by legal force (法律 before 行政法规 …) and Year newest first.
 type Facets struct {
 	District []FacetValue `json:"district"`
 	Theme    []FacetValue `json:"theme"`
 	Section  []FacetValue `json:"section"`
 	Type     []FacetValue `json:"type"`
+	Region   []FacetValue `json:"region"`
+	DocType  []FacetValue `json:"doctype"`
+	Level    []FacetValue `json:"level"`
+	Status   []FacetValue `json:"status"`
+	Year     []FacetValue `json:"year"`
 }
 
 // FacetValue is one value of a facet with the number of matching units.
+// A region value has its path from the root (山东省, 东营市: the filter
+// value region=山东省/东营市) and the divisions below it that have
+// matches.
 type FacetValue struct {
-	Value string `json:"value"`
-	Count int    `json:"count"`
+	Value    string       `json:"value"`
+	Count    int          `json:"count"`
+	Path     []string     `json:"path,omitempty"`
+	Children []FacetValue `json:"children,omitempty"`
 }
 
 // AppendJSON appends the JSON form of r to b: byte for byte what
@@ -113,6 +148,16 @@ func (r *Response) AppendJSON(b []byte) ([]byte, error) {
 	b = appendFacetJSON(b, r.Facets.Section)
 	b = append(b, `,"type":`...)
 	b = appendFacetJSON(b, r.Facets.Type)
+	b = append(b, `,"region":`...)
+	b = appendFacetJSON(b, r.Facets.Region)
+	b = append(b, `,"doctype":`...)
+	b = appendFacetJSON(b, r.Facets.DocType)
+	b = append(b, `,"level":`...)
+	b = appendFacetJSON(b, r.Facets.Level)
+	b = append(b, `,"status":`...)
+	b = appendFacetJSON(b, r.Facets.Status)
+	b = append(b, `,"year":`...)
+	b = appendFacetJSON(b, r.Facets.Year)
 	b = append(b, `},"terms":`...)
 	b = appendJSONStrings(b, r.Terms)
 	if r.Notice != "" {
@@ -131,6 +176,27 @@ func (h *Hit) appendJSON(b []byte) ([]byte, error) {
 	b = appendJSONString(b, h.DocTitle)
 	b = append(b, `,"district":`...)
 	b = appendJSONString(b, h.District)
+	if j := h.Jurisdiction; j != nil {
+		b = append(b, `,"jurisdiction":{"code":`...)
+		b = appendJSONString(b, j.Code)
+		b = append(b, `,"name":`...)
+		b = appendJSONString(b, j.Name)
+		b = append(b, `,"level":`...)
+		b = appendJSONString(b, j.Level)
+		b = append(b, `,"path":`...)
+		b = appendJSONStrings(b, j.Path)
+		b = append(b, '}')
+	}
+	for _, f := range []struct{ key, val string }{{`,"doctype":`, h.DocType}, {`,"level":`, h.Level}, {`,"status":`, h.Status}} {
+		if f.val != "" {
+			b = append(b, f.key...)
+			b = appendJSONString(b, f.val)
+		}
+	}
+	if len(h.Versions) > 0 {
+		b = append(b, `,"versions":`...)
+		b = appendJSONStrings(b, h.Versions)
+	}
 	b = append(b, `,"type":`...)
 	b = appendJSONString(b, h.Type)
 	b = append(b, `,"section":`...)
@@ -157,13 +223,21 @@ func (h *Hit) appendJSON(b []byte) ([]byte, error) {
 }
 
 // appendFacetJSON appends vals as a JSON array of {"value","count"}
-// objects, null for nil.
+// objects (with "path" and "children" when set), null for nil.
 func appendFacetJSON(b []byte, vals []FacetValue) []byte {
 	return appendJSONArray(b, vals, func(b []byte, v FacetValue) []byte {
 		b = append(b, `{"value":`...)
 		b = appendJSONString(b, v.Value)
 		b = append(b, `,"count":`...)
 		b = strconv.AppendInt(b, int64(v.Count), 10)
+		if len(v.Path) > 0 {
+			b = append(b, `,"path":`...)
+			b = appendJSONStrings(b, v.Path)
+		}
+		if len(v.Children) > 0 {
+			b = append(b, `,"children":`...)
+			b = appendFacetJSON(b, v.Children)
+		}
 		return append(b, '}')
 	})
 }

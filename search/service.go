@@ -5,6 +5,7 @@ import (
 	"errors"
 	"fmt"
 	"math"
+	"slices"
 	"sort"
 	"strings"
 	"sync"
@@ -224,7 +225,8 @@ func mergeFilters(q *Query, r Request) error {
 	for _, f := range []struct {
 		vals []string
 		key  string
-	}{{r.Districts, "district"}, {r.Themes, "theme"}, {r.Sections, "section"}, {r.Types, "type"}} {
+	}{{r.Districts, "district"}, {r.Themes, "theme"}, {r.Sections, "section"}, {r.Types, "type"},
+		{r.Regions, "region"}, {r.DocTypes, "doctype"}, {r.Levels, "level"}, {r.Statuses, "status"}} {
 		if len(f.vals) > MaxFilterValue {
 			return corpus.Errorf(corpus.ETOOLARGE, "筛选值过多：每类最多 %d 个", MaxFilterValue)
 		}
@@ -240,6 +242,27 @@ func mergeFilters(q *Query, r Request) error {
 				return err
 			}
 		}
+	}
+	if len(r.Years) > MaxFilterValue {
+		return corpus.Errorf(corpus.ETOOLARGE, "筛选值过多：每类最多 %d 个", MaxFilterValue)
+	}
+	for _, y := range r.Years {
+		if y < MinYear || y > MaxYear {
+			return corpus.Errorf(corpus.EINVALID, "年份无效：%d（%d–%d）", y, MinYear, MaxYear)
+		}
+		if !slices.Contains(q.Years, y) {
+			q.Years = append(q.Years, y)
+		}
+	}
+	if r.DateFrom != "" || r.DateTo != "" {
+		if len(r.DateFrom) > MaxFilterRunes || len(r.DateTo) > MaxFilterRunes {
+			return corpus.Errorf(corpus.ETOOLARGE, "筛选值过长：最多 %d 个字符", MaxFilterRunes)
+		}
+		from, to, err := ParseDateRange(r.DateFrom + ".." + r.DateTo)
+		if err != nil {
+			return err
+		}
+		q.narrowDates(from, to)
 	}
 	for _, v := range []*float64{r.TargetMin, r.TargetMax} {
 		if v != nil && (math.IsNaN(*v) || math.IsInf(*v, 0)) {
