@@ -234,6 +234,9 @@ dispatch:
 		if ids[i].note != "" {
 			warnings = append(warnings, Warning{Source: files[i], Message: ids[i].note})
 		}
+		if n := r.doc.TargetsOmitted; n > 0 {
+			warnings = append(warnings, Warning{Source: files[i], Message: fmt.Sprintf("抽取的目标数超过上限（每个条目 50 个、每篇文档 2000 个），另有 %d 个目标未收录；如确需收录，请将长段落拆分或把文件分成几个文件", n)})
+		}
 	}
 	sort.Slice(rejected, func(i, j int) bool { return rejected[i].Source < rejected[j].Source })
 	if len(docs) == 0 {

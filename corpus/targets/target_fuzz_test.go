@@ -29,7 +29,8 @@ func FuzzTargetText(f *testing.F) {
 			t.Fatalf("ParseValue(%q) flagged without raw text", s)
 		}
 		u := &corpus.Unit{ID: "f/1", Type: corpus.TypeClause, Text: s, Part: corpus.PartTasks}
-		for _, tg := range targets.ProseTargets(d, u, 2025) {
+		got, _ := targets.ProseTargets(d, u, 2025)
+		for _, tg := range got {
 			if tg.Target.Value == nil || tg.Indicator == "" || tg.Text == "" {
 				t.Fatalf("incomplete target from %q: %+v", s, tg)
 			}

@@ -91,13 +91,15 @@ func planEndYear(d *corpus.Document) int {
 	return 0
 }
 
-// proseTargets returns the targets promised in the prose of unit u.
-func proseTargets(d *corpus.Document, u *corpus.Unit, planEnd int) []*corpus.Target {
+// proseTargets returns the targets promised in the prose of unit u, at
+// most MaxPerUnit, and the number of those left out.
+func proseTargets(d *corpus.Document, u *corpus.Unit, planEnd int) ([]*corpus.Target, int) {
 	// a target is a number (sentenceTargets reads only ASCII digits after
 	// foldNumRune): most units have none, and need no sentence split
 	if !hasDigit(u.Text) {
-		return nil
+		return nil, 0
 	}
+	omitted := 0
 	// sentences are split on the text itself: only those holding a digit
 	// can hold a target, and only they are converted to runes
 	var out []*corpus.Target
@@ -110,14 +112,16 @@ func proseTargets(d *corpus.Document, u *corpus.Unit, planEnd int) []*corpus.Tar
 			for k, r := range orig {
 				folded[k] = foldProseRune(r)
 			}
-			out = append(out, sentenceTargets(d, u, orig, folded, planEnd)...)
+			found, n := sentenceTargets(d, u, orig, folded, planEnd, MaxPerUnit-len(out))
+			out = append(out, found...)
+			omitted += n
 		}
 		start = next
 	}
 	for n, t := range out {
 		t.ID = u.ID + "#" + strconv.Itoa(n+1)
 	}
-	return out
+	return out, omitted
 }
 
 // isPast is pastMarks.MatchString(s): the literal alternatives are looked
@@ -206,16 +210,23 @@ type numberToken struct {
 	suffixCmp  string
 }
 
-// sentenceTargets extracts the targets of one sentence.
-func sentenceTargets(d *corpus.Document, u *corpus.Unit, orig, s []rune, planEnd int) []*corpus.Target {
+// sentenceTargets extracts the targets of one sentence: at most room of
+// them, and the number of those found beyond.
+func sentenceTargets(d *corpus.Document, u *corpus.Unit, orig, s []rune, planEnd, room int) ([]*corpus.Target, int) {
 	toks := scanNumbers(s)
 	if len(toks) == 0 {
-		return nil
+		return nil, 0
 	}
-	text := strings.TrimSpace(string(orig))
-	if text == "" || isPast(string(s)) {
-		return nil
+	// a sentence holding a number is never blank; a long one is quoted
+	// per target, around its number
+	text := ""
+	if len(orig) <= MaxTextRunes {
+		text = strings.TrimSpace(string(orig))
 	}
+	if isPast(string(s)) {
+		return nil, 0
+	}
+	omitted := 0
 	var out []*corpus.Target
 	segStart := 0
 	var prev *corpus.Target
@@ -392,6 +403,14 @@ func sentenceTargets(d *corpus.Document, u *corpus.Unit, orig, s []rune, planEnd
 		}
 		for k, name := range names {
 			tk := toks[ti+k]
+			if len(out) >= room {
+				omitted++
+				continue
+			}
+			quoted := text
+			if len(orig) > MaxTextRunes {
+				quoted = quote(orig, tk.start, tk.end)
+			}
 			v := tk.value
 			c := cmp
 			if k > 0 {
@@ -419,7 +438,7 @@ func sentenceTargets(d *corpus.Document, u *corpus.Unit, orig, s []rune, planEnd
 				Kind:     corpus.KindTarget,
 				UnitID:   u.ID,
 				Citation: u.Citation,
-				Text:     text,
+				Text:     quoted,
 			}
 			out = append(out, t)
 			prev = t
@@ -429,7 +448,29 @@ func sentenceTargets(d *corpus.Document, u *corpus.Unit, orig, s []rune, planEnd
 		}
 		ti = run
 	}
-	return out
+	return out, omitted
+}
+
+// quote is the text of a target whose sentence (orig) is longer than
+// MaxTextRunes: an excerpt of at most MaxTextRunes characters around the
+// number at orig[start:end], two thirds of the room before it (where the
+// indicator is written), with … where the sentence was cut.
+func quote(orig []rune, start, end int) string {
+	room := MaxTextRunes - 2 // the two … marks
+	from := max(0, start-room*2/3)
+	to := min(len(orig), from+room)
+	from = max(0, min(from, to-room))
+	if end > to { // a number longer than the room: never, numbers are short
+		to = min(len(orig), end)
+	}
+	s := strings.TrimSpace(string(orig[from:to]))
+	if from > 0 {
+		s = "…" + s
+	}
+	if to < len(orig) {
+		s += "…"
+	}
+	return s
 }
 
 // splitRespectively splits an indicator naming n things (学前教育专业专任

@@ -358,7 +358,7 @@ func TestProseLiterals(t *testing.T) {
 	for _, tt := range tests {
 		t.Run(tt.text, func(t *testing.T) {
 			u := &corpus.Unit{ID: "x/1", Type: corpus.TypeClause, Text: tt.text, Part: corpus.PartTasks, Citation: "《x》第1条"}
-			got := targets.ProseTargets(d, u, targets.PlanEndYear(d))
+			got, _ := targets.ProseTargets(d, u, targets.PlanEndYear(d))
 			if len(got) != len(tt.want) {
 				var names []string
 				for _, g := range got {
@@ -402,7 +402,8 @@ func TestProseRejects(t *testing.T) {
 	d := &corpus.Document{Meta: corpus.Meta{ID: "x", Title: "某区教育事业发展“十四五”规划（2021—2025年）"}}
 	for _, text := range texts {
 		u := &corpus.Unit{ID: "x/1", Type: corpus.TypeClause, Text: text, Part: corpus.PartTasks}
-		for _, g := range targets.ProseTargets(d, u, 2025) {
+		got, _ := targets.ProseTargets(d, u, 2025)
+		for _, g := range got {
 			t.Errorf("%q gave target %q %s %s", text, g.Indicator, g.Target.Comparator, g.Target.Raw)
 		}
 	}
@@ -495,7 +496,8 @@ func TestIndicatorGroups(t *testing.T) {
 }
 
 // TestProseLongSentence guards against quadratic work: one sentence with
-// many numbers and years.
+// many numbers and years keeps MaxPerUnit targets, each quoting at most
+// MaxTextRunes characters around its number, and counts the rest.
 func TestProseLongSentence(t *testing.T) {
 	var b strings.Builder
 	b.WriteString("到2025年")
@@ -504,12 +506,49 @@ func TestProseLongSentence(t *testing.T) {
 	}
 	d := &corpus.Document{Meta: corpus.Meta{ID: "x"}}
 	u := &corpus.Unit{ID: "x/1", Type: corpus.TypeClause, Text: b.String(), Part: corpus.PartTasks}
-	got := targets.ProseTargets(d, u, 2025)
-	if len(got) != 20000 {
-		t.Fatalf("%d targets, want 20000", len(got))
+	got, omitted := targets.ProseTargets(d, u, 2025)
+	if len(got) != targets.MaxPerUnit || omitted != 20000-targets.MaxPerUnit {
+		t.Fatalf("%d targets and %d omitted, want %d and %d", len(got), omitted, targets.MaxPerUnit, 20000-targets.MaxPerUnit)
 	}
 	if got[0].Target.Year != 2024 || *got[0].Target.Value != 10 || got[0].Indicator != "示范学校" {
 		t.Errorf("first = %+v", got[0])
+	}
+	for _, g := range got {
+		if n := utf8.RuneCountInString(g.Text); n > targets.MaxTextRunes || !strings.Contains(g.Text, "建成示范学校10所") {
+			t.Fatalf("text of %s: %d characters %q", g.ID, n, g.Text)
+		}
+	}
+	if !strings.HasPrefix(got[0].Text, "到2025年、2024年建成") || !strings.HasSuffix(got[0].Text, "…") {
+		t.Errorf("first text %q: want the start of the sentence, cut with …", got[0].Text)
+	}
+	if last := got[len(got)-1].Text; !strings.HasPrefix(last, "…") || !strings.HasSuffix(last, "…") {
+		t.Errorf("last text %q: want an excerpt cut on both sides", last)
+	}
+}
+
+// TestExtractLimits: a document repeating one promise on one line gives at
+// most MaxPerUnit targets per unit and MaxPerDocument in all, and counts
+// the rest in TargetsOmitted.
+func TestExtractLimits(t *testing.T) {
+	const perUnit = 3 * targets.MaxPerUnit
+	units := 2*targets.MaxPerDocument/targets.MaxPerUnit + 1
+	d := &corpus.Document{Meta: corpus.Meta{ID: "x"}}
+	for i := range units {
+		u := &corpus.Unit{ID: "x/" + itoa(i+1), Type: corpus.TypeClause, Part: corpus.PartTasks,
+			Text: strings.Repeat("学前三年毛入园率达到95%，", perUnit)}
+		d.Units = append(d.Units, u)
+	}
+	got := targets.Extract(d, nil)
+	if len(got) != targets.MaxPerDocument {
+		t.Errorf("%d targets, want %d", len(got), targets.MaxPerDocument)
+	}
+	if want := units*perUnit - targets.MaxPerDocument; d.TargetsOmitted != want {
+		t.Errorf("TargetsOmitted = %d, want %d", d.TargetsOmitted, want)
+	}
+	for _, g := range got {
+		if g.Indicator != "学前三年毛入园率" || *g.Target.Value != 95 {
+			t.Fatalf("target %+v", g)
+		}
 	}
 }
 
