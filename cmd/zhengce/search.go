@@ -3,6 +3,7 @@ package main
 import (
 	"context"
 	"encoding/json"
+	"errors"
 	"fmt"
 	"html"
 	"io"
@@ -95,7 +96,12 @@ func needsSegmenter(q *search.Query) bool {
 func (m *Main) openForQuery(ctx context.Context, dir string, c *corpus.Corpus, needSeg bool) (*search.Service, error) {
 	if !needSeg {
 		if meta, err := indexer.ReadMeta(dir); err == nil && meta.Fresh(c, "") {
-			return search.Open(dir, c, nil)
+			svc, err := search.Open(dir, c, nil)
+			if !errors.Is(err, indexer.ErrCorrupt) {
+				return svc, err
+			}
+			// a damaged index is rebuilt whatever the query (guarantee
+			// 1.2): the manifest was sound, the files are not
 		}
 	}
 	seg, err := m.serveSegmenter(dir, c)
