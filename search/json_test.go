@@ -58,6 +58,7 @@ func TestAppendJSONIsMarshal(t *testing.T) {
 	for _, q := range []string{`"教育"`, "region:山东省", "status:已修改"} {
 		resps = append(resps, search(t, svc, Request{Query: q, Limit: 100}))
 	}
+	resps = append(resps, &Response{Jump: &Jump{DocID: hostile, Title: "《x》", Article: "第二十一条", UnitID: hostile, URL: "/c/a/art21", Citation: hostile, Text: hostile}})
 	for _, r := range resps {
 		want, err := json.Marshal(r)
 		if err != nil {

@@ -1,6 +1,8 @@
 package search
 
 import (
+	"context"
+	"path/filepath"
 	"testing"
 	"testing/fstest"
 
@@ -58,5 +60,47 @@ func TestArticleNumber(t *testing.T) {
 		if got := articleNumber(s); got != want {
 			t.Errorf("articleNumber(%q) = %d, want %d", s, got, want)
 		}
+	}
+}
+
+// TestSearchJump checks over the service that a query naming an article
+// puts that article first, with the jump card in the response, on the
+// first page only, and that the same unit is not repeated further down.
+func TestSearchJump(t *testing.T) {
+	f := seeds(t)
+	c, err := parse.Load(fstest.MapFS{
+		"dsl.md": {Data: []byte("# 中华人民共和国数据安全法\n\n<!-- INFO END -->\n\n第一条 为了规范数据处理活动，制定本法。\n\n第二十一条 国家建立数据分类分级保护制度，对数据实行分类分级保护。\n\n第二十二条 国家建立数据安全风险评估机制，数据分类分级保护。\n")},
+	})
+	if err != nil {
+		t.Fatal(err)
+	}
+	svc, err := Ensure(context.Background(), filepath.Join(t.TempDir(), "idx"), c, f.seg, nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer svc.Close()
+	for _, q := range []string{"《数据安全法》第二十一条", "数据安全法 第21条"} {
+		resp := search(t, svc, Request{Query: q, Limit: 10})
+		if resp.Jump == nil || resp.Jump.UnitID != "dsl/art21" || len(resp.Hits) == 0 || resp.Hits[0].ID != "dsl/art21" {
+			t.Fatalf("%s: jump %+v, hits %v", q, resp.Jump, hitIDs(resp))
+		}
+		seen := 0
+		for _, h := range resp.Hits {
+			if h.ID == "dsl/art21" {
+				seen++
+			}
+		}
+		if seen != 1 {
+			t.Errorf("%s: the article is listed %d times", q, seen)
+		}
+	}
+	if resp := search(t, svc, Request{Query: "第21条", InDoc: "dsl", Limit: 10}); resp.Jump == nil || resp.Hits[0].ID != "dsl/art21" {
+		t.Errorf("第21条 in dsl: %+v", resp.Jump)
+	}
+	if resp := search(t, svc, Request{Query: "数据安全法 第21条", Limit: 10, Offset: 1}); resp.Jump == nil {
+		t.Error("page 2 lost the jump card")
+	}
+	if resp := search(t, svc, Request{Query: "数据分类分级保护", Limit: 10}); resp.Jump != nil {
+		t.Errorf("jump without an article: %+v", resp.Jump)
 	}
 }

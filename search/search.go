@@ -38,6 +38,10 @@ type Request struct {
 	Years    []int    // years of issue
 	DateFrom string
 	DateTo   string
+	// InDoc is the document a query is asked within (the reader's search
+	// box, `zhengce search --in DOC`): a query 第21条 then names its
+	// article. It does not filter the other hits.
+	InDoc string
 }
 
 // Response is the answer to a Request; its JSON form is the public API.
@@ -53,6 +57,9 @@ type Response struct {
 	// Notice, when set, is a message for the user about the answer, e.g.
 	// that bare words are matched verbatim only while the segmenter loads.
 	Notice string `json:"notice,omitempty"`
+	// Jump, when the query names an article (《数据安全法》第二十一条),
+	// is that unit; it is also the first hit of the first page.
+	Jump *Jump `json:"jump,omitempty"`
 }
 
 // Hit is one matching unit.
@@ -163,6 +170,20 @@ func (r *Response) AppendJSON(b []byte) ([]byte, error) {
 	if r.Notice != "" {
 		b = append(b, `,"notice":`...)
 		b = appendJSONString(b, r.Notice)
+	}
+	if j := r.Jump; j != nil {
+		for i, kv := range [][2]string{{"doc_id", j.DocID}, {"title", j.Title}, {"article", j.Article}, {"unit_id", j.UnitID},
+			{"url", j.URL}, {"citation", j.Citation}, {"text", j.Text}} {
+			if i == 0 {
+				b = append(b, `,"jump":{`...)
+			} else {
+				b = append(b, ',')
+			}
+			b = appendJSONString(b, kv[0])
+			b = append(b, ':')
+			b = appendJSONString(b, kv[1])
+		}
+		b = append(b, '}')
 	}
 	return append(b, '}'), nil
 }

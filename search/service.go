@@ -4,6 +4,7 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"html"
 	"math"
 	"slices"
 	"sort"
@@ -47,6 +48,8 @@ type Service struct {
 	seg     atomic.Pointer[indexer.Segmenter]
 	entries []indexer.Entry // by sequence number
 	cols    *columns        // by ordinal
+	jumps   *jumps          // titles and articles, for queries naming an article
+	seqOf   map[string]int  // sequence number of each unit id
 }
 
 // Open opens the existing index in dir for querying corpus c. seg may be
@@ -81,7 +84,12 @@ func open(dir string, c *corpus.Corpus, corpusFP string, seg *indexer.Segmenter)
 		ix.Close()
 		return nil, err
 	}
-	s := &Service{ix: ix, meta: meta, c: c, entries: entries, cols: cols}
+	s := &Service{ix: ix, meta: meta, c: c, entries: entries, cols: cols, jumps: newJumps(c), seqOf: make(map[string]int, len(entries))}
+	for i, e := range entries {
+		if e.Unit != nil {
+			s.seqOf[e.Unit.ID] = i
+		}
+	}
 	if seg != nil {
 		s.seg.Store(seg)
 	}
@@ -216,6 +224,7 @@ func (s *Service) Search(ctx context.Context, r Request) (*Response, error) {
 		resp.Total -= uint64(dropped)
 		resp.Notice = "部分结果未通过原文校验，计数可能不准确"
 	}
+	s.addJump(resp, r)
 	resp.TookMS = float64(time.Since(start).Microseconds()) / 1000
 	return resp, nil
 }
@@ -306,4 +315,56 @@ func sortFacet(vals []FacetValue) {
 		}
 		return vals[i].Value < vals[j].Value
 	})
+}
+
+// addJump answers a query that names an article (《数据安全法》第二十一条,
+// 民法典 第1032条, or 第21条 within one document): the article is the
+// response's Jump and, on the first page, its first hit; the same unit
+// further down is not repeated.
+func (s *Service) addJump(resp *Response, r Request) {
+	j := s.jumps.resolve(r.Query, r.InDoc)
+	if j == nil {
+		return
+	}
+	resp.Jump = j
+	if r.Offset > 0 {
+		return
+	}
+	seq, ok := s.seqOf[j.UnitID]
+	if !ok {
+		return
+	}
+	e := &s.entries[seq]
+	u, d := e.Unit, e.Doc
+	h := Hit{ID: u.ID, DocID: u.DocID, Type: string(u.Type), Section: u.Part, Themes: u.Themes, Path: u.Path,
+		Breadcrumb: u.Breadcrumb, Citation: u.Citation, Text: u.Text, DocTitle: d.Title, District: d.District,
+		URL: j.URL, Highlight: html.EscapeString(u.Text)}
+	h.Jurisdiction, h.DocType, h.Level, h.Status, h.Versions = d.Jurisdiction, d.DocType, d.Level, d.Status, d.Versions
+	if h.Themes == nil {
+		h.Themes = []string{}
+	}
+	if h.Breadcrumb == nil {
+		h.Breadcrumb = []string{}
+	}
+	if len(resp.Hits) > 0 {
+		h.Score = resp.Hits[0].Score + 1
+	} else {
+		h.Score = 1
+	}
+	hits := []Hit{h}
+	found := false
+	for _, x := range resp.Hits {
+		if x.ID == h.ID {
+			found = true
+			continue
+		}
+		hits = append(hits, x)
+	}
+	if len(hits) > r.Limit {
+		hits = hits[:r.Limit]
+	}
+	resp.Hits = hits
+	if !found {
+		resp.Total++
+	}
 }
