@@ -121,8 +121,15 @@ func (s *Server) handleAPIDocs(c echo.Context) error {
 type docDetail struct {
 	docSummary
 	Outline []*corpus.Section `json:"outline"`
-	Units   []*corpus.Unit    `json:"units"`
+	Units   []docUnit         `json:"units"`
 	Tables  []*corpus.Table   `json:"tables"`
+}
+
+// docUnit is a unit of GET /api/docs/{id}: the unit with its document's
+// jurisdiction, as every unit and hit of the API carries it.
+type docUnit struct {
+	*corpus.Unit
+	Jurisdiction *corpus.Jurisdiction `json:"jurisdiction,omitempty"`
 }
 
 func (s *Server) handleAPIDoc(c echo.Context) error {
@@ -130,10 +137,14 @@ func (s *Server) handleAPIDoc(c echo.Context) error {
 	if err != nil {
 		return err
 	}
+	units := make([]docUnit, len(d.Units))
+	for i, u := range d.Units {
+		units[i] = docUnit{Unit: u, Jurisdiction: d.Jurisdiction}
+	}
 	return c.JSON(http.StatusOK, docDetail{
 		docSummary: summarize(d),
 		Outline:    nonNil(d.Outline),
-		Units:      nonNil(d.Units),
+		Units:      units,
 		Tables:     nonNil(d.Tables),
 	})
 }
@@ -141,9 +152,10 @@ func (s *Server) handleAPIDoc(c echo.Context) error {
 // unitDetail is the body of GET /api/units/{doc_id}/{path}.
 type unitDetail struct {
 	*corpus.Unit
-	DocTitle string `json:"doc_title"`
-	District string `json:"district"`
-	URL      string `json:"url"`
+	DocTitle     string               `json:"doc_title"`
+	District     string               `json:"district"`
+	Jurisdiction *corpus.Jurisdiction `json:"jurisdiction,omitempty"`
+	URL          string               `json:"url"`
 }
 
 func (s *Server) handleAPIUnit(c echo.Context) error {
@@ -159,7 +171,7 @@ func (s *Server) handleAPIUnit(c echo.Context) error {
 	if err != nil {
 		return err
 	}
-	return c.JSON(http.StatusOK, unitDetail{Unit: u, DocTitle: d.Title, District: d.District, URL: permalink(u)})
+	return c.JSON(http.StatusOK, unitDetail{Unit: u, DocTitle: d.Title, District: d.District, Jurisdiction: d.Jurisdiction, URL: permalink(u)})
 }
 
 // handleAPITargets answers GET /api/targets: {"targets":[…]} (the JSON of

@@ -85,7 +85,7 @@ func TestAPISearchIsSearchResponse(t *testing.T) {
 				}
 			}
 			facets := m["facets"].(map[string]any)
-			if k := strings.Join(keys(facets), ","); k != "district,section,theme,type" {
+			if k := strings.Join(keys(facets), ","); k != "district,doctype,level,region,section,status,theme,type,year" {
 				t.Errorf("facet keys %s", k)
 			}
 		})
@@ -173,7 +173,8 @@ func sameKeys(got, want string) bool {
 	for _, k := range strings.Split(got, ",") {
 		g[k] = true
 	}
-	optional := map[string]bool{"doc_number": true, "responsible": true, "label": true, "title": true, "level": true, "table": true, "cells": true, "issuer": true, "issue_date": true, "year": true, "source": true}
+	optional := map[string]bool{"doc_number": true, "responsible": true, "label": true, "title": true, "level": true, "table": true, "cells": true, "issuer": true, "issue_date": true, "year": true, "source": true,
+		"doctype": true, "jurisdiction": true, "dates": true, "effective": true, "versions": true, "pages": true, "ocr": true}
 	for _, k := range strings.Split(want, ",") {
 		if !g[k] && !optional[k] {
 			return false

@@ -61,11 +61,17 @@ type hitView struct {
 	search.Hit
 	Link      string
 	Fragments []template.HTML
+	// OtherVersions is the number of other versions of the hit's work
+	// (0 when it has one); VersionsURL lists them on the reader page.
+	OtherVersions int
+	VersionsURL   string
 }
 
 type facetView struct {
 	Key, Name string
 	Values    []facetValue
+	// Tree is set for the region facet: Values then holds the roots.
+	Tree bool
 }
 
 type facetValue struct {
@@ -74,6 +80,10 @@ type facetValue struct {
 	Label   string
 	Count   int
 	Checked bool
+	// Children are the divisions below a region; Open is set when one
+	// of them (at any depth) is checked, so the tree shows the choice.
+	Children []facetValue
+	Open     bool
 }
 
 type activeFilter struct {
@@ -126,7 +136,7 @@ func (s *Server) handleSearchPage(c echo.Context) error {
 	}
 	p.Resp = resp
 	for _, h := range resp.Hits {
-		p.Hits = append(p.Hits, hitView{Hit: h, Link: hitLink(h, q.Q), Fragments: fragments(h)})
+		p.Hits = append(p.Hits, newHitView(h, q.Q))
 	}
 	p.Facets = facetViews(q, resp.Facets)
 	for _, f := range filterParams {
@@ -210,6 +220,16 @@ func (s *Server) suggestions(c echo.Context, q query) []suggestion {
 	return out
 }
 
+// newHitView prepares a hit for display.
+func newHitView(h search.Hit, q string) hitView {
+	v := hitView{Hit: h, Link: hitLink(h, q), Fragments: fragments(h)}
+	if len(h.Versions) > 1 {
+		v.OtherVersions = len(h.Versions) - 1
+		v.VersionsURL = "/d/" + url.PathEscape(h.DocID) + "#versions"
+	}
+	return v
+}
+
 // hitLink is the permalink of a hit, carrying the query so the reader
 // highlights it.
 func hitLink(h search.Hit, q string) string {
@@ -245,9 +265,19 @@ func fragments(h search.Hit) []template.HTML {
 func facetViews(q query, f search.Facets) []facetView {
 	lists := map[string][]search.FacetValue{
 		"district": f.District, "theme": f.Theme, "section": f.Section, "type": f.Type,
+		"doctype": f.DocType, "level": f.Level, "status": f.Status, "year": f.Year,
 	}
 	var out []facetView
 	for _, p := range filterParams {
+		if p.Key == "region" {
+			if fv := regionView(q, f.Region); len(fv.Values) > 0 {
+				out = append(out, fv)
+			}
+			continue
+		}
+		if p.Key == "date" {
+			continue // typed in the query or the URL, shown as a chip
+		}
 		fv := facetView{Key: p.Key, Name: p.Name}
 		listed := map[string]bool{}
 		for _, v := range lists[p.Key] {
@@ -262,7 +292,7 @@ func facetViews(q query, f search.Facets) []facetView {
 		for i := range fv.Values {
 			// Ids follow the value, so focus can return to the same box
 			// after the page reloads with another facet order.
-			fv.Values[i].ID = "f-" + p.Key + "-" + strings.Join(strings.Fields(fv.Values[i].Value), "_")
+			fv.Values[i].ID = facetID(p.Key, fv.Values[i].Value)
 		}
 		if len(fv.Values) > 0 {
 			out = append(out, fv)
@@ -271,10 +301,52 @@ func facetViews(q query, f search.Facets) []facetView {
 	return out
 }
 
+// regionView is the region facet as a tree of checkboxes: each value is
+// the division's path joined by / (what the region filter takes), a
+// selected value the facet no longer lists is shown at the top level.
+func regionView(q query, vals []search.FacetValue) facetView {
+	fv := facetView{Key: "region", Name: "地区", Tree: true}
+	listed := map[string]bool{}
+	var build func(vals []search.FacetValue) ([]facetValue, bool)
+	build = func(vals []search.FacetValue) ([]facetValue, bool) {
+		var out []facetValue
+		anyChecked := false
+		for _, v := range vals {
+			path := strings.Join(v.Path, "/")
+			if path == "" {
+				path = v.Value
+			}
+			listed[path] = true
+			checked := q.has("region", path) || len(v.Path) <= 1 && q.has("region", v.Value)
+			children, open := build(v.Children)
+			out = append(out, facetValue{ID: facetID("region", path), Value: path, Label: v.Value, Count: v.Count,
+				Checked: checked, Children: children, Open: open})
+			anyChecked = anyChecked || checked || open
+		}
+		return out, anyChecked
+	}
+	fv.Values, _ = build(vals)
+	for _, v := range q.Filters["region"] {
+		if !listed[v] {
+			fv.Values = append(fv.Values, facetValue{ID: facetID("region", v), Value: v, Label: facetLabel("region", v), Checked: true})
+		}
+	}
+	return fv
+}
+
+// facetID is the element id of a facet checkbox: it follows the value,
+// so focus can return to the same box after the page reloads.
+func facetID(key, v string) string {
+	return "f-" + key + "-" + strings.Join(strings.Fields(v), "_")
+}
+
 // facetLabel is the display label of a facet value.
 func facetLabel(key, v string) string {
-	if key == "type" {
+	switch key {
+	case "type":
 		return typeName(v)
+	case "region":
+		return strings.ReplaceAll(v, "/", " › ")
 	}
 	return v
 }
@@ -338,7 +410,7 @@ func (s *Server) handleComparePage(c echo.Context) error {
 	for _, d := range res.Districts {
 		col := compareColumn{District: d.District, Total: d.Total}
 		for _, h := range d.Hits {
-			col.Hits = append(col.Hits, hitView{Hit: h, Link: hitLink(h, q.Q), Fragments: fragments(h)})
+			col.Hits = append(col.Hits, newHitView(h, q.Q))
 		}
 		if d.Total > uint64(len(d.Hits)) {
 			alt := query{Q: q.Q, Filters: map[string][]string{"district": {d.District}}}

@@ -2,6 +2,7 @@ package web
 
 import (
 	"net/url"
+	"slices"
 	"strconv"
 	"strings"
 	"unicode/utf8"
@@ -21,10 +22,43 @@ const PageSize = 20
 // filterParams are the repeatable facet parameters, in display order, with
 // their Simplified Chinese names.
 var filterParams = []struct{ Key, Name string }{
+	{"region", "地区"},
 	{"district", "区县"},
+	{"doctype", "文种"},
+	{"level", "效力级别"},
+	{"status", "状态"},
+	{"year", "年份"},
+	{"date", "日期"},
 	{"theme", "主题"},
 	{"section", "部分"},
 	{"type", "类型"},
+}
+
+// filterValue checks one value of a document filter and returns it in
+// canonical form (a region path joined by /, 现行 for current, the year
+// as four digits); the messages are the query language's.
+func filterValue(key, v string) (string, error) {
+	switch key {
+	case "region":
+		return search.RegionValue(v)
+	case "level":
+		if !slices.Contains(search.Levels, v) {
+			return "", corpus.Errorf(corpus.EINVALID, "未知的效力级别：%s（可选：%s）", v, strings.Join(search.Levels, "、"))
+		}
+	case "status":
+		return search.StatusValue(v)
+	case "year":
+		y, err := search.ParseYear(v)
+		if err != nil {
+			return "", err
+		}
+		return strconv.Itoa(y), nil
+	case "date":
+		if _, _, err := search.ParseDateRange(v); err != nil {
+			return "", err
+		}
+	}
+	return v, nil
 }
 
 // query is the validated state of a search URL: the query text and the
@@ -53,11 +87,20 @@ func parseQuery(c echo.Context) (query, error) {
 				return query{}, err
 			}
 			v = strings.TrimSpace(v)
-			if v != "" && !seen[v] {
+			if v == "" {
+				continue
+			}
+			if v, err = filterValue(f.Key, v); err != nil {
+				return query{}, err
+			}
+			if !seen[v] {
 				seen[v] = true
 				out.Filters[f.Key] = append(out.Filters[f.Key], v)
 			}
 		}
+	}
+	if len(out.Filters["date"]) > 1 {
+		return query{}, corpus.Errorf(corpus.EINVALID, "日期条件只能给一个：用 date=2020..2022 表示范围")
 	}
 	return out, nil
 }
@@ -114,17 +157,31 @@ func floatParam(vals url.Values, key string) (*float64, error) {
 	return &f, nil
 }
 
-// request builds the search.Request of a query.
+// request builds the search.Request of a query (validated by
+// parseQuery: its years and date parse).
 func (q query) request(limit, offset int) search.Request {
-	return search.Request{
+	r := search.Request{
 		Query:     q.Q,
 		Districts: q.Filters["district"],
 		Themes:    q.Filters["theme"],
 		Sections:  q.Filters["section"],
 		Types:     q.Filters["type"],
+		Regions:   q.Filters["region"],
+		DocTypes:  q.Filters["doctype"],
+		Levels:    q.Filters["level"],
+		Statuses:  q.Filters["status"],
 		Limit:     limit,
 		Offset:    offset,
 	}
+	for _, v := range q.Filters["year"] {
+		if y, err := search.ParseYear(v); err == nil {
+			r.Years = append(r.Years, y)
+		}
+	}
+	if ds := q.Filters["date"]; len(ds) > 0 {
+		r.DateFrom, r.DateTo, _ = search.ParseDateRange(ds[0])
+	}
+	return r
 }
 
 // values returns the URL parameters of q (page not included).

@@ -26,6 +26,31 @@ type readerPage struct {
 	TargetID string
 	// OriginalURL downloads the file the document was read from.
 	OriginalURL string
+	// Versions are the versions of the document's work, newest first,
+	// when there is more than one.
+	Versions []versionLink
+}
+
+// versionLink is one version of a work on the reader page.
+type versionLink struct {
+	ID, URL, Title, IssueDate, Status string
+	Current                           bool // the version shown
+}
+
+// versionsOf lists the versions of d's work.
+func (s *Server) versionsOf(d *corpus.Document) []versionLink {
+	if len(d.Versions) < 2 {
+		return nil
+	}
+	var out []versionLink
+	for _, id := range d.Versions {
+		v, err := s.corpus.Document(id)
+		if err != nil {
+			continue // a version the corpus does not hold is not linked
+		}
+		out = append(out, versionLink{ID: v.ID, URL: "/d/" + url.PathEscape(v.ID), Title: v.Title, IssueDate: v.IssueDate, Status: v.Status, Current: v.ID == d.ID})
+	}
+	return out
 }
 
 // tocEntry is one heading of the table of contents.
@@ -146,7 +171,7 @@ func (s *Server) termsOf(c echo.Context, q string) []string {
 // terms highlighted. Highlighting a long document observes ctx.
 func (s *Server) reader(ctx context.Context, d *corpus.Document, target *corpus.Unit, q string, terms []string) (readerPage, error) {
 	p := readerPage{layout: s.layout(d.Title, "docs"), Doc: d, DocURL: "/d/" + url.PathEscape(d.ID), Target: target,
-		OriginalURL: originalURL(d)}
+		OriginalURL: originalURL(d), Versions: s.versionsOf(d)}
 	p.Q = q
 	if target != nil {
 		p.TargetID = anchorOf(target.Path)
