@@ -13,6 +13,7 @@ import (
 	"time"
 
 	"github.com/chromedp/chromedp"
+	"github.com/chromedp/chromedp/kb"
 
 	"github.com/zhengce/zhengce/corpus"
 	"github.com/zhengce/zhengce/search"
@@ -172,6 +173,50 @@ func TestBrowser(t *testing.T) {
 		b.screenshot("desktop-search.png", true)
 	})
 
+	t.Run("region tree", func(t *testing.T) {
+		b.t = t
+		b.do(chromedp.Navigate(b.base + "/search?q=" + url.QueryEscape(phrase)))
+		b.waitJS(`document.querySelector(".region-tree .tree-children > summary") !== null`)
+		if evalJS[bool](b, `document.querySelector(".region-tree .tree-children").open`) {
+			t.Error("region tree open before a choice")
+		}
+		// the keyboard opens the tree: focus its summary, press Enter
+		b.do(chromedp.Focus(chromedp.CSS(".region-tree .tree-children > summary")), chromedp.KeyEvent(kb.Enter))
+		b.waitJS(`document.querySelector(".region-tree .tree-children").open`)
+		child := evalJS[[]string](b, `(() => { const c = document.querySelector(".region-tree .tree-children input[name=region]"); return [c.id, c.value] })()`)
+		if !evalJS[bool](b, `(() => { const r = document.getElementById("`+child[0]+`").getBoundingClientRect(); return r.width > 0 && r.height > 0 })()`) {
+			t.Fatal("the opened tree's checkbox is not visible")
+		}
+		b.do(chromedp.Click(chromedp.ID(child[0])))
+		b.waitJS(`new URLSearchParams(location.search).get("region") !== null && document.querySelectorAll(".hit").length > 0`)
+		if got := evalJS[string](b, `new URLSearchParams(location.search).get("region")`); got != child[1] {
+			t.Errorf("region parameter %q, want %q", got, child[1])
+		}
+		name := child[1][strings.LastIndex(child[1], "/")+1:]
+		for _, g := range evalJS[[]string](b, `Array.from(document.querySelectorAll(".hit .crumb .badge"), e => e.title + "|" + e.textContent)`) {
+			if !strings.HasSuffix(g, "|"+name) || !strings.HasPrefix(g, strings.ReplaceAll(child[1], "/", " › ")) {
+				t.Errorf("result %q after filtering on %s", g, child[1])
+			}
+		}
+		want, err := f.server.searcher.Search(ctx, search.Request{Query: phrase, Regions: []string{child[1]}, Limit: 1})
+		if err != nil {
+			t.Fatal(err)
+		}
+		if total := evalJS[string](b, `document.querySelector(".results-summary strong").textContent`); total != fmt.Sprint(want.Total) {
+			t.Errorf("page says %s results, engine %d", total, want.Total)
+		}
+		if !evalJS[bool](b, `document.getElementById("`+child[0]+`").checked && document.querySelector(".region-tree .tree-children").open`) {
+			t.Error("after the reload the chosen region is not checked in an open tree")
+		}
+		chip := evalJS[string](b, `Array.from(document.querySelectorAll(".chip"), e => e.textContent).join(";")`)
+		if !strings.Contains(chip, "地区："+strings.ReplaceAll(child[1], "/", " › ")) {
+			t.Errorf("chips %q lack the region", chip)
+		}
+		b.screenshot("desktop-region.png", true)
+		b.do(chromedp.Navigate(b.base + "/search?q=" + url.QueryEscape(phrase)))
+		b.waitJS(`document.querySelectorAll(".hit").length > 0`)
+	})
+
 	var district string
 	t.Run("tick district", func(t *testing.T) {
 		b.t = t
@@ -322,6 +367,18 @@ func TestBrowser(t *testing.T) {
 		}
 		checkNoOverflow(b, "search")
 		b.screenshot("phone-search.png", true)
+		// the region tree at phone width: open the filters, the tree,
+		// tick a division
+		b.do(chromedp.Click(chromedp.CSS("details.facets-box > summary")))
+		b.waitJS(`document.querySelector("details.facets-box").open`)
+		b.do(chromedp.Click(chromedp.CSS(".region-tree .tree-children > summary")))
+		b.waitJS(`document.querySelector(".region-tree .tree-children").open`)
+		checkNoOverflow(b, "region tree")
+		b.screenshot("phone-region-tree.png", true)
+		id := evalJS[string](b, `document.querySelector(".region-tree .tree-children input[name=region]").id`)
+		b.do(chromedp.Click(chromedp.ID(id)))
+		b.waitJS(`new URLSearchParams(location.search).get("region") !== null && document.querySelectorAll(".hit").length > 0`)
+		checkNoOverflow(b, "search by region")
 		u := pickUnit(f.corpus)
 		b.do(chromedp.Navigate(b.base + permalink(u)))
 		b.waitJS(`document.querySelector(".is-target") !== null`)

@@ -287,7 +287,7 @@ func TestSearchPageDocumentFacets(t *testing.T) {
 	_, body := get(t, f.server, "/search?q="+q("教育")+"&region="+q("山东省/东营市")+"&date="+q("2011..2022"))
 	for _, want := range []string{
 		`class="region-tree"`, `<details class="tree-children" open>`, `<summary>下级地区（1）`,
-		`id="f-region-山东省/东营市" name="region" value="山东省/东营市" checked`,
+		`id="f-region-山东省›东营市" name="region" value="山东省/东营市" checked`,
 		`地区：山东省 › 东营市`, `日期：2011..2022`,
 		`name="level" value="地方性法规"`, `name="status" value="已修改"`, `name="doctype" value="条例"`, `name="year" value="2011"`,
 		`另有 1 个版本`, `class="status status-amended">已修改`, `class="status status-current">现行`, `href="/d/wuxi-2019#versions"`,

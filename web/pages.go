@@ -335,9 +335,10 @@ func regionView(q query, vals []search.FacetValue) facetView {
 }
 
 // facetID is the element id of a facet checkbox: it follows the value,
-// so focus can return to the same box after the page reloads.
+// so focus can return to the same box after the page reloads. The / of a
+// region path becomes ›, so the id is a plain CSS identifier.
 func facetID(key, v string) string {
-	return "f-" + key + "-" + strings.Join(strings.Fields(v), "_")
+	return "f-" + key + "-" + strings.ReplaceAll(strings.Join(strings.Fields(v), "_"), "/", "›")
 }
 
 // facetLabel is the display label of a facet value.
