@@ -66,7 +66,9 @@ func titleKeys(title string) []string {
 		return nil
 	}
 	keys := []string{n}
-	if s := strings.TrimPrefix(n, "中华人民共和国"); s != n && s != "" {
+	// The short name: without 中华人民共和国, also inside a title
+	// (河南省实施《中华人民共和国村民委员会组织法》办法).
+	if s := strings.ReplaceAll(n, "中华人民共和国", ""); s != n && s != "" {
 		keys = append(keys, s)
 	}
 	return keys
@@ -158,4 +160,17 @@ func articleNumber(s string) int {
 		cur = 0
 	}
 	return total + cur
+}
+
+// named returns the document a query names exactly by its title or short
+// title (上海市信访条例, 民法典, 《数据安全法》), or nil.
+func (j *jumps) named(query string) *corpus.Document {
+	if len(query) > 400 {
+		return nil
+	}
+	k := jumpKey(query)
+	if k == "" {
+		return nil
+	}
+	return j.byTitle[k]
 }

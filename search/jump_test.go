@@ -103,4 +103,10 @@ func TestSearchJump(t *testing.T) {
 	if resp := search(t, svc, Request{Query: "数据分类分级保护", Limit: 10}); resp.Jump != nil {
 		t.Errorf("jump without an article: %+v", resp.Jump)
 	}
+	// A query that is the short title names the document: its title first.
+	for _, q := range []string{"数据安全法", "《中华人民共和国数据安全法》"} {
+		if resp := search(t, svc, Request{Query: q, Limit: 10}); len(resp.Hits) == 0 || resp.Hits[0].ID != "dsl/title" || resp.Jump != nil {
+			t.Errorf("%s: hits %v, jump %+v", q, hitIDs(resp), resp.Jump)
+		}
+	}
 }

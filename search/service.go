@@ -6,6 +6,7 @@ import (
 	"fmt"
 	"html"
 	"math"
+	"net/url"
 	"slices"
 	"sort"
 	"strings"
@@ -324,13 +325,29 @@ func sortFacet(vals []FacetValue) {
 func (s *Service) addJump(resp *Response, r Request) {
 	j := s.jumps.resolve(r.Query, r.InDoc)
 	if j == nil {
+		// A query that is a document's title or short name (水文条例 is
+		// 中华人民共和国水文条例's) ranks that document's title first.
+		d := s.jumps.named(r.Query)
+		if d == nil || r.Offset > 0 {
+			return
+		}
+		if _, ok := s.seqOf[d.ID+"/"+corpus.PathTitle]; !ok {
+			return
+		}
+		s.putFirst(resp, r, d.ID+"/"+corpus.PathTitle, "/c/"+url.PathEscape(d.ID)+"/"+corpus.PathTitle)
 		return
 	}
 	resp.Jump = j
 	if r.Offset > 0 {
 		return
 	}
-	seq, ok := s.seqOf[j.UnitID]
+	s.putFirst(resp, r, j.UnitID, j.URL)
+}
+
+// putFirst makes the unit id the first hit of resp, removing it from
+// further down.
+func (s *Service) putFirst(resp *Response, r Request, id, link string) {
+	seq, ok := s.seqOf[id]
 	if !ok {
 		return
 	}
@@ -338,7 +355,7 @@ func (s *Service) addJump(resp *Response, r Request) {
 	u, d := e.Unit, e.Doc
 	h := Hit{ID: u.ID, DocID: u.DocID, Type: string(u.Type), Section: u.Part, Themes: u.Themes, Path: u.Path,
 		Breadcrumb: u.Breadcrumb, Citation: u.Citation, Text: u.Text, DocTitle: d.Title, District: d.District,
-		URL: j.URL, Highlight: html.EscapeString(u.Text)}
+		URL: link, Highlight: html.EscapeString(u.Text)}
 	h.Jurisdiction, h.DocType, h.Level, h.Status, h.Versions = d.Jurisdiction, d.DocType, d.Level, d.Status, d.Versions
 	if h.Themes == nil {
 		h.Themes = []string{}
