@@ -31,9 +31,17 @@ func (m *Main) runSearch(ctx context.Context, args []string) error {
 	fs.Var(&themes, "theme", "只看该主题（可重复）")
 	fs.Var(&sections, "section", "只看该部分："+strings.Join(corpus.Parts, "、")+"（可重复）")
 	fs.Var(&types, "type", "只看该类型：section、clause、task、table_row、target（可重复）")
+	var regions, doctypes, levels, statuses, years stringList
+	fs.Var(&regions, "region", "只看该地区及其下级（可重复）：山东省、山东省/东营市；全国 只含全国性文件")
+	fs.Var(&doctypes, "doctype", "只看该文种（可重复）：条例、规划、方案、通知 …")
+	fs.Var(&levels, "level", "只看该效力级别（可重复）："+strings.Join(search.Levels, "、"))
+	fs.Var(&statuses, "status", "只看该状态（可重复）："+strings.Join(search.Statuses, "、"))
+	fs.Var(&years, "year", "只看该年份（可重复）：2022")
+	date := fs.String("date", "", "发布日期范围：2020..2022、2020-01..2021-06、..2020、2021-06")
 	fs.Usage = func() {
-		fmt.Fprintln(m.Stderr, "用法：zhengce search [--index DIR] [--corpus DIR] [--json] [--limit N] [--offset N] [--district D]... [--theme T]... [--section S]... [--type K]... 查询")
+		fmt.Fprintln(m.Stderr, "用法：zhengce search [--index DIR] [--corpus DIR] [--json] [--limit N] [--offset N] [--district D]... [--theme T]... [--section S]... [--type K]... [--region R]... [--doctype T]... [--level L]... [--status S]... [--year Y]... [--date A..B] 查询")
 		fmt.Fprintln(m.Stderr, `查询语法："精确短语"  词语（AND）  甲 OR 乙  -排除  district:巫溪县 theme:职业教育 section:主要任务 type:task target>=99`)
+		fmt.Fprintln(m.Stderr, `          region:山东省 doctype:条例 level:地方性法规 status:现行 year:2022 date:2020..2022（地区 文种 效力 状态 年份 日期）`)
 		fs.PrintDefaults()
 	}
 	if err := parseFlags(fs, args); err != nil {
@@ -42,14 +50,33 @@ func (m *Main) runSearch(ctx context.Context, args []string) error {
 	// Everything after the first non-flag argument is the query, so
 	// exclusions (-高职) need no quoting.
 	query := strings.Join(fs.Args(), " ")
-	if strings.TrimSpace(query) == "" && len(districts)+len(themes)+len(sections)+len(types) == 0 {
+	if strings.TrimSpace(query) == "" && len(districts)+len(themes)+len(sections)+len(types)+
+		len(regions)+len(doctypes)+len(levels)+len(statuses)+len(years) == 0 && *date == "" {
 		fs.Usage()
 		return corpus.Errorf(corpus.EINVALID, "缺少查询")
 	}
 	if *limit < 1 {
 		return corpus.Errorf(corpus.EINVALID, "--limit 至少为 1")
 	}
-	req := search.Request{Query: query, Districts: districts, Themes: themes, Sections: sections, Types: types, Limit: *limit, Offset: *offset}
+	req := search.Request{Query: query, Districts: districts, Themes: themes, Sections: sections, Types: types, Limit: *limit, Offset: *offset,
+		Regions: regions, DocTypes: doctypes, Levels: levels, Statuses: statuses}
+	if len(years) > search.MaxFilterValue {
+		return corpus.Errorf(corpus.ETOOLARGE, "筛选值过多：每类最多 %d 个", search.MaxFilterValue)
+	}
+	for _, v := range years {
+		y, err := search.ParseYear(v)
+		if err != nil {
+			return err
+		}
+		req.Years = append(req.Years, y)
+	}
+	if *date != "" {
+		from, to, err := search.ParseDateRange(*date)
+		if err != nil {
+			return err
+		}
+		req.DateFrom, req.DateTo = from, to
+	}
 	q, err := search.ParseQuery(query)
 	if err != nil {
 		return err
@@ -124,6 +151,9 @@ func printResults(w io.Writer, res *search.Response, offset int, tty bool) {
 	fmt.Fprintf(w, "共 %d 条结果，显示第 %d–%d 条（%.1f 毫秒）\n", res.Total, offset+1, offset+len(res.Hits), res.TookMS)
 	for i, h := range res.Hits {
 		fmt.Fprintf(w, "\n%d. %s  [%s · %s · %s]\n", offset+i+1, h.Citation, h.District, h.Section, corpus.UnitType(h.Type).Name())
+		if doc := docLine(h); doc != "" {
+			fmt.Fprintf(w, "   %s\n", doc)
+		}
 		if len(h.Breadcrumb) > 0 {
 			fmt.Fprintf(w, "   %s\n", strings.Join(h.Breadcrumb, " › "))
 		}
@@ -133,6 +163,10 @@ func printResults(w io.Writer, res *search.Response, offset int, tty bool) {
 		fmt.Fprintf(w, "   %s\n", h.URL)
 	}
 	fmt.Fprintln(w)
+	if len(res.Facets.Region) > 0 {
+		fmt.Fprintln(w, "地区：")
+		regionLines(w, res.Facets.Region, 0)
+	}
 	for _, f := range []struct {
 		name  string
 		vals  []search.FacetValue
@@ -142,6 +176,10 @@ func printResults(w io.Writer, res *search.Response, offset int, tty bool) {
 		{"部分", res.Facets.Section, nil},
 		{"类型", res.Facets.Type, func(v string) string { return corpus.UnitType(v).Name() }},
 		{"主题", res.Facets.Theme, nil},
+		{"文种", res.Facets.DocType, nil},
+		{"效力级别", res.Facets.Level, nil},
+		{"状态", res.Facets.Status, nil},
+		{"年份", res.Facets.Year, nil},
 	} {
 		var parts []string
 		for _, v := range f.vals {
@@ -154,6 +192,33 @@ func printResults(w io.Writer, res *search.Response, offset int, tty bool) {
 		if len(parts) > 0 {
 			fmt.Fprintf(w, "%s：%s\n", f.name, strings.Join(parts, " · "))
 		}
+	}
+}
+
+// docLine describes a hit's document: its jurisdiction's path, level of
+// force, kind, and status when the work has other versions; "" when
+// nothing is known.
+func docLine(h search.Hit) string {
+	var parts []string
+	if j := h.Jurisdiction; j != nil && len(j.Path) > 0 {
+		parts = append(parts, strings.Join(j.Path, " › "))
+	}
+	for _, v := range []string{h.Level, h.DocType} {
+		if v != "" {
+			parts = append(parts, v)
+		}
+	}
+	if len(h.Versions) > 1 {
+		parts = append(parts, fmt.Sprintf("%s（另有 %d 个版本）", h.Status, len(h.Versions)-1))
+	}
+	return strings.Join(parts, " · ")
+}
+
+// regionLines writes the region facet as an indented tree.
+func regionLines(w io.Writer, vals []search.FacetValue, depth int) {
+	for _, v := range vals {
+		fmt.Fprintf(w, "%s%s %d\n", strings.Repeat("  ", depth+1), v.Value, v.Count)
+		regionLines(w, v.Children, depth+1)
 	}
 }
 

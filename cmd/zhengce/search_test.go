@@ -224,3 +224,104 @@ func TestTerminalText(t *testing.T) {
 		}
 	}
 }
+
+// TestSearchCLIDocumentFilters: the document filter flags answer what the
+// query language answers, hits carry their jurisdiction, and bad values
+// are refused with the allowed ones named.
+func TestSearchCLIDocumentFilters(t *testing.T) {
+	dir := cliIndex(t)
+	type result struct {
+		Total uint64 `json:"total"`
+		Hits  []struct {
+			ID           string               `json:"id"`
+			Jurisdiction *corpus.Jurisdiction `json:"jurisdiction"`
+		} `json:"hits"`
+		Facets map[string]json.RawMessage `json:"facets"`
+	}
+	run := func(args ...string) result {
+		t.Helper()
+		out, _, err := runCLI(t, append([]string{"search", "--index", dir, "--json", "--limit", "1000"}, args...)...)
+		if err != nil {
+			t.Fatalf("%v: %v", args, err)
+		}
+		var r result
+		if err := json.Unmarshal([]byte(out), &r); err != nil {
+			t.Fatal(err)
+		}
+		return r
+	}
+	for _, tc := range []struct {
+		name  string
+		flags []string
+		query string
+	}{
+		{"region", []string{"--region", "重庆市", "--doctype", "规划"}, `region:重庆市 doctype:规划`},
+		{"region path and status", []string{"--region", "重庆市/巫溪县", "--status", "现行"}, `地区:重庆市/巫溪县 状态:现行`},
+		{"year and date", []string{"--year", "2022", "--year", "2021", "--date", "2021..2022-06"}, `year:2022 year:2021 date:2021..2022-06`},
+		{"national only", []string{"--region", "全国"}, `region:全国`},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			got := run(append(tc.flags, `"教育"`)...)
+			want := run(`"教育" ` + tc.query)
+			if got.Total != want.Total || len(got.Hits) != len(want.Hits) {
+				t.Fatalf("flags give %d, query %d", got.Total, want.Total)
+			}
+			for i, h := range got.Hits {
+				if h.ID != want.Hits[i].ID {
+					t.Fatalf("hit %d: %s, query gives %s", i, h.ID, want.Hits[i].ID)
+				}
+			}
+			if tc.name == "national only" {
+				for _, h := range got.Hits {
+					if h.Jurisdiction == nil || h.Jurisdiction.Name != "全国" {
+						t.Errorf("hit %s of %+v under region 全国", h.ID, h.Jurisdiction)
+					}
+				}
+				return
+			}
+			if got.Total == 0 {
+				t.Fatal("no hits")
+			}
+			for _, h := range got.Hits {
+				if h.Jurisdiction == nil || h.Jurisdiction.Path[0] != "重庆市" {
+					t.Errorf("hit %s of %+v", h.ID, h.Jurisdiction)
+				}
+			}
+			for _, k := range []string{"region", "doctype", "level", "status", "year"} {
+				if _, ok := got.Facets[k]; !ok {
+					t.Errorf("facets lack %q", k)
+				}
+			}
+		})
+	}
+	out, _, err := runCLI(t, "search", "--index", dir, "--region", "重庆市", "--limit", "1", `"教育"`)
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, want := range []string{"地区：\n  重庆市 ", "文种：", "效力级别：", "年份：", "重庆市 › "} {
+		if !strings.Contains(out, want) {
+			t.Errorf("output lacks %q:\n%s", want, out)
+		}
+	}
+	for _, tc := range []struct {
+		args []string
+		msg  string
+	}{
+		{[]string{"--level", "省级"}, "可选：宪法、法律"},
+		{[]string{"--status", "废止"}, "可选：现行、已修改"},
+		{[]string{"--year", "22"}, "年份无效"},
+		{[]string{"--date", "2022..2020"}, "起点晚于终点"},
+		{[]string{"--date", "昨天"}, "日期条件无效"},
+	} {
+		t.Run(strings.Join(tc.args, " "), func(t *testing.T) {
+			_, _, err := runCLI(t, append([]string{"search", "--index", dir}, append(tc.args, `"教育"`)...)...)
+			if corpus.ErrorCode(err) != corpus.EINVALID || !strings.Contains(err.Error(), tc.msg) {
+				t.Errorf("err = %v, want EINVALID with %q", err, tc.msg)
+			}
+		})
+	}
+	// filters alone are a query
+	if r := run("--region", "重庆市"); r.Total == 0 {
+		t.Error("--region alone found nothing")
+	}
+}
