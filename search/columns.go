@@ -39,6 +39,9 @@ type columns struct {
 	// bytes counts each byte value over the normalised texts (every 8th
 	// text): phrase verification looks for the phrase's rarest byte
 	bytes [256]uint64
+	// rank shapes scores (see rank.go); titles answers suggestions
+	rank   *ranking
+	titles *suggester
 }
 
 // dict numbers the values of one facet.
@@ -145,6 +148,8 @@ func newColumns(entries []indexer.Entry, ix *indexer.Index) (*columns, error) {
 			c.bytes[b] += k
 		}
 	}
+	c.rank = newRanking(entries, c)
+	c.titles = newSuggester(c.rank)
 	return c, nil
 }
 

@@ -127,7 +127,7 @@ func (s *Service) run(ctx context.Context, p *plan, offset, limit int) ([]cand, 
 	if err != nil {
 		return nil, 0, Facets{}, err
 	}
-	top := &topK{k: k, c: c}
+	top := &topK{k: k, c: c, prio: c.rank.prio}
 	// the title boost is at most this factor: a match that cannot reach
 	// the page even so is not looked at
 	maxBoost := float32(1)
@@ -155,7 +155,7 @@ func (s *Service) run(ctx context.Context, p *plan, offset, limit int) ([]cand, 
 			if len(top.h) == k && !top.better(cand{ord: m.ord, score: m.score * maxBoost, exact: m.exact}, top.h[0]) {
 				continue
 			}
-			m.score *= s.titleBoost(p, m.ord)
+			m.score *= s.titleBoost(p, m.ord) * s.shape(p, m.ord)
 			top.push(m)
 		}
 	}
@@ -521,12 +521,13 @@ func subtract(a []cand, b []indexer.Posting) []cand {
 	return out
 }
 
-// topK keeps the k best matches: tier 1 first, then by score, then in
-// document order.
+// topK keeps the k best matches: tier 1 first, then by score, then by
+// the priority of the document (see docPriority), then in document order.
 type topK struct {
-	k int
-	c *columns
-	h []cand // a heap with the worst kept match at the root
+	k    int
+	c    *columns
+	prio []uint8 // by document index
+	h    []cand  // a heap with the worst kept match at the root
 }
 
 // better reports whether a ranks before b.
@@ -536,6 +537,9 @@ func (t *topK) better(a, b cand) bool {
 	}
 	if a.score != b.score {
 		return a.score > b.score
+	}
+	if pa, pb := t.prio[t.c.doc[a.ord]], t.prio[t.c.doc[b.ord]]; pa != pb {
+		return pa > pb
 	}
 	return t.c.seq[a.ord] < t.c.seq[b.ord]
 }

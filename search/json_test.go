@@ -72,7 +72,47 @@ func TestAppendJSONIsMarshal(t *testing.T) {
 			t.Errorf("%q: AppendJSON differs from json.Marshal:\n%s\n%s", r.Query, got[1:], want)
 		}
 	}
+	// grouped answers: real ones over both corpora and hostile values
+	var grouped []*GroupedResponse
+	for _, q := range []string{"集团化办学", "学前教育 普惠", "district:巫溪县", `"不存在的短语XYZ"`, "教育"} {
+		g, err := f.svc.SearchGrouped(context.Background(), Request{Query: q, Limit: 50})
+		if err != nil {
+			t.Fatal(err)
+		}
+		grouped = append(grouped, g)
+	}
+	for _, q := range []string{`"教育"`, "region:山东省", "status:已修改"} {
+		g, err := svc.SearchGrouped(context.Background(), Request{Query: q, Limit: 50})
+		if err != nil {
+			t.Fatal(err)
+		}
+		grouped = append(grouped, g)
+	}
+	grouped = append(grouped, &GroupedResponse{}, &GroupedResponse{
+		Query: hostile, Total: 1<<64 - 1, TotalDocuments: 3, TookMS: 1e-7, Notice: hostile, Terms: []string{hostile},
+		Documents: []DocGroup{{DocID: hostile, Title: hostile, Status: "现行", IssueDate: hostile, Score: 1e21,
+			Hits: []Hit{{ID: hostile, Score: -0.5}}, Versions: []VersionMatch{{DocID: hostile, Status: hostile, IssueDate: "2020-01-01", URL: hostile, Total: 7}, {}}},
+			{Versions: []VersionMatch{}, Hits: []Hit{}}, {}},
+		Facets: Facets{Region: []FacetValue{{Value: hostile, Count: 2, Path: []string{hostile}}}},
+		Jump:   &Jump{DocID: hostile, Title: "《x》", Article: "第二十一条", Text: hostile},
+	})
+	for _, r := range grouped {
+		want, err := json.Marshal(r)
+		if err != nil {
+			t.Fatal(err)
+		}
+		got, err := r.AppendJSON([]byte("x"))
+		if err != nil {
+			t.Fatal(err)
+		}
+		if string(got[1:]) != string(want) {
+			t.Errorf("grouped %q: AppendJSON differs from json.Marshal:\n%s\n%s", r.Query, got[1:], want)
+		}
+	}
 	for _, bad := range []float64{math.NaN(), math.Inf(1), math.Inf(-1)} {
+		if _, err := (&GroupedResponse{Documents: []DocGroup{{Score: bad}}}).AppendJSON(nil); err == nil {
+			t.Errorf("grouped AppendJSON accepted score %v", bad)
+		}
 		if _, err := (&Response{TookMS: bad}).AppendJSON(nil); err == nil {
 			t.Errorf("AppendJSON accepted %v", bad)
 		}
