@@ -174,7 +174,7 @@ func sameKeys(got, want string) bool {
 		g[k] = true
 	}
 	optional := map[string]bool{"doc_number": true, "responsible": true, "label": true, "title": true, "level": true, "table": true, "cells": true, "issuer": true, "issue_date": true, "year": true, "source": true,
-		"doctype": true, "jurisdiction": true, "dates": true, "effective": true, "versions": true, "pages": true, "ocr": true}
+		"doctype": true, "jurisdiction": true, "dates": true, "subject": true, "effective": true, "versions": true, "pages": true, "ocr": true}
 	for _, k := range strings.Split(want, ",") {
 		if !g[k] && !optional[k] {
 			return false

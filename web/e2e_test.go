@@ -175,7 +175,8 @@ func TestBrowser(t *testing.T) {
 
 	t.Run("region tree", func(t *testing.T) {
 		b.t = t
-		b.do(chromedp.Navigate(b.base + "/search?q=" + url.QueryEscape(phrase)))
+		// view=clause: one result per unit, each with its district badge
+		b.do(chromedp.Navigate(b.base + "/search?view=clause&q=" + url.QueryEscape(phrase)))
 		b.waitJS(`document.querySelector(".region-tree .tree-children > summary") !== null`)
 		if evalJS[bool](b, `document.querySelector(".region-tree .tree-children").open`) {
 			t.Error("region tree open before a choice")
@@ -213,7 +214,7 @@ func TestBrowser(t *testing.T) {
 			t.Errorf("chips %q lack the region", chip)
 		}
 		b.screenshot("desktop-region.png", true)
-		b.do(chromedp.Navigate(b.base + "/search?q=" + url.QueryEscape(phrase)))
+		b.do(chromedp.Navigate(b.base + "/search?view=clause&q=" + url.QueryEscape(phrase)))
 		b.waitJS(`document.querySelectorAll(".hit").length > 0`)
 	})
 

@@ -6,8 +6,11 @@ import (
 	"io"
 	"net/http"
 	"net/http/httptest"
+	"os"
 	"reflect"
+	"regexp"
 	"slices"
+	"sort"
 	"strings"
 	"sync"
 	"testing"
@@ -284,7 +287,9 @@ func TestAPIUnitsCarryJurisdiction(t *testing.T) {
 // reader shows the metadata and links the versions.
 func TestSearchPageDocumentFacets(t *testing.T) {
 	f := metaFixture(t)
-	_, body := get(t, f.server, "/search?q="+q("教育")+"&region="+q("山东省/东营市")+"&date="+q("2011..2022"))
+	// view=clause: one result per unit (the server may group by document
+	// by default)
+	_, body := get(t, f.server, "/search?view=clause&q="+q("教育")+"&region="+q("山东省/东营市")+"&date="+q("2011..2022"))
 	for _, want := range []string{
 		`class="region-tree"`, `<details class="tree-children" open>`, `<summary>下级地区（1）`,
 		`id="f-region-山东省›东营市" name="region" value="山东省/东营市" checked`,
@@ -306,5 +311,31 @@ func TestSearchPageDocumentFacets(t *testing.T) {
 	_, body = get(t, f.server, "/d/wuxi-2022")
 	if !strings.Contains(body, `通过 2011-11-17</li><li>修正 2022-03-31`) {
 		t.Error("reader page lacks the dates list")
+	}
+}
+
+// TestOpenAPIDocumentsFacets: docs/openapi.yaml requires exactly the
+// facets /api/search returns, and names every filter parameter.
+func TestOpenAPIDocumentsFacets(t *testing.T) {
+	f := metaFixture(t)
+	spec, err := os.ReadFile("../docs/openapi.yaml")
+	if err != nil {
+		t.Fatal(err)
+	}
+	_, body := get(t, f.server, "/api/search?q="+q("教育"))
+	facets := decodeObject(t, body)["facets"].(map[string]any)
+	m := regexp.MustCompile(`required: \[(district, theme[^\]]*)\]`).FindSubmatch(spec)
+	if m == nil {
+		t.Fatal("no required facet list in the spec")
+	}
+	documented := strings.Split(string(m[1]), ", ")
+	sort.Strings(documented)
+	if got := keys(facets); !slices.Equal(got, documented) {
+		t.Errorf("facets %v, spec requires %v", got, documented)
+	}
+	for _, p := range filterParams {
+		if !strings.Contains(string(spec), "- {name: "+p.Key+", in: query") {
+			t.Errorf("parameter %s not in the spec", p.Key)
+		}
 	}
 }
