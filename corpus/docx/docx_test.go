@@ -432,7 +432,6 @@ func TestReadHostile(t *testing.T) {
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
-			start := time.Now()
 			_, err := New().Read(context.Background(), tt.data, tt.lim)
 			var ce *corpus.Error
 			if !errors.As(err, &ce) {
@@ -440,9 +439,6 @@ func TestReadHostile(t *testing.T) {
 			}
 			if ce.Code != tt.code || !strings.Contains(ce.Message, tt.msg) {
 				t.Errorf("err = %v, want code %s and a message with %q", err, tt.code, tt.msg)
-			}
-			if d := time.Since(start); d > 5*time.Second {
-				t.Errorf("took %v", d)
 			}
 		})
 	}

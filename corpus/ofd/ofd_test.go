@@ -315,7 +315,6 @@ func TestReadHostile(t *testing.T) {
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
-			start := time.Now()
 			_, err := New().Read(context.Background(), tt.data, small)
 			if tt.code == "" {
 				if err != nil {
@@ -329,9 +328,6 @@ func TestReadHostile(t *testing.T) {
 			}
 			if ce.Code != tt.code || !strings.Contains(ce.Message, tt.msg) {
 				t.Errorf("err = %v, want code %s and a message with %q", err, tt.code, tt.msg)
-			}
-			if d := time.Since(start); d > 5*time.Second {
-				t.Errorf("took %v", d)
 			}
 		})
 	}
