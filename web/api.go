@@ -53,11 +53,19 @@ func searchRequest(c echo.Context, defLimit int) (query, search.Request, error) 
 	return q, req, nil
 }
 
-// handleAPISearch answers GET /api/search with exactly search.Response.
+// handleAPISearch answers GET /api/search with exactly search.Response,
+// or with search.GroupedResponse for group=doc.
 func (s *Server) handleAPISearch(c echo.Context) error {
 	_, req, err := searchRequest(c, search.DefaultLimit)
 	if err != nil {
 		return err
+	}
+	grouped, err := groupParam(c)
+	if err != nil {
+		return err
+	}
+	if grouped {
+		return s.writeGroupedJSON(c, req)
 	}
 	resp, err := s.searcher.Search(c.Request().Context(), req)
 	if err != nil {

@@ -55,6 +55,13 @@ type searchPage struct {
 	Suggestions []suggestion
 	Examples    []example
 	Docs        []docSummary
+	// Grouped is the document view (the default): Groups instead of
+	// Hits; View is the view asked for ("" or "clause"), DocViewURL and
+	// ClauseViewURL switch between the views.
+	Grouped                   bool
+	View                      string
+	Groups                    []groupView
+	DocViewURL, ClauseViewURL string
 }
 
 type hitView struct {
@@ -130,13 +137,9 @@ func (s *Server) handleSearchPage(c echo.Context) error {
 	}
 	p.Title = q.Q + " - 检索"
 	p.Searched = true
-	resp, err := s.searcher.Search(c.Request().Context(), q.request(PageSize, (page-1)*PageSize))
+	resp, total, err := s.searchView(c, &p, q, page)
 	if err != nil {
 		return s.searchError(c, p, q, err)
-	}
-	p.Resp = resp
-	for _, h := range resp.Hits {
-		p.Hits = append(p.Hits, newHitView(h, q.Q))
 	}
 	p.Facets = facetViews(q, resp.Facets)
 	for _, f := range filterParams {
@@ -145,25 +148,25 @@ func (s *Server) handleSearchPage(c echo.Context) error {
 		}
 	}
 	p.Page = page
-	p.Pages = int((resp.Total + PageSize - 1) / PageSize)
+	p.Pages = int((total + PageSize - 1) / PageSize)
 	if maxPages := search.MaxOffset/PageSize + 1; p.Pages > maxPages {
 		p.Pages = maxPages
 	}
-	if len(resp.Hits) > 0 {
+	if n := len(resp.Hits) + len(p.Groups); n > 0 {
 		p.From = (page-1)*PageSize + 1
-		p.To = p.From + len(resp.Hits) - 1
+		p.To = p.From + n - 1
 	}
-	p.FirstURL = q.url("/search")
+	p.FirstURL = q.url("/search", p.viewParam()...)
 	if page > 1 && page-1 <= p.Pages {
-		p.PrevURL = q.url("/search", "page", fmt.Sprint(page-1))
+		p.PrevURL = q.url("/search", append(p.viewParam(), "page", fmt.Sprint(page-1))...)
 	}
 	if page < p.Pages {
-		p.NextURL = q.url("/search", "page", fmt.Sprint(page+1))
+		p.NextURL = q.url("/search", append(p.viewParam(), "page", fmt.Sprint(page+1))...)
 	}
 	if p.Pages > 1 {
 		lo, hi := max(1, page-4), min(p.Pages, page+4)
 		for n := lo; n <= hi; n++ {
-			p.PageLinks = append(p.PageLinks, pageLink{N: n, URL: q.url("/search", "page", fmt.Sprint(n)), Current: n == page})
+			p.PageLinks = append(p.PageLinks, pageLink{N: n, URL: q.url("/search", append(p.viewParam(), "page", fmt.Sprint(n))...), Current: n == page})
 		}
 	}
 	if resp.Total == 0 {

@@ -252,6 +252,7 @@ func (s *Server) routes() *echo.Echo {
 	get("/healthz", s.handleHealthz)
 	get("/metrics", s.handleMetrics)
 	get("/api/search", s.admit(s.handleAPISearch))
+	get("/api/suggest", s.handleAPISuggest)
 	get("/api/docs", s.handleAPIDocs)
 	get("/api/docs/:doc", s.handleAPIDoc)
 	get("/api/units/:doc/*", s.handleAPIUnit)

@@ -113,7 +113,7 @@ func TestRoutes(t *testing.T) {
 		{"reader bad query still reads", "/d/wuxi-2022?q=" + q(`"集团化办学`), 200, "text/html", []string{"集团化办学"}},
 		{"permalink", "/c/" + u.DocID + "/" + u.Path, 200, "text/html", []string{`data-target="u-` + u.Path + `"`, "is-target"}},
 		{"page past the end", "/search?q=" + q("集团化办学") + "&page=400", 200, "text/html", []string{"回到第一页"}},
-		{"paging", "/search?q=" + q("教师") + "&page=2", 200, "text/html", []string{`rel="prev"`, `aria-current="page">2<`}},
+		{"paging", "/search?q=" + q("教师") + "&page=2&view=clause", 200, "text/html", []string{`rel="prev"`, `aria-current="page">2<`}},
 		{"compare", "/compare?q=" + q("集团化办学"), 200, "text/html", []string{"区县对比", "巫溪县", "两江新区"}},
 		{"compare empty", "/compare", 200, "text/html", []string{"区县对比"}},
 		{"targets", "/targets?q=" + q("毛入园率"), 200, "text/html", []string{"目标指标", "下载 CSV"}},

@@ -24,6 +24,7 @@ func (m *Main) runSearch(ctx context.Context, args []string) error {
 	corpusDir := fs.String("corpus", "", "语料目录（默认使用内置语料）")
 	indexDir := fs.String("index", "", "索引目录（默认 $ZHENGCE_INDEX 或 "+indexer.DefaultDir()+"）")
 	asJSON := fs.Bool("json", false, "以 JSON 输出（与 /api/search 相同）")
+	group := fs.String("group", "", "按文件分组：doc（每个文件一次，列出其最佳条目，与 /api/search?group=doc 相同）")
 	limit := fs.Int("limit", search.DefaultLimit, fmt.Sprintf("返回条数（1–%d）", search.MaxLimit))
 	offset := fs.Int("offset", 0, "跳过的条数")
 	var districts, themes, sections, types stringList
@@ -39,7 +40,7 @@ func (m *Main) runSearch(ctx context.Context, args []string) error {
 	fs.Var(&years, "year", "只看该年份（可重复）：2022")
 	date := fs.String("date", "", "发布日期范围：2020..2022、2020-01..2021-06、..2020、2021-06")
 	fs.Usage = func() {
-		fmt.Fprintln(m.Stderr, "用法：zhengce search [--index DIR] [--corpus DIR] [--json] [--limit N] [--offset N] [--district D]... [--theme T]... [--section S]... [--type K]... [--region R]... [--doctype T]... [--level L]... [--status S]... [--year Y]... [--date A..B] 查询")
+		fmt.Fprintln(m.Stderr, "用法：zhengce search [--index DIR] [--corpus DIR] [--json] [--group doc] [--limit N] [--offset N] [--district D]... [--theme T]... [--section S]... [--type K]... [--region R]... [--doctype T]... [--level L]... [--status S]... [--year Y]... [--date A..B] 查询")
 		fmt.Fprintln(m.Stderr, `查询语法："精确短语"  词语（AND）  甲 OR 乙  -排除  district:巫溪县 theme:职业教育 section:主要任务 type:task target>=99`)
 		fmt.Fprintln(m.Stderr, `          region:山东省 doctype:条例 level:地方性法规 status:现行 year:2022 date:2020..2022（地区 文种 效力 状态 年份 日期）`)
 		fs.PrintDefaults()
@@ -91,6 +92,13 @@ func (m *Main) runSearch(ctx context.Context, args []string) error {
 		return err
 	}
 	defer svc.Close()
+	switch *group {
+	case "":
+	case "doc":
+		return m.searchGrouped(ctx, svc, req, *asJSON)
+	default:
+		return corpus.Errorf(corpus.EINVALID, "--group 只能是 doc（按文件分组）")
+	}
 	res, err := svc.Search(ctx, req)
 	if err != nil {
 		return err
