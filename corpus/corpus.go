@@ -84,6 +84,10 @@ type Meta struct {
 	// Level is the level of legal force (效力级别): 法律, 行政法规,
 	// 地方性法规, 部门规章, 地方政府规章, 司法解释, 规范性文件, 工作文件 ….
 	Level string `json:"level,omitempty"`
+	// Subject is the subject classification (主题分类) the document
+	// states of itself, as written: a disclosure page's field (教育,
+	// 科技、教育\教育). The theme taxonomy places the document by it.
+	Subject string `json:"subject,omitempty"`
 	// Status is 现行 for the newest version of a work, 已修改 for older
 	// versions (documents with the same title and jurisdiction); set by
 	// New.

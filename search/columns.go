@@ -193,7 +193,7 @@ func (c *columns) compileFilter(q *Query, hideTargets bool) *filter {
 		hasDistrict: len(q.Districts) > 0, district: c.districtDict.lookup(q.Districts),
 		hasSection: len(q.Sections) > 0, section: c.sectionDict.lookup(q.Sections),
 		hasType: len(q.Types) > 0, typ: c.typeDict.lookup(q.Types),
-		hasTheme: len(q.Themes) > 0, theme: c.themeDict.lookup(q.Themes),
+		hasTheme: len(q.Themes) > 0, theme: themeFilter(&c.themeDict, q.Themes),
 		min: q.TargetMin, max: q.TargetMax, hideTargets: hideTargets,
 	}
 	f.targetType, f.hasTargetType = c.typeDict.ids[string(corpus.TypeTarget)]
@@ -286,7 +286,7 @@ func (fc *facetCounter) facets(c *columns) Facets {
 	}
 	out := Facets{
 		District: get(fc.district, &c.districtDict),
-		Theme:    get(fc.theme, &c.themeDict),
+		Theme:    themeTree(fc.theme, &c.themeDict),
 		Section:  get(fc.section, &c.sectionDict),
 		Type:     get(fc.typ, &c.typeDict),
 	}

@@ -351,10 +351,22 @@ func TestFacetCounts(t *testing.T) {
 				}
 			}
 			check := func(name string, vals []FacetValue, filter func(v string) Request) {
+				// a tree (theme) is flattened to its paths
 				got := map[string]int{}
-				for _, v := range vals {
-					got[v.Value] = v.Count
+				var flat []FacetValue
+				var walk func(vals []FacetValue)
+				walk = func(vals []FacetValue) {
+					for _, v := range vals {
+						if len(v.Path) > 0 {
+							v.Value = strings.Join(v.Path, "/")
+						}
+						got[v.Value] = v.Count
+						flat = append(flat, v)
+						walk(v.Children)
+					}
 				}
+				walk(vals)
+				vals = flat
 				delete(count[name], "")
 				if name == "type" {
 					// targets are hits only on request, but counted
@@ -409,10 +421,10 @@ func TestFilterCombination(t *testing.T) {
 		{"query and request filters", Request{Query: "教育 district:" + a, Districts: []string{b}}, func(h Hit) bool { return h.District == a || h.District == b }},
 		{"and across", Request{Query: "教育", Districts: []string{a}, Sections: []string{corpus.PartTasks}}, func(h Hit) bool { return h.District == a && h.Section == corpus.PartTasks }},
 		{"themes or", Request{Query: "教育 theme:职业教育 theme:学前教育"}, func(h Hit) bool {
-			return slices.Contains(h.Themes, "职业教育") || slices.Contains(h.Themes, "学前教育")
+			return slices.Contains(h.Themes, "教育/职业教育") || slices.Contains(h.Themes, "教育/学前教育")
 		}},
 		{"theme and type", Request{Query: "教育 theme:教师队伍", Types: []string{"clause", "task"}}, func(h Hit) bool {
-			return slices.Contains(h.Themes, "教师队伍") && (h.Type == "clause" || h.Type == "task")
+			return slices.Contains(h.Themes, "教育/教师队伍") && (h.Type == "clause" || h.Type == "task")
 		}},
 	} {
 		t.Run(tc.name, func(t *testing.T) {

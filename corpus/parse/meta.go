@@ -114,6 +114,8 @@ func inferMeta(lines []string, fields map[string]string) corpus.Meta {
 		m.IssueDate = parseDate(fields["发布日期"])
 	}
 	m.Year = yearOf(m.IssueDate, m.DocNumber)
+	// Subject: the 主题分类 of a disclosure page's header, as written.
+	m.Subject = strings.TrimSpace(fields["主题分类"])
 	// The district is the jurisdiction's name (classify), never a word of
 	// the body.
 	return m
@@ -337,6 +339,9 @@ func applyManifest(inferred, man corpus.Meta) corpus.Meta {
 	if man.IssueDate != "" {
 		m.IssueDate = man.IssueDate
 	}
+	if man.Subject != "" {
+		m.Subject = man.Subject
+	}
 	if man.Year != 0 {
 		m.Year = man.Year
 	} else if man.IssueDate != "" {
@@ -414,6 +419,9 @@ func applyHints(inferred corpus.Meta, h corpus.SourceMeta) corpus.Meta {
 	}
 	if m.Year == 0 {
 		m.Year = yearOf(m.IssueDate, m.DocNumber)
+	}
+	if m.Subject == "" {
+		m.Subject = strings.TrimSpace(h.Subject)
 	}
 	return m
 }
