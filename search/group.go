@@ -102,16 +102,27 @@ func (s *Service) SearchGrouped(ctx context.Context, r Request) (*GroupedRespons
 	resp.Total, resp.Facets = total, facets
 	works := s.foldVersions(aggs)
 	resp.TotalDocuments = uint64(len(works))
+	// a query naming an article (the jump) or a document (its title)
+	// puts that document first and the unit first within it
 	j := s.jumps.resolve(r.Query, r.InDoc)
-	if j != nil {
-		resp.Jump = j
+	resp.Jump = j
+	var pinID, pinURL string
+	switch {
+	case j != nil:
+		pinID, pinURL = j.UnitID, j.URL
+	default:
+		if d := s.jumps.named(r.Query); d != nil {
+			pinID, pinURL = d.ID+"/"+corpus.PathTitle, "/c/"+url.PathEscape(d.ID)+"/"+corpus.PathTitle
+		}
 	}
-	var jumpAgg *docAgg
-	if j != nil && r.Offset == 0 {
-		// the jump's document first, its unit first within it
-		jd, ok := s.cols.rank.docIdx[j.DocID]
-		seq, ok2 := s.seqOf[j.UnitID]
-		if ok && ok2 {
+	var pinned *docAgg
+	if pinID != "" && r.Offset == 0 {
+		seq, ok := s.seqOf[pinID]
+		var jd int32
+		if ok {
+			jd, ok = s.cols.rank.docIdx[s.entries[seq].Doc.ID]
+		}
+		if ok {
 			o := s.cols.ord[seq]
 			w := s.cols.rank.work[jd]
 			if i := slices.IndexFunc(works, func(a *docAgg) bool { return s.cols.rank.work[a.doc] == w }); i >= 0 {
@@ -119,21 +130,21 @@ func (s *Service) SearchGrouped(ctx context.Context, r Request) (*GroupedRespons
 			} else {
 				resp.TotalDocuments++
 			}
-			if jumpAgg = aggs[jd]; jumpAgg == nil {
-				jumpAgg = &docAgg{doc: jd}
+			if pinned = aggs[jd]; pinned == nil {
+				pinned = &docAgg{doc: jd}
 			}
-			top := []cand{{ord: o, exact: true, score: jumpAgg.score + 1}}
-			if jumpAgg.n == 0 || !slices.ContainsFunc(jumpAgg.top, func(c cand) bool { return c.ord == o }) {
-				jumpAgg.n++
+			top := []cand{{ord: o, exact: true, score: pinned.score + 1}}
+			if pinned.n == 0 || !slices.ContainsFunc(pinned.top, func(c cand) bool { return c.ord == o }) {
+				pinned.n++
 				resp.Total++
 			}
-			for _, c := range jumpAgg.top {
+			for _, c := range pinned.top {
 				if c.ord != o && len(top) < GroupHits {
 					top = append(top, c)
 				}
 			}
-			jumpAgg.top = top
-			works = slices.Insert(works, 0, jumpAgg)
+			pinned.top = top
+			works = slices.Insert(works, 0, pinned)
 		}
 	}
 	if r.Offset >= len(works) {
@@ -152,8 +163,8 @@ func (s *Service) SearchGrouped(ctx context.Context, r Request) (*GroupedRespons
 		g.Hits = make([]Hit, 0, len(a.top))
 		for k, c := range a.top {
 			seq := int(s.cols.seq[c.ord])
-			if a == jumpAgg && k == 0 {
-				if h, ok := s.unitHit(seq, j.URL); ok {
+			if a == pinned && k == 0 {
+				if h, ok := s.unitHit(seq, pinURL); ok {
 					h.Score = float64(c.score)
 					g.Hits = append(g.Hits, h)
 				}
