@@ -34,14 +34,8 @@ func (b bruteSearcher) Search(ctx context.Context, req search.Request) (*search.
 			if !ok || !in(req.Districts, d.District) || !in(req.Sections, u.Part) || !in(req.Types, string(u.Type)) {
 				continue
 			}
-			if len(req.Themes) > 0 {
-				hit := false
-				for _, th := range u.Themes {
-					hit = hit || contains(req.Themes, th)
-				}
-				if !hit {
-					continue
-				}
+			if len(req.Themes) > 0 && !search.ThemeSelects(u.Themes, req.Themes) {
+				continue
 			}
 			resp.Total++
 			counts["district"][d.District]++

@@ -5,6 +5,7 @@ import (
 	"html/template"
 	"net/http"
 	"net/url"
+	"slices"
 	"strings"
 
 	"github.com/labstack/echo/v4"
@@ -77,7 +78,8 @@ type hitView struct {
 type facetView struct {
 	Key, Name string
 	Values    []facetValue
-	// Tree is set for the region facet: Values then holds the roots.
+	// Tree is set for the region and theme facets: Values then holds
+	// the roots.
 	Tree bool
 }
 
@@ -87,10 +89,14 @@ type facetValue struct {
 	Label   string
 	Count   int
 	Checked bool
-	// Children are the divisions below a region; Open is set when one
-	// of them (at any depth) is checked, so the tree shows the choice.
+	// Children are the values below a value of a tree (the divisions
+	// below a region, the second-level themes below a theme); Open is
+	// set when one of them (at any depth) is checked, so the tree shows
+	// the choice. Key is the facet's parameter and Sub names the
+	// children (下级地区, 下级主题).
 	Children []facetValue
 	Open     bool
+	Key, Sub string
 }
 
 type activeFilter struct {
@@ -272,8 +278,12 @@ func facetViews(q query, f search.Facets) []facetView {
 	}
 	var out []facetView
 	for _, p := range filterParams {
-		if p.Key == "region" {
-			if fv := regionView(q, f.Region); len(fv.Values) > 0 {
+		if p.Key == "region" || p.Key == "theme" {
+			vals, sub := f.Region, "下级地区"
+			if p.Key == "theme" {
+				vals, sub = f.Theme, "下级主题"
+			}
+			if fv := treeView(q, p.Key, p.Name, sub, vals); len(fv.Values) > 0 {
 				out = append(out, fv)
 			}
 			continue
@@ -304,11 +314,13 @@ func facetViews(q query, f search.Facets) []facetView {
 	return out
 }
 
-// regionView is the region facet as a tree of checkboxes: each value is
-// the division's path joined by / (what the region filter takes), a
+// treeView is a tree facet (region, theme) as a tree of checkboxes: each
+// value is its path joined by / (what the filter takes: region=山东省/东营市,
+// theme=教育/学前教育); a box is checked when the filter names its path or,
+// for a region at the top level and a theme at any level, its name. A
 // selected value the facet no longer lists is shown at the top level.
-func regionView(q query, vals []search.FacetValue) facetView {
-	fv := facetView{Key: "region", Name: "地区", Tree: true}
+func treeView(q query, key, name, sub string, vals []search.FacetValue) facetView {
+	fv := facetView{Key: key, Name: name, Tree: true}
 	listed := map[string]bool{}
 	var build func(vals []search.FacetValue) ([]facetValue, bool)
 	build = func(vals []search.FacetValue) ([]facetValue, bool) {
@@ -320,21 +332,38 @@ func regionView(q query, vals []search.FacetValue) facetView {
 				path = v.Value
 			}
 			listed[path] = true
-			checked := q.has("region", path) || len(v.Path) <= 1 && q.has("region", v.Value)
+			checked := q.has(key, path) || (len(v.Path) <= 1 || key == "theme") && q.has(key, v.Value)
 			children, open := build(v.Children)
-			out = append(out, facetValue{ID: facetID("region", path), Value: path, Label: v.Value, Count: v.Count,
-				Checked: checked, Children: children, Open: open})
+			out = append(out, facetValue{ID: facetID(key, path), Value: path, Label: v.Value, Count: v.Count,
+				Checked: checked, Children: children, Open: open, Key: key, Sub: sub})
 			anyChecked = anyChecked || checked || open
 		}
 		return out, anyChecked
 	}
 	fv.Values, _ = build(vals)
-	for _, v := range q.Filters["region"] {
+	for _, v := range q.Filters[key] {
 		if !listed[v] {
-			fv.Values = append(fv.Values, facetValue{ID: facetID("region", v), Value: v, Label: facetLabel("region", v), Checked: true})
+			fv.Values = append(fv.Values, facetValue{ID: facetID(key, v), Value: v, Label: facetLabel(key, v), Checked: true, Key: key, Sub: sub})
 		}
 	}
 	return fv
+}
+
+// themeTags are the labels of a hit's themes: a second-level theme by
+// its name (学前教育), a top-level theme only when none of its children
+// is listed.
+func themeTags(themes []string) []string {
+	var out []string
+	for _, th := range themes {
+		if i := strings.LastIndex(th, "/"); i >= 0 {
+			out = append(out, th[i+1:])
+			continue
+		}
+		if !slices.ContainsFunc(themes, func(c string) bool { return strings.HasPrefix(c, th+"/") }) {
+			out = append(out, th)
+		}
+	}
+	return out
 }
 
 // facetID is the element id of a facet checkbox: it follows the value,
@@ -349,7 +378,7 @@ func facetLabel(key, v string) string {
 	switch key {
 	case "type":
 		return typeName(v)
-	case "region":
+	case "region", "theme":
 		return strings.ReplaceAll(v, "/", " › ")
 	}
 	return v

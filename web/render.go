@@ -42,6 +42,7 @@ var templateFuncs = template.FuncMap{
 	"unitLink":  func(id string) string { return "/c/" + id },
 	"unitURL":   permalink,
 	"kindName":  kindName,
+	"themeTags": themeTags,
 	// maxQuery is the maxlength of query inputs: the query language's
 	// own limit, so the browser stops where the server would refuse.
 	"maxQuery": func() int { return search.MaxQueryRunes },
