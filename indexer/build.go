@@ -262,8 +262,18 @@ func BuildShards(ctx context.Context, dir string, c *corpus.Corpus, seg *Segment
 	if err != nil {
 		return Stats{}, err
 	}
-	defer os.RemoveAll(work)
-	defer release()
+	defer func() {
+		release()
+		if ctx.Err() != nil {
+			// Cancelled (Ctrl-C): answer at once and remove the partial
+			// build meanwhile — a large one takes about a second. A
+			// process that exits first leaves it to the next build,
+			// which collects builds whose lock is free.
+			go os.RemoveAll(work)
+			return
+		}
+		os.RemoveAll(work)
+	}()
 	path := filepath.Join(work, "index")
 
 	im, err := newMapping(seg)

@@ -92,6 +92,7 @@ func (m *Main) runServe(ctx context.Context, args []string) (err error) {
 	if m.Ready != nil {
 		m.Ready(ln.Addr().String())
 	}
+	m.serving.Store(true) // from now on an interrupt shuts down gracefully
 	err = srv.Serve(ctx, ln)
 	fmt.Fprintln(m.Stderr, "政策检索已停止")
 	return err
