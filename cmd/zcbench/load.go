@@ -6,6 +6,7 @@ import (
 	"flag"
 	"fmt"
 	"io"
+	"maps"
 	"net/http"
 	"net/url"
 	"os"
@@ -45,6 +46,8 @@ func runLoad(ctx context.Context, args []string, stdout, stderr io.Writer) error
 	conc := fl.Int("c", 8, "concurrent clients")
 	dur := fl.Duration("d", 20*time.Second, "duration of the run (bounded)")
 	maxReq := fl.Int("n", 0, "stop after this many requests in all (0: no limit)")
+	mix := fl.String("mix", "default", "query mix: default (QueryMix) or costly (CostlyMix; 503 busy and 504 timeout are expected answers)")
+	doc := fl.String("doc", "", "document id read with highlighting by the costly mix (/d/ID?q=…)")
 	if err := fl.Parse(args); err != nil {
 		return err
 	}
@@ -54,12 +57,143 @@ func runLoad(ctx context.Context, args []string, stdout, stderr io.Writer) error
 	if *dur > 10*time.Minute {
 		return errors.New("-d is capped at 10m")
 	}
-	res := load(ctx, *base, *conc, *dur, *maxReq)
+	var res loadResult
+	switch *mix {
+	case "default":
+		res = load(ctx, *base, *conc, *dur, *maxReq)
+	case "costly":
+		res = loadMix(ctx, *base, costlyMix(*doc), *conc, *dur, *maxReq, true)
+	default:
+		return fmt.Errorf("unknown -mix %q: default or costly", *mix)
+	}
 	res.print(stdout)
 	if res.Errors > 0 {
 		return fmt.Errorf("%d requests failed (first: %s)", res.Errors, res.FirstErr)
 	}
+	if res.Deadline > 0 && res.Max > res.Deadline {
+		return fmt.Errorf("slowest answer after %s, later than the deadline %s", res.Max, res.Deadline)
+	}
 	return nil
+}
+
+// CostlyMix is the query mix of a cost test (zcbench load -mix costly):
+// the most frequent single characters, long OR chains, many terms, the
+// search page and a long document read with highlighting. Entries are
+// paths with raw query strings; %s in an entry is the document id.
+var CostlyMix = []string{
+	`/api/search?q=的`,
+	`/api/search?q=是`,
+	`/api/search?q=的 是 在 和 了 有 为 与 及 对 按 由`,
+	`/api/search?q=教育 OR 学校 OR 教师 OR 学生 OR 法律 OR 规定 OR 管理 OR 国家 OR 人民 OR 政府 OR 单位 OR 责任`,
+	`/api/search?q=的 OR 是 OR 在 OR 和 OR 了 OR 有&limit=1000`,
+	`/search?q=的 规定`,
+	`/d/%s?q=的 是 在 和`,
+}
+
+// costlyMix is CostlyMix with the reader entry for doc (left out when doc
+// is empty).
+func costlyMix(doc string) []string {
+	var out []string
+	for _, m := range CostlyMix {
+		if strings.Contains(m, "%s") {
+			if doc == "" {
+				continue
+			}
+			m = fmt.Sprintf(m, url.PathEscape(doc))
+		}
+		out = append(out, m)
+	}
+	return out
+}
+
+// costDeadline is the latest a costly request may answer: the server's
+// 5 s deadline plus 0.5 s (docs/guarantees.md 4.2).
+const costDeadline = 5500 * time.Millisecond
+
+// loadMix runs conc clients issuing the requests of mix (paths with raw
+// query strings) against base, like load. With busyOK, 503 (busy) and 504
+// (timeout) are counted by status and are no errors, and every answer's
+// latency counts towards Max.
+func loadMix(ctx context.Context, base string, mix []string, conc int, dur time.Duration, maxReq int, busyOK bool) loadResult {
+	ctx, cancel := context.WithTimeout(ctx, dur)
+	defer cancel()
+	client := &http.Client{Timeout: 30 * time.Second, Transport: &http.Transport{MaxIdleConnsPerHost: conc}}
+	var (
+		mu      sync.Mutex
+		lat     []time.Duration
+		byQuery = make([][]time.Duration, len(mix))
+		status  = map[int]int{}
+		errs    int
+		firstEr string
+		issued  int
+		slowest time.Duration
+	)
+	start := time.Now()
+	var wg sync.WaitGroup
+	for range conc {
+		wg.Go(func() {
+			for ctx.Err() == nil {
+				mu.Lock()
+				if maxReq > 0 && issued >= maxReq {
+					mu.Unlock()
+					return
+				}
+				issued++
+				qi := issued % len(mix)
+				mu.Unlock()
+				path, raw, _ := strings.Cut(mix[qi], "?")
+				t0 := time.Now()
+				code, err := getStatus(ctx, client, base+path+"?"+encode(raw))
+				d := time.Since(t0)
+				if ctx.Err() != nil {
+					return // the run ended mid-request: not a server error
+				}
+				mu.Lock()
+				status[code]++
+				slowest = max(slowest, d)
+				switch {
+				case err == nil && code == http.StatusOK:
+					lat = append(lat, d)
+					byQuery[qi] = append(byQuery[qi], d)
+				case err == nil && busyOK && (code == http.StatusServiceUnavailable || code == http.StatusGatewayTimeout):
+				default:
+					errs++
+					if firstEr == "" {
+						firstEr = fmt.Sprintf("%s: status %d %v", mix[qi], code, err)
+					}
+				}
+				mu.Unlock()
+			}
+		})
+	}
+	wg.Wait()
+	slices.Sort(lat)
+	for _, l := range byQuery {
+		slices.Sort(l)
+	}
+	r := loadResult{Clients: conc, Elapsed: time.Since(start), Lat: lat, ByQuery: byQuery, Errors: errs, FirstErr: firstEr,
+		Mix: mix, Status: status, Max: slowest}
+	if busyOK {
+		r.Deadline = costDeadline
+	}
+	return r
+}
+
+// getStatus is get returning the status code instead of failing on it.
+func getStatus(ctx context.Context, c *http.Client, u string) (int, error) {
+	req, err := http.NewRequestWithContext(ctx, http.MethodGet, u, nil)
+	if err != nil {
+		return 0, fmt.Errorf("request: %w", err)
+	}
+	resp, err := c.Do(req)
+	if err != nil {
+		return 0, err
+	}
+	defer resp.Body.Close()
+	if _, err := io.Copy(io.Discard, resp.Body); err != nil {
+		return resp.StatusCode, fmt.Errorf("read body: %w", err)
+	}
+	return resp.StatusCode, nil
 }
 
 // loadResult is the outcome of a load run.
@@ -71,6 +205,13 @@ type loadResult struct {
 	ByQuery  [][]time.Duration
 	Errors   int
 	FirstErr string
+	// Mix is the request mix ByQuery is indexed by (nil: QueryMix).
+	Mix []string
+	// Status counts the answers by HTTP status (costly mix only).
+	Status map[int]int
+	// Max is the slowest answer of any status, Deadline the latest one
+	// allowed (0: none).
+	Max, Deadline time.Duration
 }
 
 func (r loadResult) p(q int) time.Duration {
@@ -99,8 +240,20 @@ func (r loadResult) print(w io.Writer) {
 		}
 	}
 	slices.SortFunc(qs, func(a, b q) int { return int(b.p99 - a.p99) })
+	mix := r.Mix
+	if mix == nil {
+		mix = QueryMix
+	}
 	for _, x := range qs[:min(3, len(qs))] {
-		fmt.Fprintf(w, "load slowest: p50 %s  p99 %s  %s\n", x.p50, x.p99, QueryMix[x.i])
+		fmt.Fprintf(w, "load slowest: p50 %s  p99 %s  %s\n", x.p50, x.p99, mix[x.i])
+	}
+	if r.Status != nil {
+		codes := slices.Sorted(maps.Keys(r.Status))
+		var parts []string
+		for _, c := range codes {
+			parts = append(parts, fmt.Sprintf("%d×%d", c, r.Status[c]))
+		}
+		fmt.Fprintf(w, "load statuses: %s; slowest answer %s (deadline %s)\n", strings.Join(parts, " "), r.Max.Round(time.Millisecond), r.Deadline)
 	}
 }
 

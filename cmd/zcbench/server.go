@@ -241,6 +241,8 @@ func runServeBench(ctx context.Context, args []string, stdout, stderr io.Writer)
 	dur := fl.Duration("d", 20*time.Second, "duration of the load run (0: no load run)")
 	warm := fl.Int("warm", 3, "start-ups with an existing index (the median is reported)")
 	cold := fl.Bool("cold", true, "measure a start-up without an index first")
+	mix := fl.String("mix", "default", "query mix of the load run: default or costly (see zcbench load)")
+	doc := fl.String("doc", "", "document id the costly mix reads with highlighting")
 	if err := fl.Parse(args); err != nil {
 		return err
 	}
@@ -294,7 +296,7 @@ func runServeBench(ctx context.Context, args []string, stdout, stderr io.Writer)
 		return nil
 	}
 	m := sampleRSS(last.cmd.Process.Pid, time.Second)
-	loadErr := runLoad(ctx, []string{"-url", last.base, "-c", strconv.Itoa(*conc), "-d", dur.String()}, stdout, stderr)
+	loadErr := runLoad(ctx, []string{"-url", last.base, "-c", strconv.Itoa(*conc), "-d", dur.String(), "-mix", *mix, "-doc", *doc}, stdout, stderr)
 	g := summarise(m.stop())
 	after, err := last.rssKB()
 	if err != nil {
