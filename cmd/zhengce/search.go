@@ -175,6 +175,10 @@ func printResults(w io.Writer, res *search.Response, offset int, tty bool) {
 		fmt.Fprintln(w, "地区：")
 		regionLines(w, res.Facets.Region, 0)
 	}
+	if len(res.Facets.Theme) > 0 {
+		fmt.Fprintln(w, "主题：")
+		regionLines(w, res.Facets.Theme, 0)
+	}
 	for _, f := range []struct {
 		name  string
 		vals  []search.FacetValue
@@ -183,7 +187,6 @@ func printResults(w io.Writer, res *search.Response, offset int, tty bool) {
 		{"区县", res.Facets.District, nil},
 		{"部分", res.Facets.Section, nil},
 		{"类型", res.Facets.Type, func(v string) string { return corpus.UnitType(v).Name() }},
-		{"主题", res.Facets.Theme, nil},
 		{"文种", res.Facets.DocType, nil},
 		{"效力级别", res.Facets.Level, nil},
 		{"状态", res.Facets.Status, nil},
@@ -222,7 +225,7 @@ func docLine(h search.Hit) string {
 	return strings.Join(parts, " · ")
 }
 
-// regionLines writes the region facet as an indented tree.
+// regionLines writes a tree facet (region, theme) as an indented tree.
 func regionLines(w io.Writer, vals []search.FacetValue, depth int) {
 	for _, v := range vals {
 		fmt.Fprintf(w, "%s%s %d\n", strings.Repeat("  ", depth+1), v.Value, v.Count)
