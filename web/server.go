@@ -178,6 +178,10 @@ func New(cfg Config) (*Server, error) {
 
 // ServeHTTP implements http.Handler.
 func (s *Server) ServeHTTP(w http.ResponseWriter, r *http.Request) {
+	if backstopped(r.URL.Path) {
+		s.serveWithBackstop(w, r)
+		return
+	}
 	s.echo.ServeHTTP(w, r)
 }
 
