@@ -15,7 +15,7 @@ import (
 // RequestTimeout) a query route answers 504 whatever its handler is
 // doing: work that does not check its context (template execution, a
 // bleve merge) can no longer hold a client past RequestTimeout plus this.
-const backstopGrace = 400 * time.Millisecond
+const backstopGrace = 200 * time.Millisecond
 
 // backstopped reports whether a request's path runs queries whose cost
 // depends on the corpus: the search and comparison pages and APIs, the
