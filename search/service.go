@@ -166,34 +166,15 @@ type plan struct {
 // EINVALID or ETOOLARGE; a search over its deadline fails with ETIMEOUT.
 func (s *Service) Search(ctx context.Context, r Request) (*Response, error) {
 	start := time.Now()
-	if r.Limit == 0 {
-		r.Limit = DefaultLimit
-	}
-	if r.Limit < 0 || r.Offset < 0 {
-		return nil, corpus.Errorf(corpus.EINVALID, "分页参数不能为负数")
-	}
-	if r.Limit > MaxLimit {
-		return nil, corpus.Errorf(corpus.ETOOLARGE, "每页最多 %d 条结果", MaxLimit)
-	}
-	if r.Offset > MaxOffset {
-		return nil, corpus.Errorf(corpus.ETOOLARGE, "最多翻到第 %d 条结果", MaxOffset)
-	}
-	q, err := ParseQuery(r.Query)
+	p, err := s.prepare(&r)
 	if err != nil {
 		return nil, err
-	}
-	if err := mergeFilters(q, r); err != nil {
-		return nil, err
-	}
-	if q.Empty() {
-		return nil, corpus.Errorf(corpus.EINVALID, "请输入检索词或筛选条件")
 	}
 	if _, ok := ctx.Deadline(); !ok {
 		var cancel context.CancelFunc
 		ctx, cancel = context.WithTimeout(ctx, DefaultTimeout)
 		defer cancel()
 	}
-	p := s.compile(q)
 	resp := &Response{Query: r.Query, Hits: []Hit{}, Terms: p.terms}
 	if resp.Terms == nil {
 		resp.Terms = []string{} // JSON [] rather than null: a filter-only query has no terms
