@@ -98,72 +98,92 @@ func (s *Service) run(ctx context.Context, p *plan, offset, limit int) ([]cand, 
 	fc := c.newCounter()
 	k := offset + limit
 	var total uint64
-	if len(p.q.Groups) == 0 {
-		// filters only: every entry, in document order
-		var page []cand
-		for seq := range c.n {
-			if seq%ctxCheckEvery == 0 {
-				if err := ctx.Err(); err != nil {
-					return nil, 0, Facets{}, err
-				}
-			}
-			o := c.ord[seq]
-			if !c.pass(p.filter, o) {
-				continue
-			}
-			hidden := c.isHiddenTarget(p.filter, o)
-			fc.add(c, o, hidden)
-			if hidden {
-				continue
-			}
+	var page []cand // filters only: the page, in document order
+	top := &topK{k: k, c: c, prio: c.rank.prio}
+	maxBoost := p.maxTitleBoost()
+	err := s.visit(ctx, p, fc, func(m cand, scored bool) {
+		if !scored {
 			if int(total) >= offset && len(page) < limit {
-				page = append(page, cand{ord: o})
+				page = append(page, m)
 			}
 			total++
-		}
-		return page, total, fc.facets(c), nil
-	}
-	matches, err := s.matches(ctx, p)
-	if err != nil {
-		return nil, 0, Facets{}, err
-	}
-	top := &topK{k: k, c: c, prio: c.rank.prio}
-	// the title boost is at most this factor: a match that cannot reach
-	// the page even so is not looked at
-	maxBoost := float32(1)
-	for _, g := range p.q.Groups {
-		for range g {
-			maxBoost *= 1 + boostTitlePhrase
-		}
-	}
-	for i, m := range matches {
-		if i%ctxCheckEvery == 0 {
-			if err := ctx.Err(); err != nil {
-				return nil, 0, Facets{}, err
-			}
-		}
-		if !c.pass(p.filter, m.ord) {
-			continue
-		}
-		hidden := c.isHiddenTarget(p.filter, m.ord)
-		fc.add(c, m.ord, hidden)
-		if hidden {
-			continue
+			return
 		}
 		total++
 		if k > 0 {
 			if len(top.h) == k && !top.better(cand{ord: m.ord, score: m.score * maxBoost, exact: m.exact}, top.h[0]) {
-				continue
+				return
 			}
 			m.score *= s.titleBoost(p, m.ord) * s.shape(p, m.ord)
 			top.push(m)
 		}
+	})
+	if err != nil {
+		return nil, 0, Facets{}, err
 	}
-	page := top.sorted()
-	if offset >= len(page) {
+	if len(p.q.Groups) == 0 {
+		return page, total, fc.facets(c), nil
+	}
+	sorted := top.sorted()
+	if offset >= len(sorted) {
 		return nil, total, fc.facets(c), nil
 	}
-	return page[offset:], total, fc.facets(c), nil
+	return sorted[offset:], total, fc.facets(c), nil
+}
+
+// maxTitleBoost bounds the factor titleBoost gives a match of p: a match
+// that cannot reach the page even so is not looked at.
+func (p *plan) maxTitleBoost() float32 {
+	b := float32(1)
+	for _, g := range p.q.Groups {
+		for range g {
+			b *= 1 + boostTitlePhrase
+		}
+	}
+	return b
+}
+
+// visit calls fn for every entry p matches, in ordinal order (scored) —
+// or every entry in document order when p has filters only (not scored)
+// — that passes p's filters and is not a target hidden from the hits;
+// every entry that passes the filters is counted in fc. ctx is checked
+// every ctxCheckEvery entries.
+func (s *Service) visit(ctx context.Context, p *plan, fc *facetCounter, fn func(m cand, scored bool)) error {
+	c := s.cols
+	one := func(m cand, scored bool) {
+		if !c.pass(p.filter, m.ord) {
+			return
+		}
+		hidden := c.isHiddenTarget(p.filter, m.ord)
+		fc.add(c, m.ord, hidden)
+		if !hidden {
+			fn(m, scored)
+		}
+	}
+	if len(p.q.Groups) == 0 {
+		for seq := range c.n {
+			if seq%ctxCheckEvery == 0 {
+				if err := ctx.Err(); err != nil {
+					return err
+				}
+			}
+			one(cand{ord: c.ord[seq]}, false)
+		}
+		return nil
+	}
+	matches, err := s.matches(ctx, p)
+	if err != nil {
+		return err
+	}
+	for i, m := range matches {
+		if i%ctxCheckEvery == 0 {
+			if err := ctx.Err(); err != nil {
+				return err
+			}
+		}
+		one(m, true)
+	}
+	return nil
 }
 
 // matches returns every entry matching the groups and no exclusion,

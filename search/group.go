@@ -225,54 +225,16 @@ func (s *Service) runGrouped(ctx context.Context, p *plan) ([]*docAgg, uint64, F
 			}
 		}
 	}
-	if len(p.q.Groups) == 0 {
-		// filters only: every entry, in document order
-		for seq := range c.n {
-			if seq%ctxCheckEvery == 0 {
-				if err := ctx.Err(); err != nil {
-					return nil, 0, Facets{}, err
-				}
-			}
-			o := c.ord[seq]
-			if !c.pass(p.filter, o) {
-				continue
-			}
-			hidden := c.isHiddenTarget(p.filter, o)
-			fc.add(c, o, hidden)
-			if hidden {
-				continue
-			}
-			total++
-			add(cand{ord: o}, false, 1)
-		}
-	} else {
-		matches, err := s.matches(ctx, p)
-		if err != nil {
-			return nil, 0, Facets{}, err
-		}
-		maxBoost := float32(1)
-		for _, g := range p.q.Groups {
-			for range g {
-				maxBoost *= 1 + boostTitlePhrase
-			}
-		}
-		for i, m := range matches {
-			if i%ctxCheckEvery == 0 {
-				if err := ctx.Err(); err != nil {
-					return nil, 0, Facets{}, err
-				}
-			}
-			if !c.pass(p.filter, m.ord) {
-				continue
-			}
-			hidden := c.isHiddenTarget(p.filter, m.ord)
-			fc.add(c, m.ord, hidden)
-			if hidden {
-				continue
-			}
-			total++
+	maxBoost := p.maxTitleBoost()
+	if err := s.visit(ctx, p, fc, func(m cand, scored bool) {
+		total++
+		if scored {
 			add(m, true, maxBoost)
+		} else {
+			add(m, false, 1)
 		}
+	}); err != nil {
+		return nil, 0, Facets{}, err
 	}
 	for _, a := range aggs {
 		if a == nil {
