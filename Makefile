@@ -25,11 +25,22 @@ FUZZ_TARGETS := ./corpus/parse:FuzzParse ./corpus/tables:FuzzFindTable ./corpus/
 	./corpus/gazetteer:FuzzResolve ./corpus/dates:FuzzFromLines ./corpus/kinds:FuzzKinds \
 	./search:FuzzParseQuery ./web:FuzzHighlight ./web:FuzzMarkedHTML
 
+# Go 1.26's fuzz coordinator can end a duration-bounded run with a bare
+# "context deadline exceeded" and no failing input (golang/go#75804, fixed
+# in Go 1.27): such a run is reported and not counted as a failure; any
+# run that writes a failing input, or fails otherwise, fails make fuzz.
 fuzz:
-	@set -e; for t in $(FUZZ_TARGETS); do \
+	@set -e; out=$$(mktemp); trap 'rm -f "$$out"' EXIT; \
+	for t in $(FUZZ_TARGETS); do \
 		pkg=$${t%%:*}; fn=$${t##*:}; \
 		echo "fuzz $$pkg $$fn ($(FUZZTIME))"; \
-		$(GO) test $$pkg -run '^$$' -fuzz "^$$fn\$$" -fuzztime $(FUZZTIME) -fuzzminimizetime 5s; \
+		if $(GO) test $$pkg -run '^$$' -fuzz "^$$fn\$$" -fuzztime $(FUZZTIME) -fuzzminimizetime 5s >"$$out" 2>&1; then \
+			cat "$$out"; \
+		elif grep -q 'context deadline exceeded' "$$out" && ! grep -q 'Failing input written' "$$out"; then \
+			cat "$$out"; echo "fuzz $$fn: stopped by the fuzztime deadline race of Go's coordinator (golang/go#75804), no failing input"; \
+		else \
+			cat "$$out"; exit 1; \
+		fi; \
 	done
 
 run: build
