@@ -303,7 +303,7 @@ func joinRun(lines []corpus.Block) []corpus.Block {
 	var cur *corpus.Block
 	for i, l := range kept {
 		if cur != nil && continuesLine(kept[i-1], l, geo) {
-			cur.Text = joinLineText(cur.Text, l.Text)
+			cur.Text = joinBroken(cur.Text, l.Text) // as the text parser joins page-break artefacts
 			continue
 		}
 		out = append(out, corpus.Block{Kind: corpus.BlockParagraph, Text: l.Text, Page: l.Page})
@@ -395,21 +395,6 @@ func startsNumbered(s string) bool {
 		return k > 0 && k <= 3 && strings.ContainsRune(".、．", rune(s[k]))
 	}
 	return false
-}
-
-// joinLineText joins two lines of one paragraph: without a separator
-// between Chinese text, with a space between two Latin words.
-func joinLineText(a, b string) string {
-	ra, _ := utf8.DecodeLastRuneInString(a)
-	rb, _ := utf8.DecodeRuneInString(b)
-	if isLatinWordRune(ra) && isLatinWordRune(rb) {
-		return a + " " + b
-	}
-	return a + b
-}
-
-func isLatinWordRune(r rune) bool {
-	return r < 0x2E80 && (unicode.IsLetter(r) || unicode.IsDigit(r)) && !(r >= '0' && r <= '9')
 }
 
 // assignPages gives every unit of d the page its text starts on, found by
