@@ -83,15 +83,9 @@ func (s *Service) SearchGrouped(ctx context.Context, r Request) (*GroupedRespons
 	if err != nil {
 		return nil, err
 	}
-	if _, ok := ctx.Deadline(); !ok {
-		var cancel context.CancelFunc
-		ctx, cancel = context.WithTimeout(ctx, DefaultTimeout)
-		defer cancel()
-	}
-	resp := &GroupedResponse{Query: r.Query, Documents: []DocGroup{}, Terms: p.terms}
-	if resp.Terms == nil {
-		resp.Terms = []string{}
-	}
+	ctx, cancel := withDeadline(ctx)
+	defer cancel()
+	resp := &GroupedResponse{Query: r.Query, Documents: []DocGroup{}, Terms: p.responseTerms()}
 	if p.seg == nil && p.needsWords() {
 		resp.Notice = "分词词典正在加载，暂时只按原文逐字匹配"
 	}

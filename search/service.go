@@ -170,15 +170,9 @@ func (s *Service) Search(ctx context.Context, r Request) (*Response, error) {
 	if err != nil {
 		return nil, err
 	}
-	if _, ok := ctx.Deadline(); !ok {
-		var cancel context.CancelFunc
-		ctx, cancel = context.WithTimeout(ctx, DefaultTimeout)
-		defer cancel()
-	}
-	resp := &Response{Query: r.Query, Hits: []Hit{}, Terms: p.terms}
-	if resp.Terms == nil {
-		resp.Terms = []string{} // JSON [] rather than null: a filter-only query has no terms
-	}
+	ctx, cancel := withDeadline(ctx)
+	defer cancel()
+	resp := &Response{Query: r.Query, Hits: []Hit{}, Terms: p.responseTerms()}
 	if p.seg == nil && p.needsWords() {
 		resp.Notice = "分词词典正在加载，暂时只按原文逐字匹配"
 	}
@@ -365,4 +359,21 @@ func (s *Service) putFirst(resp *Response, r Request, id, link string) {
 	if !found {
 		resp.Total++
 	}
+}
+
+// withDeadline gives ctx the default search deadline when it has none.
+func withDeadline(ctx context.Context) (context.Context, context.CancelFunc) {
+	if _, ok := ctx.Deadline(); ok {
+		return ctx, func() {}
+	}
+	return context.WithTimeout(ctx, DefaultTimeout)
+}
+
+// responseTerms is how the query was understood, for a response: [] rather
+// than null in JSON when a filter-only query has no terms.
+func (p *plan) responseTerms() []string {
+	if p.terms == nil {
+		return []string{}
+	}
+	return p.terms
 }
