@@ -40,6 +40,9 @@ type ChangeResult struct {
 // Stamp identifies the content of a file already indexed: a watcher
 // compares it with the folder to find new, changed and deleted files.
 type Stamp struct {
+	// ID is the id of the document the file was indexed as: what a
+	// watcher removes when the file is gone.
+	ID      string    `json:"id"`
 	Size    int64     `json:"size"`
 	ModTime time.Time `json:"mtime"`
 	SHA256  string    `json:"sha256"` // hex

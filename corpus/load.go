@@ -366,6 +366,13 @@ func textExtension(name string) bool {
 	return false
 }
 
+// Candidate reports whether a folder build looks at the file name
+// (slash-separated, relative to the folder): everything but the manifest,
+// the operating system's and office suites' leftovers (~$x.docx, ._x,
+// .DS_Store, Thumbs.db, desktop.ini). Folders whose name starts with a dot
+// are not entered at all.
+func Candidate(name string) bool { return candidate(name) }
+
 // candidate reports whether a file of the folder is looked at: everything
 // but the manifest, the operating system's and office suites' leftovers.
 func candidate(name string) bool {
