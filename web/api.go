@@ -25,7 +25,8 @@ type healthz struct {
 }
 
 func (s *Server) handleHealthz(c echo.Context) error {
-	return c.JSON(http.StatusOK, healthz{Status: "ok", Documents: s.stats.Documents, Units: s.stats.Units, Targets: s.stats.Targets})
+	st := s.stats()
+	return c.JSON(http.StatusOK, healthz{Status: "ok", Documents: st.Documents, Units: st.Units, Targets: st.Targets})
 }
 
 // searchRequest validates the parameters of /api/search and /search.
@@ -114,11 +115,12 @@ func summarize(d *corpus.Document) docSummary {
 }
 
 func (s *Server) handleAPIDocs(c echo.Context) error {
-	docs := s.corpus.Documents()
+	cp := s.docs()
+	docs := cp.Documents()
 	out := struct {
 		Documents []docSummary       `json:"documents"`
 		Rejected  []corpus.Rejection `json:"rejected"`
-	}{Documents: make([]docSummary, 0, len(docs)), Rejected: nonNil(s.corpus.Rejected())}
+	}{Documents: make([]docSummary, 0, len(docs)), Rejected: nonNil(cp.Rejected())}
 	for _, d := range docs {
 		out.Documents = append(out.Documents, summarize(d))
 	}
@@ -167,7 +169,8 @@ type unitDetail struct {
 }
 
 func (s *Server) handleAPIUnit(c echo.Context) error {
-	d, err := s.docParam(c)
+	cp := s.docs()
+	d, err := docParamIn(c, cp)
 	if err != nil {
 		return err
 	}
@@ -175,7 +178,7 @@ func (s *Server) handleAPIUnit(c echo.Context) error {
 	if err != nil {
 		return err
 	}
-	u, err := s.corpus.Unit(d.ID + "/" + p)
+	u, err := cp.Unit(d.ID + "/" + p)
 	if err != nil {
 		return err
 	}
@@ -207,12 +210,12 @@ func (s *Server) handleAPITargets(c echo.Context) error {
 		}
 		out := struct {
 			Comparisons []corpus.Comparison `json:"comparisons"`
-		}{Comparisons: nonNil(s.corpus.CompareTargets(name))}
+		}{Comparisons: nonNil(s.docs().CompareTargets(name))}
 		return c.JSON(http.StatusOK, out)
 	}
 	out := struct {
 		Targets []*corpus.Target `json:"targets"`
-	}{Targets: nonNil(s.corpus.Targets(f))}
+	}{Targets: nonNil(s.docs().Targets(f))}
 	return c.JSON(http.StatusOK, out)
 }
 
@@ -261,7 +264,7 @@ func (s *Server) compare(c echo.Context) (*compareResult, error) {
 	if err != nil {
 		return nil, err
 	}
-	districts := s.corpus.Districts()
+	districts := s.docs().Districts()
 	if sel := q.Filters["district"]; len(sel) > 0 {
 		districts = sel
 	}
@@ -313,11 +316,17 @@ func (s *Server) compare(c echo.Context) (*compareResult, error) {
 
 // docParam returns the document named by the :doc route parameter.
 func (s *Server) docParam(c echo.Context) (*corpus.Document, error) {
+	return docParamIn(c, s.docs())
+}
+
+// docParamIn returns the document named by the :doc route parameter in
+// the snapshot cp.
+func docParamIn(c echo.Context, cp *corpus.Corpus) (*corpus.Document, error) {
 	id, err := idParam(c.Param("doc"), "文档编号")
 	if err != nil {
 		return nil, err
 	}
-	return s.corpus.Document(id)
+	return cp.Document(id)
 }
 
 // pathParam returns the unit path of the wildcard route parameter.

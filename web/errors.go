@@ -3,6 +3,7 @@ package web
 import (
 	"context"
 	"errors"
+	"fmt"
 	"net/http"
 	"strings"
 
@@ -37,6 +38,10 @@ func httpStatus(err error) int {
 	var he *echo.HTTPError
 	if errors.As(err, &he) {
 		return he.Code
+	}
+	var mb *http.MaxBytesError
+	if errors.As(err, &mb) {
+		return http.StatusRequestEntityTooLarge
 	}
 	if errors.Is(err, context.DeadlineExceeded) {
 		return http.StatusGatewayTimeout
@@ -75,11 +80,17 @@ func errorCode(err error) string {
 			return CodeBusy
 		case http.StatusUnauthorized:
 			return CodeUnauthorized
+		case http.StatusForbidden:
+			return CodeForbidden
 		}
 		if he.Code < 500 {
 			return corpus.EINVALID
 		}
 		return corpus.EINTERNAL
+	}
+	var mb *http.MaxBytesError
+	if errors.As(err, &mb) {
+		return corpus.ETOOLARGE
 	}
 	if errors.Is(err, context.DeadlineExceeded) {
 		return corpus.ETIMEOUT
@@ -96,6 +107,9 @@ func errorMessage(err error) string {
 		case http.StatusMethodNotAllowed:
 			return "不支持该请求方法"
 		case http.StatusRequestEntityTooLarge:
+			if m, ok := he.Message.(string); ok && m != http.StatusText(he.Code) {
+				return m // a limit of the document API, in Chinese
+			}
 			return "请求体过大"
 		case http.StatusTooManyRequests:
 			return "请求过于频繁，请稍后再试"
@@ -103,11 +117,17 @@ func errorMessage(err error) string {
 			return "服务器繁忙，请稍后再试"
 		case http.StatusUnauthorized:
 			return "需要有效的管理令牌"
+		case http.StatusForbidden:
+			return "管理令牌不正确"
 		}
 		if he.Code < 500 {
 			return "请求无效"
 		}
 		return "服务器内部错误"
+	}
+	var mb *http.MaxBytesError
+	if errors.As(err, &mb) {
+		return fmt.Sprintf("请求体过大（最多 %s）", sizeText(mb.Limit))
 	}
 	if errors.Is(err, context.DeadlineExceeded) && corpus.ErrorCode(err) != corpus.ETIMEOUT {
 		return "请求超时，请缩小查询范围后重试"

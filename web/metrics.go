@@ -122,9 +122,10 @@ func (s *Server) handleMetrics(c echo.Context) error {
 	fmt.Fprintf(&b, "# HELP zhengce_http_rate_limited_total Requests refused with 429.\n# TYPE zhengce_http_rate_limited_total counter\nzhengce_http_rate_limited_total %d\n", m.limited)
 	m.mu.Unlock()
 
-	fmt.Fprintf(&b, "# HELP zhengce_documents Documents in the corpus.\n# TYPE zhengce_documents gauge\nzhengce_documents %d\n", s.stats.Documents)
-	fmt.Fprintf(&b, "# HELP zhengce_units Searchable units in the corpus.\n# TYPE zhengce_units gauge\nzhengce_units %d\n", s.stats.Units)
-	fmt.Fprintf(&b, "# HELP zhengce_targets Targets in the corpus.\n# TYPE zhengce_targets gauge\nzhengce_targets %d\n", s.stats.Targets)
+	st := s.stats()
+	fmt.Fprintf(&b, "# HELP zhengce_documents Documents in the corpus.\n# TYPE zhengce_documents gauge\nzhengce_documents %d\n", st.Documents)
+	fmt.Fprintf(&b, "# HELP zhengce_units Searchable units in the corpus.\n# TYPE zhengce_units gauge\nzhengce_units %d\n", st.Units)
+	fmt.Fprintf(&b, "# HELP zhengce_targets Targets in the corpus.\n# TYPE zhengce_targets gauge\nzhengce_targets %d\n", st.Targets)
 	if s.indexDir != "" {
 		if size, err := indexer.DiskSize(s.indexDir); err == nil {
 			fmt.Fprintf(&b, "# HELP zhengce_index_size_bytes Size of the index on disk.\n# TYPE zhengce_index_size_bytes gauge\nzhengce_index_size_bytes %d\n", size)

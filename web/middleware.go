@@ -84,11 +84,12 @@ func (s *Server) limitRequest(next echo.HandlerFunc) echo.HandlerFunc {
 		if len(req.URL.RawQuery) > MaxRawQueryBytes {
 			return corpus.Errorf(corpus.ETOOLARGE, "请求参数过长（最多 %d 字节）", MaxRawQueryBytes)
 		}
-		if req.ContentLength > MaxBodyBytes {
-			return echo.NewHTTPError(http.StatusRequestEntityTooLarge)
+		limit := bodyLimit(c)
+		if req.ContentLength > limit {
+			return errBodyTooLarge(limit)
 		}
 		if req.Body != nil {
-			req.Body = http.MaxBytesReader(c.Response(), req.Body, MaxBodyBytes)
+			req.Body = http.MaxBytesReader(c.Response(), req.Body, limit)
 		}
 		return next(c)
 	}
@@ -98,7 +99,11 @@ func (s *Server) limitRequest(next echo.HandlerFunc) echo.HandlerFunc {
 // and are cancelled when it expires.
 func (s *Server) deadline(next echo.HandlerFunc) echo.HandlerFunc {
 	return func(c echo.Context) error {
-		ctx, cancel := context.WithTimeout(c.Request().Context(), s.timeout)
+		timeout := s.timeout
+		if isDocumentChange(c) {
+			timeout = AdminRequestTimeout
+		}
+		ctx, cancel := context.WithTimeout(c.Request().Context(), timeout)
 		defer cancel()
 		c.SetRequest(c.Request().WithContext(ctx))
 		return next(c)

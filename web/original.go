@@ -23,11 +23,12 @@ func originalURL(d *corpus.Document) string {
 // document, with the Content-Type of its format and its file name (Chinese
 // names included, RFC 6266 filename*) for saving.
 func (s *Server) handleOriginal(c echo.Context) error {
-	d, err := s.docParam(c)
+	cp := s.docs()
+	d, err := docParamIn(c, cp)
 	if err != nil {
 		return err
 	}
-	data, format, err := s.corpus.Original(c.Request().Context(), d.ID)
+	data, format, err := cp.Original(c.Request().Context(), d.ID)
 	if err != nil {
 		return err
 	}

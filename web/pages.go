@@ -117,7 +117,7 @@ type suggestion struct {
 
 func (s *Server) docSummaries() []docSummary {
 	var out []docSummary
-	for _, d := range s.corpus.Documents() {
+	for _, d := range s.docs().Documents() {
 		out = append(out, summarize(d))
 	}
 	return out
@@ -473,7 +473,8 @@ type targetsPage struct {
 
 func (s *Server) handleTargetsPage(c echo.Context) error {
 	p := targetsPage{layout: s.layout("目标指标", "targets"), Examples: []string{"毛入园率", "巩固率", "集团化办学覆盖率", "教师", "特殊教育"}}
-	for i, d := range s.corpus.Districts() {
+	cp := s.docs()
+	for i, d := range cp.Districts() {
 		p.Districts = append(p.Districts, facetValue{ID: fmt.Sprintf("td-%d", i), Value: d, Label: d})
 	}
 	f, err := parseTargetFilter(c)
@@ -485,10 +486,10 @@ func (s *Server) handleTargetsPage(c echo.Context) error {
 	for i := range p.Districts {
 		p.Districts[i].Checked = contains(f.Districts, p.Districts[i].Value)
 	}
-	p.Targets = s.corpus.Targets(f)
+	p.Targets = cp.Targets(f)
 	if f.Query != "" {
 		p.Title = f.Query + " - 目标指标"
-		p.Comparisons = s.corpus.CompareTargets(f.Query)
+		p.Comparisons = cp.CompareTargets(f.Query)
 	}
 	p.CSVURL = "/targets.csv"
 	if v := targetValues(f); len(v) > 0 {

@@ -44,7 +44,7 @@ func (s *Server) versionsOf(d *corpus.Document) []versionLink {
 	}
 	var out []versionLink
 	for _, id := range d.Versions {
-		v, err := s.corpus.Document(id)
+		v, err := s.docs().Document(id)
 		if err != nil {
 			continue // a version the corpus does not hold is not linked
 		}
@@ -108,7 +108,7 @@ func (s *Server) handleReader(c echo.Context) error {
 	if err != nil {
 		return err
 	}
-	d, err := s.corpus.Document(id)
+	d, err := s.docs().Document(id)
 	if err != nil {
 		return s.notFound(c, id, "", err)
 	}
@@ -132,11 +132,12 @@ func (s *Server) handlePermalink(c echo.Context) error {
 	if err != nil {
 		return err
 	}
-	d, err := s.corpus.Document(id)
+	cp := s.docs()
+	d, err := cp.Document(id)
 	if err != nil {
 		return s.notFound(c, id, p, err)
 	}
-	u, err := s.corpus.Unit(d.ID + "/" + p)
+	u, err := cp.Unit(d.ID + "/" + p)
 	if err != nil {
 		return s.notFound(c, id, p, err)
 	}
@@ -250,7 +251,7 @@ func (s *Server) tableView(d *corpus.Document, t *corpus.Table, target *corpus.U
 	for i, row := range t.Rows {
 		rv := rowView{}
 		if i < len(t.RowIDs) {
-			if u, err := s.corpus.Unit(t.RowIDs[i]); err == nil {
+			if u, err := s.docs().Unit(t.RowIDs[i]); err == nil {
 				rv.Unit = u
 				rv.Anchor = anchorOf(u.Path)
 				rv.Link = permalink(u)
@@ -368,13 +369,14 @@ func (s *Server) similarDocs(id, path string) []docLink {
 	id = strings.ToLower(id)
 	head, _, _ := strings.Cut(id, "-")
 	var out []docLink
-	for _, d := range s.corpus.Documents() {
+	cp := s.docs()
+	for _, d := range cp.Documents() {
 		dh, _, _ := strings.Cut(strings.ToLower(d.ID), "-")
 		if head == "" || dh != head && !strings.HasPrefix(strings.ToLower(d.ID), id) {
 			continue
 		}
 		l := docLink{Text: d.District + " · " + d.Title, URL: "/d/" + url.PathEscape(d.ID)}
-		if u, err := s.corpus.Unit(d.ID + "/" + path); err == nil && path != "" {
+		if u, err := cp.Unit(d.ID + "/" + path); err == nil && path != "" {
 			l = docLink{Text: citationOf(d, u), URL: permalink(u)}
 		}
 		out = append(out, l)
@@ -387,7 +389,7 @@ func (s *Server) similarDocs(id, path string) []docLink {
 // document.
 func (s *Server) notFound(c echo.Context, docID, path string, err error) error {
 	p := notFoundPage{layout: s.layout("未找到", ""), DocID: docID, Path: path, Message: errorMessage(err)}
-	if d, derr := s.corpus.Document(docID); derr == nil {
+	if d, derr := s.docs().Document(docID); derr == nil {
 		p.Doc = d
 		p.DocURL = "/d/" + url.PathEscape(d.ID)
 		if u := s.nearestUnit(d, path); u != nil {
@@ -410,7 +412,7 @@ func (s *Server) nearestUnit(d *corpus.Document, path string) *corpus.Unit {
 			break
 		}
 		path = path[:i]
-		if u, err := s.corpus.Unit(d.ID + "/" + path); err == nil {
+		if u, err := s.docs().Unit(d.ID + "/" + path); err == nil {
 			return u
 		}
 	}

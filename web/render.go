@@ -85,7 +85,7 @@ type layout struct {
 }
 
 func (s *Server) layout(title, active string) layout {
-	return layout{Title: title, Active: active, Version: s.static.version, Stats: s.stats}
+	return layout{Title: title, Active: active, Version: s.static.version, Stats: s.stats()}
 }
 
 // render executes page into a buffer first, so a template error becomes a

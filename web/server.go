@@ -19,6 +19,7 @@ import (
 	"net"
 	"net/http"
 	"sync"
+	"sync/atomic"
 	"time"
 
 	"github.com/labstack/echo/v4"
@@ -46,14 +47,32 @@ const (
 	// MaxHeaderBytes is above 1 MB so that an over-long query reaches the
 	// handler and gets a clear 400 rather than the transport's 431.
 	MaxHeaderBytes = 2 << 20
-	// MaxBodyBytes limits request bodies; the API takes none today.
+	// MaxBodyBytes limits request bodies; only uploads take more.
 	MaxBodyBytes = 64 << 10
+	// MaxUploadFiles is the number of files one upload
+	// (POST /api/documents) may carry, MaxUploadBytes the size of its
+	// whole body; over either the answer is 413 and nothing is indexed.
+	// A single file is limited to corpus.DefaultLimits().MaxFileSize; a
+	// larger one is rejected alone.
+	MaxUploadFiles = 100
+	MaxUploadBytes = 256 << 20
+	// AdminRequestTimeout is the deadline of a document change (upload
+	// or removal) in place of RequestTimeout: parsing a large PDF takes
+	// minutes, not seconds.
+	AdminRequestTimeout = 10 * time.Minute
 )
 
 // Config configures a Server.
 type Config struct {
-	// Corpus is the document set served; required.
+	// Corpus is the document set served; required unless Collection is
+	// set.
 	Corpus *corpus.Corpus
+	// Collection, when set, is a document set that changes while it is
+	// served: every request sees its Corpus as of that moment (Corpus
+	// above is then not used). With AdminToken it turns on the document
+	// API (POST /api/documents, DELETE /api/documents/{id}) and the
+	// admin page /admin.
+	Collection corpus.Collection
 	// Searcher answers queries; required.
 	Searcher Searcher
 	// Logger receives the access log and internal errors; nil discards.
@@ -74,10 +93,11 @@ type Config struct {
 	// AdminToken, when not empty, turns on the admin API
 	// (POST/GET /api/admin/reindex) for requests that carry it as
 	// "Authorization: Bearer TOKEN"; others get 401. Without a token the
-	// admin API does not exist (404).
+	// admin API does not exist (404). With a Collection it also turns on
+	// the document API and /admin (documents.go).
 	AdminToken string
-	// Reindexer rebuilds the served index for the admin API; required
-	// with AdminToken.
+	// Reindexer rebuilds the served index for the admin API; AdminToken
+	// needs it or a Collection.
 	Reindexer Reindexer
 	// MaxSearches is the number of expensive requests (searches,
 	// comparisons, the reader with a query) served at once; zero means
@@ -89,18 +109,24 @@ type Config struct {
 
 // Server is the zhengce web application. It is an http.Handler.
 type Server struct {
-	corpus   *corpus.Corpus
+	// fixed is Config.Corpus, collection Config.Collection; docs()
+	// returns the documents a request sees.
+	fixed      *corpus.Corpus
+	collection corpus.Collection
+	// view caches the counts of the last corpus snapshot seen (stats).
+	view     atomic.Pointer[corpusView]
 	searcher Searcher
 	log      *slog.Logger
 	timeout  time.Duration
 	echo     *echo.Echo
 	tmpl     *templates
 	static   *staticFiles
-	stats    corpusStats
 	metrics  *metrics
 	limiter  *rateLimiter
 	indexDir string
 	admin    *admin // nil: admin API off
+	// documents serves the document API and /admin; nil: off
+	documents *documents
 	// slots admit expensive requests (admit.go)
 	slots     chan struct{}
 	admitWait time.Duration
@@ -120,19 +146,55 @@ type corpusStats struct {
 	Targets   int
 }
 
+// corpusView is what the server derives from one corpus snapshot.
+type corpusView struct {
+	corpus *corpus.Corpus
+	stats  corpusStats
+}
+
+// docs returns the documents a request sees: the collection's current
+// snapshot, or the fixed corpus. A handler that looks at the corpus more
+// than once takes it once, so it sees one snapshot throughout.
+func (s *Server) docs() *corpus.Corpus {
+	if s.collection != nil {
+		if c := s.collection.Corpus(); c != nil {
+			return c
+		}
+	}
+	return s.fixed
+}
+
+// stats returns the counts of the current snapshot, computed once per
+// snapshot (keyed on its pointer: a snapshot is immutable).
+func (s *Server) stats() corpusStats {
+	c := s.docs()
+	if v := s.view.Load(); v != nil && v.corpus == c {
+		return v.stats
+	}
+	v := &corpusView{corpus: c}
+	for _, d := range c.Documents() {
+		v.stats.Documents++
+		v.stats.Units += len(d.Units)
+		v.stats.Targets += len(d.Targets)
+	}
+	s.view.Store(v)
+	return v.stats
+}
+
 // New returns a Server for cfg.
 func New(cfg Config) (*Server, error) {
-	if cfg.Corpus == nil {
-		return nil, errors.New("web: Config.Corpus is nil")
+	if cfg.Corpus == nil && cfg.Collection == nil {
+		return nil, errors.New("web: Config.Corpus and Config.Collection are nil")
 	}
 	if cfg.Searcher == nil {
 		return nil, errors.New("web: Config.Searcher is nil")
 	}
 	s := &Server{
-		corpus:   cfg.Corpus,
-		searcher: cfg.Searcher,
-		log:      cfg.Logger,
-		timeout:  cfg.RequestTimeout,
+		fixed:      cfg.Corpus,
+		collection: cfg.Collection,
+		searcher:   cfg.Searcher,
+		log:        cfg.Logger,
+		timeout:    cfg.RequestTimeout,
 	}
 	if s.log == nil {
 		s.log = slog.New(slog.NewTextHandler(io.Discard, nil))
@@ -154,16 +216,23 @@ func New(cfg Config) (*Server, error) {
 		}
 		s.limiter = newRateLimiter(cfg.RateLimit, cfg.RateBurst, now)
 	}
-	if cfg.AdminToken != "" {
-		if cfg.Reindexer == nil {
-			return nil, errors.New("web: Config.AdminToken needs Config.Reindexer")
+	if s.fixed == nil {
+		empty, err := corpus.New(nil)
+		if err != nil {
+			return nil, fmt.Errorf("web: empty corpus: %w", err)
 		}
-		s.admin = newAdmin(cfg.AdminToken, cfg.Reindexer)
+		s.fixed = empty // served while the collection has no snapshot
 	}
-	for _, d := range s.corpus.Documents() {
-		s.stats.Documents++
-		s.stats.Units += len(d.Units)
-		s.stats.Targets += len(d.Targets)
+	if cfg.AdminToken != "" {
+		if cfg.Reindexer == nil && cfg.Collection == nil {
+			return nil, errors.New("web: Config.AdminToken needs Config.Reindexer or Config.Collection")
+		}
+		if cfg.Reindexer != nil {
+			s.admin = newAdmin(cfg.AdminToken, cfg.Reindexer)
+		}
+		if cfg.Collection != nil {
+			s.documents = newDocuments(cfg.AdminToken, cfg.Collection)
+		}
 	}
 	var err error
 	if s.tmpl, err = parseTemplates(); err != nil {
@@ -178,6 +247,9 @@ func New(cfg Config) (*Server, error) {
 
 // ServeHTTP implements http.Handler.
 func (s *Server) ServeHTTP(w http.ResponseWriter, r *http.Request) {
+	if s.documents != nil {
+		s.documents.extendDeadlines(w, r, s.log)
+	}
 	if backstopped(r.URL.Path) {
 		s.serveWithBackstop(w, r)
 		return
@@ -268,6 +340,15 @@ func (s *Server) routes() *echo.Echo {
 		g := e.Group("/api/admin", s.admin.guard)
 		g.POST("/reindex", s.admin.handleReindex)
 		g.GET("/reindex", s.admin.handleReindexStatus)
+	}
+	// Document API and admin page, only with a token and a collection
+	// (documents.go).
+	if s.documents != nil {
+		get("/admin", s.handleAdminPage)
+		g := e.Group("/api/documents", s.documents.guard)
+		g.POST("", s.documents.handleUpload)
+		g.DELETE("/:id", s.documents.handleRemove)
+		g.GET("/check", s.documents.handleCheck)
 	}
 	return e
 }

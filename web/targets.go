@@ -78,7 +78,7 @@ func (s *Server) handleTargetsCSV(c echo.Context) error {
 // writeTargetsCSV writes the targets matching f with the one CSV writer
 // of zhengce (export.WriteTargetsCSV, shared with `zhengce targets --csv`).
 func (s *Server) writeTargetsCSV(c echo.Context, f corpus.TargetFilter) error {
-	ts := s.corpus.Targets(f)
+	ts := s.docs().Targets(f)
 	res := c.Response()
 	res.Header().Set(echo.HeaderContentType, "text/csv; charset=utf-8")
 	res.Header().Set(echo.HeaderContentDisposition, `attachment; filename="targets.csv"; filename*=UTF-8''%E7%9B%AE%E6%A0%87%E6%8C%87%E6%A0%87.csv`)
