@@ -4,10 +4,12 @@
 //
 // The folder is polled (every 500 ms by default), which works the same on
 // every platform and file system, network shares included. A pass lists
-// the folder as a folder build would — recursively, without hidden
-// folders, the manifest and the office suites' leftovers, following a
-// symbolic link only to a regular file inside the folder — and compares
-// it with the files the collection holds from that folder
+// the folder as a folder build would (corpus.Candidate) — recursively,
+// without hidden folders, the manifest and the office suites' leftovers,
+// following a symbolic link only to a regular file inside the folder —
+// and, unlike a build, without hidden files either, which are the
+// temporary files of editors and sync tools; it compares the listing
+// with the files the collection holds from that folder
 // (Collection.Sources of the origin "watch:" + the folder):
 //
 //   - a file the collection does not hold is added;

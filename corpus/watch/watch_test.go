@@ -536,3 +536,27 @@ func TestConcurrentSyncs(t *testing.T) {
 		t.Errorf("%d adds, want 1: passes run one at a time", adds)
 	}
 }
+
+func TestSyncTouchedFileIsHashedOnce(t *testing.T) {
+	if os.Geteuid() == 0 {
+		t.Skip("root reads every file")
+	}
+	e := newEnv(t)
+	e.write(t, "a.txt", "内容", old)
+	e.sync(t)
+	p := filepath.Join(e.dir, "a.txt")
+	touched := old.Add(time.Minute)
+	if err := os.Chtimes(p, touched, touched); err != nil {
+		t.Fatal(err)
+	}
+	e.sync(t) // reads the file: same content
+	// A file that can no longer be opened would be reported as rejected
+	// if a pass read it again.
+	if err := os.Chmod(p, 0); err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() { os.Chmod(p, 0o644) })
+	if rep := e.sync(t); !rep.Empty() {
+		t.Errorf("%+v %+v, want nothing: a touched file is hashed once, not at every pass", countsOf(rep), rep.Results)
+	}
+}
