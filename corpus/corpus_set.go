@@ -17,6 +17,8 @@ type Corpus struct {
 	warnings []Warning
 	folder   folder
 	limits   Limits
+	// originals, when set, supplies original files instead of folder
+	originals Originals
 }
 
 // New returns a corpus of the given documents, in the order given.

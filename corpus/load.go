@@ -122,6 +122,17 @@ func (c *Corpus) Original(ctx context.Context, id string) ([]byte, Format, error
 	if err != nil {
 		return nil, "", err
 	}
+	f := d.Format
+	if f == "" {
+		f = FormatText
+	}
+	if c.originals != nil {
+		data, err := c.originals(ctx, id)
+		if err != nil {
+			return nil, "", err
+		}
+		return data, f, nil
+	}
 	if c.folder == nil || d.Source == "" {
 		return nil, "", Errorf(ENOTFOUND, "文档 %s 的原始文件不可用", id)
 	}
@@ -131,10 +142,6 @@ func (c *Corpus) Original(ctx context.Context, id string) ([]byte, Format, error
 	}
 	if int64(len(data)) > c.limits.MaxFileSize {
 		return nil, "", Errorf(ETOOLARGE, "文档 %s 的原始文件过大", id)
-	}
-	f := d.Format
-	if f == "" {
-		f = FormatText
 	}
 	return data, f, nil
 }
@@ -177,6 +184,32 @@ func (l *Loader) load(ctx context.Context, f folder) (*Corpus, error) {
 	if err != nil {
 		return nil, err
 	}
+	docs, more, warnings, err := l.parseFiles(ctx, f, man, files, lim)
+	if err != nil {
+		return nil, err
+	}
+	rejected = append(rejected, more...)
+	sort.Slice(rejected, func(i, j int) bool { return rejected[i].Source < rejected[j].Source })
+	if len(docs) == 0 {
+		msg := "语料目录中没有可读取的文档（支持 .txt .md .pdf .docx .doc .wps .html .ofd）"
+		if len(rejected) > 0 {
+			msg = fmt.Sprintf("语料目录中没有可读取的文档：%d 个文件均未能读取，第一个是 %s：%s", len(rejected), rejected[0].Source, rejected[0].Reason)
+		}
+		return nil, Errorf(EINVALID, "%s", msg)
+	}
+	sort.Slice(docs, func(i, j int) bool { return docs[i].ID < docs[j].ID })
+	c, err := New(docs)
+	if err != nil {
+		return nil, err
+	}
+	c.rejected, c.warnings, c.folder, c.limits = rejected, warnings, f, lim
+	return c, nil
+}
+
+// parseFiles reads and parses files of f on every core, with the metadata
+// the manifest gives them. A file that cannot be read is rejected with its
+// reason; the error is for cancellation only.
+func (l *Loader) parseFiles(ctx context.Context, f folder, man Manifest, files []string, lim Limits) ([]*Document, []Rejection, []Warning, error) {
 	bySource, byID := map[string]Meta{}, map[string]Meta{}
 	for _, m := range man.Documents {
 		if m.Source != "" {
@@ -221,10 +254,11 @@ dispatch:
 	close(next)
 	wg.Wait()
 	if err := ctx.Err(); err != nil {
-		return nil, &Error{Code: ETIMEOUT, Message: "读取语料已中止", Err: err}
+		return nil, nil, nil, &Error{Code: ETIMEOUT, Message: "读取语料已中止", Err: err}
 	}
 	var docs []*Document
 	var warnings []Warning
+	var rejected []Rejection
 	for i, r := range results {
 		if r.doc == nil {
 			rejected = append(rejected, Rejection{Source: files[i], Reason: r.reason})
@@ -238,21 +272,7 @@ dispatch:
 			warnings = append(warnings, Warning{Source: files[i], Message: fmt.Sprintf("抽取的目标数超过上限（每个条目 50 个、每篇文档 2000 个），另有 %d 个目标未收录；如确需收录，请将长段落拆分或把文件分成几个文件", n)})
 		}
 	}
-	sort.Slice(rejected, func(i, j int) bool { return rejected[i].Source < rejected[j].Source })
-	if len(docs) == 0 {
-		msg := "语料目录中没有可读取的文档（支持 .txt .md .pdf .docx .doc .wps .html .ofd）"
-		if len(rejected) > 0 {
-			msg = fmt.Sprintf("语料目录中没有可读取的文档：%d 个文件均未能读取，第一个是 %s：%s", len(rejected), rejected[0].Source, rejected[0].Reason)
-		}
-		return nil, Errorf(EINVALID, "%s", msg)
-	}
-	sort.Slice(docs, func(i, j int) bool { return docs[i].ID < docs[j].ID })
-	c, err := New(docs)
-	if err != nil {
-		return nil, err
-	}
-	c.rejected, c.warnings, c.folder, c.limits = rejected, warnings, f, lim
-	return c, nil
+	return docs, rejected, warnings, nil
 }
 
 // readOne reads and parses one file within the per-file time limit. A file

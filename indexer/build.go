@@ -20,6 +20,7 @@ import (
 	"github.com/blevesearch/bleve/v2"
 
 	"github.com/zhengce/zhengce/corpus"
+	"github.com/zhengce/zhengce/indexer/store"
 )
 
 // formatVersion changes whenever the index documents or mapping change;
@@ -241,6 +242,22 @@ func Build(ctx context.Context, dir string, c *corpus.Corpus, seg *Segmenter, p 
 // find the same entries (TestShardedSameResults); scores differ slightly,
 // since bleve's word statistics are per shard.
 func BuildShards(ctx context.Context, dir string, c *corpus.Corpus, seg *Segmenter, p Progress, shards int) (Stats, error) {
+	return BuildWith(ctx, dir, c, seg, p, BuildOptions{Shards: shards})
+}
+
+// BuildOptions tune BuildWith.
+type BuildOptions struct {
+	// Shards is the number of shards; 0 chooses (see BuildShards).
+	Shards int
+	// Info, when set, gives the stored origin, source and stamp of a
+	// document (a rebuild of a changed index keeps where each document
+	// came from); otherwise every document's origin is OriginBuild.
+	Info func(id string) (store.Info, bool)
+}
+
+// BuildWith is Build with options.
+func BuildWith(ctx context.Context, dir string, c *corpus.Corpus, seg *Segmenter, p Progress, opt BuildOptions) (Stats, error) {
+	shards := opt.Shards
 	if shards < 0 {
 		return Stats{}, corpus.Errorf(corpus.EINVALID, "分片数不能为负数：%d", shards)
 	}
@@ -332,6 +349,10 @@ func BuildShards(ctx context.Context, dir string, c *corpus.Corpus, seg *Segment
 		return Stats{}, err
 	}
 	clock.done("manifest")
+	if err := writeStore(ctx, path, c, seg, opt.Info); err != nil {
+		return Stats{}, err
+	}
+	clock.done("store")
 	meta := Meta{Format: formatVersion, Corpus: fingerprint, Analyzer: seg.Fingerprint(), Built: time.Now().UTC(), Stats: stats, Shards: metas, Files: files}
 	data, err := json.MarshalIndent(meta, "", "  ")
 	if err != nil {

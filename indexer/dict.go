@@ -312,10 +312,13 @@ func parseDomainDict(data []byte, name string, c *corpus.Corpus, opts []Option) 
 	}
 	// the number of texts rules out another corpus without normalising
 	// and hashing every text (files written before it was recorded lack it)
-	if n, ok := header["count"]; ok && n != strconv.Itoa(indexedCount(c)) {
-		return nil, bad("语料已改变")
+	textsFP := header["texts"]
+	if c != nil {
+		if n, ok := header["count"]; ok && n != strconv.Itoa(indexedCount(c)) {
+			return nil, bad("语料已改变")
+		}
+		textsFP = TextsFingerprint(IndexedTexts(c))
 	}
-	textsFP := TextsFingerprint(IndexedTexts(c))
 	switch {
 	case header["analyzer"] != fp:
 		return nil, bad("分词配置已改变")
@@ -354,6 +357,25 @@ func parseDomainDict(data []byte, name string, c *corpus.Corpus, opts []Option) 
 		return nil, err
 	}
 	return s, nil
+}
+
+// LoadIndexSegmenter loads the domain dictionary saved in the index
+// directory dir for serving that index as it is (OpenLibrary): the
+// corpus is the one stored with it, so it is not checked. The documents
+// added to the index later are segmented with it too, like the queries:
+// words that occur only in them are split into the dictionary's shorter
+// words on both sides, and verbatim (quoted) matching does not depend on
+// segmentation at all. A full rebuild derives a new dictionary.
+func LoadIndexSegmenter(dir string, opts ...Option) (*Segmenter, error) {
+	path := filepath.Join(dir, DictFile)
+	data, err := os.ReadFile(path)
+	if errors.Is(err, fs.ErrNotExist) {
+		return nil, &corpus.Error{Code: corpus.ENOTFOUND, Message: "索引中没有领域词典：" + dir, Err: err}
+	}
+	if err != nil {
+		return nil, fmt.Errorf("read domain dictionary: %w", err)
+	}
+	return parseDomainDict(data, path, nil, opts)
 }
 
 // SegmenterFor returns the cheapest segmenter that segments corpus c

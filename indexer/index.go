@@ -33,9 +33,19 @@ const OrderFile = "zhengce-order.u32"
 // SeqTable maps an ordinal to the entry's sequence number in Entries.
 type Index struct {
 	shards []shard
-	grams  *Grams
+	grams  []gramsPart
 	seq    []uint32 // ordinal → sequence number
 	closed atomic.Bool
+	// release, when set, replaces closing the shards: an Index combined
+	// from segments releases its references to them (see Combine)
+	release func() error
+}
+
+// gramsPart is the bigram postings of one segment, whose ordinals start
+// at base.
+type gramsPart struct {
+	g    *Grams
+	base int32
 }
 
 // ErrClosed is returned by a search of a closed Index.
@@ -75,7 +85,12 @@ func (ix *Index) DocCount() (uint64, error) {
 
 // Close closes every shard.
 func (ix *Index) Close() error {
-	ix.closed.Store(true)
+	if ix.closed.Swap(true) {
+		return nil
+	}
+	if ix.release != nil {
+		return ix.release()
+	}
 	var errs []error
 	for _, s := range ix.shards {
 		if err := s.idx.Close(); err != nil {
@@ -98,13 +113,30 @@ func (ix *Index) Candidates(keys []uint64) ([]int32, error) {
 	if ix.closed.Load() {
 		return nil, ErrClosed
 	}
-	return ix.grams.Candidates(keys)
+	if len(ix.grams) == 1 && ix.grams[0].base == 0 {
+		return ix.grams[0].g.Candidates(keys)
+	}
+	var out []int32
+	for _, p := range ix.grams {
+		c, err := p.g.Candidates(keys)
+		if err != nil {
+			return nil, err
+		}
+		for _, o := range c {
+			out = append(out, o+p.base)
+		}
+	}
+	return out, nil
 }
 
 // GramCount returns the fewest documents holding one of the bigrams of
 // keys: a bound on Candidates(keys) that costs no intersection.
 func (ix *Index) GramCount(keys []uint64) int {
-	return ix.grams.Count(keys)
+	n := 0
+	for _, p := range ix.grams {
+		n += p.g.Count(keys)
+	}
+	return n
 }
 
 // ctxCheckEvery is how many matches pass between checks of the context.
@@ -308,7 +340,7 @@ func openIndex(dir string, m *Meta) (*Index, error) {
 		ix.Close()
 		return nil, corruptError(dir, "文件 "+GramsFile+" 无效", fmt.Errorf("%w: %w", ErrCorrupt, err))
 	}
-	ix.grams = g
+	ix.grams = []gramsPart{{g: g}}
 	return ix, nil
 }
 

@@ -39,6 +39,10 @@ type columns struct {
 	// bytes counts each byte value over the normalised texts (every 8th
 	// text): phrase verification looks for the phrase's rarest byte
 	bytes [256]uint64
+	// dead marks the entries of documents removed or replaced since
+	// their segment was built (nil when there are none): they match
+	// nothing
+	dead []bool
 	// rank shapes scores (see rank.go); titles answers suggestions
 	rank   *ranking
 	titles *suggester

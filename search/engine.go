@@ -151,6 +151,9 @@ func (p *plan) maxTitleBoost() float32 {
 func (s *Service) visit(ctx context.Context, p *plan, fc *facetCounter, fn func(m cand, scored bool)) error {
 	c := s.cols
 	one := func(m cand, scored bool) {
+		if c.dead != nil && c.dead[m.ord] {
+			return
+		}
 		if !c.pass(p.filter, m.ord) {
 			return
 		}

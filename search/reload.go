@@ -23,7 +23,10 @@ type Live struct {
 	dir string
 	c   *corpus.Corpus
 	cur atomic.Pointer[liveRef]
-	mu  sync.Mutex // serialises Reload, Rebuild, Swap and Close
+	mu  sync.Mutex // serialises changes, Reload, Rebuild, Swap and Close
+	// lib is the document store and segments of a self-contained index
+	// (OpenLibrary); nil for a Live over a corpus (NewLive)
+	lib *library
 }
 
 // liveRef is one Service with the searches using it: each holds the read
@@ -102,11 +105,30 @@ func (l *Live) Reload(ctx context.Context) error {
 	if err := ctx.Err(); err != nil {
 		return err
 	}
+	if l.lib != nil {
+		return l.reloadLibrary()
+	}
 	svc, err := Open(l.dir, l.c, l.cur.Load().svc.seg.Load())
 	if err != nil {
 		return err
 	}
 	return l.swapLocked(svc)
+}
+
+// reloadLibrary opens the current version of a self-contained index
+// directory and swaps it in, then lets go of the previous one. l.mu is
+// held.
+func (l *Live) reloadLibrary() error {
+	next, err := OpenLibrary(l.dir, l.lib.loader, l.cur.Load().svc.seg.Load())
+	if err != nil {
+		return err
+	}
+	old := l.lib
+	l.lib = next.lib
+	if err := l.swapLocked(next.cur.Load().svc); err != nil {
+		return errors.Join(err, old.close())
+	}
+	return old.close()
 }
 
 // Rebuild builds a new version of the index from the corpus, with the
@@ -118,6 +140,9 @@ func (l *Live) Rebuild(ctx context.Context, p indexer.Progress) error {
 	seg := l.cur.Load().svc.seg.Load()
 	if seg == nil {
 		return &corpus.Error{Code: corpus.EINTERNAL, Message: "分词器尚未加载，暂时无法重建索引", Err: ErrStale}
+	}
+	if l.lib != nil {
+		return l.compact(ctx, p)
 	}
 	if _, err := indexer.Build(ctx, l.dir, l.c, seg, p); err != nil {
 		return err
@@ -141,5 +166,10 @@ func (l *Live) Close() error {
 		return nil
 	}
 	r.closed = true
-	return r.svc.Close()
+	err := r.svc.Close()
+	if l.lib != nil {
+		err = errors.Join(err, l.lib.close())
+		l.lib = nil
+	}
+	return err
 }

@@ -79,15 +79,32 @@ func open(dir string, c *corpus.Corpus, corpusFP string, seg *indexer.Segmenter)
 		ix.Close()
 		return nil, &corpus.Error{Code: corpus.EINVALID, Message: "索引与当前语料或分词器不一致，请重新运行 zhengce index", Err: ErrStale}
 	}
-	entries := indexer.Entries(c)
-	cols, err := newColumns(entries, ix)
+	s, err := newService(ix, meta, c, indexer.Entries(c), nil, seg)
 	if err != nil {
 		ix.Close()
 		return nil, err
 	}
+	return s, nil
+}
+
+// newService returns the Service of ix, whose entries (by sequence
+// number) are those of c's documents and, where deadSeq is true, those of
+// documents removed since their segment was built (placeholders that
+// match nothing).
+func newService(ix *indexer.Index, meta *indexer.Meta, c *corpus.Corpus, entries []indexer.Entry, deadSeq []bool, seg *indexer.Segmenter) (*Service, error) {
+	cols, err := newColumns(entries, ix)
+	if err != nil {
+		return nil, err
+	}
+	if deadSeq != nil {
+		cols.dead = make([]bool, cols.n)
+		for o, q := range cols.seq {
+			cols.dead[o] = deadSeq[q]
+		}
+	}
 	s := &Service{ix: ix, meta: meta, c: c, entries: entries, cols: cols, jumps: newJumps(c), seqOf: make(map[string]int, len(entries))}
 	for i, e := range entries {
-		if e.Unit != nil {
+		if e.Unit != nil && (deadSeq == nil || !deadSeq[i]) {
 			s.seqOf[e.Unit.ID] = i
 		}
 	}

@@ -99,6 +99,8 @@ func phaseName(name string) string {
 		return "领域词典"
 	case "manifest":
 		return "校验清单"
+	case "store":
+		return "文档库"
 	case "install":
 		return "启用"
 	}

@@ -5,9 +5,11 @@
 //	zhengce docs     [--corpus DIR] [--json]
 //	zhengce outline  [--corpus DIR] [--json] DOC_ID
 //	zhengce index    [--corpus DIR] [--index DIR]
+//	zhengce add      [--index DIR] [--json] PATH…
+//	zhengce remove   [--index DIR] [--json] ID…
 //	zhengce search   [--index DIR] [--json] [--limit N] [--offset N] [filters] QUERY
 //	zhengce targets  [--corpus DIR] [--json|--csv] [--district D] [--compare NAME] [QUERY]
-//	zhengce serve    [--addr 127.0.0.1:8080] [--index DIR] [--corpus DIR]
+//	zhengce serve    [--addr 127.0.0.1:8080] [--index DIR] [--corpus DIR] [--watch DIR]
 package main
 
 import (
@@ -94,6 +96,8 @@ func (m *Main) commands() []command {
 		{"docs", "列出语料中的文档及其元数据", (*Main).runDocs},
 		{"outline", "显示文档的标题层级", (*Main).runOutline},
 		{"index", "为语料建立检索索引", (*Main).runIndex},
+		{"add", "向索引添加或替换文件（文件或目录）", (*Main).runAdd},
+		{"remove", "从索引中删除文档", (*Main).runRemove},
 		{"search", "在索引中检索", (*Main).runSearch},
 		{"targets", "列出并比较各区县的目标指标", (*Main).runTargets},
 		{"serve", "启动网页与 JSON API 服务", (*Main).runServe},

@@ -20,20 +20,22 @@ import (
 )
 
 // runServe implements `zhengce serve [--addr 127.0.0.1:8080] [--index DIR]
-// [--corpus DIR]`: it loads the corpus, opens the index (building it on
-// first start, with progress on the terminal), and serves the web
-// application and the JSON API until ctx is cancelled.
+// [--corpus DIR] [--watch DIR]`: it serves the self-contained index in
+// the index directory (building it first from --corpus, or from the
+// embedded seeds when there is none), with the web application and the
+// JSON API, until ctx is cancelled.
 func (m *Main) runServe(ctx context.Context, args []string) (err error) {
 	fs := m.flagSet("serve")
 	addr := fs.String("addr", "127.0.0.1:8080", "监听地址（主机:端口）")
 	indexDir := fs.String("index", "", "索引目录（默认 $ZHENGCE_INDEX 或 "+indexer.DefaultDir()+"）")
-	corpusDir := fs.String("corpus", "", "语料目录（默认使用内置语料）")
+	corpusDir := fs.String("corpus", "", "语料目录：索引与它不一致时先重新建立（默认直接使用索引目录中的文档；没有索引时使用内置语料）")
+	watch := fs.String("watch", "", "监视此目录：其中新增、修改、删除的文件在 2 秒内同步到索引")
 	rate := fs.Float64("rate-limit", 0, "每个客户端 IP 每秒允许的请求数，超出返回 429（0 表示不限）")
 	burst := fs.Int("rate-burst", 0, "每个客户端 IP 允许的瞬时请求数（默认为 rate-limit 的两倍）")
 	fs.Usage = func() {
-		fmt.Fprintln(m.Stderr, "用法：zhengce serve [--addr 127.0.0.1:8080] [--index DIR] [--corpus DIR] [--rate-limit N] [--rate-burst N]")
+		fmt.Fprintln(m.Stderr, "用法：zhengce serve [--addr 127.0.0.1:8080] [--index DIR] [--corpus DIR] [--watch DIR] [--rate-limit N] [--rate-burst N]")
 		fs.PrintDefaults()
-		fmt.Fprintln(m.Stderr, "环境变量 ZHENGCE_ADMIN_TOKEN：设置后开启 POST /api/admin/reindex（请求头 Authorization: Bearer 令牌）")
+		fmt.Fprintln(m.Stderr, "环境变量 ZHENGCE_ADMIN_TOKEN：设置后开启管理页面 /admin、POST /api/documents、DELETE /api/documents/{id} 与 POST /api/admin/reindex（请求头 Authorization: Bearer 令牌）")
 		fmt.Fprintln(m.Stderr, "信号 SIGHUP：重新加载索引目录中的当前索引（例如在运行 zhengce index 之后），不中断服务")
 	}
 	if err := parseFlags(fs, args); err != nil {
@@ -50,34 +52,37 @@ func (m *Main) runServe(ctx context.Context, args []string) (err error) {
 	}
 	dir := m.indexDir(*indexDir)
 
-	early := m.prefetchSegmenter(dir, *corpusDir) // overlaps with parsing the corpus
-	c, err := m.loadCorpus(ctx, *corpusDir)
+	loader, closeLoader, err := m.fileLoader()
 	if err != nil {
 		return err
 	}
-	seg, err := m.segmenterFor(dir, c, early)
+	defer func() {
+		if cerr := closeLoader(); cerr != nil && err == nil {
+			err = cerr
+		}
+	}()
+	live, err := m.openServed(ctx, dir, *corpusDir, loader)
 	if err != nil {
 		return err
 	}
-	svc, err := search.Ensure(ctx, dir, c, seg, m.progress("建立索引"))
-	if err != nil {
-		return err
-	}
-	releaseFullDictionary(svc, dir, c, seg)
 	if m.Getenv("GOGC") == "" {
 		setGCHeadroom()
 	}
-	// live swaps in a rebuilt index without downtime: on SIGHUP (after
-	// `zhengce index`) and on POST /api/admin/reindex.
-	live := search.NewLive(dir, c, svc)
 	defer func() {
 		if cerr := live.Close(); cerr != nil && err == nil {
 			err = fmt.Errorf("close index: %w", cerr)
 		}
 	}()
+	if *watch != "" {
+		stopWatch, err := m.startWatch(ctx, *watch, live)
+		if err != nil {
+			return err
+		}
+		defer stopWatch()
+	}
 
 	logger := slog.New(slog.NewTextHandler(m.Stderr, &slog.HandlerOptions{Level: slog.LevelInfo}))
-	srv, err := web.New(web.Config{Corpus: c, Searcher: live, Logger: logger, IndexDir: dir, RateLimit: *rate, RateBurst: *burst,
+	srv, err := web.New(web.Config{Collection: live, Searcher: live, Logger: logger, IndexDir: dir, RateLimit: *rate, RateBurst: *burst,
 		AdminToken: m.Getenv("ZHENGCE_ADMIN_TOKEN"), Reindexer: live})
 	if err != nil {
 		return err

@@ -1,0 +1,289 @@
+package main
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"io"
+	"io/fs"
+	"log/slog"
+	"os"
+	"path/filepath"
+	"strings"
+
+	"github.com/zhengce/zhengce/corpus"
+	"github.com/zhengce/zhengce/corpus/ingest"
+	"github.com/zhengce/zhengce/corpus/parse"
+	"github.com/zhengce/zhengce/corpus/watch"
+	"github.com/zhengce/zhengce/indexer"
+	"github.com/zhengce/zhengce/indexer/store"
+	"github.com/zhengce/zhengce/search"
+)
+
+// fileLoader returns the loader that parses files added to a running
+// index, and a function that releases its readers (pdfium starts only
+// when a PDF arrives).
+func (m *Main) fileLoader() (*corpus.Loader, func() error, error) {
+	p, err := parse.Default()
+	if err != nil {
+		return nil, nil, err
+	}
+	r := ingest.New(ingest.Options{Parser: p, NoOCR: m.Getenv("ZHENGCE_NO_OCR") != ""})
+	return r.Loader(), r.Close, nil
+}
+
+// openServed opens the index in dir for serving. Without corpusDir an
+// existing self-contained index is served as it is: no document is
+// parsed. With corpusDir, or without an index, the corpus (the embedded
+// seeds by default) is parsed first and the index rebuilt when it does not
+// match it.
+func (m *Main) openServed(ctx context.Context, dir, corpusDir string, loader *corpus.Loader) (*search.Live, error) {
+	if corpusDir == "" && search.HasLibrary(dir) {
+		live, err := m.openLibrary(dir, loader)
+		if err == nil || corpus.ErrorCode(err) != corpus.EINVALID || errors.Is(err, store.ErrLocked) {
+			return live, err
+		}
+		// a damaged or older index is rebuilt from the seeds below
+		fmt.Fprintln(m.Stderr, "索引无法使用，将重新建立：", describe(err))
+	}
+	early := m.prefetchSegmenter(dir, corpusDir) // overlaps with parsing the corpus
+	c, err := m.loadCorpus(ctx, corpusDir)
+	if err != nil {
+		return nil, err
+	}
+	seg, err := m.segmenterFor(dir, c, early)
+	if err != nil {
+		return nil, err
+	}
+	svc, err := search.Ensure(ctx, dir, c, seg, m.progress("建立索引"))
+	if err != nil {
+		return nil, err
+	}
+	if err := svc.Close(); err != nil {
+		return nil, fmt.Errorf("close index: %w", err)
+	}
+	return m.openLibrary(dir, loader)
+}
+
+// openLibrary opens the self-contained index in dir with its own domain
+// dictionary (gse's full dictionary when it has none).
+func (m *Main) openLibrary(dir string, loader *corpus.Loader) (*search.Live, error) {
+	seg, err := indexer.LoadIndexSegmenter(dir)
+	if err != nil {
+		if code := corpus.ErrorCode(err); code != corpus.ENOTFOUND && code != corpus.EINVALID {
+			return nil, err
+		}
+		if seg, err = m.loadSegmenter(); err != nil {
+			return nil, err
+		}
+	}
+	return search.OpenLibrary(dir, loader, seg)
+}
+
+// runAdd implements `zhengce add [--index DIR] PATH…`: parse the files
+// (folders recursively) and add them to the index, replacing documents
+// of the same id. The index must not be served meanwhile: a running
+// server takes files over its API.
+func (m *Main) runAdd(ctx context.Context, args []string) (err error) {
+	fs := m.flagSet("add")
+	indexDir := fs.String("index", "", "索引目录（默认 $ZHENGCE_INDEX 或 "+indexer.DefaultDir()+"）")
+	jsonOut := fs.Bool("json", false, "以 JSON 输出每个文件的结果")
+	fs.Usage = func() {
+		fmt.Fprintln(m.Stderr, "用法：zhengce add [--index DIR] [--json] 文件或目录…")
+		fs.PrintDefaults()
+	}
+	if err := parseFlags(fs, args); err != nil {
+		return err
+	}
+	if fs.NArg() == 0 {
+		return corpus.Errorf(corpus.EINVALID, "请给出要添加的文件或目录")
+	}
+	files, err := readPaths(ctx, fs.Args(), corpus.DefaultLimits().MaxFileSize)
+	if err != nil {
+		return err
+	}
+	live, closeAll, err := m.openForChange(m.indexDir(*indexDir))
+	if err != nil {
+		return err
+	}
+	defer func() {
+		if cerr := closeAll(); cerr != nil && err == nil {
+			err = cerr
+		}
+	}()
+	results, err := live.Add(ctx, "cli", files)
+	if err != nil {
+		return err
+	}
+	return m.printResults(results, *jsonOut)
+}
+
+// runRemove implements `zhengce remove [--index DIR] ID…`.
+func (m *Main) runRemove(ctx context.Context, args []string) (err error) {
+	fs := m.flagSet("remove")
+	indexDir := fs.String("index", "", "索引目录（默认 $ZHENGCE_INDEX 或 "+indexer.DefaultDir()+"）")
+	jsonOut := fs.Bool("json", false, "以 JSON 输出结果")
+	fs.Usage = func() {
+		fmt.Fprintln(m.Stderr, "用法：zhengce remove [--index DIR] [--json] 文档编号…")
+		fs.PrintDefaults()
+	}
+	if err := parseFlags(fs, args); err != nil {
+		return err
+	}
+	if fs.NArg() == 0 {
+		return corpus.Errorf(corpus.EINVALID, "请给出要删除的文档编号")
+	}
+	live, closeAll, err := m.openForChange(m.indexDir(*indexDir))
+	if err != nil {
+		return err
+	}
+	defer func() {
+		if cerr := closeAll(); cerr != nil && err == nil {
+			err = cerr
+		}
+	}()
+	results, err := live.Remove(ctx, fs.Args())
+	if err != nil {
+		return err
+	}
+	return m.printResults(results, *jsonOut)
+}
+
+// openForChange opens the index in dir to change it from the command line.
+func (m *Main) openForChange(dir string) (*search.Live, func() error, error) {
+	if !search.HasLibrary(dir) {
+		return nil, nil, corpus.Errorf(corpus.ENOTFOUND, "索引目录中没有可修改的索引：%s（请先运行 zhengce index）", dir)
+	}
+	loader, closeLoader, err := m.fileLoader()
+	if err != nil {
+		return nil, nil, err
+	}
+	live, err := m.openLibrary(dir, loader)
+	if err != nil {
+		return nil, nil, errors.Join(err, closeLoader())
+	}
+	return live, func() error { return errors.Join(live.Close(), closeLoader()) }, nil
+}
+
+// printResults prints the outcome of a change, one line per file or
+// document, or as JSON.
+func (m *Main) printResults(results []corpus.ChangeResult, asJSON bool) error {
+	if asJSON {
+		return writeJSON(m.Stdout, map[string]any{"documents": results})
+	}
+	for _, r := range results {
+		switch r.Status {
+		case corpus.ChangeIndexed:
+			verb := "已索引"
+			if r.Replaced {
+				verb = "已替换"
+			}
+			fmt.Fprintf(m.Stdout, "%s  %s → %s\n", verb, r.Source, r.ID)
+		case corpus.ChangeRemoved:
+			fmt.Fprintf(m.Stdout, "已删除  %s\n", r.ID)
+		default:
+			fmt.Fprintf(m.Stdout, "未索引  %s：%s\n", r.Source, r.Reason)
+		}
+	}
+	return nil
+}
+
+// readPaths reads the files named by paths: a file by its base name, a
+// folder's files (recursively, as a folder build picks them) by their
+// paths relative to it. A file over limit is read only to limit+1 bytes,
+// so the loader rejects it with the limit's reason.
+func readPaths(ctx context.Context, paths []string, limit int64) ([]corpus.File, error) {
+	var files []corpus.File
+	seen := map[string]bool{}
+	add := func(name, path string) error {
+		if seen[name] {
+			return corpus.Errorf(corpus.EINVALID, "文件名重复：%s（请分批添加，或给文件改名）", name)
+		}
+		seen[name] = true
+		f, err := os.Open(path)
+		if err != nil {
+			return &corpus.Error{Code: corpus.EINVALID, Message: "无法读取文件：" + path, Err: err}
+		}
+		defer f.Close()
+		st, err := f.Stat()
+		if err != nil {
+			return &corpus.Error{Code: corpus.EINVALID, Message: "无法读取文件：" + path, Err: err}
+		}
+		data, err := io.ReadAll(io.LimitReader(f, limit+1))
+		if err != nil {
+			return &corpus.Error{Code: corpus.EINVALID, Message: "无法读取文件：" + path, Err: err}
+		}
+		files = append(files, corpus.File{Name: name, Data: data, ModTime: st.ModTime()})
+		return nil
+	}
+	for _, p := range paths {
+		if err := ctx.Err(); err != nil {
+			return nil, err
+		}
+		st, err := os.Stat(p)
+		if err != nil {
+			return nil, &corpus.Error{Code: corpus.EINVALID, Message: "无法读取：" + p, Err: err}
+		}
+		if !st.IsDir() {
+			if err := add(filepath.Base(p), p); err != nil {
+				return nil, err
+			}
+			continue
+		}
+		err = filepath.WalkDir(p, func(path string, d fs.DirEntry, err error) error {
+			if err != nil {
+				return err
+			}
+			rel, rerr := filepath.Rel(p, path)
+			if rerr != nil {
+				return rerr
+			}
+			rel = filepath.ToSlash(rel)
+			if d.IsDir() {
+				if rel != "." && strings.HasPrefix(d.Name(), ".") {
+					return filepath.SkipDir
+				}
+				return nil
+			}
+			if !d.Type().IsRegular() || !corpus.Candidate(rel) {
+				return nil
+			}
+			return add(rel, path)
+		})
+		if err != nil {
+			var ce *corpus.Error
+			if errors.As(err, &ce) {
+				return nil, err
+			}
+			return nil, &corpus.Error{Code: corpus.EINVALID, Message: "无法读取目录：" + p, Err: err}
+		}
+	}
+	if len(files) == 0 {
+		return nil, corpus.Errorf(corpus.EINVALID, "没有找到可添加的文件（支持 .txt .md .pdf .docx .doc .wps .html .ofd）")
+	}
+	return files, nil
+}
+
+// startWatch keeps the index in step with the folder dir until ctx is
+// done; the returned function stops it and waits.
+func (m *Main) startWatch(ctx context.Context, dir string, live *search.Live) (func(), error) {
+	abs, err := filepath.Abs(dir)
+	if err != nil {
+		return nil, fmt.Errorf("watch folder: %w", err)
+	}
+	if st, err := os.Stat(abs); err != nil || !st.IsDir() {
+		return nil, corpus.Errorf(corpus.EINVALID, "监视的目录不存在或不是目录：%s", dir)
+	}
+	logger := slog.New(slog.NewTextHandler(m.Stderr, &slog.HandlerOptions{Level: slog.LevelInfo}))
+	w := &watch.Watcher{Dir: abs, Coll: live, Logger: logger}
+	ctx, cancel := context.WithCancel(ctx)
+	done := make(chan struct{})
+	go func() {
+		defer close(done)
+		if err := w.Run(ctx); err != nil && ctx.Err() == nil {
+			logger.Error("watch stopped", "dir", abs, "err", err)
+		}
+	}()
+	fmt.Fprintf(m.Stderr, "正在监视目录：%s\n", abs)
+	return func() { cancel(); <-done }, nil
+}

@@ -1,0 +1,562 @@
+// Package store is the document store of an index directory: every
+// parsed document (metadata, outline, units, tables, targets), the
+// original file it was read from, where it came from, and the table of
+// index segments that hold its entries. It adapts go.etcd.io/bbolt: one
+// file, a copy-on-write B+tree read through mmap, and ACID transactions,
+// so a change (documents added, replaced or removed together with the
+// segment that indexes them) is applied completely or not at all, and is
+// on disk when Apply returns.
+package store
+
+import (
+	"bytes"
+	"encoding/gob"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"os"
+	"runtime"
+	"slices"
+	"strconv"
+	"sync"
+	"time"
+
+	"github.com/klauspost/compress/zstd"
+	bolt "go.etcd.io/bbolt"
+	bolterr "go.etcd.io/bbolt/errors"
+
+	"github.com/zhengce/zhengce/corpus"
+)
+
+// File is the name of the store within an index directory.
+const File = "zhengce.db"
+
+// formatVersion is the layout of the store; a store of another layout
+// is refused (the index is rebuilt).
+const formatVersion = "1"
+
+// Buckets.
+var (
+	bucketMeta     = []byte("meta")     // format, analyzer, rejected files
+	bucketDocs     = []byte("docs")     // id → compressed gob of a docRecord
+	bucketInfo     = []byte("info")     // id → JSON Info
+	bucketFiles    = []byte("files")    // id → original file
+	bucketSegments = []byte("segments") // name → JSON Segment
+)
+
+var (
+	keyFormat   = []byte("format")
+	keyRejected = []byte("rejected")
+	keyWarnings = []byte("warnings")
+	keyNext     = []byte("next-segment")
+	keyAnalyzer = []byte("analyzer")
+)
+
+// Info describes where a stored document came from and which segment
+// indexes it.
+type Info struct {
+	ID      string        `json:"id"`
+	Origin  string        `json:"origin"` // build, upload, cli, watch:DIR
+	Source  string        `json:"source"` // the file's name as given
+	Format  corpus.Format `json:"format,omitempty"`
+	Stamp   corpus.Stamp  `json:"stamp"`
+	Segment string        `json:"segment"` // the segment holding its entries
+}
+
+// Segment is one immutable part of the index: a directory of bleve
+// shards, bigram postings and order file holding the entries of Docs, in
+// that order.
+type Segment struct {
+	Name    string    `json:"name"` // directory, relative to the index directory ("." for the base)
+	Docs    []SegDoc  `json:"docs"`
+	Created time.Time `json:"created"`
+}
+
+// SegDoc is one document of a segment and how many index entries (units
+// and targets) it has there.
+type SegDoc struct {
+	ID      string `json:"id"`
+	Entries int    `json:"entries"`
+}
+
+// Put is one document written by a change.
+type Put struct {
+	Doc      *corpus.Document
+	Info     Info
+	Original []byte // nil: none kept
+}
+
+// Change is one atomic change: documents written (a document of an
+// existing id replaces it), documents removed, and the segment that
+// indexes the written ones.
+type Change struct {
+	Puts    []Put
+	Removes []string
+	Segment *Segment
+	// Rejected and Warnings, when not nil, replace the stored lists.
+	Rejected []corpus.Rejection
+	Warnings []corpus.Warning
+}
+
+// Store is an opened document store. It is safe for concurrent use; one
+// process at a time may open a store for writing.
+type Store struct {
+	db   *bolt.DB
+	path string
+	enc  *zstd.Encoder
+	dec  *zstd.Decoder
+}
+
+// Options tune Open.
+type Options struct {
+	// ReadOnly opens the store for reading only (several processes may).
+	ReadOnly bool
+	// Timeout bounds the wait for another process's lock; zero means 1 s.
+	Timeout time.Duration
+}
+
+// ErrLocked reports a store opened for writing by another process.
+var ErrLocked = errors.New("store is locked by another process")
+
+// Create creates a new, empty store at path, which must not exist.
+func Create(path string) (*Store, error) {
+	if _, err := os.Stat(path); err == nil {
+		return nil, corpus.Errorf(corpus.EINVALID, "文档库已存在：%s", path)
+	}
+	s, err := open(path, Options{})
+	if err != nil {
+		return nil, err
+	}
+	err = s.db.Update(func(tx *bolt.Tx) error {
+		for _, b := range [][]byte{bucketMeta, bucketDocs, bucketInfo, bucketFiles, bucketSegments} {
+			if _, err := tx.CreateBucketIfNotExists(b); err != nil {
+				return fmt.Errorf("create bucket %s: %w", b, err)
+			}
+		}
+		return tx.Bucket(bucketMeta).Put(keyFormat, []byte(formatVersion))
+	})
+	if err != nil {
+		s.Close()
+		return nil, fmt.Errorf("create document store: %w", err)
+	}
+	return s, nil
+}
+
+// Open opens the existing store at path.
+func Open(path string, opt Options) (*Store, error) {
+	if _, err := os.Stat(path); err != nil {
+		return nil, &corpus.Error{Code: corpus.ENOTFOUND, Message: "索引目录中没有文档库：" + path, Err: err}
+	}
+	s, err := open(path, opt)
+	if err != nil {
+		return nil, err
+	}
+	var format string
+	err = s.db.View(func(tx *bolt.Tx) error {
+		for _, b := range [][]byte{bucketMeta, bucketDocs, bucketInfo, bucketFiles, bucketSegments} {
+			if tx.Bucket(b) == nil {
+				return fmt.Errorf("bucket %s missing", b)
+			}
+		}
+		format = string(tx.Bucket(bucketMeta).Get(keyFormat))
+		return nil
+	})
+	if err == nil && format != formatVersion {
+		err = fmt.Errorf("format %q, want %q", format, formatVersion)
+	}
+	if err != nil {
+		s.Close()
+		return nil, &corpus.Error{Code: corpus.EINVALID, Message: "文档库格式不符，请重新建立索引：" + path, Err: err}
+	}
+	return s, nil
+}
+
+func open(path string, opt Options) (*Store, error) {
+	timeout := opt.Timeout
+	if timeout == 0 {
+		timeout = time.Second
+	}
+	db, err := bolt.Open(path, 0o644, &bolt.Options{Timeout: timeout, ReadOnly: opt.ReadOnly, NoFreelistSync: true, FreelistType: bolt.FreelistMapType})
+	if errors.Is(err, bolterr.ErrTimeout) {
+		return nil, &corpus.Error{Code: corpus.EINVALID, Message: "索引正被另一个进程（如 zhengce serve）使用；运行中的服务请用 POST /api/documents 或管理页面修改文档", Err: ErrLocked}
+	}
+	if err != nil {
+		return nil, &corpus.Error{Code: corpus.EINVALID, Message: "无法打开文档库：" + path, Err: err}
+	}
+	enc, err := zstd.NewWriter(nil, zstd.WithEncoderLevel(zstd.SpeedFastest), zstd.WithEncoderConcurrency(1))
+	if err != nil {
+		db.Close()
+		return nil, fmt.Errorf("zstd encoder: %w", err)
+	}
+	dec, err := zstd.NewReader(nil, zstd.WithDecoderConcurrency(0), zstd.WithDecoderMaxMemory(1<<30))
+	if err != nil {
+		db.Close()
+		return nil, fmt.Errorf("zstd decoder: %w", err)
+	}
+	return &Store{db: db, path: path, enc: enc, dec: dec}, nil
+}
+
+// Close closes the store.
+func (s *Store) Close() error {
+	s.dec.Close()
+	if err := s.db.Close(); err != nil {
+		return fmt.Errorf("close document store: %w", err)
+	}
+	return nil
+}
+
+// Path is the store's file.
+func (s *Store) Path() string { return s.path }
+
+// docRecord is how a document is stored: the document and the
+// normalised texts of its units where they differ from the text, so
+// opening an index does not normalise every text again.
+type docRecord struct {
+	Doc        *corpus.Document
+	Norms      []string // by unit; "" when equal to the text
+	NormTitles []string
+}
+
+func (s *Store) encodeDoc(d *corpus.Document) ([]byte, error) {
+	r := docRecord{Doc: d, Norms: make([]string, len(d.Units)), NormTitles: make([]string, len(d.Units))}
+	for i, u := range d.Units {
+		if n := u.NormText(); n != u.Text {
+			r.Norms[i] = n
+		}
+		if n := u.NormTitle(); n != u.Title {
+			r.NormTitles[i] = n
+		}
+	}
+	var buf bytes.Buffer
+	if err := gob.NewEncoder(&buf).Encode(&r); err != nil {
+		return nil, fmt.Errorf("encode document %s: %w", d.ID, err)
+	}
+	return s.enc.EncodeAll(buf.Bytes(), nil), nil
+}
+
+func (s *Store) decodeDoc(id string, data []byte) (*corpus.Document, error) {
+	raw, err := s.dec.DecodeAll(data, nil)
+	if err != nil {
+		return nil, fmt.Errorf("decompress document %s: %w", id, err)
+	}
+	var r docRecord
+	if err := gob.NewDecoder(bytes.NewReader(raw)).Decode(&r); err != nil {
+		return nil, fmt.Errorf("decode document %s: %w", id, err)
+	}
+	d := r.Doc
+	if d == nil || d.ID != id || len(r.Norms) != len(d.Units) || len(r.NormTitles) != len(d.Units) {
+		return nil, fmt.Errorf("document %s: damaged record", id)
+	}
+	for i, u := range d.Units {
+		n, t := r.Norms[i], r.NormTitles[i]
+		if n == "" {
+			n = u.Text
+		}
+		if t == "" {
+			t = u.Title
+		}
+		u.SetNorm(n, t)
+	}
+	for _, t := range d.Targets {
+		t.CacheNorm()
+	}
+	return d, nil
+}
+
+// Apply writes ch in one transaction: when it returns nil the change is
+// durable; when it fails nothing of it is stored.
+func (s *Store) Apply(ch Change) error {
+	type enc struct {
+		id   string
+		doc  []byte
+		info []byte
+	}
+	// encode outside the write transaction, which is exclusive
+	encs := make([]enc, len(ch.Puts))
+	for i, p := range ch.Puts {
+		doc, err := s.encodeDoc(p.Doc)
+		if err != nil {
+			return err
+		}
+		p.Info.ID = p.Doc.ID
+		info, err := json.Marshal(p.Info)
+		if err != nil {
+			return fmt.Errorf("encode document info: %w", err)
+		}
+		encs[i] = enc{p.Doc.ID, doc, info}
+	}
+	var seg []byte
+	if ch.Segment != nil {
+		var err error
+		if seg, err = json.Marshal(ch.Segment); err != nil {
+			return fmt.Errorf("encode segment: %w", err)
+		}
+	}
+	err := s.db.Update(func(tx *bolt.Tx) error {
+		docs, info, files, segs, meta := tx.Bucket(bucketDocs), tx.Bucket(bucketInfo), tx.Bucket(bucketFiles), tx.Bucket(bucketSegments), tx.Bucket(bucketMeta)
+		touched := map[string]bool{} // segments that lost a document
+		drop := func(id string) error {
+			if old := info.Get([]byte(id)); old != nil {
+				var in Info
+				if err := json.Unmarshal(old, &in); err != nil {
+					return fmt.Errorf("document info %s: %w", id, err)
+				}
+				touched[in.Segment] = true
+			}
+			for _, b := range []*bolt.Bucket{docs, info, files} {
+				if err := b.Delete([]byte(id)); err != nil {
+					return err
+				}
+			}
+			return nil
+		}
+		for _, id := range ch.Removes {
+			if info.Get([]byte(id)) == nil {
+				return corpus.Errorf(corpus.ENOTFOUND, "没有编号为 %s 的文档", id)
+			}
+			if err := drop(id); err != nil {
+				return err
+			}
+		}
+		for i, e := range encs {
+			if err := drop(e.id); err != nil {
+				return err
+			}
+			if err := docs.Put([]byte(e.id), e.doc); err != nil {
+				return err
+			}
+			if err := info.Put([]byte(e.id), e.info); err != nil {
+				return err
+			}
+			if o := ch.Puts[i].Original; o != nil {
+				if err := files.Put([]byte(e.id), o); err != nil {
+					return err
+				}
+			}
+		}
+		if seg != nil {
+			if err := segs.Put([]byte(ch.Segment.Name), seg); err != nil {
+				return err
+			}
+		}
+		// a segment left without live documents is dropped from the
+		// table (its directory is removed by Collect)
+		for name := range touched {
+			raw := segs.Get([]byte(name))
+			if raw == nil {
+				continue
+			}
+			var sg Segment
+			if err := json.Unmarshal(raw, &sg); err != nil {
+				return fmt.Errorf("segment %s: %w", name, err)
+			}
+			if name != "." && !liveIn(info, &sg) {
+				if err := segs.Delete([]byte(name)); err != nil {
+					return err
+				}
+			}
+		}
+		if ch.Rejected != nil {
+			if err := putJSON(meta, keyRejected, ch.Rejected); err != nil {
+				return err
+			}
+		}
+		if ch.Warnings != nil {
+			if err := putJSON(meta, keyWarnings, ch.Warnings); err != nil {
+				return err
+			}
+		}
+		return nil
+	})
+	if err != nil {
+		var ce *corpus.Error
+		if errors.As(err, &ce) {
+			return err
+		}
+		return fmt.Errorf("write document store: %w", err)
+	}
+	return nil
+}
+
+// liveIn reports whether a document of sg is still indexed by it.
+func liveIn(info *bolt.Bucket, sg *Segment) bool {
+	for _, d := range sg.Docs {
+		raw := info.Get([]byte(d.ID))
+		if raw == nil {
+			continue
+		}
+		var in Info
+		if json.Unmarshal(raw, &in) == nil && in.Segment == sg.Name {
+			return true
+		}
+	}
+	return false
+}
+
+// NextSegment returns a new segment name, unique within the store.
+func (s *Store) NextSegment() (string, error) {
+	var name string
+	err := s.db.Update(func(tx *bolt.Tx) error {
+		meta := tx.Bucket(bucketMeta)
+		n := 1
+		if v := meta.Get(keyNext); v != nil {
+			var err error
+			if n, err = strconv.Atoi(string(v)); err != nil {
+				return fmt.Errorf("segment counter: %w", err)
+			}
+		}
+		name = fmt.Sprintf("delta/%06d", n)
+		return meta.Put(keyNext, []byte(strconv.Itoa(n+1)))
+	})
+	if err != nil {
+		return "", fmt.Errorf("document store: %w", err)
+	}
+	return name, nil
+}
+
+// Snapshot is a consistent view of the store: every document, its info,
+// and the segments, read in one transaction.
+type Snapshot struct {
+	Docs     []*corpus.Document // by id
+	Info     map[string]Info
+	Segments []Segment // in order of creation, the base first
+	Rejected []corpus.Rejection
+	Warnings []corpus.Warning
+	Analyzer string
+}
+
+// Read returns a consistent snapshot of the store. Documents are
+// decoded on every core.
+func (s *Store) Read() (*Snapshot, error) {
+	snap := &Snapshot{Info: map[string]Info{}}
+	type raw struct {
+		id   string
+		data []byte
+	}
+	var raws []raw
+	err := s.db.View(func(tx *bolt.Tx) error {
+		meta := tx.Bucket(bucketMeta)
+		snap.Analyzer = string(meta.Get(keyAnalyzer))
+		if v := meta.Get(keyRejected); v != nil {
+			if err := json.Unmarshal(v, &snap.Rejected); err != nil {
+				return fmt.Errorf("rejected files: %w", err)
+			}
+		}
+		if v := meta.Get(keyWarnings); v != nil {
+			if err := json.Unmarshal(v, &snap.Warnings); err != nil {
+				return fmt.Errorf("warnings: %w", err)
+			}
+		}
+		if err := tx.Bucket(bucketInfo).ForEach(func(k, v []byte) error {
+			var in Info
+			if err := json.Unmarshal(v, &in); err != nil {
+				return fmt.Errorf("document info %s: %w", k, err)
+			}
+			snap.Info[string(k)] = in
+			return nil
+		}); err != nil {
+			return err
+		}
+		if err := tx.Bucket(bucketSegments).ForEach(func(k, v []byte) error {
+			var sg Segment
+			if err := json.Unmarshal(v, &sg); err != nil {
+				return fmt.Errorf("segment %s: %w", k, err)
+			}
+			snap.Segments = append(snap.Segments, sg)
+			return nil
+		}); err != nil {
+			return err
+		}
+		// the data of a read-only transaction is valid only inside it:
+		// copy the compressed records (small) and decode outside
+		return tx.Bucket(bucketDocs).ForEach(func(k, v []byte) error {
+			raws = append(raws, raw{string(k), slices.Clone(v)})
+			return nil
+		})
+	})
+	if err != nil {
+		return nil, &corpus.Error{Code: corpus.EINVALID, Message: "文档库已损坏，请重新建立索引", Err: err}
+	}
+	snap.Docs = make([]*corpus.Document, len(raws))
+	errs := make([]error, len(raws))
+	parallel(len(raws), func(i int) {
+		snap.Docs[i], errs[i] = s.decodeDoc(raws[i].id, raws[i].data)
+	})
+	if err := errors.Join(errs...); err != nil {
+		return nil, &corpus.Error{Code: corpus.EINVALID, Message: "文档库已损坏，请重新建立索引", Err: err}
+	}
+	for _, d := range snap.Docs {
+		if _, ok := snap.Info[d.ID]; !ok {
+			return nil, corpus.Errorf(corpus.EINVALID, "文档库已损坏（文档 %s 缺少来源信息），请重新建立索引", d.ID)
+		}
+	}
+	// base first, then deltas in order of creation
+	slices.SortStableFunc(snap.Segments, func(a, b Segment) int {
+		switch {
+		case a.Name == b.Name:
+			return 0
+		case a.Name == ".":
+			return -1
+		case b.Name == ".":
+			return 1
+		case a.Name < b.Name:
+			return -1
+		}
+		return 1
+	})
+	return snap, nil
+}
+
+// Original returns the original file of a document.
+func (s *Store) Original(id string) ([]byte, error) {
+	var out []byte
+	err := s.db.View(func(tx *bolt.Tx) error {
+		v := tx.Bucket(bucketFiles).Get([]byte(id))
+		if v == nil {
+			return corpus.Errorf(corpus.ENOTFOUND, "文档 %s 的原始文件不可用", id)
+		}
+		out = slices.Clone(v)
+		return nil
+	})
+	if err != nil {
+		var ce *corpus.Error
+		if errors.As(err, &ce) {
+			return nil, err
+		}
+		return nil, fmt.Errorf("read original %s: %w", id, err)
+	}
+	return out, nil
+}
+
+// SetAnalyzer records the fingerprint of the segmenter the index was
+// built with.
+func (s *Store) SetAnalyzer(fp string) error {
+	if err := s.db.Update(func(tx *bolt.Tx) error {
+		return tx.Bucket(bucketMeta).Put(keyAnalyzer, []byte(fp))
+	}); err != nil {
+		return fmt.Errorf("document store: %w", err)
+	}
+	return nil
+}
+
+func putJSON(b *bolt.Bucket, key []byte, v any) error {
+	data, err := json.Marshal(v)
+	if err != nil {
+		return fmt.Errorf("encode %s: %w", key, err)
+	}
+	return b.Put(key, data)
+}
+
+// parallel calls fn(i) for i in [0, n) on every core.
+func parallel(n int, fn func(i int)) {
+	workers := min(runtime.GOMAXPROCS(0), max(n, 1))
+	var wg sync.WaitGroup
+	for w := range workers {
+		wg.Go(func() {
+			for i := w; i < n; i += workers {
+				fn(i)
+			}
+		})
+	}
+	wg.Wait()
+}

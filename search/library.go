@@ -1,0 +1,453 @@
+package search
+
+import (
+	"context"
+	"crypto/sha256"
+	"encoding/hex"
+	"errors"
+	"fmt"
+	"io/fs"
+	"maps"
+	"os"
+	"path/filepath"
+	"slices"
+	"strings"
+	"time"
+
+	"github.com/zhengce/zhengce/corpus"
+	"github.com/zhengce/zhengce/indexer"
+	"github.com/zhengce/zhengce/indexer/store"
+)
+
+// library is the changing side of a Live serving a self-contained index
+// directory: the document store and the opened segments. Its fields are
+// guarded by Live.mu; the corpus and the Service built from them are
+// immutable snapshots.
+type library struct {
+	root   string // the index version directory (the link resolved)
+	st     *store.Store
+	loader *corpus.Loader
+	base   *indexer.Meta
+	segs   []store.Segment             // the segment table, base first
+	open   map[string]*indexer.Segment // by name; Live's own reference
+	docs   map[string]*corpus.Document // live documents by id
+	info   map[string]store.Info
+	rej    []corpus.Rejection
+	warn   []corpus.Warning
+}
+
+// OpenLibrary opens the self-contained index in dir — its document
+// store and segments — for serving, with no corpus folder: nothing is
+// parsed. loader parses the files later given to Add; seg is the
+// segmenter of the index (nil until SetSegmenter). The store stays open
+// for writing until Close: another process cannot change the index
+// meanwhile.
+func OpenLibrary(dir string, loader *corpus.Loader, seg *indexer.Segmenter) (*Live, error) {
+	setClauseLimit()
+	root, err := filepath.EvalSymlinks(dir)
+	if err != nil {
+		return nil, &corpus.Error{Code: corpus.ENOTFOUND, Message: "索引目录不存在：" + dir, Err: err}
+	}
+	base, err := indexer.ReadMeta(root)
+	if err != nil {
+		return nil, err
+	}
+	if err := indexer.Verify(root, base); err != nil {
+		return nil, err
+	}
+	st, err := store.Open(filepath.Join(root, store.File), store.Options{})
+	if err != nil {
+		return nil, err
+	}
+	lib := &library{root: root, st: st, loader: loader, base: base, open: map[string]*indexer.Segment{}}
+	svc, err := lib.load(seg)
+	if err != nil {
+		lib.close()
+		return nil, err
+	}
+	lib.collect()
+	l := &Live{dir: dir, lib: lib}
+	l.cur.Store(&liveRef{svc: svc})
+	return l, nil
+}
+
+// HasLibrary reports whether the index in dir has a document store, so
+// OpenLibrary can serve it.
+func HasLibrary(dir string) bool {
+	_, err := os.Stat(filepath.Join(dir, store.File))
+	return err == nil
+}
+
+// load reads the store and opens every segment.
+func (lib *library) load(seg *indexer.Segmenter) (*Service, error) {
+	snap, err := lib.st.Read()
+	if err != nil {
+		return nil, err
+	}
+	lib.segs, lib.info, lib.rej, lib.warn = snap.Segments, snap.Info, snap.Rejected, snap.Warnings
+	lib.docs = make(map[string]*corpus.Document, len(snap.Docs))
+	for _, d := range snap.Docs {
+		lib.docs[d.ID] = d
+	}
+	for _, sg := range lib.segs {
+		s, err := indexer.OpenSegment(lib.root, sg.Name)
+		if err != nil {
+			return nil, err
+		}
+		lib.open[sg.Name] = s
+	}
+	return lib.service(seg)
+}
+
+// service builds the Service of the library's current state.
+func (lib *library) service(seg *indexer.Segmenter) (*Service, error) {
+	// the documents are copied: New links versions into them, and the
+	// previous corpus, still serving, holds the originals
+	ids := make([]string, 0, len(lib.docs))
+	for id := range lib.docs {
+		ids = append(ids, id)
+	}
+	slices.Sort(ids)
+	copies := make(map[string]*corpus.Document, len(ids))
+	docs := make([]*corpus.Document, len(ids))
+	for i, id := range ids {
+		d := *lib.docs[id]
+		docs[i], copies[id] = &d, &d
+	}
+	st := lib.st
+	c, err := corpus.Assemble(docs, corpus.Extras{Rejected: lib.rej, Warnings: lib.warn,
+		Originals: func(_ context.Context, id string) ([]byte, error) { return st.Original(id) }})
+	if err != nil {
+		return nil, err
+	}
+	var (
+		entries []indexer.Entry
+		dead    []bool
+		segs    []*indexer.Segment
+		anyDead bool
+	)
+	placeholder := &corpus.Document{Meta: corpus.Meta{ID: "\x00removed"}}
+	gone := &corpus.Unit{Type: corpus.TypeClause}
+	for _, sg := range lib.segs {
+		s := lib.open[sg.Name]
+		n := 0
+		for _, sd := range sg.Docs {
+			d := copies[sd.ID]
+			if d != nil && lib.info[sd.ID].Segment == sg.Name {
+				es := indexer.Entries(mustCorpus(d))
+				if len(es) != sd.Entries {
+					return nil, corpus.Errorf(corpus.EINVALID, "索引已损坏（文档 %s 在片段 %s 中有 %d 条，应为 %d 条），请重新建立索引", sd.ID, sg.Name, len(es), sd.Entries)
+				}
+				entries = append(entries, es...)
+				dead = append(dead, make([]bool, len(es))...)
+			} else {
+				anyDead = true
+				for range sd.Entries {
+					entries = append(entries, indexer.Entry{Doc: placeholder, Unit: gone})
+					dead = append(dead, true)
+				}
+			}
+			n += sd.Entries
+		}
+		if n != s.Len() {
+			return nil, corpus.Errorf(corpus.EINVALID, "索引已损坏（片段 %s 有 %d 条，文档库记录 %d 条），请重新建立索引", sg.Name, s.Len(), n)
+		}
+		segs = append(segs, s)
+	}
+	if !anyDead {
+		dead = nil
+	}
+	meta := *lib.base
+	meta.Stats = indexer.Stats{Documents: len(docs)}
+	for _, d := range docs {
+		meta.Stats.Units += len(d.Units)
+		meta.Stats.Targets += len(d.Targets)
+		for _, u := range d.Units {
+			meta.Stats.Bytes += int64(len(u.Text))
+		}
+	}
+	ix := indexer.Combine(segs)
+	svc, err := newService(ix, &meta, c, entries, dead, seg)
+	if err != nil {
+		ix.Close()
+		return nil, err
+	}
+	return svc, nil
+}
+
+// mustCorpus wraps one document for indexer.Entries, which cannot fail
+// for a single document.
+func mustCorpus(d *corpus.Document) *corpus.Corpus {
+	c, err := corpus.New([]*corpus.Document{d})
+	if err != nil {
+		panic(fmt.Sprintf("corpus of one document: %v", err))
+	}
+	return c
+}
+
+// collect removes segment directories the store does not list: left by
+// a change that failed or was interrupted before it was recorded, or
+// dropped when their last document went.
+func (lib *library) collect() {
+	listed := map[string]bool{}
+	for _, sg := range lib.segs {
+		listed[sg.Name] = true
+	}
+	entries, err := os.ReadDir(filepath.Join(lib.root, "delta"))
+	if err != nil {
+		return
+	}
+	for _, e := range entries {
+		name := "delta/" + e.Name()
+		if !listed[name] {
+			os.RemoveAll(filepath.Join(lib.root, name))
+		}
+	}
+}
+
+// close releases the segments and closes the store.
+func (lib *library) close() error {
+	var errs []error
+	for _, s := range lib.open {
+		errs = append(errs, s.Release())
+	}
+	lib.open = nil
+	errs = append(errs, lib.st.Close())
+	return errors.Join(errs...)
+}
+
+// Corpus returns the documents served now.
+func (l *Live) Corpus() *corpus.Corpus { return l.cur.Load().svc.c }
+
+// errNoLibrary is the error of a change to an index that is not
+// self-contained.
+func errNoLibrary() error {
+	return corpus.Errorf(corpus.EINVALID, "当前索引不支持增删文档，请用 zhengce index 重新建立索引")
+}
+
+// Add parses files and indexes those that can be read into a new
+// segment; see corpus.Collection.
+func (l *Live) Add(ctx context.Context, origin string, files []corpus.File) ([]corpus.ChangeResult, error) {
+	l.mu.Lock()
+	defer l.mu.Unlock()
+	lib := l.lib
+	if lib == nil {
+		return nil, errNoLibrary()
+	}
+	seg := l.cur.Load().svc.seg.Load()
+	if seg == nil {
+		return nil, corpus.Errorf(corpus.EINTERNAL, "分词器尚未加载，请稍后再试")
+	}
+	if len(files) == 0 {
+		return []corpus.ChangeResult{}, nil
+	}
+	docs, rejected, _, err := lib.loader.LoadFiles(ctx, files)
+	if err != nil {
+		return nil, err
+	}
+	byName := map[string]corpus.File{}
+	for _, f := range files {
+		byName[f.Name] = f
+	}
+	var results []corpus.ChangeResult
+	for _, r := range rejected {
+		results = append(results, corpus.ChangeResult{Source: r.Source, Status: corpus.ChangeRejected, Reason: r.Reason})
+	}
+	// a document with nothing to index (an empty text) is rejected too
+	var keep []*corpus.Document
+	for _, d := range docs {
+		if indexer.EntryCount(d) == 0 {
+			results = append(results, corpus.ChangeResult{ID: d.ID, Source: d.Source, Status: corpus.ChangeRejected, Reason: "文件中没有可检索的文字"})
+			continue
+		}
+		keep = append(keep, d)
+	}
+	docs = keep
+	if len(docs) == 0 {
+		return sortResults(results), nil
+	}
+	name, err := lib.st.NextSegment()
+	if err != nil {
+		return nil, err
+	}
+	if _, err := indexer.BuildSegment(ctx, lib.root, name, docs, seg); err != nil {
+		return nil, err
+	}
+	s, err := indexer.OpenSegment(lib.root, name)
+	if err != nil {
+		os.RemoveAll(filepath.Join(lib.root, name))
+		return nil, err
+	}
+	sg := store.Segment{Name: name, Created: nowUTC(), Docs: make([]store.SegDoc, len(docs))}
+	ch := store.Change{Segment: &sg}
+	for i, d := range docs {
+		sg.Docs[i] = store.SegDoc{ID: d.ID, Entries: indexer.EntryCount(d)}
+		f := byName[d.Source]
+		sum := sha256.Sum256(f.Data)
+		ch.Puts = append(ch.Puts, store.Put{Doc: d, Original: f.Data, Info: store.Info{
+			Origin: origin, Source: d.Source, Format: d.Format, Segment: name,
+			Stamp: corpus.Stamp{Size: int64(len(f.Data)), ModTime: f.ModTime, SHA256: hex.EncodeToString(sum[:])},
+		}})
+	}
+	if err := lib.st.Apply(ch); err != nil {
+		s.Release()
+		os.RemoveAll(filepath.Join(lib.root, name))
+		return nil, err
+	}
+	// committed: the memory state follows the store
+	lib.open[name] = s
+	lib.segs = append(lib.segs, sg)
+	for _, p := range ch.Puts {
+		_, replaced := lib.docs[p.Doc.ID]
+		p.Info.ID = p.Doc.ID
+		lib.docs[p.Doc.ID], lib.info[p.Doc.ID] = p.Doc, p.Info
+		results = append(results, corpus.ChangeResult{ID: p.Doc.ID, Source: p.Info.Source, Status: corpus.ChangeIndexed, Replaced: replaced})
+	}
+	if err := l.refresh(); err != nil {
+		return nil, err
+	}
+	return sortResults(results), nil
+}
+
+// Remove removes documents by id; see corpus.Collection.
+func (l *Live) Remove(ctx context.Context, ids []string) ([]corpus.ChangeResult, error) {
+	l.mu.Lock()
+	defer l.mu.Unlock()
+	lib := l.lib
+	if lib == nil {
+		return nil, errNoLibrary()
+	}
+	if err := ctx.Err(); err != nil {
+		return nil, err
+	}
+	ids = slices.Compact(slices.Sorted(slices.Values(ids)))
+	for _, id := range ids {
+		if _, ok := lib.docs[id]; !ok {
+			return nil, corpus.Errorf(corpus.ENOTFOUND, "没有编号为 %s 的文档", id)
+		}
+	}
+	if len(ids) == 0 {
+		return []corpus.ChangeResult{}, nil
+	}
+	if err := lib.st.Apply(store.Change{Removes: ids}); err != nil {
+		return nil, err
+	}
+	results := make([]corpus.ChangeResult, len(ids))
+	for i, id := range ids {
+		results[i] = corpus.ChangeResult{ID: id, Source: lib.info[id].Source, Status: corpus.ChangeRemoved}
+		delete(lib.docs, id)
+		delete(lib.info, id)
+	}
+	if err := l.refresh(); err != nil {
+		return nil, err
+	}
+	return results, nil
+}
+
+// Sources returns the indexed files of origin; see corpus.Collection.
+func (l *Live) Sources(origin string) map[string]corpus.Stamp {
+	l.mu.Lock()
+	defer l.mu.Unlock()
+	out := map[string]corpus.Stamp{}
+	if l.lib == nil {
+		return out
+	}
+	for id, in := range l.lib.info {
+		if in.Origin == origin {
+			st := in.Stamp
+			st.ID = id
+			out[in.Source] = st
+		}
+	}
+	return out
+}
+
+// refresh drops the segments without live documents, builds the Service
+// of the library's state and swaps it in. l.mu is held.
+func (l *Live) refresh() error {
+	lib := l.lib
+	var keep []store.Segment
+	var drop []string
+	for _, sg := range lib.segs {
+		live := false
+		for _, d := range sg.Docs {
+			if lib.info[d.ID].Segment == sg.Name {
+				if _, ok := lib.docs[d.ID]; ok {
+					live = true
+					break
+				}
+			}
+		}
+		if live || sg.Name == "." {
+			keep = append(keep, sg)
+		} else {
+			drop = append(drop, sg.Name)
+		}
+	}
+	lib.segs = keep
+	svc, err := lib.service(l.cur.Load().svc.seg.Load())
+	if err != nil {
+		return err
+	}
+	if err := l.swapLocked(svc); err != nil {
+		return err
+	}
+	// the previous Service is closed: only Live's reference is left
+	var errs []error
+	for _, name := range drop {
+		if s := lib.open[name]; s != nil {
+			errs = append(errs, s.Release())
+			delete(lib.open, name)
+		}
+		if strings.HasPrefix(name, "delta/") {
+			if err := os.RemoveAll(filepath.Join(lib.root, name)); err != nil && !errors.Is(err, fs.ErrNotExist) {
+				errs = append(errs, err)
+			}
+		}
+	}
+	return errors.Join(errs...)
+}
+
+func sortResults(rs []corpus.ChangeResult) []corpus.ChangeResult {
+	if rs == nil {
+		return []corpus.ChangeResult{}
+	}
+	slices.SortStableFunc(rs, func(a, b corpus.ChangeResult) int { return strings.Compare(a.Source, b.Source) })
+	return rs
+}
+
+func nowUTC() time.Time { return time.Now().UTC() }
+
+// compact rebuilds the index from the documents served now, in one base
+// segment, with a dictionary derived from them (gse's full dictionary is
+// loaded for the build and dropped after), keeping where each document
+// came from; then serves the new version. Searches go on against the
+// current one meanwhile. l.mu is held.
+func (l *Live) compact(ctx context.Context, p indexer.Progress) error {
+	full, err := indexer.NewSegmenter()
+	if err != nil {
+		return err
+	}
+	info := maps.Clone(l.lib.info)
+	c := l.Corpus()
+	if _, err := indexer.BuildWith(ctx, l.dir, c, full, p, indexer.BuildOptions{Info: func(id string) (store.Info, bool) {
+		in, ok := info[id]
+		return in, ok
+	}}); err != nil {
+		return err
+	}
+	seg, err := indexer.LoadIndexSegmenter(l.dir)
+	if err != nil {
+		seg = full
+	}
+	next, err := OpenLibrary(l.dir, l.lib.loader, seg)
+	if err != nil {
+		return err
+	}
+	old := l.lib
+	l.lib = next.lib
+	if err := l.swapLocked(next.cur.Load().svc); err != nil {
+		return errors.Join(err, old.close())
+	}
+	return old.close()
+}
