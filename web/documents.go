@@ -46,12 +46,14 @@ var errForbidden = echo.NewHTTPError(http.StatusForbidden)
 type documents struct {
 	token [sha256.Size]byte
 	col   corpus.Collection
-	// maxFile is the size limit of one uploaded file.
-	maxFile int64
+	// maxFile is the size limit of one uploaded file, maxBody of an
+	// upload's body (MaxUploadBytes; tests lower both).
+	maxFile, maxBody int64
 }
 
 func newDocuments(token string, col corpus.Collection) *documents {
-	return &documents{token: sha256.Sum256([]byte(token)), col: col, maxFile: corpus.DefaultLimits().MaxFileSize}
+	return &documents{token: sha256.Sum256([]byte(token)), col: col,
+		maxFile: corpus.DefaultLimits().MaxFileSize, maxBody: MaxUploadBytes}
 }
 
 // changeResponse is the body of the document API's answers.
@@ -98,16 +100,17 @@ func isDocumentChange(c echo.Context) bool {
 
 // bodyLimit is the largest request body c may send: MaxUploadBytes for
 // an upload, MaxBodyBytes for everything else.
-func bodyLimit(c echo.Context) int64 {
-	if c.Path() == documentsPath && c.Request().Method == http.MethodPost {
-		return MaxUploadBytes
+func (s *Server) bodyLimit(c echo.Context) (limit int64, upload bool) {
+	if s.documents != nil && c.Path() == documentsPath && c.Request().Method == http.MethodPost {
+		return s.documents.maxBody, true
 	}
-	return MaxBodyBytes
+	return MaxBodyBytes, false
 }
 
-// errBodyTooLarge is the 413 of a body over limit.
-func errBodyTooLarge(limit int64) error {
-	if limit == MaxBodyBytes {
+// errBodyTooLarge is the 413 of a body over limit; an upload's says how
+// much one upload may carry.
+func errBodyTooLarge(limit int64, upload bool) error {
+	if !upload {
 		return echo.NewHTTPError(http.StatusRequestEntityTooLarge)
 	}
 	return echo.NewHTTPError(http.StatusRequestEntityTooLarge,
@@ -250,7 +253,7 @@ func mergeResults(results, added []corpus.ChangeResult) []corpus.ChangeResult {
 func uploadError(err error) error {
 	var mb *http.MaxBytesError
 	if errors.As(err, &mb) {
-		return errBodyTooLarge(mb.Limit)
+		return errBodyTooLarge(mb.Limit, true)
 	}
 	return &corpus.Error{Code: corpus.EINVALID, Message: "上传内容格式无效或不完整", Err: err}
 }

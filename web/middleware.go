@@ -84,9 +84,9 @@ func (s *Server) limitRequest(next echo.HandlerFunc) echo.HandlerFunc {
 		if len(req.URL.RawQuery) > MaxRawQueryBytes {
 			return corpus.Errorf(corpus.ETOOLARGE, "请求参数过长（最多 %d 字节）", MaxRawQueryBytes)
 		}
-		limit := bodyLimit(c)
+		limit, upload := s.bodyLimit(c)
 		if req.ContentLength > limit {
-			return errBodyTooLarge(limit)
+			return errBodyTooLarge(limit, upload)
 		}
 		if req.Body != nil {
 			req.Body = http.MaxBytesReader(c.Response(), req.Body, limit)
