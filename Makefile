@@ -46,13 +46,14 @@ fuzz:
 run: build
 	./$(BIN) serve --addr $(ADDR)
 
-# Performance figures (docs/performance.md), every one of them: Go
-# benchmarks (bench-go); the real binary on a loopback port with a temp
-# index: start-up without and with an index (→ first successful
-# /api/search), a load run of the fixed query mix (testdata/querymix.txt)
-# with LOADC clients for LOADD, resident memory sampled during the run and
-# after it (bench-serve); then the scale run (bench-scale). About 3 minutes
-# on 2 cores; the parts can be run alone.
+# Performance figures (docs/performance.md, docs/scaling.md), every one of
+# them: Go benchmarks (bench-go); the real binary on a loopback port:
+# start-up without an index (serve builds it), then `zhengce serve --index
+# DIR` with no corpus folder (the self-contained index: nothing is parsed)
+# → first successful /api/search, a load run of the fixed query mix
+# (testdata/querymix.txt) with LOADC clients for LOADD, resident memory
+# sampled during the run and after it (bench-serve); then the scale run
+# (bench-scale). The parts can be run alone.
 LOADC ?= 8
 LOADD ?= 20s
 BENCHTIME ?= 1s
@@ -66,16 +67,24 @@ bench-serve: build
 	$(GO) build -o bin/zcbench ./cmd/zcbench
 	./bin/zcbench serve -bin $(BIN) -c $(LOADC) -d $(LOADD) -warm 5
 
-# Scale run: synthetic corpora (labelled 【合成数据】, in a temp dir, removed
-# afterwards) of SCALE documents of about 100 KB, indexed with the real
-# binary, served and loaded. 5 is the real seed corpus. 2000 documents
-# (~200 MB) take about 2 minutes on 2 cores, most of it generating,
-# indexing and parsing the corpus (docs/performance.md), and need ~5 GB of
-# memory and ~0.5 GB of temp space.
-SCALE ?= 5,200,2000
+# Scale run (issue #16, docs/scaling.md): synthetic corpora (labelled
+# 【合成数据】, streamed to a temp dir one file at a time, removed
+# afterwards) of SCALE documents of about 100 KB — 10000 is about 1 GB of
+# text; 5 is the real seed corpus. Each is indexed with the real binary
+# (wall, throughput, peak RSS from wait4, size on disk), served with
+# `serve --index DIR` and no corpus folder (start-up to the first search,
+# RSS), loaded sequentially and with LOADC clients for SCALED each (p50 /
+# p99, server CPU per query, RSS after), one document is uploaded over
+# POST /api/documents and the time until a search finds it is taken; a
+# markdown table is printed and SCALE_JSON written. The 1 GB point needs
+# ~2.5 GB of temp space and takes tens of minutes on 2 cores: make
+# bench-scale SCALE=5,200,2000 for a short run.
+SCALE ?= 5,200,2000,10000
+SCALED ?= 10s
+SCALE_JSON ?= bin/scale.json
 bench-scale: build
 	$(GO) build -o bin/zcbench ./cmd/zcbench
-	./bin/zcbench scale -bin $(BIN) -sizes $(SCALE) -kb 100 -c $(LOADC) -d 10s
+	./bin/zcbench scale -bin $(BIN) -sizes $(SCALE) -kb 100 -c $(LOADC) -d $(SCALED) -cpuq 20 -json $(SCALE_JSON)
 
 # Soak (docs/guarantees.md; not part of `make test`): the real binary on a
 # loopback port with a fresh index, LOADC clients sending the query mix

@@ -221,6 +221,14 @@ func (r loadResult) p(q int) time.Duration {
 	return pct(r.Lat, q)
 }
 
+// rate is the successful requests per second.
+func (r loadResult) rate() float64 {
+	if r.Elapsed <= 0 {
+		return 0
+	}
+	return float64(len(r.Lat)) / r.Elapsed.Seconds()
+}
+
 func (r loadResult) print(w io.Writer) {
 	fmt.Fprintf(w, "load: %d clients, %.1fs, %d ok, %d errors, %.0f req/s\n",
 		r.Clients, r.Elapsed.Seconds(), len(r.Lat), r.Errors, float64(len(r.Lat))/r.Elapsed.Seconds())

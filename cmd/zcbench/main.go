@@ -9,16 +9,19 @@
 //	zcbench rss   -pid PID
 //	zcbench serve -bin bin/zhengce [-corpus DIR] [-index DIR] [-c 8] [-d 20s] [-warm 3] [-cold]
 //
-//	zcbench scale -bin bin/zhengce [-sizes 5,200,2000] [-kb 100] [-c 8] [-d 10s]
+//	zcbench scale -bin bin/zhengce [-sizes 5,200,2000,10000] [-kb 100] [-c 8] [-d 10s] [-cpuq 0] [-json FILE] [-dir DIR -keep]
 //
 // serve starts the real binary on a free loopback port: it times start-up
-// without an index and with one (process start → first successful
-// /api/search with bare words), then runs the load generator while
-// sampling the server's resident memory every second. scale does the
-// same for each corpus size (5 = the real seeds, others synthetic, padded
-// to about -kb KB a document) after indexing it with the real binary, and
-// prints a table: indexing throughput, index size, start-up, latency
-// percentiles, memory.
+// without an index (the server builds it) and of `serve --index DIR` with
+// no corpus folder (process start → first successful /api/search with
+// bare words), then runs the load generator while sampling the server's
+// resident memory every second. scale, for each corpus size (5 = the real
+// seeds, others synthetic, padded to about -kb KB a document), indexes the
+// corpus with the real binary (peak RSS from wait4), serves the index
+// with no corpus folder, runs the mix sequentially and with -c clients,
+// uploads one document over POST /api/documents and times until a search
+// finds it, and prints a table: indexing throughput and memory, index
+// size, start-up, latency percentiles, server CPU per query, memory.
 //
 // Synthetic documents are derived from the embedded seeds by recombining
 // their paragraphs under invented district names (合成区0001 …); every

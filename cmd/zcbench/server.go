@@ -19,6 +19,8 @@ import (
 	"sync"
 	"syscall"
 	"time"
+
+	"github.com/zhengce/zhengce/search"
 )
 
 // server is a zhengce serve process started for a measurement.
@@ -37,8 +39,11 @@ type server struct {
 const startupQuery = "q=" + "学前教育 普惠"
 
 // startServer starts `bin serve` on a free loopback port and waits until
-// /api/search answers 200, or until timeout.
-func startServer(ctx context.Context, bin, index, corpusDir string, timeout time.Duration) (*server, error) {
+// /api/search answers 200, or until timeout. Without corpusDir the server
+// is given no --corpus: it serves the index directory as it is (or builds
+// it from the embedded seeds when there is none). env is added to the
+// server's environment.
+func startServer(ctx context.Context, bin, index, corpusDir string, env []string, timeout time.Duration) (*server, error) {
 	port, err := freePort()
 	if err != nil {
 		return nil, err
@@ -49,6 +54,9 @@ func startServer(ctx context.Context, bin, index, corpusDir string, timeout time
 	}
 	s := &server{base: "http://127.0.0.1:" + strconv.Itoa(port), log: &bytes.Buffer{}, done: make(chan error, 1)}
 	s.cmd = exec.Command(bin, args...)
+	if len(env) > 0 {
+		s.cmd.Env = append(os.Environ(), env...)
+	}
 	s.cmd.Stdout = &lockedWriter{w: s.log}
 	s.cmd.Stderr = s.cmd.Stdout
 	s.started = time.Now()
@@ -228,19 +236,21 @@ func mean(s []int) int {
 
 func mb(kb int) string { return fmt.Sprintf("%.1f MB", float64(kb)/1024) }
 
-// runServeBench implements `zcbench serve`: start-up with no index and
-// with an existing index, then a load run with memory sampling, against
-// the real binary on a loopback port.
+// runServeBench implements `zcbench serve`: start-up with no index (the
+// server builds it) and of `serve --index DIR` with no corpus folder (the
+// self-contained index: no corpus is parsed), then a load run with memory
+// sampling, against the real binary on a loopback port. An index
+// directory without a document store is first built with `zhengce index`.
 func runServeBench(ctx context.Context, args []string, stdout, stderr io.Writer) error {
 	fl := flag.NewFlagSet("zcbench serve", flag.ContinueOnError)
 	fl.SetOutput(stderr)
 	bin := fl.String("bin", "bin/zhengce", "zhengce binary")
-	corpusDir := fl.String("corpus", "", "corpus directory (default: the embedded seeds)")
-	index := fl.String("index", "", "index directory (default: a fresh temp dir, removed afterwards)")
+	corpusDir := fl.String("corpus", "", "corpus directory the index is built from (default: the embedded seeds); never given to the measured start-ups")
+	index := fl.String("index", "", "index directory (default: a fresh temp dir, removed afterwards); an existing self-contained index is served as it is")
 	conc := fl.Int("c", 8, "concurrent clients of the load run")
 	dur := fl.Duration("d", 20*time.Second, "duration of the load run (0: no load run)")
 	warm := fl.Int("warm", 3, "start-ups with an existing index (the median is reported)")
-	cold := fl.Bool("cold", true, "measure a start-up without an index first")
+	cold := fl.Bool("cold", true, "measure a start-up without an index first (the server builds it; removes -index)")
 	mix := fl.String("mix", "default", "query mix of the load run: default or costly (see zcbench load)")
 	doc := fl.String("doc", "", "document id the costly mix reads with highlighting")
 	if err := fl.Parse(args); err != nil {
@@ -256,21 +266,28 @@ func runServeBench(ctx context.Context, args []string, stdout, stderr io.Writer)
 	}
 	timeout := 10 * time.Minute
 	if *cold {
-		if err := os.RemoveAll(*index); err != nil {
-			return fmt.Errorf("remove index: %w", err)
+		if err := removeIndex(*index); err != nil {
+			return err
 		}
-		s, err := startServer(ctx, *bin, *index, *corpusDir, timeout)
+		s, err := startServer(ctx, *bin, *index, *corpusDir, nil, timeout)
 		if err != nil {
 			return err
 		}
 		rss, _ := s.rssKB()
 		s.stop()
-		fmt.Fprintf(stdout, "startup without index: %s to first search, %s CPU (rss %s)\n", s.ready.Round(time.Millisecond), s.cpu, mb(rss))
+		fmt.Fprintf(stdout, "startup without index (serve builds it): %s to first search, %s CPU (rss %s)\n", s.ready.Round(time.Millisecond), s.cpu, mb(rss))
+	}
+	if !search.HasLibrary(*index) {
+		b, err := buildIndex(ctx, *bin, *index, *corpusDir, stderr)
+		if err != nil {
+			return err
+		}
+		fmt.Fprintf(stdout, "index built: %s wall, peak RSS %s, %.1f MB on disk\n", b.Wall.Round(time.Millisecond), mb(b.PeakRSS), float64(b.Disk)/1e6)
 	}
 	var times, cpus []time.Duration
 	var last *server
 	for i := 0; i < max(1, *warm); i++ {
-		s, err := startServer(ctx, *bin, *index, *corpusDir, timeout)
+		s, err := startServer(ctx, *bin, *index, "", nil, timeout)
 		if err != nil {
 			return err
 		}
@@ -289,7 +306,7 @@ func runServeBench(ctx context.Context, args []string, stdout, stderr io.Writer)
 	if err != nil {
 		return err
 	}
-	fmt.Fprintf(stdout, "startup with index: median %s of %d (min %s, max %s), median %s CPU, rss after first search %s\n",
+	fmt.Fprintf(stdout, "startup with index (serve --index, no corpus folder): median %s of %d (min %s, max %s), median %s CPU, rss after first search %s\n",
 		times[len(times)/2].Round(time.Millisecond), len(times), times[0].Round(time.Millisecond),
 		times[len(times)-1].Round(time.Millisecond), cpus[len(cpus)/2], mb(rss))
 	if *dur <= 0 {
@@ -305,6 +322,53 @@ func runServeBench(ctx context.Context, args []string, stdout, stderr io.Writer)
 	fmt.Fprintf(stdout, "memory during load: first %s, max %s, last %s, drift %+.1f MB (last quarter − second quarter); rss after load %s\n",
 		mb(g.First), mb(g.Max), mb(g.Last), float64(g.Drift)/1024, mb(after))
 	return loadErr
+}
+
+// built is the outcome of one `zhengce index` run.
+type built struct {
+	Wall    time.Duration
+	CPU     time.Duration // user + system
+	PeakRSS int           // KiB: the index process's maxrss (wait4 rusage)
+	Disk    int64         // bytes of the index version directory
+}
+
+// buildIndex runs `bin index --index dir [--corpus corpusDir]`.
+func buildIndex(ctx context.Context, bin, dir, corpusDir string, log io.Writer) (built, error) {
+	var b built
+	args := []string{"index", "--index", dir}
+	if corpusDir != "" {
+		args = append(args, "--corpus", corpusDir)
+	}
+	fmt.Fprintf(log, "%s %s\n", bin, strings.Join(args, " "))
+	cmd := exec.CommandContext(ctx, bin, args...)
+	cmd.Stdout, cmd.Stderr = log, log
+	t0 := time.Now()
+	if err := cmd.Run(); err != nil {
+		return b, fmt.Errorf("index: %w", err)
+	}
+	b.Wall = time.Since(t0)
+	b.CPU = cmd.ProcessState.UserTime() + cmd.ProcessState.SystemTime()
+	if ru, ok := cmd.ProcessState.SysUsage().(*syscall.Rusage); ok {
+		b.PeakRSS = int(ru.Maxrss) // KiB on Linux
+	}
+	size, err := dirBytes(dir)
+	if err != nil {
+		return b, err
+	}
+	b.Disk = size
+	return b, nil
+}
+
+// removeIndex removes an index directory: the link, or the directory,
+// and the versions beside it (.NAME.versions).
+func removeIndex(dir string) error {
+	versions := filepath.Join(filepath.Dir(dir), "."+filepath.Base(dir)+".versions")
+	for _, p := range []string{dir, versions} {
+		if err := os.RemoveAll(p); err != nil {
+			return fmt.Errorf("remove index: %w", err)
+		}
+	}
+	return nil
 }
 
 // errNotLoopback guards the load generator.

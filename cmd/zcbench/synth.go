@@ -108,14 +108,25 @@ func isProse(b string) bool {
 //
 // With min > 0, further prose paragraphs are appended under a closing
 // heading until the document has about min bytes.
+//
+// So that a large synthetic corpus is not a few hundred paragraphs
+// repeated (an index of trivially few distinct terms and phrases), every
+// prose paragraph has its figures redrawn (vary) and about half of them
+// gain a sentence naming schools, towns and streets invented for the
+// document (names), the way real plans name their own institutions.
 func (g *synth) document(i int, min int) string {
 	s := g.seeds[g.rng.IntN(len(g.seeds))]
 	district := fmt.Sprintf("合成区%04d", i)
+	names := g.names(12)
 	var b strings.Builder
+	b.Grow(max(min, 64<<10) + 8<<10)
 	b.WriteString(synthMark + district + "教育事业发展规划（合成测试文档，非真实数据）\n\n")
 	for _, blk := range s.blocks {
-		if isProse(blk) && g.rng.IntN(3) > 0 {
-			blk = g.pool[g.rng.IntN(len(g.pool))]
+		if isProse(blk) {
+			if g.rng.IntN(3) > 0 {
+				blk = g.pool[g.rng.IntN(len(g.pool))]
+			}
+			blk = g.prose(blk, names)
 		}
 		for _, seed := range g.seeds {
 			blk = strings.ReplaceAll(blk, seed.district, district)
@@ -126,13 +137,85 @@ func (g *synth) document(i int, min int) string {
 	if b.Len() < min {
 		b.WriteString("附：合成扩展段落（合成测试数据）\n\n")
 		for b.Len() < min {
-			blk := g.pool[g.rng.IntN(len(g.pool))]
+			blk := g.prose(g.pool[g.rng.IntN(len(g.pool))], names)
 			for _, seed := range g.seeds {
 				blk = strings.ReplaceAll(blk, seed.district, district)
 			}
 			b.WriteString(blk)
 			b.WriteString("\n\n")
 		}
+	}
+	return b.String()
+}
+
+// prose is a prose paragraph with its figures redrawn and, every other
+// time, a sentence about the document's invented institutions appended.
+func (g *synth) prose(blk string, names []string) string {
+	blk = g.vary(blk)
+	if g.rng.IntN(2) == 0 {
+		return blk
+	}
+	t := sentenceTemplates[g.rng.IntN(len(sentenceTemplates))]
+	a, b := names[g.rng.IntN(len(names))], names[g.rng.IntN(len(names))]
+	return blk + fmt.Sprintf(t, a, b, 2+g.rng.IntN(40), 50+g.rng.IntN(50))
+}
+
+// sentenceTemplates are sentences of a plan's prose naming two local
+// institutions (%[1]s, %[2]s), a count (%[3]d) and a percentage (%[4]d).
+var sentenceTemplates = []string{
+	"支持%[1]s、%[2]s创建市级示范学校，新建、改扩建校舍%[3]d所，标准化建设达标率达到%[4]d%%以上。",
+	"以%[1]s为牵头校组建教育集团，吸纳%[2]s等%[3]d所成员校，集团化办学覆盖率达到%[4]d%%。",
+	"推动%[1]s与%[2]s结对帮扶，选派骨干教师%[3]d名交流轮岗，乡村教师培训率达到%[4]d%%。",
+	"在%[1]s、%[2]s试点课后服务提质行动，开设特色课程%[3]d门，学生参与率不低于%[4]d%%。",
+	"依托%[1]s建设区域教师发展中心，联合%[2]s开展专题培训%[3]d期，参训教师满意度达到%[4]d%%。",
+	"实施%[1]s校园安全提升工程，完成%[2]s等%[3]d所学校安防设施改造，视频监控覆盖率达到%[4]d%%。",
+}
+
+// nameChars and nameSuffixes make invented place and school names: two
+// characters common in Chinese place names and the kind of institution.
+const nameChars = "安宝北碧昌长城崇川春大德东丰凤福富高古关光广桂海和河红虹华槐黄惠吉嘉建江金锦景静九开康兰乐黎莲良林临龙隆鹿罗马茂梅美明南宁平坪浦七齐青清庆荣瑞三沙山上石双顺松太泰桃天通桐万旺文西溪仙祥新兴秀雁阳杨银永榆玉元云枣泽樟中钟竹紫"
+
+var nameSuffixes = []string{"小学", "中学", "实验小学", "第二中学", "中心幼儿园", "职业学校", "镇", "街道", "社区学校", "九年制学校"}
+
+// names invents n institution names for one document.
+func (g *synth) names(n int) []string {
+	chars := []rune(nameChars)
+	out := make([]string, n)
+	for i := range out {
+		out[i] = string(chars[g.rng.IntN(len(chars))]) + string(chars[g.rng.IntN(len(chars))]) + nameSuffixes[g.rng.IntN(len(nameSuffixes))]
+	}
+	return out
+}
+
+// vary redraws the figures of a paragraph: every run of ASCII digits gets
+// random digits of the same length (a leading digit stays non-zero),
+// except four-digit years 19xx and 20xx, which keep the plan's timeline.
+func (g *synth) vary(s string) string {
+	var b strings.Builder
+	b.Grow(len(s))
+	for i := 0; i < len(s); {
+		if s[i] < '0' || s[i] > '9' {
+			b.WriteByte(s[i])
+			i++
+			continue
+		}
+		j := i
+		for j < len(s) && s[j] >= '0' && s[j] <= '9' {
+			j++
+		}
+		run := s[i:j]
+		if len(run) == 4 && (strings.HasPrefix(run, "19") || strings.HasPrefix(run, "20")) {
+			b.WriteString(run)
+		} else {
+			for k := range run {
+				d := g.rng.IntN(10)
+				if k == 0 && len(run) > 1 && run[0] != '0' {
+					d = 1 + g.rng.IntN(9)
+				}
+				b.WriteByte(byte('0' + d))
+			}
+		}
+		i = j
 	}
 	return b.String()
 }
