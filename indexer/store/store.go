@@ -16,6 +16,7 @@ import (
 	"fmt"
 	"os"
 	"runtime"
+	"runtime/debug"
 	"slices"
 	"strconv"
 	"sync"
@@ -127,7 +128,7 @@ func Create(path string) (*Store, error) {
 	if err != nil {
 		return nil, err
 	}
-	err = s.db.Update(func(tx *bolt.Tx) error {
+	err = s.update(func(tx *bolt.Tx) error {
 		for _, b := range [][]byte{bucketMeta, bucketDocs, bucketInfo, bucketFiles, bucketSegments} {
 			if _, err := tx.CreateBucketIfNotExists(b); err != nil {
 				return fmt.Errorf("create bucket %s: %w", b, err)
@@ -152,7 +153,7 @@ func Open(path string, opt Options) (*Store, error) {
 		return nil, err
 	}
 	var format string
-	err = s.db.View(func(tx *bolt.Tx) error {
+	err = s.view(func(tx *bolt.Tx) error {
 		for _, b := range [][]byte{bucketMeta, bucketDocs, bucketInfo, bucketFiles, bucketSegments} {
 			if tx.Bucket(b) == nil {
 				return fmt.Errorf("bucket %s missing", b)
@@ -176,7 +177,9 @@ func open(path string, opt Options) (*Store, error) {
 	if timeout == 0 {
 		timeout = time.Second
 	}
-	db, err := bolt.Open(path, 0o644, &bolt.Options{Timeout: timeout, ReadOnly: opt.ReadOnly, NoFreelistSync: true, FreelistType: bolt.FreelistMapType})
+	db, err := guarded(func() (*bolt.DB, error) {
+		return bolt.Open(path, 0o644, &bolt.Options{Timeout: timeout, ReadOnly: opt.ReadOnly, NoFreelistSync: true, FreelistType: bolt.FreelistMapType})
+	})
 	if errors.Is(err, bolterr.ErrTimeout) {
 		return nil, &corpus.Error{Code: corpus.EINVALID, Message: "索引正被另一个进程（如 zhengce serve）使用；运行中的服务请用 POST /api/documents 或管理页面修改文档", Err: ErrLocked}
 	}
@@ -194,6 +197,31 @@ func open(path string, opt Options) (*Store, error) {
 		return nil, fmt.Errorf("zstd decoder: %w", err)
 	}
 	return &Store{db: db, path: path, enc: enc, dec: dec}, nil
+}
+
+// guarded calls fn, turning a panic or memory fault of bbolt over a
+// damaged file (its page checks assert, and a damaged page id points
+// outside the mapping) into an EINVALID error.
+func guarded[T any](fn func() (T, error)) (v T, err error) {
+	defer debug.SetPanicOnFault(debug.SetPanicOnFault(true))
+	defer func() {
+		if r := recover(); r != nil {
+			err = &corpus.Error{Code: corpus.EINVALID, Message: "文档库已损坏，请重新建立索引", Err: fmt.Errorf("bbolt: %v", r)}
+		}
+	}()
+	return fn()
+}
+
+// view runs fn in a read transaction, guarded.
+func (s *Store) view(fn func(*bolt.Tx) error) error {
+	_, err := guarded(func() (struct{}, error) { return struct{}{}, s.db.View(fn) })
+	return err
+}
+
+// update runs fn in a write transaction, guarded.
+func (s *Store) update(fn func(*bolt.Tx) error) error {
+	_, err := guarded(func() (struct{}, error) { return struct{}{}, s.db.Update(fn) })
+	return err
 }
 
 // Close closes the store.
@@ -260,7 +288,32 @@ func (s *Store) decodeDoc(id string, data []byte) (*corpus.Document, error) {
 	for _, t := range d.Targets {
 		t.CacheNorm()
 	}
+	restoreEmpty(d)
 	return d, nil
+}
+
+// restoreEmpty gives back the empty lists gob does not tell from nil:
+// the parser gives a unit's breadcrumb and themes and a section's
+// children as empty slices, which JSON (the document API) writes as [].
+func restoreEmpty(d *corpus.Document) {
+	for _, u := range d.Units {
+		if u.Breadcrumb == nil {
+			u.Breadcrumb = []string{}
+		}
+		if u.Themes == nil {
+			u.Themes = []string{}
+		}
+	}
+	var walk func(ss []*corpus.Section)
+	walk = func(ss []*corpus.Section) {
+		for _, sec := range ss {
+			if sec.Children == nil {
+				sec.Children = []*corpus.Section{}
+			}
+			walk(sec.Children)
+		}
+	}
+	walk(d.Outline)
 }
 
 // Apply writes ch in one transaction: when it returns nil the change is
@@ -292,7 +345,7 @@ func (s *Store) Apply(ch Change) error {
 			return fmt.Errorf("encode segment: %w", err)
 		}
 	}
-	err := s.db.Update(func(tx *bolt.Tx) error {
+	err := s.update(func(tx *bolt.Tx) error {
 		docs, info, files, segs, meta := tx.Bucket(bucketDocs), tx.Bucket(bucketInfo), tx.Bucket(bucketFiles), tx.Bucket(bucketSegments), tx.Bucket(bucketMeta)
 		touched := map[string]bool{} // segments that lost a document
 		drop := func(id string) error {
@@ -396,7 +449,7 @@ func liveIn(info *bolt.Bucket, sg *Segment) bool {
 // NextSegment returns a new segment name, unique within the store.
 func (s *Store) NextSegment() (string, error) {
 	var name string
-	err := s.db.Update(func(tx *bolt.Tx) error {
+	err := s.update(func(tx *bolt.Tx) error {
 		meta := tx.Bucket(bucketMeta)
 		n := 1
 		if v := meta.Get(keyNext); v != nil {
@@ -434,7 +487,7 @@ func (s *Store) Read() (*Snapshot, error) {
 		data []byte
 	}
 	var raws []raw
-	err := s.db.View(func(tx *bolt.Tx) error {
+	err := s.view(func(tx *bolt.Tx) error {
 		meta := tx.Bucket(bucketMeta)
 		snap.Analyzer = string(meta.Get(keyAnalyzer))
 		if v := meta.Get(keyRejected); v != nil {
@@ -510,7 +563,7 @@ func (s *Store) Read() (*Snapshot, error) {
 // Original returns the original file of a document.
 func (s *Store) Original(id string) ([]byte, error) {
 	var out []byte
-	err := s.db.View(func(tx *bolt.Tx) error {
+	err := s.view(func(tx *bolt.Tx) error {
 		v := tx.Bucket(bucketFiles).Get([]byte(id))
 		if v == nil {
 			return corpus.Errorf(corpus.ENOTFOUND, "文档 %s 的原始文件不可用", id)
@@ -531,7 +584,7 @@ func (s *Store) Original(id string) ([]byte, error) {
 // SetAnalyzer records the fingerprint of the segmenter the index was
 // built with.
 func (s *Store) SetAnalyzer(fp string) error {
-	if err := s.db.Update(func(tx *bolt.Tx) error {
+	if err := s.update(func(tx *bolt.Tx) error {
 		return tx.Bucket(bucketMeta).Put(keyAnalyzer, []byte(fp))
 	}); err != nil {
 		return fmt.Errorf("document store: %w", err)
