@@ -280,11 +280,12 @@ func hasHan(s string) bool { return regexp.MustCompile(`\p{Han}`).MatchString(s)
 // TestDocumentsOff: without both a token and a collection the document
 // API and the admin page do not exist.
 func TestDocumentsOff(t *testing.T) {
-	f := seedFixture(t)
-	col := newFakeCollection(t)
+	col := newFakeCollection(t, corpus.File{Name: "base.txt", Data: policyText("巫溪县基础教育工作方案", "基础测试语")})
+	fixed := col.Corpus()
+	searcher := bruteSearcher{c: fixed}
 	configs := map[string]Config{
-		"neither":          {Corpus: f.corpus, Searcher: f.server.searcher},
-		"token, reindexer": {Corpus: f.corpus, Searcher: f.server.searcher, AdminToken: docToken, Reindexer: noReindexer{}},
+		"neither":          {Corpus: fixed, Searcher: searcher},
+		"token, reindexer": {Corpus: fixed, Searcher: searcher, AdminToken: docToken, Reindexer: noReindexer{}},
 		"collection only":  {Collection: col, Searcher: collectionSearcher{col}},
 	}
 	for name, cfg := range configs {
@@ -314,7 +315,7 @@ func TestDocumentsOff(t *testing.T) {
 	if len(col.callLog()) != 0 {
 		t.Errorf("calls reached the collection: %v", col.callLog())
 	}
-	if _, err := New(Config{Searcher: f.server.searcher}); err == nil {
+	if _, err := New(Config{Searcher: searcher}); err == nil {
 		t.Error("a config without corpus or collection was accepted")
 	}
 }

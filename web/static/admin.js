@@ -164,7 +164,7 @@
 
     function cell(label, child, cls) {
       var td = el("td", cls);
-      td.setAttribute("data-label", label);
+      if (label) { td.setAttribute("data-label", label); }
       if (typeof child === "string") { td.textContent = child; } else if (child) { td.appendChild(child); }
       return td;
     }
@@ -182,7 +182,7 @@
       del.type = "button";
       del.setAttribute("aria-label", "删除《" + (d.title || d.id) + "》");
       del.addEventListener("click", function () { removeDoc(d, tr, del); });
-      tr.appendChild(cell("操作", del, "actions"));
+      tr.appendChild(cell("", del, "actions"));
       return tr;
     }
 
