@@ -743,3 +743,46 @@ func TestOpenAPIDocumentsRoutes(t *testing.T) {
 		}
 	}
 }
+
+// deadlineRecorder is a ResponseWriter whose connection deadlines
+// http.ResponseController can set.
+type deadlineRecorder struct {
+	*httptest.ResponseRecorder
+	read, write time.Time
+}
+
+func (d *deadlineRecorder) SetReadDeadline(t time.Time) error  { d.read = t; return nil }
+func (d *deadlineRecorder) SetWriteDeadline(t time.Time) error { d.write = t; return nil }
+
+// TestDocumentChangeDeadlines: an authorised upload or removal lifts the
+// server's read and write timeouts past AdminRequestTimeout; any other
+// request, or one without the right token, keeps them.
+func TestDocumentChangeDeadlines(t *testing.T) {
+	_, s, _ := docServer(t)
+	tests := []struct {
+		method, path, auth string
+		lifted             bool
+	}{
+		{http.MethodPost, "/api/documents", "Bearer " + docToken, true},
+		{http.MethodDelete, "/api/documents/base", "Bearer " + docToken, true},
+		{http.MethodPost, "/api/documents", "Bearer wrong", false},
+		{http.MethodPost, "/api/documents", "", false},
+		{http.MethodGet, "/api/documents/check", "Bearer " + docToken, false},
+		{http.MethodGet, "/api/search?q=x", "Bearer " + docToken, false},
+	}
+	for _, tt := range tests {
+		t.Run(tt.method+" "+tt.path+" "+tt.auth, func(t *testing.T) {
+			req := httptest.NewRequest(tt.method, tt.path, nil)
+			if tt.auth != "" {
+				req.Header.Set("Authorization", tt.auth)
+			}
+			w := &deadlineRecorder{ResponseRecorder: httptest.NewRecorder()}
+			s.documents.extendDeadlines(w, req, s.log)
+			for name, dl := range map[string]time.Time{"read": w.read, "write": w.write} {
+				if lifted := time.Until(dl) > AdminRequestTimeout; lifted != tt.lifted {
+					t.Errorf("%s deadline %v, lifted %v, want %v", name, dl, lifted, tt.lifted)
+				}
+			}
+		})
+	}
+}
