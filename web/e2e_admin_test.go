@@ -178,6 +178,31 @@ func TestBrowserAdmin(t *testing.T) {
 		uploadAndDelete(t, "desktop-upload.txt", "desktop-admin.png")
 	})
 
+	t.Run("several files", func(t *testing.T) {
+		b.t = t
+		paths := []string{writeFile("multi-1.txt", "巫溪县多文件方案一", "多文件"), writeFile("multi-2.txt", "巫溪县多文件方案二", "多文件")}
+		bad := filepath.Join(files, "multi-bad.pdf")
+		if err := os.WriteFile(bad, []byte("BAD"), 0o644); err != nil {
+			t.Fatal(err)
+		}
+		before := len(col.callLog())
+		b.do(chromedp.SetUploadFiles(chromedp.CSS("#file-input"), append(paths, bad)))
+		b.waitJS(`Array.from(document.querySelectorAll(".upload-item")).filter(li => li.querySelector(".upload-name").textContent.startsWith("multi-") && (li.classList.contains("is-indexed") || li.classList.contains("is-rejected"))).length === 3`)
+		got := evalJS[[]string](b, `Array.from(document.querySelectorAll(".upload-item")).filter(li => li.querySelector(".upload-name").textContent.startsWith("multi-")).map(li => li.querySelector(".upload-name").textContent + " " + li.querySelector(".upload-status").textContent)`)
+		want := []string{"multi-1.txt 已索引", "multi-2.txt 已索引", "multi-bad.pdf 未索引：无法识别的文件格式"}
+		if !slices.Equal(got, want) {
+			t.Errorf("upload rows %q, want %q", got, want)
+		}
+		// one request per file
+		if calls := col.callLog()[before:]; len(calls) != 3 {
+			t.Errorf("collection calls %q, want one per file", calls)
+		}
+		b.waitJS(`document.querySelector('#doc-rows tr[data-id="multi-1"]') !== null && document.querySelector('#doc-rows tr[data-id="multi-2"]') !== null`)
+		if !has("multi-1") || !has("multi-2") || has("multi-bad") {
+			t.Error("the collection does not hold what the page reports")
+		}
+	})
+
 	t.Run("phone", func(t *testing.T) {
 		b.t = t
 		b.do(chromedp.EmulateViewport(390, 844, chromedp.EmulateScale(2), chromedp.EmulateMobile))
@@ -198,7 +223,7 @@ func TestBrowserAdmin(t *testing.T) {
 		checkNoOverflow(b, "admin token form")
 		b.screenshot("phone-admin-token.png", true)
 	})
-	if calls := col.callLog(); len(calls) != 4 {
-		t.Errorf("collection calls %q, want two uploads and two removals", calls)
+	if calls := col.callLog(); len(calls) != 7 {
+		t.Errorf("collection calls %q, want five uploads and two removals", calls)
 	}
 }
