@@ -162,6 +162,10 @@ type Document struct {
 	// limits (per unit and per document, see package corpus/targets) and
 	// left out of Targets; the loader reports them as a Warning.
 	TargetsOmitted int `json:"-"`
+
+	// stub, when set, marks a document of metadata only (NewStub) and
+	// holds the counts of its body
+	stub *Counts
 }
 
 // Section is a node of a document's heading tree.

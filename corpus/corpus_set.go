@@ -19,6 +19,8 @@ type Corpus struct {
 	limits   Limits
 	// originals, when set, supplies original files instead of folder
 	originals Originals
+	// cache loads the bodies of stub documents (NewStub)
+	cache *docCache
 }
 
 // New returns a corpus of the given documents, in the order given.
@@ -88,7 +90,8 @@ func linkVersions(docs []*Document) {
 }
 
 // Documents returns the documents in corpus order. Callers must not modify
-// the returned slice.
+// the returned slice. In a corpus read back from an index they are stubs
+// (metadata and Counts only); Document loads a body.
 func (c *Corpus) Documents() []*Document { return c.docs }
 
 // Document returns the document with the given id, or an ENOTFOUND error.
@@ -97,17 +100,35 @@ func (c *Corpus) Document(id string) (*Document, error) {
 	if !ok {
 		return nil, Errorf(ENOTFOUND, "未找到文档：%s", id)
 	}
-	return d, nil
+	return c.full(d)
+}
+
+// Stub returns the document with the given id as listed by Documents:
+// for a corpus read back from an index, its metadata only, without
+// loading its body.
+func (c *Corpus) Stub(id string) (*Document, bool) {
+	d, ok := c.byID[id]
+	return d, ok
 }
 
 // Unit returns the unit with the given id ({doc_id}/{path}), or an
 // ENOTFOUND error.
 func (c *Corpus) Unit(id string) (*Unit, error) {
-	u, ok := c.units[id]
-	if !ok {
-		return nil, Errorf(ENOTFOUND, "未找到条目：%s", id)
+	if u, ok := c.units[id]; ok {
+		return u, nil
 	}
-	return u, nil
+	if d, ok := c.byID[unitDocID(id)]; ok && d.stub != nil {
+		full, err := c.full(d)
+		if err != nil {
+			return nil, err
+		}
+		for _, u := range full.Units {
+			if u.ID == id {
+				return u, nil
+			}
+		}
+	}
+	return nil, Errorf(ENOTFOUND, "未找到条目：%s", id)
 }
 
 // Districts returns the distinct districts of the corpus, sorted.

@@ -65,6 +65,9 @@ type Extras struct {
 	Rejected  []Rejection
 	Warnings  []Warning
 	Originals Originals // nil: no original files
+	// Load loads the body of a stub document (NewStub) by id; required
+	// when docs are stubs.
+	Load DocumentLoader
 }
 
 // Assemble returns a corpus of docs (as New) with the rejected files,
@@ -76,5 +79,8 @@ func Assemble(docs []*Document, p Extras) (*Corpus, error) {
 		return nil, err
 	}
 	c.rejected, c.warnings, c.originals = p.Rejected, p.Warnings, p.Originals
+	if p.Load != nil {
+		c.cache = &docCache{load: p.Load}
+	}
 	return c, nil
 }

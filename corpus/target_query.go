@@ -60,6 +60,10 @@ func (c *Corpus) Targets(f TargetFilter) []*Target {
 	}
 	var byName, byText []*Target
 	for _, d := range c.docs {
+		d, err := c.withTargets(d)
+		if err != nil {
+			continue
+		}
 		for _, t := range d.Targets {
 			if !pass(t) {
 				continue
@@ -113,6 +117,10 @@ func (c *Corpus) CompareTargets(query string) []Comparison {
 	byCanon := map[string][]*Target{}
 	exact := ""
 	for _, d := range c.docs {
+		d, err := c.withTargets(d)
+		if err != nil {
+			continue
+		}
 		for _, t := range d.Targets {
 			ni, nc, _ := t.names()
 			if nc == q {
@@ -171,4 +179,13 @@ func targetRank(t *Target) int {
 		r++
 	}
 	return r
+}
+
+// withTargets returns d with its body when it has targets (loading a
+// stub's), or d itself.
+func (c *Corpus) withTargets(d *Document) (*Document, error) {
+	if d.stub == nil || d.stub.Targets == 0 {
+		return d, nil
+	}
+	return c.full(d)
 }

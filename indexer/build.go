@@ -25,7 +25,7 @@ import (
 
 // formatVersion changes whenever the index documents or mapping change;
 // an index of another format is rebuilt.
-const formatVersion = 5
+const formatVersion = 6
 
 // MetaFile is the name of zhengce's description of an index, kept inside
 // the index directory beside bleve's own files.
@@ -474,7 +474,31 @@ func buildShards(ctx context.Context, path, work string, im buildMapping, entrie
 		return nil, st, err
 	}
 	clock.done("bigrams")
+	if err := writeEntryFiles(path, entries, norms); err != nil {
+		return nil, st, err
+	}
+	clock.done("entries")
 	return metas, st, nil
+}
+
+// writeEntryFiles writes what a search reads of each entry besides
+// postings, by sequence number: the normalised texts (TextsFile), the
+// entries for hits (UnitsFile) and the Columns.
+func writeEntryFiles(path string, entries []Entry, norms []string) error {
+	if err := writeBlobs(filepath.Join(path, TextsFile), len(norms), func(i int) []byte { return []byte(norms[i]) }); err != nil {
+		return err
+	}
+	recs := make([][]byte, len(entries))
+	for i := range entries {
+		var err error
+		if recs[i], err = encodeEntry(&entries[i]); err != nil {
+			return err
+		}
+	}
+	if err := writeBlobs(filepath.Join(path, UnitsFile), len(recs), func(i int) []byte { return recs[i] }); err != nil {
+		return err
+	}
+	return writeColumns(filepath.Join(path, ColumnsFile), newColumnsOf(entries, norms))
 }
 
 // shardJob builds the shard of entries[lo:hi] in path/name and reads back

@@ -285,6 +285,7 @@ func (t *gramTable) appendKeys(out []uint64) []uint64 {
 // Grams is the opened bigram postings file of an index. It is immutable
 // and safe for concurrent use.
 type Grams struct {
+	file  *Blobs // the mapping, nil for postings in memory
 	data  []byte
 	docs  int
 	n     int
@@ -296,11 +297,27 @@ type Grams struct {
 // readGrams reads and checks the bigram postings of an index of docs
 // documents.
 func readGrams(path string, docs int) (*Grams, error) {
-	data, err := os.ReadFile(path)
+	// mapped, not read: the postings of a large index stay out of the
+	// heap, the kernel keeps the pages queries touch
+	b, err := openBlobFile(path)
 	if err != nil {
 		return nil, err
 	}
-	return parseGrams(data, docs)
+	g, err := parseGrams(b.m, docs)
+	if err != nil {
+		b.Close()
+		return nil, err
+	}
+	g.file = b
+	return g, nil
+}
+
+// Close unmaps the postings.
+func (g *Grams) Close() error {
+	if g.file == nil {
+		return nil
+	}
+	return g.file.Close()
 }
 
 func parseGrams(data []byte, docs int) (*Grams, error) {

@@ -10,6 +10,7 @@ import (
 	"slices"
 	"sync"
 	"sync/atomic"
+	"unsafe"
 
 	"github.com/blevesearch/bleve/v2"
 	bsearch "github.com/blevesearch/bleve/v2/search"
@@ -34,6 +35,7 @@ const OrderFile = "zhengce-order.u32"
 type Index struct {
 	shards []shard
 	grams  []gramsPart
+	parts  []part
 	seq    []uint32 // ordinal → sequence number
 	closed atomic.Bool
 	// release, when set, replaces closing the shards: an Index combined
@@ -46,6 +48,15 @@ type Index struct {
 type gramsPart struct {
 	g    *Grams
 	base int32
+}
+
+// part is what one segment of an Index keeps by sequence number: its
+// texts, entries and columns, from sequence number base on.
+type part struct {
+	base  int
+	texts *Blobs
+	units *Blobs
+	cols  *Columns
 }
 
 // ErrClosed is returned by a search of a closed Index.
@@ -83,6 +94,9 @@ func (ix *Index) DocCount() (uint64, error) {
 	return n, nil
 }
 
+// Closed reports whether Close was called.
+func (ix *Index) Closed() bool { return ix.closed.Load() }
+
 // Close closes every shard.
 func (ix *Index) Close() error {
 	if ix.closed.Swap(true) {
@@ -92,6 +106,12 @@ func (ix *Index) Close() error {
 		return ix.release()
 	}
 	var errs []error
+	for _, p := range ix.parts {
+		errs = append(errs, p.texts.Close(), p.units.Close())
+	}
+	for _, g := range ix.grams {
+		errs = append(errs, g.g.Close())
+	}
 	for _, s := range ix.shards {
 		if err := s.idx.Close(); err != nil {
 			errs = append(errs, err)
@@ -341,7 +361,83 @@ func openIndex(dir string, m *Meta) (*Index, error) {
 		return nil, corruptError(dir, "文件 "+GramsFile+" 无效", fmt.Errorf("%w: %w", ErrCorrupt, err))
 	}
 	ix.grams = []gramsPart{{g: g}}
+	texts, err := openBlobs(filepath.Join(dir, TextsFile), total)
+	if err != nil {
+		ix.Close()
+		return nil, corruptError(dir, "文件 "+TextsFile+" 无效", fmt.Errorf("%w: %w", ErrCorrupt, err))
+	}
+	units, err := openBlobs(filepath.Join(dir, UnitsFile), total)
+	if err != nil {
+		texts.Close()
+		ix.Close()
+		return nil, corruptError(dir, "文件 "+UnitsFile+" 无效", fmt.Errorf("%w: %w", ErrCorrupt, err))
+	}
+	cols, err := readColumns(filepath.Join(dir, ColumnsFile), total)
+	if err != nil {
+		texts.Close()
+		units.Close()
+		ix.Close()
+		return nil, corruptError(dir, "文件 "+ColumnsFile+" 无效", fmt.Errorf("%w: %w", ErrCorrupt, err))
+	}
+	ix.parts = []part{{texts: texts, units: units, cols: cols}}
 	return ix, nil
+}
+
+// NormText returns the normalised text of the entry with sequence number
+// seq. It shares the index's mapping: it must not be kept after the
+// Index is closed.
+func (ix *Index) NormText(seq int) string {
+	p := ix.partOf(seq)
+	return p.texts.String(seq - p.base)
+}
+
+// Entry decodes the entry with sequence number seq (without its
+// document, which the caller knows).
+func (ix *Index) Entry(seq int) (Entry, error) {
+	p := ix.partOf(seq)
+	e, err := DecodeEntry(p.units.Bytes(seq - p.base))
+	if err != nil {
+		return Entry{}, fmt.Errorf("%w: entry %d: %w", ErrCorrupt, seq, err)
+	}
+	return e, nil
+}
+
+// UnitID returns the id of the unit with sequence number seq without
+// decoding the rest of it; false for a target.
+func (ix *Index) UnitID(seq int) (string, bool) {
+	p := ix.partOf(seq)
+	b := p.units.Bytes(seq - p.base)
+	if len(b) == 0 || b[0] != recUnit {
+		return "", false
+	}
+	r := unitReader{b: b[1:]}
+	n := r.uvarint()
+	if r.err != nil || n > uint64(len(r.b)) {
+		return "", false
+	}
+	return unsafe.String(unsafe.SliceData(r.b), int(n)), true
+}
+
+// Parts calls fn with each segment's columns and the sequence number of
+// its first entry, in order.
+func (ix *Index) Parts(fn func(base int, c *Columns)) {
+	for _, p := range ix.parts {
+		fn(p.base, p.cols)
+	}
+}
+
+// partOf returns the part holding sequence number seq.
+func (ix *Index) partOf(seq int) *part {
+	i, j := 0, len(ix.parts)
+	for j-i > 1 {
+		h := (i + j) / 2
+		if ix.parts[h].base <= seq {
+			i = h
+		} else {
+			j = h
+		}
+	}
+	return &ix.parts[i]
 }
 
 // decodeOrder decodes the order file of an index of n documents: a

@@ -90,6 +90,10 @@ func Combine(segs []*Segment) *Index {
 			g.base += int32(base)
 			ix.grams = append(ix.grams, g)
 		}
+		for _, p := range s.ix.parts {
+			p.base += base
+			ix.parts = append(ix.parts, p)
+		}
 		for _, q := range s.ix.seq {
 			ix.seq = append(ix.seq, q+uint32(base))
 		}

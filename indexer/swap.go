@@ -168,6 +168,25 @@ func Verify(dir string, m *Meta) error {
 	return nil
 }
 
+// VerifySizes is the quick part of Verify: every file of the manifest
+// present with its size. Opening an index to serve it checks this much,
+// reading no file (a full Verify reads the whole index; serve runs it in
+// the background).
+func VerifySizes(dir string, m *Meta) error {
+	for _, f := range m.Files {
+		st, err := os.Stat(filepath.Join(dir, filepath.FromSlash(f.Name)))
+		switch {
+		case errors.Is(err, fs.ErrNotExist):
+			return corruptError(dir, "缺少文件 "+f.Name, fmt.Errorf("%w: %w", ErrCorrupt, err))
+		case err != nil:
+			return corruptError(dir, "无法读取文件 "+f.Name, fmt.Errorf("%w: %w", ErrCorrupt, err))
+		case st.Size() != f.Size:
+			return corruptError(dir, fmt.Sprintf("文件 %s 大小为 %d 字节，应为 %d 字节", f.Name, st.Size(), f.Size), ErrCorrupt)
+		}
+	}
+	return nil
+}
+
 // corruptError is the error of a damaged index.
 func corruptError(dir, why string, err error) error {
 	if !errors.Is(err, ErrCorrupt) {

@@ -2,11 +2,8 @@ package search
 
 import (
 	"math"
-	"runtime"
 	"slices"
 	"strings"
-	"sync"
-	"unicode/utf8"
 
 	"github.com/zhengce/zhengce/corpus"
 	"github.com/zhengce/zhengce/indexer"
@@ -20,11 +17,11 @@ import (
 // snappy-decoded chunk per match.
 type columns struct {
 	n                                              int
-	seq                                            []uint32 // ordinal → sequence number (position in entries)
-	ord                                            []int32  // sequence number → ordinal
-	norm                                           []string // corpus.Normalize(text)
-	runes                                          []int32  // characters of norm, for the length norm of scores
-	title                                          []string // corpus.Normalize(title)
+	ix                                             *indexer.Index // the texts, by sequence number (see norm)
+	seq                                            []uint32       // ordinal → sequence number (position in entries)
+	ord                                            []int32        // sequence number → ordinal
+	runes                                          []int32        // characters of norm, for the length norm of scores
+	title                                          []string       // corpus.Normalize(title)
 	district                                       []uint16
 	section                                        []uint16
 	typ                                            []uint16
@@ -70,92 +67,94 @@ func (d *dict) id(v string) uint16 {
 // maxFacetValues bounds the distinct values of one facet (uint16 ids).
 const maxFacetValues = math.MaxUint16
 
-// newColumns builds the columns of entries, numbered by ix. The texts are
-// normalised on every core.
-func newColumns(entries []indexer.Entry, ix *indexer.Index) (*columns, error) {
-	n := len(entries)
-	if ix.Len() != n {
-		return nil, corpus.Errorf(corpus.EINTERNAL, "索引有 %d 条，语料有 %d 条", ix.Len(), n)
-	}
+// docSpan is one document of an index, in sequence order: its entries
+// are the sequence numbers start … start+n-1. A removed document (dead)
+// keeps its span, with a placeholder document, until its segment goes.
+type docSpan struct {
+	doc      *corpus.Document
+	start, n int32
+	dead     bool
+}
+
+// newColumns builds the columns of the entries of ix from its segments'
+// persisted columns, with the document of each span: no text is read.
+func newColumns(ix *indexer.Index, spans []docSpan) (*columns, error) {
+	n := ix.Len()
 	c := &columns{
-		n: n, seq: ix.SeqTable(), ord: make([]int32, n),
-		norm: make([]string, n), runes: make([]int32, n), title: make([]string, n),
+		n: n, ix: ix, seq: ix.SeqTable(), ord: make([]int32, n),
+		runes: make([]int32, n), title: make([]string, n),
 		district: make([]uint16, n), section: make([]uint16, n), typ: make([]uint16, n),
 		themes: make([][]uint16, n), target: make([]float64, n), doc: make([]uint32, n),
 	}
 	for o, s := range c.seq {
 		c.ord[s] = int32(o)
 	}
+	docOfSeq := make([]uint32, n)
 	docIdx := map[*corpus.Document]uint32{}
-	for i := range entries {
-		d := entries[i].Doc
-		if _, ok := docIdx[d]; !ok {
-			docIdx[d] = uint32(len(c.docs.region))
-			c.docs.add(d)
+	next := int32(0)
+	for i, sp := range spans {
+		if sp.start != next || int(sp.start+sp.n) > n {
+			return nil, corpus.Errorf(corpus.EINTERNAL, "文档 %d 的条目范围无效", i)
+		}
+		next = sp.start + sp.n
+		di, ok := docIdx[sp.doc]
+		if !ok {
+			di = uint32(len(c.docs.region))
+			docIdx[sp.doc] = di
+			c.docs.add(sp.doc)
+		}
+		district := c.districtDict.id(sp.doc.District)
+		for q := sp.start; q < sp.start+sp.n; q++ {
+			docOfSeq[q] = di
+			c.district[c.ord[q]] = district
 		}
 	}
-	for o := range n {
-		e := &entries[c.seq[o]]
-		var part string
-		var themes []string
-		c.target[o] = math.NaN()
-		if e.Unit != nil {
-			part, themes = e.Unit.Part, e.Unit.Themes
-			c.typ[o] = c.typeDict.id(string(e.Unit.Type))
-		} else {
-			if e.Src != nil {
-				part, themes = e.Src.Part, e.Src.Themes
-			}
-			c.typ[o] = c.typeDict.id(string(corpus.TypeTarget))
-			if v := e.Target.Target.Value; v != nil {
-				c.target[o] = *v
-			}
-		}
-		c.doc[o] = docIdx[e.Doc]
-		c.district[o] = c.districtDict.id(e.Doc.District)
-		c.section[o] = c.sectionDict.id(part)
-		ts := make([]uint16, len(themes))
-		for i, t := range themes {
-			ts[i] = c.themeDict.id(t)
-		}
-		c.themes[o] = ts
+	if int(next) != n {
+		return nil, corpus.Errorf(corpus.EINTERNAL, "索引有 %d 条，文档共 %d 条", n, next)
 	}
+	ix.Parts(func(base int, pc *indexer.Columns) {
+		remap := func(names []string, d *dict) []uint16 {
+			out := make([]uint16, len(names))
+			for i, v := range names {
+				out[i] = d.id(v)
+			}
+			return out
+		}
+		types, parts, themes := remap(pc.Types, &c.typeDict), remap(pc.Parts, &c.sectionDict), remap(pc.Themes, &c.themeDict)
+		for i := range pc.Len() {
+			o := c.ord[base+i]
+			c.typ[o] = types[pc.Type[i]]
+			c.section[o] = parts[pc.Part[i]]
+			ts := pc.EntryThemes(i)
+			if len(ts) > 0 {
+				mine := make([]uint16, len(ts))
+				for k, t := range ts {
+					mine[k] = themes[t]
+				}
+				c.themes[o] = mine
+			}
+			c.target[o] = pc.Target[i]
+			c.runes[o] = pc.Runes[i]
+			c.title[o] = pc.Title[i]
+			c.doc[o] = docOfSeq[base+i]
+		}
+		for b, k := range pc.Bytes {
+			c.bytes[b] += k
+		}
+	})
 	for _, d := range []*dict{&c.districtDict, &c.sectionDict, &c.typeDict, &c.themeDict, &c.docs.doctypeDict, &c.docs.levelDict, &c.docs.statusDict} {
 		if len(d.names) > maxFacetValues {
 			return nil, corpus.Errorf(corpus.ETOOLARGE, "分面取值过多：%d", len(d.names))
 		}
 	}
-	// normalise on every core: NFKC is the costly part of opening a large
-	// corpus
-	workers := max(1, runtime.GOMAXPROCS(0))
-	counts := make([][256]uint64, workers)
-	var wg sync.WaitGroup
-	for w := range workers {
-		wg.Go(func() {
-			for o := w; o < n; o += workers {
-				e := &entries[c.seq[o]]
-				c.norm[o] = same(e.Text(), e.NormText())
-				c.runes[o] = int32(utf8.RuneCountInString(c.norm[o]))
-				c.title[o] = same(e.Title(), e.NormTitle())
-				if o%8 == w%8 {
-					t := c.norm[o]
-					for i := 0; i < len(t); i++ {
-						counts[w][t[i]]++
-					}
-				}
-			}
-		})
-	}
-	wg.Wait()
-	for _, cs := range counts {
-		for b, k := range cs {
-			c.bytes[b] += k
-		}
-	}
-	c.rank = newRanking(entries, c)
+	c.rank = newRanking(ix, spans, c)
 	c.titles = newSuggester(c.rank)
 	return c, nil
 }
+
+// norm returns the normalised text of the entry with ordinal o. It
+// shares the index's mapping: valid while the search holds the Service.
+func (c *columns) norm(o int32) string { return c.ix.NormText(int(c.seq[o])) }
 
 // same returns orig when it equals norm, so a text that normalisation
 // leaves unchanged is held once.

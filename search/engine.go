@@ -375,7 +375,7 @@ func (s *Service) verify(ctx context.Context, ords []int32, norm string) ([]inde
 					return nil, err
 				}
 			}
-			if n := countAt(c.norm[o], norm, pos); n > 0 {
+			if n := countAt(c.norm(o), norm, pos); n > 0 {
 				out = append(out, indexer.Posting{Ord: o, Score: float32(n)})
 			}
 		}

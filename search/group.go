@@ -8,6 +8,7 @@ import (
 	"time"
 
 	"github.com/zhengce/zhengce/corpus"
+	"github.com/zhengce/zhengce/indexer"
 )
 
 // GroupHits is the most units shown under one document of a grouped
@@ -111,10 +112,10 @@ func (s *Service) SearchGrouped(ctx context.Context, r Request) (*GroupedRespons
 	}
 	var pinned *docAgg
 	if pinID != "" && r.Offset == 0 {
-		seq, ok := s.seqOf[pinID]
+		seq, ok := s.seqOf(pinID)
 		var jd int32
 		if ok {
-			jd, ok = s.cols.rank.docIdx[s.entries[seq].Doc.ID]
+			jd = int32(s.cols.doc[s.cols.ord[seq]])
 		}
 		if ok {
 			o := s.cols.ord[seq]
@@ -333,11 +334,11 @@ func (s *Service) docGroup(a *docAgg, aggs []*docAgg) DocGroup {
 // unitHit is the hit of the unit at seq with the given link, its text
 // unmarked (a jump's unit need not match the query's words).
 func (s *Service) unitHit(seq int, link string) (Hit, bool) {
-	e := &s.entries[seq]
-	u, d := e.Unit, e.Doc
-	if u == nil {
+	e, ok := s.entryAt(seq)
+	if !ok || e.Unit == nil {
 		return Hit{}, false
 	}
+	u, d := e.Unit, e.Doc
 	h := Hit{ID: u.ID, DocID: u.DocID, Type: string(u.Type), Section: u.Part, Themes: u.Themes, Path: u.Path,
 		Breadcrumb: u.Breadcrumb, Citation: u.Citation, Text: u.Text, DocTitle: d.Title, District: d.District,
 		URL: link, Highlight: html.EscapeString(u.Text)}
@@ -354,6 +355,11 @@ func (s *Service) unitHit(seq int, link string) (Hit, bool) {
 // prepare checks the paging of r (setting the default limit), parses its
 // query with its filters and compiles it, as Search does.
 func (s *Service) prepare(r *Request) (*plan, error) {
+	// a closed Service's mappings are gone: Close must not race with
+	// searches (Live waits for them), and a search after it fails here
+	if s.ix.Closed() {
+		return nil, &corpus.Error{Code: corpus.EINTERNAL, Message: "检索服务已关闭", Err: indexer.ErrClosed}
+	}
 	if r.Limit == 0 {
 		r.Limit = DefaultLimit
 	}

@@ -24,7 +24,10 @@ const (
 // unit that does not satisfy the query's verbatim conditions (the
 // exclusions always; for tier-1 hits every group) is dropped (ok false).
 func (s *Service) hit(p *plan, seq int, score float32) (Hit, bool) {
-	e := &s.entries[seq]
+	e, ok := s.entryAt(seq)
+	if !ok {
+		return Hit{}, false
+	}
 	var h Hit
 	var text string
 	d := e.Doc
@@ -52,7 +55,7 @@ func (s *Service) hit(p *plan, seq int, score float32) (Hit, bool) {
 	h.Score = float64(score)
 	// The index keeps corpus.Normalize(text): verification and spans
 	// work on it, and only the ends of the spans are mapped back.
-	norm := s.cols.norm[s.cols.ord[seq]]
+	norm := s.cols.norm(s.cols.ord[seq])
 	if !p.verify(norm) {
 		return Hit{}, false
 	}

@@ -5,7 +5,6 @@ import (
 	"crypto/sha256"
 	"encoding/hex"
 	"errors"
-	"fmt"
 	"io/fs"
 	"maps"
 	"os"
@@ -26,11 +25,11 @@ import (
 type library struct {
 	root   string // the index version directory (the link resolved)
 	st     *store.Store
-	loader *corpus.Loader
+	loader func() (*corpus.Loader, error) // built on the first Add
 	base   *indexer.Meta
 	segs   []store.Segment             // the segment table, base first
 	open   map[string]*indexer.Segment // by name; Live's own reference
-	docs   map[string]*corpus.Document // live documents by id
+	docs   map[string]*corpus.Document // live documents by id: stubs, the bodies stay in the store
 	info   map[string]store.Info
 	rej    []corpus.Rejection
 	warn   []corpus.Warning
@@ -38,11 +37,12 @@ type library struct {
 
 // OpenLibrary opens the self-contained index in dir — its document
 // store and segments — for serving, with no corpus folder: nothing is
-// parsed. loader parses the files later given to Add; seg is the
+// parsed. loader returns the loader that parses the files later given to
+// Add (called on the first Add only); seg is the
 // segmenter of the index (nil until SetSegmenter). The store stays open
 // for writing until Close: another process cannot change the index
 // meanwhile.
-func OpenLibrary(dir string, loader *corpus.Loader, seg *indexer.Segmenter) (*Live, error) {
+func OpenLibrary(dir string, loader func() (*corpus.Loader, error), seg *indexer.Segmenter) (*Live, error) {
 	setClauseLimit()
 	root, err := filepath.EvalSymlinks(dir)
 	if err != nil {
@@ -52,7 +52,7 @@ func OpenLibrary(dir string, loader *corpus.Loader, seg *indexer.Segmenter) (*Li
 	if err != nil {
 		return nil, err
 	}
-	if err := indexer.Verify(root, base); err != nil {
+	if err := indexer.VerifySizes(root, base); err != nil {
 		return nil, err
 	}
 	st, err := store.Open(filepath.Join(root, store.File), store.Options{})
@@ -69,6 +69,19 @@ func OpenLibrary(dir string, loader *corpus.Loader, seg *indexer.Segmenter) (*Li
 	l := &Live{dir: dir, lib: lib}
 	l.cur.Store(&liveRef{svc: svc})
 	return l, nil
+}
+
+// Verify checks every file of the index served against the checksums of
+// its manifest (indexer.Verify): it reads the whole index, so a server
+// runs it in the background after start.
+func (l *Live) Verify() error {
+	l.mu.Lock()
+	lib := l.lib
+	l.mu.Unlock()
+	if lib == nil {
+		return nil
+	}
+	return indexer.Verify(lib.root, lib.base)
 }
 
 // HasLibrary reports whether the index in dir has a document store, so
@@ -111,42 +124,33 @@ func (lib *library) service(seg *indexer.Segmenter) (*Service, error) {
 	copies := make(map[string]*corpus.Document, len(ids))
 	docs := make([]*corpus.Document, len(ids))
 	for i, id := range ids {
-		d := *lib.docs[id]
-		docs[i], copies[id] = &d, &d
+		d := lib.docs[id]
+		cp := corpus.NewStub(d.Meta, d.Counts())
+		docs[i], copies[id] = cp, cp
 	}
 	st := lib.st
 	c, err := corpus.Assemble(docs, corpus.Extras{Rejected: lib.rej, Warnings: lib.warn,
-		Originals: func(_ context.Context, id string) ([]byte, error) { return st.Original(id) }})
+		Originals: func(_ context.Context, id string) ([]byte, error) { return st.Original(id) },
+		Load:      st.Document})
 	if err != nil {
 		return nil, err
 	}
 	var (
-		entries []indexer.Entry
-		dead    []bool
-		segs    []*indexer.Segment
-		anyDead bool
+		spans []docSpan
+		segs  []*indexer.Segment
+		start int32
 	)
 	placeholder := &corpus.Document{Meta: corpus.Meta{ID: "\x00removed"}}
-	gone := &corpus.Unit{Type: corpus.TypeClause}
 	for _, sg := range lib.segs {
 		s := lib.open[sg.Name]
 		n := 0
 		for _, sd := range sg.Docs {
-			d := copies[sd.ID]
-			if d != nil && lib.info[sd.ID].Segment == sg.Name {
-				es := indexer.Entries(mustCorpus(d))
-				if len(es) != sd.Entries {
-					return nil, corpus.Errorf(corpus.EINVALID, "索引已损坏（文档 %s 在片段 %s 中有 %d 条，应为 %d 条），请重新建立索引", sd.ID, sg.Name, len(es), sd.Entries)
-				}
-				entries = append(entries, es...)
-				dead = append(dead, make([]bool, len(es))...)
-			} else {
-				anyDead = true
-				for range sd.Entries {
-					entries = append(entries, indexer.Entry{Doc: placeholder, Unit: gone})
-					dead = append(dead, true)
-				}
+			sp := docSpan{doc: placeholder, start: start, n: int32(sd.Entries), dead: true}
+			if d := copies[sd.ID]; d != nil && lib.info[sd.ID].Segment == sg.Name {
+				sp.doc, sp.dead = d, false
 			}
+			spans = append(spans, sp)
+			start += int32(sd.Entries)
 			n += sd.Entries
 		}
 		if n != s.Len() {
@@ -154,35 +158,20 @@ func (lib *library) service(seg *indexer.Segmenter) (*Service, error) {
 		}
 		segs = append(segs, s)
 	}
-	if !anyDead {
-		dead = nil
-	}
 	meta := *lib.base
 	meta.Stats = indexer.Stats{Documents: len(docs)}
 	for _, d := range docs {
-		meta.Stats.Units += len(d.Units)
-		meta.Stats.Targets += len(d.Targets)
-		for _, u := range d.Units {
-			meta.Stats.Bytes += int64(len(u.Text))
-		}
+		n := d.Counts()
+		meta.Stats.Units += n.Units
+		meta.Stats.Targets += n.Targets
 	}
 	ix := indexer.Combine(segs)
-	svc, err := newService(ix, &meta, c, entries, dead, seg)
+	svc, err := newService(ix, &meta, c, spans, seg)
 	if err != nil {
 		ix.Close()
 		return nil, err
 	}
 	return svc, nil
-}
-
-// mustCorpus wraps one document for indexer.Entries, which cannot fail
-// for a single document.
-func mustCorpus(d *corpus.Document) *corpus.Corpus {
-	c, err := corpus.New([]*corpus.Document{d})
-	if err != nil {
-		panic(fmt.Sprintf("corpus of one document: %v", err))
-	}
-	return c
 }
 
 // collect removes segment directories the store does not list: left by
@@ -216,6 +205,14 @@ func (lib *library) close() error {
 	return errors.Join(errs...)
 }
 
+// SetSegmenter supplies the segmenter to a Live opened without one (see
+// Service.SetSegmenter); later changes use it too.
+func (l *Live) SetSegmenter(seg *indexer.Segmenter) error {
+	l.mu.Lock()
+	defer l.mu.Unlock()
+	return l.cur.Load().svc.SetSegmenter(seg)
+}
+
 // Corpus returns the documents served now.
 func (l *Live) Corpus() *corpus.Corpus { return l.cur.Load().svc.c }
 
@@ -241,7 +238,11 @@ func (l *Live) Add(ctx context.Context, origin string, files []corpus.File) ([]c
 	if len(files) == 0 {
 		return []corpus.ChangeResult{}, nil
 	}
-	docs, rejected, _, err := lib.loader.LoadFiles(ctx, files)
+	loader, err := lib.loader()
+	if err != nil {
+		return nil, err
+	}
+	docs, rejected, _, err := loader.LoadFiles(ctx, files)
 	if err != nil {
 		return nil, err
 	}
@@ -300,7 +301,7 @@ func (l *Live) Add(ctx context.Context, origin string, files []corpus.File) ([]c
 	for _, p := range ch.Puts {
 		_, replaced := lib.docs[p.Doc.ID]
 		p.Info.ID = p.Doc.ID
-		lib.docs[p.Doc.ID], lib.info[p.Doc.ID] = p.Doc, p.Info
+		lib.docs[p.Doc.ID], lib.info[p.Doc.ID] = corpus.NewStub(p.Doc.Meta, p.Doc.Counts()), p.Info
 		results = append(results, corpus.ChangeResult{ID: p.Doc.ID, Source: p.Info.Source, Status: corpus.ChangeIndexed, Replaced: replaced})
 	}
 	if err := l.refresh(); err != nil {
@@ -429,7 +430,21 @@ func (l *Live) compact(ctx context.Context, p indexer.Progress) error {
 		return err
 	}
 	info := maps.Clone(l.lib.info)
-	c := l.Corpus()
+	// the bodies, one document at a time from the store
+	stubs := l.Corpus().Documents()
+	docs := make([]*corpus.Document, len(stubs))
+	for i, d := range stubs {
+		full, err := l.lib.st.Document(d.ID)
+		if err != nil {
+			return err
+		}
+		docs[i] = full
+	}
+	c, err := corpus.Assemble(docs, corpus.Extras{Rejected: l.lib.rej, Warnings: l.lib.warn,
+		Originals: func(_ context.Context, id string) ([]byte, error) { return l.lib.st.Original(id) }})
+	if err != nil {
+		return err
+	}
 	if _, err := indexer.BuildWith(ctx, l.dir, c, full, p, indexer.BuildOptions{Info: func(id string) (store.Info, bool) {
 		in, ok := info[id]
 		return in, ok

@@ -50,13 +50,14 @@ type ranking struct {
 	docIdx map[string]int32
 }
 
-// newRanking computes the ranking columns of entries (numbered as in c).
-func newRanking(entries []indexer.Entry, c *columns) *ranking {
+// newRanking computes the ranking columns of the entries numbered as in
+// c, whose documents are those of spans.
+func newRanking(ix *indexer.Index, spans []docSpan, c *columns) *ranking {
 	r := &ranking{static: make([]float32, c.n), content: make([]int32, c.n), docIdx: map[string]int32{}}
 	// document indexes are given in order of first appearance, as in
 	// newColumns
-	for i := range entries {
-		d := entries[i].Doc
+	for _, sp := range spans {
+		d := sp.doc
 		if _, ok := r.docIdx[d.ID]; !ok {
 			r.docIdx[d.ID] = int32(len(r.docs))
 			r.docs = append(r.docs, d)
@@ -72,24 +73,26 @@ func newRanking(entries []indexer.Entry, c *columns) *ranking {
 			}
 		}
 	}
-	for o := range c.n {
-		r.static[o], r.content[o] = 1, -1
-		u := entries[c.seq[o]].Unit
-		if u == nil || u.Type == corpus.TypeTitle {
-			continue
-		}
-		norm := c.norm[o]
-		n := float64(c.runes[o])
-		f := math.Sqrt(n / math.Max(n, minNormRunes))
-		if u.Type == corpus.TypeSection {
-			f *= headingFactor
-		}
-		r.static[o] = float32(f)
-		if l := corpus.Normalize(u.Label); l != "" {
-			norm = strings.TrimPrefix(norm, l)
-		}
-		r.content[o] = int32(contentCount(norm))
+	typ := map[string]uint16{}
+	for id, name := range c.typeDict.names {
+		typ[name] = uint16(id)
 	}
+	section, hasSection := typ[string(corpus.TypeSection)]
+	ix.Parts(func(base int, pc *indexer.Columns) {
+		for i := range pc.Len() {
+			o := c.ord[base+i]
+			r.static[o], r.content[o] = 1, pc.Content[i]
+			if pc.Content[i] < 0 {
+				continue
+			}
+			n := float64(c.runes[o])
+			f := math.Sqrt(n / math.Max(n, minNormRunes))
+			if hasSection && c.typ[o] == section {
+				f *= headingFactor
+			}
+			r.static[o] = float32(f)
+		}
+	})
 	return r
 }
 
@@ -128,7 +131,7 @@ func (s *Service) shape(p *plan, o int32) float32 {
 	if content < 0 {
 		return f
 	}
-	norm := s.cols.norm[o]
+	norm := s.cols.norm(o)
 	rest := int(content)
 	k := 0
 	for _, g := range p.q.Groups {

@@ -43,14 +43,14 @@ var setClauseLimit = sync.OnceFunc(func() { searcher.DisjunctionMaxClauseCount =
 // Service answers searches over one opened index and the corpus it was
 // built from. It is safe for concurrent use.
 type Service struct {
-	ix      *indexer.Index
-	meta    *indexer.Meta
-	c       *corpus.Corpus
-	seg     atomic.Pointer[indexer.Segmenter]
-	entries []indexer.Entry // by sequence number
-	cols    *columns        // by ordinal
-	jumps   *jumps          // titles and articles, for queries naming an article
-	seqOf   map[string]int  // sequence number of each unit id
+	ix     *indexer.Index
+	meta   *indexer.Meta
+	c      *corpus.Corpus
+	seg    atomic.Pointer[indexer.Segmenter]
+	spans  []docSpan        // the documents, in sequence order
+	spanOf map[string]int32 // the span of each live document id
+	cols   *columns         // by ordinal
+	jumps  *jumps           // titles and articles, for queries naming an article
 }
 
 // Open opens the existing index in dir for querying corpus c. seg may be
@@ -79,7 +79,14 @@ func open(dir string, c *corpus.Corpus, corpusFP string, seg *indexer.Segmenter)
 		ix.Close()
 		return nil, &corpus.Error{Code: corpus.EINVALID, Message: "索引与当前语料或分词器不一致，请重新运行 zhengce index", Err: ErrStale}
 	}
-	s, err := newService(ix, meta, c, indexer.Entries(c), nil, seg)
+	spans := make([]docSpan, 0, len(c.Documents()))
+	start := int32(0)
+	for _, d := range c.Documents() {
+		n := int32(indexer.EntryCount(d))
+		spans = append(spans, docSpan{doc: d, start: start, n: n})
+		start += n
+	}
+	s, err := newService(ix, meta, c, spans, seg)
 	if err != nil {
 		ix.Close()
 		return nil, err
@@ -87,31 +94,72 @@ func open(dir string, c *corpus.Corpus, corpusFP string, seg *indexer.Segmenter)
 	return s, nil
 }
 
-// newService returns the Service of ix, whose entries (by sequence
-// number) are those of c's documents and, where deadSeq is true, those of
-// documents removed since their segment was built (placeholders that
-// match nothing).
-func newService(ix *indexer.Index, meta *indexer.Meta, c *corpus.Corpus, entries []indexer.Entry, deadSeq []bool, seg *indexer.Segmenter) (*Service, error) {
-	cols, err := newColumns(entries, ix)
+// newService returns the Service of ix, whose entries are those of the
+// documents of spans, in order; a dead span's entries match nothing.
+func newService(ix *indexer.Index, meta *indexer.Meta, c *corpus.Corpus, spans []docSpan, seg *indexer.Segmenter) (*Service, error) {
+	cols, err := newColumns(ix, spans)
 	if err != nil {
 		return nil, err
 	}
-	if deadSeq != nil {
-		cols.dead = make([]bool, cols.n)
-		for o, q := range cols.seq {
-			cols.dead[o] = deadSeq[q]
+	s := &Service{ix: ix, meta: meta, c: c, spans: spans, spanOf: make(map[string]int32, len(spans)), cols: cols, jumps: newJumps(c)}
+	for i, sp := range spans {
+		if sp.dead {
+			if cols.dead == nil {
+				cols.dead = make([]bool, cols.n)
+			}
+			for q := sp.start; q < sp.start+sp.n; q++ {
+				cols.dead[cols.ord[q]] = true
+			}
+			continue
 		}
-	}
-	s := &Service{ix: ix, meta: meta, c: c, entries: entries, cols: cols, jumps: newJumps(c), seqOf: make(map[string]int, len(entries))}
-	for i, e := range entries {
-		if e.Unit != nil && (deadSeq == nil || !deadSeq[i]) {
-			s.seqOf[e.Unit.ID] = i
-		}
+		s.spanOf[sp.doc.ID] = int32(i)
 	}
 	if seg != nil {
 		s.seg.Store(seg)
 	}
 	return s, nil
+}
+
+// entryAt returns the entry with sequence number seq and its document;
+// false for the entry of a removed document or a damaged record.
+func (s *Service) entryAt(seq int) (indexer.Entry, bool) {
+	i, ok := slices.BinarySearchFunc(s.spans, int32(seq), func(sp docSpan, q int32) int {
+		switch {
+		case q < sp.start:
+			return 1
+		case q >= sp.start+sp.n:
+			return -1
+		}
+		return 0
+	})
+	if !ok || s.spans[i].dead {
+		return indexer.Entry{}, false
+	}
+	e, err := s.ix.Entry(seq)
+	if err != nil {
+		return indexer.Entry{}, false
+	}
+	e.Doc = s.spans[i].doc
+	return e, true
+}
+
+// seqOf returns the sequence number of the unit with the given id.
+func (s *Service) seqOf(id string) (int, bool) {
+	docID, _, ok := strings.Cut(id, "/")
+	if !ok {
+		return 0, false
+	}
+	i, ok := s.spanOf[docID]
+	if !ok {
+		return 0, false
+	}
+	sp := s.spans[i]
+	for q := sp.start; q < sp.start+sp.n; q++ {
+		if uid, ok := s.ix.UnitID(int(q)); ok && uid == id {
+			return int(q), true
+		}
+	}
+	return 0, false
 }
 
 // Ensure opens the index in dir, building it first with seg when it is
@@ -323,7 +371,7 @@ func (s *Service) addJump(resp *Response, r Request) {
 		if d == nil || r.Offset > 0 {
 			return
 		}
-		if _, ok := s.seqOf[d.ID+"/"+corpus.PathTitle]; !ok {
+		if _, ok := s.seqOf(d.ID + "/" + corpus.PathTitle); !ok {
 			return
 		}
 		s.putFirst(resp, r, d.ID+"/"+corpus.PathTitle, "/c/"+url.PathEscape(d.ID)+"/"+corpus.PathTitle)
@@ -339,11 +387,14 @@ func (s *Service) addJump(resp *Response, r Request) {
 // putFirst makes the unit id the first hit of resp, removing it from
 // further down.
 func (s *Service) putFirst(resp *Response, r Request, id, link string) {
-	seq, ok := s.seqOf[id]
+	seq, ok := s.seqOf(id)
 	if !ok {
 		return
 	}
-	e := &s.entries[seq]
+	e, ok := s.entryAt(seq)
+	if !ok {
+		return
+	}
 	u, d := e.Unit, e.Doc
 	h := Hit{ID: u.ID, DocID: u.DocID, Type: string(u.Type), Section: u.Part, Themes: u.Themes, Path: u.Path,
 		Breadcrumb: u.Breadcrumb, Citation: u.Citation, Text: u.Text, DocTitle: d.Title, District: d.District,

@@ -10,6 +10,7 @@ import (
 	"os"
 	"path/filepath"
 	"strings"
+	"sync"
 
 	"github.com/zhengce/zhengce/corpus"
 	"github.com/zhengce/zhengce/corpus/ingest"
@@ -21,15 +22,25 @@ import (
 )
 
 // fileLoader returns the loader that parses files added to a running
-// index, and a function that releases its readers (pdfium starts only
-// when a PDF arrives).
-func (m *Main) fileLoader() (*corpus.Loader, func() error, error) {
-	p, err := parse.Default()
-	if err != nil {
-		return nil, nil, err
+// index, built on first use (the parser's vocabularies take a while, and
+// pdfium starts only when a PDF arrives), and a function that releases
+// its readers.
+func (m *Main) fileLoader() (func() (*corpus.Loader, error), func() error) {
+	var r *ingest.Readers
+	get := sync.OnceValues(func() (*corpus.Loader, error) {
+		p, err := parse.Default()
+		if err != nil {
+			return nil, err
+		}
+		r = ingest.New(ingest.Options{Parser: p, NoOCR: m.Getenv("ZHENGCE_NO_OCR") != ""})
+		return r.Loader(), nil
+	})
+	return get, func() error {
+		if r == nil {
+			return nil
+		}
+		return r.Close()
 	}
-	r := ingest.New(ingest.Options{Parser: p, NoOCR: m.Getenv("ZHENGCE_NO_OCR") != ""})
-	return r.Loader(), r.Close, nil
 }
 
 // openServed opens the index in dir for serving. Without corpusDir an
@@ -37,7 +48,7 @@ func (m *Main) fileLoader() (*corpus.Loader, func() error, error) {
 // parsed. With corpusDir, or without an index, the corpus (the embedded
 // seeds by default) is parsed first and the index rebuilt when it does not
 // match it.
-func (m *Main) openServed(ctx context.Context, dir, corpusDir string, loader *corpus.Loader) (*search.Live, error) {
+func (m *Main) openServed(ctx context.Context, dir, corpusDir string, loader func() (*corpus.Loader, error)) (*search.Live, error) {
 	if corpusDir == "" && search.HasLibrary(dir) {
 		live, err := m.openLibrary(dir, loader)
 		if err == nil || corpus.ErrorCode(err) != corpus.EINVALID || errors.Is(err, store.ErrLocked) {
@@ -67,17 +78,34 @@ func (m *Main) openServed(ctx context.Context, dir, corpusDir string, loader *co
 
 // openLibrary opens the self-contained index in dir with its own domain
 // dictionary (gse's full dictionary when it has none).
-func (m *Main) openLibrary(dir string, loader *corpus.Loader) (*search.Live, error) {
-	seg, err := indexer.LoadIndexSegmenter(dir)
+func (m *Main) openLibrary(dir string, loader func() (*corpus.Loader, error)) (*search.Live, error) {
+	// the dictionary loads on one core while the index opens on the other
+	segc := make(chan error, 1)
+	var seg *indexer.Segmenter
+	go func() {
+		var err error
+		seg, err = indexer.LoadIndexSegmenter(dir)
+		if err != nil {
+			if code := corpus.ErrorCode(err); code != corpus.ENOTFOUND && code != corpus.EINVALID {
+				segc <- err
+				return
+			}
+			seg, err = m.loadSegmenter()
+		}
+		segc <- err
+	}()
+	live, err := search.OpenLibrary(dir, loader, nil)
+	serr := <-segc
 	if err != nil {
-		if code := corpus.ErrorCode(err); code != corpus.ENOTFOUND && code != corpus.EINVALID {
-			return nil, err
-		}
-		if seg, err = m.loadSegmenter(); err != nil {
-			return nil, err
-		}
+		return nil, err
 	}
-	return search.OpenLibrary(dir, loader, seg)
+	if serr == nil {
+		serr = live.SetSegmenter(seg)
+	}
+	if serr != nil {
+		return nil, errors.Join(serr, live.Close())
+	}
+	return live, nil
 }
 
 // runAdd implements `zhengce add [--index DIR] PATH…`: parse the files
@@ -154,10 +182,7 @@ func (m *Main) openForChange(dir string) (*search.Live, func() error, error) {
 	if !search.HasLibrary(dir) {
 		return nil, nil, corpus.Errorf(corpus.ENOTFOUND, "索引目录中没有可修改的索引：%s（请先运行 zhengce index）", dir)
 	}
-	loader, closeLoader, err := m.fileLoader()
-	if err != nil {
-		return nil, nil, err
-	}
+	loader, closeLoader := m.fileLoader()
 	live, err := m.openLibrary(dir, loader)
 	if err != nil {
 		return nil, nil, errors.Join(err, closeLoader())

@@ -52,10 +52,7 @@ func (m *Main) runServe(ctx context.Context, args []string) (err error) {
 	}
 	dir := m.indexDir(*indexDir)
 
-	loader, closeLoader, err := m.fileLoader()
-	if err != nil {
-		return err
-	}
+	loader, closeLoader := m.fileLoader()
 	defer func() {
 		if cerr := closeLoader(); cerr != nil && err == nil {
 			err = cerr
@@ -65,6 +62,8 @@ func (m *Main) runServe(ctx context.Context, args []string) (err error) {
 	if err != nil {
 		return err
 	}
+	// the garbage of opening goes back to the system before serving
+	debug.FreeOSMemory()
 	if m.Getenv("GOGC") == "" {
 		setGCHeadroom()
 	}
@@ -82,6 +81,19 @@ func (m *Main) runServe(ctx context.Context, args []string) (err error) {
 	}
 
 	logger := slog.New(slog.NewTextHandler(m.Stderr, &slog.HandlerOptions{Level: slog.LevelInfo}))
+	// the checksums of every index file, read in the background: opening
+	// checked that each file is there with its size; first answers go
+	// before it
+	go func() {
+		select {
+		case <-ctx.Done():
+			return
+		case <-time.After(verifyDelay):
+		}
+		if err := live.Verify(); err != nil {
+			logger.Error("index files damaged: rebuild with zhengce index", "dir", dir, "err", err)
+		}
+	}()
 	srv, err := web.New(web.Config{Collection: live, Searcher: live, Logger: logger, IndexDir: dir, RateLimit: *rate, RateBurst: *burst,
 		AdminToken: m.Getenv("ZHENGCE_ADMIN_TOKEN"), Reindexer: live})
 	if err != nil {
@@ -133,6 +145,10 @@ func reloadOnHangup(ctx context.Context, live *search.Live, log *slog.Logger) fu
 		<-done
 	}
 }
+
+// verifyDelay is how long after start serve checks the checksums of the
+// index files.
+const verifyDelay = 3 * time.Second
 
 // gcHeadroom is the least heap growth between two garbage collections of
 // the server, and maxGCPercent the most GOGC it sets to get it.

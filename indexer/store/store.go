@@ -34,7 +34,7 @@ const File = "zhengce.db"
 
 // formatVersion is the layout of the store; a store of another layout
 // is refused (the index is rebuilt).
-const formatVersion = "1"
+const formatVersion = "2"
 
 // Buckets.
 var (
@@ -43,6 +43,7 @@ var (
 	bucketInfo     = []byte("info")     // id → JSON Info
 	bucketFiles    = []byte("files")    // id → original file
 	bucketSegments = []byte("segments") // name → JSON Segment
+	bucketStubs    = []byte("stubs")    // id → JSON stubRecord: what opening an index reads
 )
 
 var (
@@ -129,7 +130,7 @@ func Create(path string) (*Store, error) {
 		return nil, err
 	}
 	err = s.update(func(tx *bolt.Tx) error {
-		for _, b := range [][]byte{bucketMeta, bucketDocs, bucketInfo, bucketFiles, bucketSegments} {
+		for _, b := range [][]byte{bucketMeta, bucketDocs, bucketInfo, bucketFiles, bucketSegments, bucketStubs} {
 			if _, err := tx.CreateBucketIfNotExists(b); err != nil {
 				return fmt.Errorf("create bucket %s: %w", b, err)
 			}
@@ -154,7 +155,7 @@ func Open(path string, opt Options) (*Store, error) {
 	}
 	var format string
 	err = s.view(func(tx *bolt.Tx) error {
-		for _, b := range [][]byte{bucketMeta, bucketDocs, bucketInfo, bucketFiles, bucketSegments} {
+		for _, b := range [][]byte{bucketMeta, bucketDocs, bucketInfo, bucketFiles, bucketSegments, bucketStubs} {
 			if tx.Bucket(b) == nil {
 				return fmt.Errorf("bucket %s missing", b)
 			}
@@ -178,7 +179,7 @@ func open(path string, opt Options) (*Store, error) {
 		timeout = time.Second
 	}
 	db, err := guarded(func() (*bolt.DB, error) {
-		return bolt.Open(path, 0o644, &bolt.Options{Timeout: timeout, ReadOnly: opt.ReadOnly, NoFreelistSync: true, FreelistType: bolt.FreelistMapType})
+		return bolt.Open(path, 0o644, &bolt.Options{Timeout: timeout, ReadOnly: opt.ReadOnly, FreelistType: bolt.FreelistMapType})
 	})
 	if errors.Is(err, bolterr.ErrTimeout) {
 		return nil, &corpus.Error{Code: corpus.EINVALID, Message: "索引正被另一个进程（如 zhengce serve）使用；运行中的服务请用 POST /api/documents 或管理页面修改文档", Err: ErrLocked}
@@ -235,6 +236,12 @@ func (s *Store) Close() error {
 
 // Path is the store's file.
 func (s *Store) Path() string { return s.path }
+
+// stubRecord is a document's metadata and the counts of its body.
+type stubRecord struct {
+	Meta   corpus.Meta   `json:"meta"`
+	Counts corpus.Counts `json:"counts"`
+}
 
 // docRecord is how a document is stored: the document and the
 // normalised texts of its units where they differ from the text, so
@@ -323,6 +330,7 @@ func (s *Store) Apply(ch Change) error {
 		id   string
 		doc  []byte
 		info []byte
+		stub []byte
 	}
 	// encode outside the write transaction, which is exclusive
 	encs := make([]enc, len(ch.Puts))
@@ -336,7 +344,11 @@ func (s *Store) Apply(ch Change) error {
 		if err != nil {
 			return fmt.Errorf("encode document info: %w", err)
 		}
-		encs[i] = enc{p.Doc.ID, doc, info}
+		stub, err := json.Marshal(stubRecord{Meta: p.Doc.Meta, Counts: p.Doc.Counts()})
+		if err != nil {
+			return fmt.Errorf("encode document metadata: %w", err)
+		}
+		encs[i] = enc{p.Doc.ID, doc, info, stub}
 	}
 	var seg []byte
 	if ch.Segment != nil {
@@ -346,7 +358,7 @@ func (s *Store) Apply(ch Change) error {
 		}
 	}
 	err := s.update(func(tx *bolt.Tx) error {
-		docs, info, files, segs, meta := tx.Bucket(bucketDocs), tx.Bucket(bucketInfo), tx.Bucket(bucketFiles), tx.Bucket(bucketSegments), tx.Bucket(bucketMeta)
+		docs, info, files, segs, meta, stubs := tx.Bucket(bucketDocs), tx.Bucket(bucketInfo), tx.Bucket(bucketFiles), tx.Bucket(bucketSegments), tx.Bucket(bucketMeta), tx.Bucket(bucketStubs)
 		touched := map[string]bool{} // segments that lost a document
 		drop := func(id string) error {
 			if old := info.Get([]byte(id)); old != nil {
@@ -356,7 +368,7 @@ func (s *Store) Apply(ch Change) error {
 				}
 				touched[in.Segment] = true
 			}
-			for _, b := range []*bolt.Bucket{docs, info, files} {
+			for _, b := range []*bolt.Bucket{docs, info, files, stubs} {
 				if err := b.Delete([]byte(id)); err != nil {
 					return err
 				}
@@ -379,6 +391,9 @@ func (s *Store) Apply(ch Change) error {
 				return err
 			}
 			if err := info.Put([]byte(e.id), e.info); err != nil {
+				return err
+			}
+			if err := stubs.Put([]byte(e.id), e.stub); err != nil {
 				return err
 			}
 			if o := ch.Puts[i].Original; o != nil {
@@ -470,7 +485,7 @@ func (s *Store) NextSegment() (string, error) {
 // Snapshot is a consistent view of the store: every document, its info,
 // and the segments, read in one transaction.
 type Snapshot struct {
-	Docs     []*corpus.Document // by id
+	Docs     []*corpus.Document // stubs (corpus.NewStub), by id; Document loads a body
 	Info     map[string]Info
 	Segments []Segment // in order of creation, the base first
 	Rejected []corpus.Rejection
@@ -521,8 +536,8 @@ func (s *Store) Read() (*Snapshot, error) {
 			return err
 		}
 		// the data of a read-only transaction is valid only inside it:
-		// copy the compressed records (small) and decode outside
-		return tx.Bucket(bucketDocs).ForEach(func(k, v []byte) error {
+		// copy the records (small) and decode outside
+		return tx.Bucket(bucketStubs).ForEach(func(k, v []byte) error {
 			raws = append(raws, raw{string(k), slices.Clone(v)})
 			return nil
 		})
@@ -533,7 +548,16 @@ func (s *Store) Read() (*Snapshot, error) {
 	snap.Docs = make([]*corpus.Document, len(raws))
 	errs := make([]error, len(raws))
 	parallel(len(raws), func(i int) {
-		snap.Docs[i], errs[i] = s.decodeDoc(raws[i].id, raws[i].data)
+		var r stubRecord
+		if err := json.Unmarshal(raws[i].data, &r); err != nil {
+			errs[i] = fmt.Errorf("document metadata %s: %w", raws[i].id, err)
+			return
+		}
+		if r.Meta.ID != raws[i].id {
+			errs[i] = fmt.Errorf("document metadata %s: names %s", raws[i].id, r.Meta.ID)
+			return
+		}
+		snap.Docs[i] = corpus.NewStub(r.Meta, r.Counts)
 	})
 	if err := errors.Join(errs...); err != nil {
 		return nil, &corpus.Error{Code: corpus.EINVALID, Message: "文档库已损坏，请重新建立索引", Err: err}
@@ -558,6 +582,31 @@ func (s *Store) Read() (*Snapshot, error) {
 		return 1
 	})
 	return snap, nil
+}
+
+// Document loads the stored document with the given id.
+func (s *Store) Document(id string) (*corpus.Document, error) {
+	var raw []byte
+	err := s.db.View(func(tx *bolt.Tx) error {
+		v := tx.Bucket(bucketDocs).Get([]byte(id))
+		if v == nil {
+			return corpus.Errorf(corpus.ENOTFOUND, "未找到文档：%s", id)
+		}
+		raw = slices.Clone(v)
+		return nil
+	})
+	if err != nil {
+		var ce *corpus.Error
+		if errors.As(err, &ce) {
+			return nil, err
+		}
+		return nil, fmt.Errorf("read document %s: %w", id, err)
+	}
+	d, err := s.decodeDoc(id, raw)
+	if err != nil {
+		return nil, &corpus.Error{Code: corpus.EINTERNAL, Message: "文档库中的文档已损坏：" + id, Err: err}
+	}
+	return d, nil
 }
 
 // Original returns the original file of a document.

@@ -1,0 +1,324 @@
+package indexer
+
+import (
+	"encoding/binary"
+	"errors"
+	"fmt"
+	"math"
+	"os"
+	"strings"
+	"unicode"
+	"unicode/utf8"
+
+	"github.com/zhengce/zhengce/corpus"
+)
+
+// ColumnsFile holds a segment's Columns.
+const ColumnsFile = "zhengce-columns.bin"
+
+// Columns are what a search needs of each entry of a segment besides
+// bleve's postings and the texts, by sequence number within the segment:
+// small values, read whole when the segment is opened, so opening an
+// index decodes no document.
+type Columns struct {
+	// Dictionaries of the values below.
+	Types, Parts, Themes []string
+	Type, Part           []uint16
+	// ThemeStart[i]:ThemeStart[i+1] are the entry's themes in Theme.
+	ThemeStart []uint32
+	Theme      []uint16
+	// Target is a target's value, NaN for units and unparsed values.
+	Target []float64
+	// Runes is the length of the normalised text in characters.
+	Runes []int32
+	// Content counts the characters of the normalised text, without the
+	// unit's label, that are not punctuation, symbols or spaces; -1 for
+	// title units and targets, which are not ranked by length.
+	Content []int32
+	// Title is the normalised heading or task title, "" for none.
+	Title []string
+	// Bytes counts each byte value over every 8th normalised text.
+	Bytes [256]uint64
+}
+
+// Len is the number of entries.
+func (c *Columns) Len() int { return len(c.Type) }
+
+// EntryThemes returns the theme ids of entry i.
+func (c *Columns) EntryThemes(i int) []uint16 { return c.Theme[c.ThemeStart[i]:c.ThemeStart[i+1]] }
+
+// newColumnsOf computes the Columns of entries, whose normalised texts
+// are norms.
+func newColumnsOf(entries []Entry, norms []string) *Columns {
+	n := len(entries)
+	c := &Columns{Type: make([]uint16, n), Part: make([]uint16, n), ThemeStart: make([]uint32, 1, n+1),
+		Target: make([]float64, n), Runes: make([]int32, n), Content: make([]int32, n), Title: make([]string, n)}
+	ids := map[*[]string]map[string]uint16{}
+	id := func(dict *[]string, v string) uint16 {
+		m := ids[dict]
+		if m == nil {
+			m = map[string]uint16{}
+			ids[dict] = m
+		}
+		if i, ok := m[v]; ok {
+			return i
+		}
+		i := uint16(len(*dict))
+		m[v] = i
+		*dict = append(*dict, v)
+		return i
+	}
+	for i := range entries {
+		e := &entries[i]
+		norm := norms[i]
+		var part string
+		var themes []string
+		c.Target[i] = math.NaN()
+		c.Runes[i] = int32(utf8.RuneCountInString(norm))
+		c.Content[i] = -1
+		if u := e.Unit; u != nil {
+			part, themes = u.Part, u.Themes
+			c.Type[i] = id(&c.Types, string(u.Type))
+			c.Title[i] = e.NormTitle()
+			if u.Type != corpus.TypeTitle {
+				body := norm
+				if l := corpus.Normalize(u.Label); l != "" {
+					body = strings.TrimPrefix(body, l)
+				}
+				c.Content[i] = int32(contentChars(body))
+			}
+		} else {
+			if e.Src != nil {
+				part, themes = e.Src.Part, e.Src.Themes
+			}
+			c.Type[i] = id(&c.Types, string(corpus.TypeTarget))
+			if v := e.Target.Target.Value; v != nil {
+				c.Target[i] = *v
+			}
+		}
+		c.Part[i] = id(&c.Parts, part)
+		for _, t := range themes {
+			c.Theme = append(c.Theme, id(&c.Themes, t))
+		}
+		c.ThemeStart = append(c.ThemeStart, uint32(len(c.Theme)))
+		if i%8 == 0 {
+			for j := 0; j < len(norm); j++ {
+				c.Bytes[norm[j]]++
+			}
+		}
+	}
+	return c
+}
+
+// contentChars counts the characters of s that are not punctuation,
+// symbols or spaces.
+func contentChars(s string) int {
+	n := 0
+	for _, r := range s {
+		if !unicode.IsPunct(r) && !unicode.IsSpace(r) && !unicode.IsSymbol(r) {
+			n++
+		}
+	}
+	return n
+}
+
+// columnsMagic starts a ColumnsFile: a binary layout read without
+// reflection (gob spent most of the opening of a large index on it).
+const columnsMagic = "ZCCOLS01"
+
+func writeColumns(path string, c *Columns) error {
+	n := c.Len()
+	b := make([]byte, 0, 64+n*40)
+	b = append(b, columnsMagic...)
+	b = binary.LittleEndian.AppendUint64(b, uint64(n))
+	strs := func(ss []string) {
+		b = binary.AppendUvarint(b, uint64(len(ss)))
+		for _, s := range ss {
+			b = binary.AppendUvarint(b, uint64(len(s)))
+			b = append(b, s...)
+		}
+	}
+	strs(c.Types)
+	strs(c.Parts)
+	strs(c.Themes)
+	for _, v := range c.Type {
+		b = binary.LittleEndian.AppendUint16(b, v)
+	}
+	for _, v := range c.Part {
+		b = binary.LittleEndian.AppendUint16(b, v)
+	}
+	for _, v := range c.ThemeStart {
+		b = binary.LittleEndian.AppendUint32(b, v)
+	}
+	b = binary.LittleEndian.AppendUint64(b, uint64(len(c.Theme)))
+	for _, v := range c.Theme {
+		b = binary.LittleEndian.AppendUint16(b, v)
+	}
+	for _, v := range c.Target {
+		b = binary.LittleEndian.AppendUint64(b, math.Float64bits(v))
+	}
+	for _, v := range c.Runes {
+		b = binary.LittleEndian.AppendUint32(b, uint32(v))
+	}
+	for _, v := range c.Content {
+		b = binary.LittleEndian.AppendUint32(b, uint32(v))
+	}
+	strs(c.Title)
+	for _, v := range c.Bytes {
+		b = binary.LittleEndian.AppendUint64(b, v)
+	}
+	if err := os.WriteFile(path, b, 0o644); err != nil {
+		return fmt.Errorf("write columns: %w", err)
+	}
+	return nil
+}
+
+// colReader reads what writeColumns wrote; the first error sticks.
+type colReader struct {
+	b   []byte
+	err error
+}
+
+func (r *colReader) take(k int) []byte {
+	if r.err != nil || k < 0 || k > len(r.b) {
+		if r.err == nil {
+			r.err = errors.New("columns truncated")
+		}
+		return nil
+	}
+	out := r.b[:k]
+	r.b = r.b[k:]
+	return out
+}
+
+func (r *colReader) uvarint() uint64 {
+	if r.err != nil {
+		return 0
+	}
+	v, k := binary.Uvarint(r.b)
+	if k <= 0 {
+		r.err = errors.New("columns truncated")
+		return 0
+	}
+	r.b = r.b[k:]
+	return v
+}
+
+func (r *colReader) strs(limit int) []string {
+	n := r.uvarint()
+	if n > uint64(limit) {
+		r.err = errors.New("columns: too many strings")
+		return nil
+	}
+	out := make([]string, n)
+	for i := range out {
+		k := r.uvarint()
+		if k > uint64(len(r.b)) {
+			r.err = errors.New("columns truncated")
+			return nil
+		}
+		if k > 0 {
+			out[i] = string(r.take(int(k)))
+		}
+	}
+	return out
+}
+
+func (r *colReader) u16s(n int) []uint16 {
+	raw := r.take(2 * n)
+	if raw == nil && n > 0 {
+		return nil
+	}
+	out := make([]uint16, n)
+	for i := range out {
+		out[i] = binary.LittleEndian.Uint16(raw[2*i:])
+	}
+	return out
+}
+
+func (r *colReader) u32s(n int) []uint32 {
+	raw := r.take(4 * n)
+	if raw == nil && n > 0 {
+		return nil
+	}
+	out := make([]uint32, n)
+	for i := range out {
+		out[i] = binary.LittleEndian.Uint32(raw[4*i:])
+	}
+	return out
+}
+
+func (r *colReader) i32s(n int) []int32 {
+	raw := r.take(4 * n)
+	if raw == nil && n > 0 {
+		return nil
+	}
+	out := make([]int32, n)
+	for i := range out {
+		out[i] = int32(binary.LittleEndian.Uint32(raw[4*i:]))
+	}
+	return out
+}
+
+func readColumns(path string, n int) (*Columns, error) {
+	data, err := os.ReadFile(path)
+	if err != nil {
+		return nil, err
+	}
+	if len(data) < 16 || string(data[:8]) != columnsMagic {
+		return nil, errors.New("not a columns file")
+	}
+	if got := binary.LittleEndian.Uint64(data[8:]); got != uint64(n) {
+		return nil, fmt.Errorf("columns of %d entries, index has %d", got, n)
+	}
+	r := &colReader{b: data[16:]}
+	c := &Columns{}
+	c.Types, c.Parts, c.Themes = r.strs(math.MaxUint16), r.strs(math.MaxUint16), r.strs(math.MaxUint16)
+	c.Type, c.Part = r.u16s(n), r.u16s(n)
+	c.ThemeStart = r.u32s(n + 1)
+	k := r.take(8)
+	if k != nil {
+		m := binary.LittleEndian.Uint64(k)
+		if m > uint64(len(r.b)/2) {
+			return nil, errors.New("columns truncated")
+		}
+		c.Theme = r.u16s(int(m))
+	}
+	c.Target = make([]float64, n)
+	if raw := r.take(8 * n); raw != nil {
+		for i := range c.Target {
+			c.Target[i] = math.Float64frombits(binary.LittleEndian.Uint64(raw[8*i:]))
+		}
+	}
+	c.Runes, c.Content = r.i32s(n), r.i32s(n)
+	c.Title = r.strs(n)
+	if raw := r.take(8 * 256); raw != nil {
+		for i := range c.Bytes {
+			c.Bytes[i] = binary.LittleEndian.Uint64(raw[8*i:])
+		}
+	}
+	if r.err != nil {
+		return nil, r.err
+	}
+	if len(r.b) != 0 {
+		return nil, errors.New("columns: trailing bytes")
+	}
+	if c.Len() != n || len(c.Part) != n || len(c.ThemeStart) != n+1 || len(c.Target) != n || len(c.Runes) != n ||
+		len(c.Content) != n || len(c.Title) != n || c.ThemeStart[n] != uint32(len(c.Theme)) {
+		return nil, fmt.Errorf("columns of %d entries, index has %d", c.Len(), n)
+	}
+	for i := range n {
+		if c.ThemeStart[i] > c.ThemeStart[i+1] {
+			return nil, fmt.Errorf("columns: themes of entry %d out of order", i)
+		}
+		if int(c.Type[i]) >= len(c.Types) || int(c.Part[i]) >= len(c.Parts) {
+			return nil, fmt.Errorf("columns: entry %d names an unknown value", i)
+		}
+	}
+	for _, t := range c.Theme {
+		if int(t) >= len(c.Themes) {
+			return nil, fmt.Errorf("columns: unknown theme %d", t)
+		}
+	}
+	return c, nil
+}
