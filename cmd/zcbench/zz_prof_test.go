@@ -7,6 +7,7 @@ import (
 	"testing"
 	"time"
 
+	"github.com/zhengce/zhengce/corpus"
 	"github.com/zhengce/zhengce/corpus/ingest"
 	"github.com/zhengce/zhengce/corpus/parse"
 	"github.com/zhengce/zhengce/indexer"
@@ -28,7 +29,7 @@ func TestZZProfOpen(t *testing.T) {
 	seg, err := indexer.LoadIndexSegmenter(dir)
 	t.Logf("seg %v %v", time.Since(t0), err)
 	t0 = time.Now()
-	live, err := search.OpenLibrary(dir, r.Loader(), seg)
+	live, err := search.OpenLibrary(dir, func() (*corpus.Loader, error) { return r.Loader(), nil }, seg)
 	t.Logf("open %v %v", time.Since(t0), err)
 	pprof.StopCPUProfile()
 	runtime.GC()
@@ -36,4 +37,15 @@ func TestZZProfOpen(t *testing.T) {
 	runtime.ReadMemStats(&ms)
 	t.Logf("heap %d MB", ms.HeapAlloc>>20)
 	live.Close()
+}
+
+func TestZZVerify(t *testing.T) {
+	dir := os.Getenv("ZZDIR")
+	if dir == "" {
+		t.Skip()
+	}
+	t0 := time.Now()
+	m, _ := indexer.ReadMeta(dir)
+	err := indexer.Verify(dir, m)
+	t.Logf("verify %v %v", time.Since(t0), err)
 }
