@@ -111,7 +111,8 @@ type docSummary struct {
 }
 
 func summarize(d *corpus.Document) docSummary {
-	return docSummary{Meta: d.Meta, URL: "/d/" + url.PathEscape(d.ID), Units: len(d.Units), Tables: len(d.Tables), Targets: len(d.Targets)}
+	n := d.Counts() // a served index lists stubs: the counts, not the body
+	return docSummary{Meta: d.Meta, URL: "/d/" + url.PathEscape(d.ID), Units: n.Units, Tables: n.Tables, Targets: n.Targets}
 }
 
 func (s *Server) handleAPIDocs(c echo.Context) error {

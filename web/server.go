@@ -174,8 +174,9 @@ func (s *Server) stats() corpusStats {
 	v := &corpusView{corpus: c}
 	for _, d := range c.Documents() {
 		v.stats.Documents++
-		v.stats.Units += len(d.Units)
-		v.stats.Targets += len(d.Targets)
+		n := d.Counts()
+		v.stats.Units += n.Units
+		v.stats.Targets += n.Targets
 	}
 	s.view.Store(v)
 	return v.stats
