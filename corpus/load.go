@@ -210,6 +210,12 @@ func (l *Loader) load(ctx context.Context, f folder) (*Corpus, error) {
 // the manifest gives them. A file that cannot be read is rejected with its
 // reason; the error is for cancellation only.
 func (l *Loader) parseFiles(ctx context.Context, f folder, man Manifest, files []string, lim Limits) ([]*Document, []Rejection, []Warning, error) {
+	return l.parseFilesAs(ctx, f, man, files, assignIDs(files), lim)
+}
+
+// parseFilesAs is parseFiles with the ids of the files given (a streamed
+// load assigns them over the whole folder, then parses it in batches).
+func (l *Loader) parseFilesAs(ctx context.Context, f folder, man Manifest, files []string, ids []docID, lim Limits) ([]*Document, []Rejection, []Warning, error) {
 	bySource, byID := map[string]Meta{}, map[string]Meta{}
 	for _, m := range man.Documents {
 		if m.Source != "" {
@@ -219,7 +225,6 @@ func (l *Loader) parseFiles(ctx context.Context, f folder, man Manifest, files [
 			byID[m.ID] = m
 		}
 	}
-	ids := assignIDs(files)
 	results := make([]loaded, len(files))
 	next := make(chan int)
 	var wg sync.WaitGroup

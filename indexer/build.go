@@ -92,8 +92,13 @@ type Meta struct {
 	Analyzer string    `json:"analyzer"` // Segmenter.Fingerprint used for the word field
 	Built    time.Time `json:"built"`
 	Stats    Stats     `json:"stats"`
-	// Shards are the bleve indexes, in ordinal order.
+	// Shards are the bleve indexes of the base segment (the index
+	// directory itself), in ordinal order.
 	Shards []ShardMeta `json:"shards"`
+	// Parts are the further segments of a streamed build (StreamBuilder),
+	// directories relative to the index directory, in order after the
+	// base; empty for an index built in one piece.
+	Parts []string `json:"parts,omitempty"`
 	// Files is the manifest of the index directory (every file but this
 	// description), checked by OpenIndex; see Verify.
 	Files []FileSum `json:"files,omitempty"`
@@ -161,32 +166,69 @@ func OpenIndex(dir string) (*Index, *Meta, error) {
 	if err != nil {
 		return nil, nil, err
 	}
-	return ix, m, nil
+	if len(m.Parts) == 0 {
+		return ix, m, nil
+	}
+	// a streamed build: the base and its parts, combined
+	segs := []*Segment{{name: ".", ix: ix, refs: 1}}
+	release := func() {
+		for _, s := range segs {
+			s.Release()
+		}
+	}
+	for _, p := range m.Parts {
+		s, err := OpenSegment(dir, p)
+		if err != nil {
+			release()
+			return nil, nil, err
+		}
+		segs = append(segs, s)
+	}
+	all := Combine(segs)
+	release() // the combined index holds them now
+	return all, m, nil
 }
 
 // CorpusFingerprint identifies everything of c that goes into an index.
 func CorpusFingerprint(c *corpus.Corpus) string {
-	// through a buffer: sha256 has no WriteString, and converting every
-	// text to a []byte for it allocated a copy of the corpus
-	h := newHashBuffer()
-	w := func(parts ...string) {
-		for _, p := range parts {
-			h.add(p, 0)
-		}
-		h.add("", 1)
-	}
-	w("format", strconv.Itoa(formatVersion))
+	h := newCorpusHash()
 	for _, d := range c.Documents() {
-		w("doc", d.ID, d.District, d.Title)
-		for _, u := range d.Units {
-			w(append([]string{"unit", u.ID, string(u.Type), u.Part, strconv.Itoa(u.Seq), u.Title, u.Text}, u.Themes...)...)
-		}
-		for _, t := range d.Targets {
-			w("target", t.ID, t.UnitID, t.Indicator, t.Canonical, t.Text, pointKey(t.Target), pointKey(t.Baseline))
-		}
+		h.add(d)
 	}
 	return h.sum()
 }
+
+// corpusHash computes CorpusFingerprint over documents given in order.
+type corpusHash struct {
+	// through a buffer: sha256 has no WriteString, and converting every
+	// text to a []byte for it allocated a copy of the corpus
+	h *hashBuffer
+}
+
+func newCorpusHash() *corpusHash {
+	h := &corpusHash{h: newHashBuffer()}
+	h.w("format", strconv.Itoa(formatVersion))
+	return h
+}
+
+func (h *corpusHash) w(parts ...string) {
+	for _, p := range parts {
+		h.h.add(p, 0)
+	}
+	h.h.add("", 1)
+}
+
+func (h *corpusHash) add(d *corpus.Document) {
+	h.w("doc", d.ID, d.District, d.Title)
+	for _, u := range d.Units {
+		h.w(append([]string{"unit", u.ID, string(u.Type), u.Part, strconv.Itoa(u.Seq), u.Title, u.Text}, u.Themes...)...)
+	}
+	for _, t := range d.Targets {
+		h.w("target", t.ID, t.UnitID, t.Indicator, t.Canonical, t.Text, pointKey(t.Target), pointKey(t.Baseline))
+	}
+}
+
+func (h *corpusHash) sum() string { return h.h.sum() }
 
 // hashBuffer feeds a SHA-256 in 64 KB blocks.
 type hashBuffer struct {

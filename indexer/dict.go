@@ -46,11 +46,41 @@ var fillers = []string{"\uFDD0\uFDD1", "\uFDD2\uFDD3", "\uFDD4\uFDD5"}
 // a corpus, IndexedTexts) from s. It returns the file content written to
 // DictFile.
 func (s *Segmenter) DomainDict(texts []string) ([]byte, error) {
+	sc, err := s.newDictScan()
+	if err != nil {
+		return nil, err
+	}
+	sc.add(texts)
+	return sc.bytes()
+}
+
+// dictScan derives a domain dictionary from texts given in batches (a
+// streamed build): the entries the texts use, the characters they hold,
+// and their count and fingerprint.
+type dictScan struct {
+	s                           *Segmenter
+	used, codesSeen, fillerSeen []bool
+	count                       int
+	fp                          *hashBuffer
+}
+
+func (s *Segmenter) newDictScan() (*dictScan, error) {
 	d := s.seg.Dict
 	if d == nil {
 		return nil, corpus.Errorf(corpus.EINTERNAL, "分词器没有词典")
 	}
-	toks := d.Tokens
+	return &dictScan{s: s, used: make([]bool, len(d.Tokens)), codesSeen: make([]bool, len(s.trie.root)),
+		fillerSeen: make([]bool, len(fillers)), fp: newHashBuffer()}, nil
+}
+
+// add scans texts, in order after those already added.
+func (sc *dictScan) add(texts []string) {
+	s := sc.s
+	toks := s.seg.Dict.Tokens
+	sc.count += len(texts)
+	for _, t := range texts {
+		sc.fp.add(t, 0)
+	}
 	// every text is looked up independently: split them over the cores,
 	// each worker with its own sets, merged afterwards
 	workers := max(1, min(runtime.GOMAXPROCS(0), len(texts)/256+1))
@@ -99,18 +129,25 @@ func (s *Segmenter) DomainDict(texts []string) ([]byte, error) {
 		})
 	}
 	wg.Wait()
-	used, codesSeen, fillerSeen := usedBy[0], codesBy[0], fillersBy[0]
-	for w := 1; w < workers; w++ {
+	for w := range workers {
 		for i, u := range usedBy[w] {
-			used[i] = used[i] || u
+			sc.used[i] = sc.used[i] || u
 		}
 		for i, u := range codesBy[w] {
-			codesSeen[i] = codesSeen[i] || u
+			sc.codesSeen[i] = sc.codesSeen[i] || u
 		}
 		for i, u := range fillersBy[w] {
-			fillerSeen[i] = fillerSeen[i] || u
+			sc.fillerSeen[i] = sc.fillerSeen[i] || u
 		}
 	}
+}
+
+// bytes returns the dictionary file of the texts added.
+func (sc *dictScan) bytes() ([]byte, error) {
+	s := sc.s
+	d := s.seg.Dict
+	toks := d.Tokens
+	used, codesSeen, fillerSeen := sc.used, sc.codesSeen, sc.fillerSeen
 	// gse gives a character that is not a word but starts one a zero
 	// frequency (log 0 = −∞) where it cannot be covered by a word; an
 	// unknown character gets frequency 1. Keep that distinction: for
@@ -182,7 +219,7 @@ func (s *Segmenter) DomainDict(texts []string) ([]byte, error) {
 	}
 	var out bytes.Buffer
 	fmt.Fprintf(&out, "%s\n# analyzer %s\n# count %d\n# texts %s\n# total %s\n# entries %d\n# sha256 %s\n",
-		dictMagic, s.fp, len(texts), TextsFingerprint(texts), strconv.FormatFloat(total, 'f', -1, 64),
+		dictMagic, s.fp, sc.count, sc.fp.sum(), strconv.FormatFloat(total, 'f', -1, 64),
 		strings.Count(body.String(), "\n"), digest(body.Bytes()))
 	out.Write(body.Bytes())
 	return out.Bytes(), nil

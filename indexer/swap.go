@@ -13,6 +13,7 @@ import (
 	"time"
 
 	"github.com/zhengce/zhengce/corpus"
+	"github.com/zhengce/zhengce/indexer/store"
 )
 
 // On-disk layout. An index "dir" is a symbolic link into a version store
@@ -108,6 +109,9 @@ func manifest(root string) ([]FileSum, error) {
 		rel, err := filepath.Rel(root, path)
 		if err != nil {
 			return err
+		}
+		if rel == store.File {
+			return nil // the document store changes with every change of the index
 		}
 		size, sum, err := checksum(path)
 		if err != nil {

@@ -14,6 +14,8 @@ import (
 	"time"
 
 	"github.com/zhengce/zhengce/corpus"
+	"github.com/zhengce/zhengce/corpus/ingest"
+	"github.com/zhengce/zhengce/corpus/parse"
 	"github.com/zhengce/zhengce/indexer"
 )
 
@@ -53,6 +55,9 @@ func (m *Main) runIndex(ctx context.Context, args []string) (err error) {
 	m.setBuildMemoryLimit()
 	dir := m.indexDir(*indexDir)
 	// gse's full dictionary, when needed, loads while the corpus is parsed
+	if *corpusDir != "" {
+		return m.streamIndex(ctx, *corpusDir, dir)
+	}
 	early := m.prefetchSegmenter(dir, *corpusDir)
 	start := time.Now()
 	c, err := m.loadCorpus(ctx, *corpusDir)
@@ -77,6 +82,63 @@ func (m *Main) runIndex(ctx context.Context, args []string) (err error) {
 		phases = append(phases, fmt.Sprintf("%s %.2f", phaseName(ph.Name), ph.Seconds))
 	}
 	fmt.Fprintf(m.Stdout, "各阶段（秒）：解析语料 %.2f，%s\n", parsed.Seconds(), strings.Join(phases, "，"))
+	return nil
+}
+
+// streamIndex builds the index of the folder corpusDir into dir in
+// bounded memory: the folder is parsed in batches (corpus.StreamBatchBytes
+// of files), each indexed as a segment and stored while the next is
+// parsed.
+func (m *Main) streamIndex(ctx context.Context, corpusDir, dir string) error {
+	start := time.Now()
+	seg, err := m.loadSegmenter()
+	if err != nil {
+		return err
+	}
+	p, err := parse.Default()
+	if err != nil {
+		return err
+	}
+	r := ingest.New(ingest.Options{Parser: p, NoOCR: m.Getenv("ZHENGCE_NO_OCR") != ""})
+	defer r.Close()
+	b, err := indexer.NewStreamBuilder(ctx, dir, seg, nil)
+	if err != nil {
+		return err
+	}
+	tty := isTerminal(m.Stderr)
+	docs, bytes := 0, int64(0)
+	rejected, warnings, err := r.Loader().StreamDir(ctx, corpusDir, func(batch *corpus.Corpus) error {
+		if err := b.Add(batch); err != nil {
+			return err
+		}
+		for _, d := range batch.Documents() {
+			docs++
+			for _, u := range d.Units {
+				bytes += int64(len(u.Text))
+			}
+		}
+		line := fmt.Sprintf("建立索引：已处理 %d 篇文档，%.1f MB 文本，%.1f 秒", docs, float64(bytes)/(1<<20), time.Since(start).Seconds())
+		if tty {
+			fmt.Fprint(m.Stderr, "\r"+line)
+		} else {
+			fmt.Fprintln(m.Stderr, line)
+		}
+		return nil
+	})
+	if tty && docs > 0 {
+		fmt.Fprintln(m.Stderr)
+	}
+	if err != nil {
+		return errors.Join(err, b.Abort())
+	}
+	m.reportRejected(rejected, warnings)
+	st, err := b.Finish(rejected, warnings)
+	if err != nil {
+		return err
+	}
+	fmt.Fprintf(m.Stdout, "索引已建立：%s\n", dir)
+	fmt.Fprintf(m.Stdout, "文档 %d 篇，条目 %d 条（%s），目标 %d 条\n", st.Documents, st.Units, byType(st.ByType), st.Targets)
+	fmt.Fprintf(m.Stdout, "文本 %.1f KB，用时 %.2f 秒（%.1f MB/秒）\n", float64(st.Bytes)/1024, st.Seconds, float64(st.Bytes)/(1<<20)/max(st.Seconds, 1e-9))
 	return nil
 }
 

@@ -197,13 +197,19 @@ func (m *Main) loadCorpus(ctx context.Context, dir string) (*corpus.Corpus, erro
 // reportLoad prints the files of a corpus folder that were not indexed,
 // and the remarks about those that were, on standard error.
 func (m *Main) reportLoad(c *corpus.Corpus) {
-	if n := len(c.Rejected()); n > 0 {
+	m.reportRejected(c.Rejected(), c.Warnings())
+}
+
+// reportRejected prints the files not indexed and the remarks about
+// those that were, on standard error.
+func (m *Main) reportRejected(rejected []corpus.Rejection, warnings []corpus.Warning) {
+	if n := len(rejected); n > 0 {
 		fmt.Fprintf(m.Stderr, "未收录 %d 个文件：\n", n)
-		for _, r := range c.Rejected() {
+		for _, r := range rejected {
 			fmt.Fprintf(m.Stderr, "  %s：%s\n", r.Source, r.Reason)
 		}
 	}
-	for _, w := range c.Warnings() {
+	for _, w := range warnings {
 		fmt.Fprintf(m.Stderr, "注意：%s：%s\n", w.Source, w.Message)
 	}
 }

@@ -1,0 +1,251 @@
+package indexer
+
+import (
+	"context"
+	"crypto/sha256"
+	"encoding/hex"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"os"
+	"path/filepath"
+	"runtime"
+	"time"
+
+	"github.com/zhengce/zhengce/corpus"
+	"github.com/zhengce/zhengce/indexer/store"
+)
+
+// StreamBuilder builds a new index from documents handed over in batches
+// (corpus.Loader.StreamDir), in bounded memory: each batch becomes a
+// segment of its own — bleve shards, bigram postings, texts and entries —
+// and its documents and original files go to the store, so nothing of a
+// batch is kept once Add returns but the domain dictionary's word set and
+// the fingerprints. The first batch is the base segment, later ones
+// parts. Like Build, the new index replaces the old one only in Finish,
+// atomically; Abort (or a failed Finish) leaves the old one untouched.
+type StreamBuilder struct {
+	ctx     context.Context
+	dir     string // the index path (a link to the current version)
+	work    string // the build's private directory
+	path    string // work/index: the version being built
+	release func()
+	seg     *Segmenter
+	im      buildMapping
+	st      *store.Store
+	dict    *dictScan
+	hash    *corpusHash
+	meta    Meta // of the base segment
+	parts   []string
+	stats   Stats
+	start   time.Time
+	p       Progress
+	done    bool
+}
+
+// NewStreamBuilder starts a build of a new index in dir with seg (gse's
+// full dictionary: a domain dictionary is exact only for its own corpus).
+// p, when not nil, is told the documents indexed so far (total 0: not
+// known in advance).
+func NewStreamBuilder(ctx context.Context, dir string, seg *Segmenter, p Progress) (*StreamBuilder, error) {
+	if seg == nil {
+		return nil, corpus.Errorf(corpus.EINTERNAL, "建立索引需要分词器")
+	}
+	if err := Register(); err != nil {
+		return nil, err
+	}
+	dir = filepath.Clean(dir)
+	if err := checkTarget(dir); err != nil {
+		return nil, err
+	}
+	work, release, err := newWorkDir(dir)
+	if err != nil {
+		return nil, err
+	}
+	b := &StreamBuilder{ctx: ctx, dir: dir, work: work, path: filepath.Join(work, "index"), release: release, seg: seg,
+		hash: newCorpusHash(), start: time.Now(), p: p, stats: Stats{ByType: map[string]int{}}}
+	fail := func(err error) (*StreamBuilder, error) {
+		b.Abort()
+		return nil, err
+	}
+	if err := os.MkdirAll(b.path, 0o755); err != nil {
+		return fail(fmt.Errorf("create index: %w", err))
+	}
+	im, err := newMapping(seg)
+	if err != nil {
+		return fail(err)
+	}
+	b.im = buildMapping{im, seg}
+	if b.dict, err = seg.newDictScan(); err != nil {
+		return fail(err)
+	}
+	if b.st, err = store.Create(filepath.Join(b.path, store.File)); err != nil {
+		return fail(err)
+	}
+	if err := b.st.SetAnalyzer(seg.Fingerprint()); err != nil {
+		return fail(err)
+	}
+	return b, nil
+}
+
+// Add indexes a batch of documents (in corpus order, after those of the
+// batches before) as one segment and stores them with their original
+// files (read with batch.Original).
+func (b *StreamBuilder) Add(batch *corpus.Corpus) error {
+	if b.done {
+		return corpus.Errorf(corpus.EINTERNAL, "索引已完成，不能再添加")
+	}
+	ctx := b.ctx
+	if err := ctx.Err(); err != nil {
+		return &corpus.Error{Code: corpus.ETIMEOUT, Message: "建立索引已取消", Err: err}
+	}
+	docs := batch.Documents()
+	entries := Entries(batch)
+	if len(entries) == 0 {
+		return nil
+	}
+	name, dir := ".", b.path
+	first := len(b.meta.Shards) == 0
+	if !first {
+		name = fmt.Sprintf("part/%06d", len(b.parts)+1)
+		dir = filepath.Join(b.path, name)
+		if err := os.MkdirAll(dir, 0o755); err != nil {
+			return fmt.Errorf("create segment: %w", err)
+		}
+	}
+	norms := normalizeAll(entries, runtime.GOMAXPROCS(0))
+	report := func(done, _ int) {
+		if b.p != nil {
+			b.p(b.stats.Units+b.stats.Targets+done, 0)
+		}
+	}
+	metas, st, err := buildShards(ctx, dir, b.work, b.im, entries, norms, shardCount(len(entries)), report, newPhaseClock())
+	if err != nil {
+		if ctx.Err() != nil {
+			return &corpus.Error{Code: corpus.ETIMEOUT, Message: "建立索引已取消", Err: err}
+		}
+		return err
+	}
+	if first {
+		b.meta.Shards = metas
+	} else {
+		files, err := manifest(dir)
+		if err != nil {
+			return err
+		}
+		m := Meta{Format: formatVersion, Analyzer: b.seg.Fingerprint(), Built: time.Now().UTC(), Stats: st, Shards: metas, Files: files}
+		data, err := json.MarshalIndent(m, "", "  ")
+		if err != nil {
+			return fmt.Errorf("encode segment meta: %w", err)
+		}
+		if err := os.WriteFile(filepath.Join(dir, MetaFile), data, 0o644); err != nil {
+			return fmt.Errorf("write segment meta: %w", err)
+		}
+		b.parts = append(b.parts, name)
+	}
+	// the domain dictionary and the fingerprint see the texts in
+	// corpus order, as a build in one piece would
+	b.dict.add(IndexedTexts(batch))
+	sg := store.Segment{Name: name, Created: time.Now().UTC(), Docs: make([]store.SegDoc, len(docs))}
+	ch := store.Change{Segment: &sg}
+	for i, d := range docs {
+		b.hash.add(d)
+		sg.Docs[i] = store.SegDoc{ID: d.ID, Entries: EntryCount(d)}
+		p := store.Put{Doc: d, Info: store.Info{Origin: OriginBuild, Source: d.Source, Format: d.Format, Segment: name}}
+		data, _, err := batch.Original(ctx, d.ID)
+		switch {
+		case err == nil:
+			sum := sha256.Sum256(data)
+			p.Original = data
+			p.Info.Stamp = corpus.Stamp{Size: int64(len(data)), SHA256: hex.EncodeToString(sum[:])}
+		case corpus.ErrorCode(err) != corpus.ENOTFOUND:
+			return err
+		}
+		ch.Puts = append(ch.Puts, p)
+	}
+	if err := b.st.Apply(ch); err != nil {
+		return err
+	}
+	b.stats.Documents += st.Documents
+	b.stats.Units += st.Units
+	b.stats.Targets += st.Targets
+	b.stats.Bytes += st.Bytes
+	for k, v := range st.ByType {
+		b.stats.ByType[k] += v
+	}
+	return nil
+}
+
+// Finish writes the domain dictionary and the description of the index,
+// with the files that were not indexed, and makes it the index of dir.
+func (b *StreamBuilder) Finish(rejected []corpus.Rejection, warnings []corpus.Warning) (st Stats, err error) {
+	if b.done {
+		return Stats{}, corpus.Errorf(corpus.EINTERNAL, "索引已完成")
+	}
+	defer func() { // the work directory goes whatever happens
+		if aerr := b.Abort(); aerr != nil && err == nil {
+			err = aerr
+		}
+	}()
+	if len(b.meta.Shards) == 0 {
+		return Stats{}, corpus.Errorf(corpus.EINVALID, "语料中没有可索引的条目")
+	}
+	if err := b.st.Apply(store.Change{Rejected: nonNil(rejected), Warnings: nonNil(warnings)}); err != nil {
+		return Stats{}, err
+	}
+	err = b.st.Close()
+	b.st = nil
+	if err != nil {
+		return Stats{}, err
+	}
+	data, err := b.dict.bytes()
+	if err != nil {
+		return Stats{}, err
+	}
+	if err := os.WriteFile(filepath.Join(b.path, DictFile), data, 0o644); err != nil {
+		return Stats{}, fmt.Errorf("write domain dictionary: %w", err)
+	}
+	files, err := manifest(b.path)
+	if err != nil {
+		return Stats{}, err
+	}
+	b.stats.Seconds = time.Since(b.start).Seconds()
+	m := b.meta
+	m.Format, m.Corpus, m.Analyzer, m.Built, m.Stats, m.Parts, m.Files = formatVersion, b.hash.sum(), b.seg.Fingerprint(), time.Now().UTC(), b.stats, b.parts, files
+	meta, err := json.MarshalIndent(m, "", "  ")
+	if err != nil {
+		return Stats{}, fmt.Errorf("encode index meta: %w", err)
+	}
+	if err := os.WriteFile(filepath.Join(b.path, MetaFile), meta, 0o644); err != nil {
+		return Stats{}, fmt.Errorf("write index meta: %w", err)
+	}
+	if err := install(b.dir, b.path); err != nil {
+		return Stats{}, err
+	}
+	b.done = true
+	b.stats.Seconds = time.Since(b.start).Seconds()
+	return b.stats, nil
+}
+
+// Abort abandons the build (a no-op after a successful Finish): the
+// previous index stays.
+func (b *StreamBuilder) Abort() error {
+	var errs []error
+	if b.st != nil {
+		errs = append(errs, b.st.Close())
+		b.st = nil
+	}
+	if b.release != nil {
+		b.release()
+		b.release = nil
+		if b.ctx.Err() != nil {
+			go os.RemoveAll(b.work) // see Build: answer an interrupt at once
+		} else {
+			errs = append(errs, os.RemoveAll(b.work))
+		}
+	}
+	if err := errors.Join(errs...); err != nil {
+		return fmt.Errorf("remove abandoned build: %w", err)
+	}
+	return nil
+}
