@@ -36,9 +36,11 @@ type scaleRow struct {
 	Startup     time.Duration // `serve --index DIR`, no corpus → first search
 	StartupCPU  time.Duration
 	StartRSS    int // KiB right after the first search
+	StartAnon   int // KiB of it not backed by mapped files
 	Seq, Conc   loadResult
 	SeqCPU      time.Duration // server CPU per request of the sequential run
 	ServeRSS    int           // KiB after the load runs
+	ServeAnon   int           // KiB of it not backed by mapped files
 	Mem         growth        // during the concurrent run
 	AddAck      time.Duration // POST /api/documents → answered "indexed"
 	AddVisible  time.Duration // POST start → the new phrase found by /api/search
@@ -159,6 +161,7 @@ func scaleOne(ctx context.Context, bin, work string, n, kb, conc int, dur time.D
 	if row.StartRSS, err = s.rssKB(); err != nil {
 		return row, err
 	}
+	row.StartAnon = s.anonKB()
 	pid := s.cmd.Process.Pid
 	cpu0, _ := procCPU(pid)
 	row.Seq = load(ctx, s.base, 1, dur, 0)
@@ -174,6 +177,7 @@ func scaleOne(ctx context.Context, bin, work string, n, kb, conc int, dur time.D
 	if row.ServeRSS, err = s.rssKB(); err != nil {
 		return row, err
 	}
+	row.ServeAnon = s.anonKB()
 	if errs := row.Seq.Errors + row.Conc.Errors; errs > 0 {
 		return row, fmt.Errorf("%d requests failed (first: %s%s)", errs, row.Seq.FirstErr, row.Conc.FirstErr)
 	}
@@ -319,6 +323,7 @@ type scaleJSON struct {
 	StartupS       float64            `json:"startup_s"`
 	StartupCPUS    float64            `json:"startup_cpu_s"`
 	StartRSSMB     float64            `json:"rss_start_mb"`
+	StartAnonMB    float64            `json:"rss_anon_start_mb"`
 	SeqP50Ms       float64            `json:"seq_p50_ms"`
 	SeqP99Ms       float64            `json:"seq_p99_ms"`
 	SeqCPUMs       float64            `json:"seq_cpu_per_query_ms"`
@@ -327,6 +332,7 @@ type scaleJSON struct {
 	ConcP99Ms      float64            `json:"conc_p99_ms"`
 	ConcReqS       float64            `json:"conc_req_per_s"`
 	RSSAfterLoadMB float64            `json:"rss_after_load_mb"`
+	AnonAfterMB    float64            `json:"rss_anon_after_load_mb"`
 	RSSDriftMB     float64            `json:"rss_drift_mb"`
 	AddAckS        float64            `json:"add_ack_s"`
 	AddVisibleS    float64            `json:"add_visible_s"`
@@ -340,10 +346,10 @@ func writeJSON(path string, rows []scaleRow) error {
 		j := scaleJSON{Documents: r.Docs, Synthetic: r.Synthetic, TextMB: mbs, GenerateS: r.GenWall.Seconds(),
 			IndexS: r.IndexWall.Seconds(), IndexCPUS: r.IndexCPU.Seconds(), IndexMBs: mbs / r.IndexWall.Seconds(),
 			IndexPeakRSSMB: float64(r.IndexRSS) / 1024, DiskMB: float64(r.IndexBytes) / 1e6, Entries: r.Units,
-			StartupS: r.Startup.Seconds(), StartupCPUS: r.StartupCPU.Seconds(), StartRSSMB: float64(r.StartRSS) / 1024,
+			StartupS: r.Startup.Seconds(), StartupCPUS: r.StartupCPU.Seconds(), StartRSSMB: float64(r.StartRSS) / 1024, StartAnonMB: float64(r.StartAnon) / 1024,
 			SeqP50Ms: ms(r.Seq.p(50)), SeqP99Ms: ms(r.Seq.p(99)), SeqCPUMs: ms(r.SeqCPU),
 			Clients: r.Conc.Clients, ConcP50Ms: ms(r.Conc.p(50)), ConcP99Ms: ms(r.Conc.p(99)), ConcReqS: r.Conc.rate(),
-			RSSAfterLoadMB: float64(r.ServeRSS) / 1024, RSSDriftMB: float64(r.Mem.Drift) / 1024,
+			RSSAfterLoadMB: float64(r.ServeRSS) / 1024, AnonAfterMB: float64(r.ServeAnon) / 1024, RSSDriftMB: float64(r.Mem.Drift) / 1024,
 			AddAckS: r.AddAck.Seconds(), AddVisibleS: r.AddVisible.Seconds()}
 		if len(r.QueryCPU) > 0 {
 			j.QueryCPUMs = map[string]float64{}
@@ -366,7 +372,7 @@ func writeJSON(path string, rows []scaleRow) error {
 func ms(d time.Duration) float64 { return float64(d) / float64(time.Millisecond) }
 
 func printScale(w io.Writer, rows []scaleRow) {
-	fmt.Fprintln(w, "| documents | text | index time (CPU) | throughput | index peak RSS | index on disk | serve start-up (CPU) | RSS at start | sequential p50 / p99 (server CPU per query) | 8 clients p50 / p99 (req/s) | RSS after load | one add searchable |")
+	fmt.Fprintln(w, "| documents | text | index time (CPU) | throughput | index peak RSS | index on disk | serve start-up (CPU) | RSS at start (anonymous) | sequential p50 / p99 (server CPU per query) | 8 clients p50 / p99 (req/s) | RSS after load (anonymous) | one add searchable |")
 	fmt.Fprintln(w, "|---|---|---|---|---|---|---|---|---|---|---|---|")
 	for _, r := range rows {
 		label := strconv.Itoa(r.Docs) + " (seeds)"
@@ -374,11 +380,11 @@ func printScale(w io.Writer, rows []scaleRow) {
 			label = strconv.Itoa(r.Docs) + " (synthetic)"
 		}
 		mbs := float64(r.CorpusBytes) / 1e6
-		fmt.Fprintf(w, "| %s | %.1f MB | %.1f s (%.0f s) | %.2f MB/s | %s | %.1f MB | %s (%s) | %s | %s / %s (%.1f ms) | %s / %s (%.0f) | %s | %s |\n",
+		fmt.Fprintf(w, "| %s | %.1f MB | %.1f s (%.0f s) | %.2f MB/s | %s | %.1f MB | %s (%s) | %s (%s) | %s / %s (%.1f ms) | %s / %s (%.0f) | %s (%s) | %s |\n",
 			label, mbs, r.IndexWall.Seconds(), r.IndexCPU.Seconds(), mbs/r.IndexWall.Seconds(), mb(r.IndexRSS), float64(r.IndexBytes)/1e6,
-			r.Startup.Round(time.Millisecond), r.StartupCPU, mb(r.StartRSS),
+			r.Startup.Round(time.Millisecond), r.StartupCPU, mb(r.StartRSS), mb(r.StartAnon),
 			r.Seq.p(50), r.Seq.p(99), ms(r.SeqCPU), r.Conc.p(50), r.Conc.p(99), r.Conc.rate(),
-			mb(r.ServeRSS), r.AddVisible.Round(time.Millisecond))
+			mb(r.ServeRSS), mb(r.ServeAnon), r.AddVisible.Round(time.Millisecond))
 	}
 	if len(rows) > 0 && len(rows[0].QueryCPU) > 0 {
 		fmt.Fprintln(w)

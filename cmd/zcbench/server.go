@@ -110,6 +110,13 @@ func (s *server) stop() {
 // rssKB is the resident set of the server in KiB.
 func (s *server) rssKB() (int, error) { return procRSS(s.cmd.Process.Pid) }
 
+// anonKB is the resident anonymous memory of the server in KiB (0 when
+// the kernel does not report it).
+func (s *server) anonKB() int {
+	kb, _ := procAnon(s.cmd.Process.Pid)
+	return kb
+}
+
 type lockedWriter struct {
 	mu sync.Mutex
 	w  io.Writer
@@ -131,17 +138,25 @@ func freePort() (int, error) {
 }
 
 // procRSS reads VmRSS of a process in KiB.
-func procRSS(pid int) (int, error) {
+func procRSS(pid int) (int, error) { return procStatus(pid, "VmRSS:") }
+
+// procAnon reads RssAnon of a process in KiB: its resident memory less
+// the pages of mapped files (the index's mmapped segments and store),
+// which the kernel can drop and read again.
+func procAnon(pid int) (int, error) { return procStatus(pid, "RssAnon:") }
+
+// procStatus reads one KiB figure of /proc/PID/status.
+func procStatus(pid int, key string) (int, error) {
 	data, err := os.ReadFile(fmt.Sprintf("/proc/%d/status", pid))
 	if err != nil {
 		return 0, fmt.Errorf("read status of %d: %w", pid, err)
 	}
 	for _, line := range strings.Split(string(data), "\n") {
-		if f := strings.Fields(line); len(f) >= 2 && f[0] == "VmRSS:" {
+		if f := strings.Fields(line); len(f) >= 2 && f[0] == key {
 			return strconv.Atoi(f[1])
 		}
 	}
-	return 0, fmt.Errorf("no VmRSS for %d", pid)
+	return 0, fmt.Errorf("no %s for %d", key, pid)
 }
 
 // procCPU reads the user+system CPU time of a process from /proc (the
@@ -306,9 +321,9 @@ func runServeBench(ctx context.Context, args []string, stdout, stderr io.Writer)
 	if err != nil {
 		return err
 	}
-	fmt.Fprintf(stdout, "startup with index (serve --index, no corpus folder): median %s of %d (min %s, max %s), median %s CPU, rss after first search %s\n",
+	fmt.Fprintf(stdout, "startup with index (serve --index, no corpus folder): median %s of %d (min %s, max %s), median %s CPU, rss after first search %s (anonymous %s)\n",
 		times[len(times)/2].Round(time.Millisecond), len(times), times[0].Round(time.Millisecond),
-		times[len(times)-1].Round(time.Millisecond), cpus[len(cpus)/2], mb(rss))
+		times[len(times)-1].Round(time.Millisecond), cpus[len(cpus)/2], mb(rss), mb(last.anonKB()))
 	if *dur <= 0 {
 		return nil
 	}
@@ -319,8 +334,8 @@ func runServeBench(ctx context.Context, args []string, stdout, stderr io.Writer)
 	if err != nil {
 		return err
 	}
-	fmt.Fprintf(stdout, "memory during load: first %s, max %s, last %s, drift %+.1f MB (last quarter − second quarter); rss after load %s\n",
-		mb(g.First), mb(g.Max), mb(g.Last), float64(g.Drift)/1024, mb(after))
+	fmt.Fprintf(stdout, "memory during load: first %s, max %s, last %s, drift %+.1f MB (last quarter − second quarter); rss after load %s (anonymous %s)\n",
+		mb(g.First), mb(g.Max), mb(g.Last), float64(g.Drift)/1024, mb(after), mb(last.anonKB()))
 	return loadErr
 }
 
