@@ -216,7 +216,15 @@ func TestApplyRead(t *testing.T) {
 		}
 		for _, d := range snap.Docs {
 			i := slices.IndexFunc(ds, func(w *corpus.Document) bool { return w.ID == d.ID })
-			sameDoc(t, ds[i], d)
+			// the snapshot lists stubs: metadata and counts
+			if !d.IsStub() || jsonOf(t, d.Meta) != jsonOf(t, ds[i].Meta) || d.Counts() != ds[i].Counts() {
+				t.Errorf("stub of %s: %+v %+v, want %+v %+v", d.ID, d.Meta, d.Counts(), ds[i].Meta, ds[i].Counts())
+			}
+			full, err := s.Document(d.ID)
+			if err != nil {
+				t.Fatalf("Document(%s): %v", d.ID, err)
+			}
+			sameDoc(t, ds[i], full)
 			in := snap.Info[d.ID]
 			wantIn := ch.Puts[i].Info
 			wantIn.ID = d.ID
@@ -233,6 +241,9 @@ func TestApplyRead(t *testing.T) {
 		}
 		if snap.Analyzer != "fp-1" {
 			t.Errorf("analyzer %q", snap.Analyzer)
+		}
+		if _, err := s.Document("nope"); corpus.ErrorCode(err) != corpus.ENOTFOUND {
+			t.Errorf("Document of an unknown id: %v, want ENOTFOUND", err)
 		}
 	}
 	t.Run("open", func(t *testing.T) { check(t, s) })
@@ -293,6 +304,9 @@ func TestRemove(t *testing.T) {
 	}
 	if _, err := s.Original(ds[1].ID); corpus.ErrorCode(err) != corpus.ENOTFOUND {
 		t.Errorf("original of a removed document: %v, want ENOTFOUND", err)
+	}
+	if _, err := s.Document(ds[1].ID); corpus.ErrorCode(err) != corpus.ENOTFOUND {
+		t.Errorf("a removed document: %v, want ENOTFOUND", err)
 	}
 	// the base segment stays even when all its documents go
 	if err := s.Apply(Change{Removes: []string{ds[0].ID, ds[2].ID}}); err != nil {
@@ -512,6 +526,7 @@ func TestCorrupt(t *testing.T) {
 	cases := []struct {
 		name   string
 		damage func(t *testing.T) string
+		body   bool // the damage is in a document's body: the index opens, loading that document fails
 	}{
 		{"garbage", func(t *testing.T) string {
 			path := filepath.Join(t.TempDir(), File)
@@ -523,21 +538,21 @@ func TestCorrupt(t *testing.T) {
 				t.Fatal(err)
 			}
 			return path
-		}},
+		}, false},
 		{"empty file", func(t *testing.T) string {
 			path := filepath.Join(t.TempDir(), File)
 			if err := os.WriteFile(path, nil, 0o644); err != nil {
 				t.Fatal(err)
 			}
 			return path
-		}},
+		}, false},
 		{"truncated", func(t *testing.T) string {
 			path := valid(t)
 			if err := os.Truncate(path, 1000); err != nil {
 				t.Fatal(err)
 			}
 			return path
-		}},
+		}, false},
 		{"meta pages zeroed", func(t *testing.T) string {
 			path := valid(t)
 			f, err := os.OpenFile(path, os.O_RDWR, 0)
@@ -549,7 +564,7 @@ func TestCorrupt(t *testing.T) {
 				t.Fatal(err)
 			}
 			return path
-		}},
+		}, false},
 		{"data pages overwritten", func(t *testing.T) string {
 			path := valid(t)
 			st, err := os.Stat(path)
@@ -570,22 +585,22 @@ func TestCorrupt(t *testing.T) {
 				t.Fatal(err)
 			}
 			return path
-		}},
+		}, false},
 		{"other format", func(t *testing.T) string {
 			path := valid(t)
 			boltUpdate(t, path, func(tx *bolt.Tx) error { return tx.Bucket(bucketMeta).Put(keyFormat, []byte("0")) })
 			return path
-		}},
+		}, false},
 		{"bucket missing", func(t *testing.T) string {
 			path := valid(t)
 			boltUpdate(t, path, func(tx *bolt.Tx) error { return tx.DeleteBucket(bucketSegments) })
 			return path
-		}},
+		}, false},
 		{"damaged document", func(t *testing.T) string {
 			path := valid(t)
 			boltUpdate(t, path, func(tx *bolt.Tx) error { return tx.Bucket(bucketDocs).Put([]byte(ds[0].ID), []byte("not zstd")) })
 			return path
-		}},
+		}, true},
 		{"document under another id", func(t *testing.T) string {
 			path := valid(t)
 			boltUpdate(t, path, func(tx *bolt.Tx) error {
@@ -593,27 +608,40 @@ func TestCorrupt(t *testing.T) {
 				return b.Put([]byte(ds[1].ID), b.Get([]byte(ds[0].ID)))
 			})
 			return path
-		}},
+		}, true},
+		{"damaged metadata", func(t *testing.T) string {
+			path := valid(t)
+			boltUpdate(t, path, func(tx *bolt.Tx) error { return tx.Bucket(bucketStubs).Put([]byte(ds[0].ID), []byte("[")) })
+			return path
+		}, false},
+		{"metadata under another id", func(t *testing.T) string {
+			path := valid(t)
+			boltUpdate(t, path, func(tx *bolt.Tx) error {
+				b := tx.Bucket(bucketStubs)
+				return b.Put([]byte(ds[1].ID), b.Get([]byte(ds[0].ID)))
+			})
+			return path
+		}, false},
 		{"document without info", func(t *testing.T) string {
 			path := valid(t)
 			boltUpdate(t, path, func(tx *bolt.Tx) error { return tx.Bucket(bucketInfo).Delete([]byte(ds[0].ID)) })
 			return path
-		}},
+		}, false},
 		{"damaged info", func(t *testing.T) string {
 			path := valid(t)
 			boltUpdate(t, path, func(tx *bolt.Tx) error { return tx.Bucket(bucketInfo).Put([]byte(ds[0].ID), []byte("{")) })
 			return path
-		}},
+		}, false},
 		{"damaged segment", func(t *testing.T) string {
 			path := valid(t)
 			boltUpdate(t, path, func(tx *bolt.Tx) error { return tx.Bucket(bucketSegments).Put([]byte("."), []byte("[")) })
 			return path
-		}},
+		}, false},
 		{"damaged rejected list", func(t *testing.T) string {
 			path := valid(t)
 			boltUpdate(t, path, func(tx *bolt.Tx) error { return tx.Bucket(bucketMeta).Put(keyRejected, []byte("{}")) })
 			return path
-		}},
+		}, false},
 	}
 	for _, tc := range cases {
 		t.Run(tc.name, func(t *testing.T) {
@@ -630,10 +658,21 @@ func TestCorrupt(t *testing.T) {
 					return
 				}
 				defer s.Close()
-				_, err = s.Read()
+				var snap *Snapshot
+				if snap, err = s.Read(); err != nil || !tc.body {
+					return
+				}
+				for _, d := range snap.Docs {
+					if _, err = s.Document(d.ID); err != nil {
+						return
+					}
+				}
 			}()
 			var ce *corpus.Error
-			if !errors.As(err, &ce) || ce.Code != corpus.EINVALID {
+			switch {
+			case tc.body && (!errors.As(err, &ce) || ce.Code != corpus.EINTERNAL):
+				t.Errorf("err = %v, want an EINTERNAL *corpus.Error loading the document", err)
+			case !tc.body && (!errors.As(err, &ce) || ce.Code != corpus.EINVALID):
 				t.Errorf("err = %v, want an EINVALID *corpus.Error", err)
 			}
 		})
