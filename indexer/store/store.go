@@ -587,7 +587,7 @@ func (s *Store) Read() (*Snapshot, error) {
 // Document loads the stored document with the given id.
 func (s *Store) Document(id string) (*corpus.Document, error) {
 	var raw []byte
-	err := s.db.View(func(tx *bolt.Tx) error {
+	err := s.view(func(tx *bolt.Tx) error {
 		v := tx.Bucket(bucketDocs).Get([]byte(id))
 		if v == nil {
 			return corpus.Errorf(corpus.ENOTFOUND, "未找到文档：%s", id)
