@@ -6,6 +6,7 @@ import (
 	"encoding/hex"
 	"errors"
 	"io/fs"
+	"log/slog"
 	"maps"
 	"os"
 	"path/filepath"
@@ -307,7 +308,102 @@ func (l *Live) Add(ctx context.Context, origin string, files []corpus.File) ([]c
 	if err := l.refresh(); err != nil {
 		return nil, err
 	}
+	// the change is durable and visible; merging the small segments it
+	// left is housekeeping, and its failure leaves them as they are
+	if err := l.mergeDeltas(ctx); err != nil {
+		l.logger().Error("merging the delta segments failed; they stay as they are", "dir", l.dir, "err", err)
+	}
 	return sortResults(results), nil
+}
+
+// SetLogger sets where a Live reports what goes wrong in the background
+// (default slog.Default).
+func (l *Live) SetLogger(log *slog.Logger) {
+	l.mu.Lock()
+	defer l.mu.Unlock()
+	l.log = log
+}
+
+func (l *Live) logger() *slog.Logger {
+	if l.log == nil {
+		return slog.Default()
+	}
+	return l.log
+}
+
+// maxDeltas is how many delta segments (one per change) may accumulate
+// before they are merged into one: every segment is searched on its own,
+// so many small ones would make each query pay for each.
+const maxDeltas = 16
+
+// mergeDeltas merges the delta segments into one when there are more
+// than maxDeltas: their live documents, read from the store, are indexed
+// again as one segment, which the store records in one transaction. l.mu
+// is held.
+func (l *Live) mergeDeltas(ctx context.Context) error {
+	lib := l.lib
+	var deltas []store.Segment
+	for _, sg := range lib.segs {
+		if strings.HasPrefix(sg.Name, "delta/") {
+			deltas = append(deltas, sg)
+		}
+	}
+	if len(deltas) <= maxDeltas {
+		return nil
+	}
+	seg := l.cur.Load().svc.seg.Load()
+	if seg == nil {
+		return nil
+	}
+	var docs []*corpus.Document
+	var ids []string
+	for _, sg := range deltas {
+		for _, sd := range sg.Docs {
+			if lib.info[sd.ID].Segment != sg.Name {
+				continue
+			}
+			if _, live := lib.docs[sd.ID]; !live {
+				continue
+			}
+			d, err := lib.st.Document(sd.ID)
+			if err != nil {
+				return err
+			}
+			docs, ids = append(docs, d), append(ids, sd.ID)
+		}
+	}
+	if len(docs) == 0 {
+		return nil
+	}
+	name, err := lib.st.NextSegment()
+	if err != nil {
+		return err
+	}
+	if _, err := indexer.BuildSegment(ctx, lib.root, name, docs, seg); err != nil {
+		return err
+	}
+	s, err := indexer.OpenSegment(lib.root, name)
+	if err != nil {
+		os.RemoveAll(filepath.Join(lib.root, name))
+		return err
+	}
+	sg := store.Segment{Name: name, Created: nowUTC(), Docs: make([]store.SegDoc, len(docs))}
+	for i, d := range docs {
+		sg.Docs[i] = store.SegDoc{ID: d.ID, Entries: indexer.EntryCount(d)}
+	}
+	if err := lib.st.Regroup(sg, ids); err != nil {
+		s.Release()
+		os.RemoveAll(filepath.Join(lib.root, name))
+		return err
+	}
+	lib.open[name] = s
+	lib.segs = append(lib.segs, sg)
+	for _, id := range ids {
+		in := lib.info[id]
+		in.Segment = name
+		lib.info[id] = in
+	}
+	return l.refresh()
 }
 
 // Remove removes documents by id; see corpus.Collection.

@@ -3,6 +3,7 @@ package search
 import (
 	"context"
 	"errors"
+	"log/slog"
 	"sync"
 	"sync/atomic"
 
@@ -27,6 +28,7 @@ type Live struct {
 	// lib is the document store and segments of a self-contained index
 	// (OpenLibrary); nil for a Live over a corpus (NewLive)
 	lib *library
+	log *slog.Logger // background failures; nil: slog.Default
 }
 
 // liveRef is one Service with the searches using it: each holds the read

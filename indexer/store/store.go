@@ -662,3 +662,64 @@ func parallel(n int, fn func(i int)) {
 	}
 	wg.Wait()
 }
+
+// Regroup records that seg now indexes the documents ids (a merge of
+// segments): in one transaction their info names seg, seg is added, and
+// the segments left without documents are dropped. The documents and
+// their original files stay as they are.
+func (s *Store) Regroup(seg Segment, ids []string) error {
+	data, err := json.Marshal(seg)
+	if err != nil {
+		return fmt.Errorf("encode segment: %w", err)
+	}
+	err = s.update(func(tx *bolt.Tx) error {
+		info, segs := tx.Bucket(bucketInfo), tx.Bucket(bucketSegments)
+		touched := map[string]bool{}
+		for _, id := range ids {
+			raw := info.Get([]byte(id))
+			if raw == nil {
+				return corpus.Errorf(corpus.ENOTFOUND, "没有编号为 %s 的文档", id)
+			}
+			var in Info
+			if err := json.Unmarshal(raw, &in); err != nil {
+				return fmt.Errorf("document info %s: %w", id, err)
+			}
+			touched[in.Segment] = true
+			in.Segment = seg.Name
+			v, err := json.Marshal(in)
+			if err != nil {
+				return err
+			}
+			if err := info.Put([]byte(id), v); err != nil {
+				return err
+			}
+		}
+		if err := segs.Put([]byte(seg.Name), data); err != nil {
+			return err
+		}
+		for name := range touched {
+			raw := segs.Get([]byte(name))
+			if raw == nil || name == "." {
+				continue
+			}
+			var sg Segment
+			if err := json.Unmarshal(raw, &sg); err != nil {
+				return fmt.Errorf("segment %s: %w", name, err)
+			}
+			if !liveIn(info, &sg) {
+				if err := segs.Delete([]byte(name)); err != nil {
+					return err
+				}
+			}
+		}
+		return nil
+	})
+	if err != nil {
+		var ce *corpus.Error
+		if errors.As(err, &ce) {
+			return err
+		}
+		return fmt.Errorf("write document store: %w", err)
+	}
+	return nil
+}
