@@ -85,11 +85,13 @@ func (l *Loader) StreamDir(ctx context.Context, dir string, fn func(batch *Corpu
 		c   *Corpus
 		err error
 	}
+	parent := ctx
 	ctx, cancel := context.WithCancel(ctx)
 	defer cancel()
 	out := make(chan parsed, 1) // one batch parsed ahead
 	var warnings []Warning
 	var more []Rejection
+	dropped := false // a parsed batch was not handed over: the stream stopped
 	go func() {
 		defer close(out)
 		for _, b := range batches {
@@ -107,6 +109,7 @@ func (l *Loader) StreamDir(ctx context.Context, dir string, fn func(batch *Corpu
 			select {
 			case out <- parsed{c: c, err: err}:
 			case <-ctx.Done():
+				dropped = true
 				return
 			}
 		}
@@ -129,6 +132,10 @@ func (l *Loader) StreamDir(ctx context.Context, dir string, fn func(batch *Corpu
 	}
 	cancel()
 	for range out { // let the parser finish before its results are read
+	}
+	if ferr == nil && dropped {
+		// cancelled between batches: never a success with batches missing
+		ferr = &Error{Code: ETIMEOUT, Message: "读取语料已中止", Err: context.Cause(parent)}
 	}
 	if ferr != nil {
 		return nil, nil, ferr
