@@ -85,12 +85,27 @@ func (m *Main) runIndex(ctx context.Context, args []string) (err error) {
 	return nil
 }
 
+// streamMemoryLimit is the soft memory limit of a streamed build: its
+// live heap (gse's dictionary, one batch parsed, one being indexed) is
+// a few hundred MB whatever the corpus size.
+const streamMemoryLimit = 1 << 30
+
 // streamIndex builds the index of the folder corpusDir into dir in
 // bounded memory: the folder is parsed in batches (corpus.StreamBatchBytes
 // of files), each indexed as a segment and stored while the next is
 // parsed.
 func (m *Main) streamIndex(ctx context.Context, corpusDir, dir string) error {
 	start := time.Now()
+	// a streamed build's live heap does not grow with the corpus: keep
+	// the collector's slack small too (GOGC and GOMEMLIMIT win when set)
+	if m.Getenv("GOGC") == "" {
+		debug.SetGCPercent(100)
+	}
+	if m.Getenv("GOMEMLIMIT") == "" {
+		if total, ok := systemMemory(os.ReadFile); ok {
+			debug.SetMemoryLimit(min(int64(float64(total)*buildMemoryShare), streamMemoryLimit))
+		}
+	}
 	seg, err := m.loadSegmenter()
 	if err != nil {
 		return err
