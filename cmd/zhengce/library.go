@@ -50,12 +50,14 @@ func (m *Main) fileLoader() (func() (*corpus.Loader, error), func() error) {
 // match it.
 func (m *Main) openServed(ctx context.Context, dir, corpusDir string, loader func() (*corpus.Loader, error)) (*search.Live, error) {
 	if corpusDir == "" && search.HasLibrary(dir) {
+		// the index is the collection (uploads and added files live only
+		// there): one that cannot be opened is reported, never replaced
 		live, err := m.openLibrary(dir, loader)
-		if err == nil || corpus.ErrorCode(err) != corpus.EINVALID || errors.Is(err, store.ErrLocked) {
-			return live, err
+		if err != nil && corpus.ErrorCode(err) == corpus.EINVALID && !errors.Is(err, store.ErrLocked) {
+			return nil, &corpus.Error{Code: corpus.EINVALID, Message: "索引目录中的索引无法打开：" + dir +
+				"（请用 zhengce index --corpus 目录 重新建立，或用 --index 指定其他目录）", Err: err}
 		}
-		// a damaged or older index is rebuilt from the seeds below
-		fmt.Fprintln(m.Stderr, "索引无法使用，将重新建立：", describe(err))
+		return live, err
 	}
 	early := m.prefetchSegmenter(dir, corpusDir) // overlaps with parsing the corpus
 	c, err := m.loadCorpus(ctx, corpusDir)
