@@ -293,7 +293,7 @@ func readPaths(ctx context.Context, paths []string, limit int64) ([]corpus.File,
 
 // startWatch keeps the index in step with the folder dir until ctx is
 // done; the returned function stops it and waits.
-func (m *Main) startWatch(ctx context.Context, dir string, live *search.Live) (func(), error) {
+func (m *Main) startWatch(ctx context.Context, dir, indexDir string, live *search.Live) (func(), error) {
 	abs, err := filepath.Abs(dir)
 	if err != nil {
 		return nil, fmt.Errorf("watch folder: %w", err)
@@ -302,7 +302,12 @@ func (m *Main) startWatch(ctx context.Context, dir string, live *search.Live) (f
 		return nil, corpus.Errorf(corpus.EINVALID, "监视的目录不存在或不是目录：%s", dir)
 	}
 	logger := slog.New(slog.NewTextHandler(m.Stderr, &slog.HandlerOptions{Level: slog.LevelInfo}))
-	w := &watch.Watcher{Dir: abs, Coll: live, Logger: logger}
+	// the index (its versions beside it) is never watched, were it inside
+	ix, err := filepath.Abs(indexDir)
+	if err != nil {
+		return nil, fmt.Errorf("watch folder: %w", err)
+	}
+	w := &watch.Watcher{Dir: abs, Coll: live, Logger: logger, Exclude: []string{ix, filepath.Join(filepath.Dir(ix), "."+filepath.Base(ix)+".versions")}}
 	ctx, cancel := context.WithCancel(ctx)
 	done := make(chan struct{})
 	go func() {

@@ -73,7 +73,7 @@ func (m *Main) runServe(ctx context.Context, args []string) (err error) {
 		}
 	}()
 	if *watch != "" {
-		stopWatch, err := m.startWatch(ctx, *watch, live)
+		stopWatch, err := m.startWatch(ctx, *watch, dir, live)
 		if err != nil {
 			return err
 		}
