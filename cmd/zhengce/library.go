@@ -53,6 +53,15 @@ func (m *Main) openServed(ctx context.Context, dir, corpusDir string, loader fun
 		// the index is the collection (uploads and added files live only
 		// there): one that cannot be opened is reported, never replaced
 		live, err := m.openLibrary(dir, loader)
+		if err != nil && errors.Is(err, indexer.ErrCorrupt) {
+			// damaged index files: the documents are in the store
+			fmt.Fprintln(m.Stderr, "索引文件已损坏，正在用文档库中的文档重新建立：", describe(err))
+			if rerr := m.repairFromStore(ctx, dir); rerr != nil {
+				return nil, &corpus.Error{Code: corpus.EINVALID, Message: "索引已损坏且无法从文档库修复：" + dir +
+					"（请用 zhengce index --corpus 目录 重新建立，或用 --index 指定其他目录）", Err: errors.Join(err, rerr)}
+			}
+			return m.openLibrary(dir, loader)
+		}
 		if err != nil && corpus.ErrorCode(err) == corpus.EINVALID && !errors.Is(err, store.ErrLocked) {
 			return nil, &corpus.Error{Code: corpus.EINVALID, Message: "索引目录中的索引无法打开：" + dir +
 				"（请用 zhengce index --corpus 目录 重新建立，或用 --index 指定其他目录）", Err: err}
@@ -108,6 +117,61 @@ func (m *Main) openLibrary(dir string, loader func() (*corpus.Loader, error)) (*
 		return nil, errors.Join(serr, live.Close())
 	}
 	return live, nil
+}
+
+// repairFromStore rebuilds the index in dir from the documents of its own
+// document store (their bodies, original files and origins), for index
+// files that are damaged while the store is sound.
+func (m *Main) repairFromStore(ctx context.Context, dir string) error {
+	root, err := filepath.EvalSymlinks(dir)
+	if err != nil {
+		return fmt.Errorf("index directory: %w", err)
+	}
+	st, err := store.Open(filepath.Join(root, store.File), store.Options{})
+	if err != nil {
+		return err
+	}
+	c, info, err := func() (*corpus.Corpus, map[string]store.Info, error) {
+		snap, err := st.Read()
+		if err != nil {
+			return nil, nil, err
+		}
+		docs := make([]*corpus.Document, len(snap.Docs))
+		for i, d := range snap.Docs {
+			if docs[i], err = st.Document(d.ID); err != nil {
+				return nil, nil, err
+			}
+		}
+		originals := map[string][]byte{}
+		for _, d := range docs {
+			if data, err := st.Original(d.ID); err == nil {
+				originals[d.ID] = data
+			}
+		}
+		c, err := corpus.Assemble(docs, corpus.Extras{Rejected: snap.Rejected, Warnings: snap.Warnings,
+			Originals: func(_ context.Context, id string) ([]byte, error) {
+				if data, ok := originals[id]; ok {
+					return data, nil
+				}
+				return nil, corpus.Errorf(corpus.ENOTFOUND, "文档 %s 的原始文件不可用", id)
+			}})
+		return c, snap.Info, err
+	}()
+	if cerr := st.Close(); err == nil {
+		err = cerr
+	}
+	if err != nil {
+		return err
+	}
+	seg, err := m.loadSegmenter()
+	if err != nil {
+		return err
+	}
+	_, err = indexer.BuildWith(ctx, dir, c, seg, m.progress("建立索引"), indexer.BuildOptions{Info: func(id string) (store.Info, bool) {
+		in, ok := info[id]
+		return in, ok
+	}})
+	return err
 }
 
 // runAdd implements `zhengce add [--index DIR] PATH…`: parse the files
