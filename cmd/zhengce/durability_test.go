@@ -188,22 +188,18 @@ func TestKillDuringChange(t *testing.T) {
 	rng := rand.New(rand.NewSource(time.Now().UnixNano()))
 	outcomes := map[string]int{}
 	// when each command commits its change, estimated from the kills
-	// so far: the latest delay without the change applied, the earliest
-	// with it
+	// so far: raised past a kill without the change applied, lowered to
+	// one with it (a command slows down as the index grows)
 	commit := map[string]time.Duration{"add": tookAdd * 9 / 10, "remove": tookRemove * 9 / 10}
 	// kill runs zhengce with args, kills it after a random delay, checks
 	// the index holds before or after, and returns which
 	kill := func(round int, args []string, before, after []string) []string {
 		t.Helper()
-		took := tookAdd
-		if args[0] == "remove" {
-			took = tookRemove
-		}
 		// half the kills anywhere in the run, half around the moment
 		// the change is committed
-		delay := time.Duration(rng.Int63n(int64(took) + 1))
+		c := commit[args[0]]
+		delay := time.Duration(rng.Int63n(int64(c)*5/4 + 1))
 		if round%2 == 1 {
-			c := commit[args[0]]
 			delay = c*3/4 + time.Duration(rng.Int63n(int64(c)/2+1))
 		}
 		cmd := exec.Command(bin, args...)
@@ -238,7 +234,7 @@ func TestKillDuringChange(t *testing.T) {
 		case slices.Equal(st.docs, before):
 			now = before
 			outcomes[args[0]+" not applied"]++
-			commit[args[0]] = max(commit[args[0]], delay)
+			commit[args[0]] = max(commit[args[0]], delay*11/10)
 		case slices.Equal(st.docs, after):
 			now = after
 			outcomes[args[0]+" applied"]++
