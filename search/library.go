@@ -217,9 +217,12 @@ func (l *Live) SetSegmenter(seg *indexer.Segmenter) error {
 // Corpus returns the documents served now.
 func (l *Live) Corpus() *corpus.Corpus { return l.cur.Load().svc.c }
 
-// errNoLibrary is the error of a change to an index that is not
-// self-contained.
-func errNoLibrary() error {
+// noLibrary is the error of a change to a closed Live or to an index
+// that is not self-contained. l.mu is held.
+func (l *Live) noLibrary() error {
+	if l.closed {
+		return &corpus.Error{Code: corpus.EINTERNAL, Message: "检索服务已关闭", Err: ErrClosed}
+	}
 	return corpus.Errorf(corpus.EINVALID, "当前索引不支持增删文档，请用 zhengce index 重新建立索引")
 }
 
@@ -230,7 +233,7 @@ func (l *Live) Add(ctx context.Context, origin string, files []corpus.File) ([]c
 	defer l.mu.Unlock()
 	lib := l.lib
 	if lib == nil {
-		return nil, errNoLibrary()
+		return nil, l.noLibrary()
 	}
 	seg := l.cur.Load().svc.seg.Load()
 	if seg == nil {
@@ -412,7 +415,7 @@ func (l *Live) Remove(ctx context.Context, ids []string) ([]corpus.ChangeResult,
 	defer l.mu.Unlock()
 	lib := l.lib
 	if lib == nil {
-		return nil, errNoLibrary()
+		return nil, l.noLibrary()
 	}
 	if err := ctx.Err(); err != nil {
 		return nil, err

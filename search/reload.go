@@ -29,6 +29,8 @@ type Live struct {
 	// (OpenLibrary); nil for a Live over a corpus (NewLive)
 	lib *library
 	log *slog.Logger // background failures; nil: slog.Default
+	// closed is set by Close: changes then fail with ErrClosed
+	closed bool
 }
 
 // liveRef is one Service with the searches using it: each holds the read
@@ -173,5 +175,6 @@ func (l *Live) Close() error {
 		err = errors.Join(err, l.lib.close())
 		l.lib = nil
 	}
+	l.closed = true
 	return err
 }
