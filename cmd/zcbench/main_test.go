@@ -148,3 +148,124 @@ func TestProcCPU(t *testing.T) {
 		t.Fatalf("own CPU time %s, want > 0", d)
 	}
 }
+
+func TestVaryRedrawsFiguresKeepsYears(t *testing.T) {
+	seeds, err := readSeeds()
+	if err != nil {
+		t.Fatal(err)
+	}
+	g := newSynth(seeds, 3)
+	for _, tc := range []struct {
+		name, in string
+		keep     []string // substrings that must stay
+	}{
+		{"years", "到2025年，2035年远景", []string{"2025", "2035", "到", "年，", "年远景"}},
+		{"no digits", "学前教育普及普惠", []string{"学前教育普及普惠"}},
+		{"percent", "普惠率达85%，达标率90.3%", []string{"普惠率达", "%，达标率", "."}},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			got := g.vary(tc.in)
+			if len(got) != len(tc.in) {
+				t.Fatalf("vary(%q) = %q: length changed", tc.in, got)
+			}
+			for _, k := range tc.keep {
+				if !strings.Contains(got, k) {
+					t.Errorf("vary(%q) = %q lost %q", tc.in, got, k)
+				}
+			}
+			for i := range len(got) {
+				if (got[i] >= '0' && got[i] <= '9') != (tc.in[i] >= '0' && tc.in[i] <= '9') {
+					t.Fatalf("vary(%q) = %q: digit positions differ", tc.in, got)
+				}
+			}
+		})
+	}
+}
+
+func TestSynthVocabularyGrows(t *testing.T) {
+	// invented names and redrawn figures: two documents of the same
+	// generator share far fewer distinct lines than copies would
+	seeds, err := readSeeds()
+	if err != nil {
+		t.Fatal(err)
+	}
+	g := newSynth(seeds, 1)
+	a, b := g.document(1, 100_000), g.document(2, 100_000)
+	lines := map[string]bool{}
+	for _, l := range strings.Split(a, "\n") {
+		lines[l] = true
+	}
+	shared, total := 0, 0
+	for _, l := range strings.Split(b, "\n") {
+		if len([]rune(l)) < 80 {
+			continue
+		}
+		total++
+		if lines[l] {
+			shared++
+		}
+	}
+	if total == 0 || shared*2 > total {
+		t.Fatalf("%d of %d long lines of document 2 occur verbatim in document 1", shared, total)
+	}
+}
+
+func TestAddVisible(t *testing.T) {
+	for _, tc := range []struct {
+		name    string
+		status  string // of the upload
+		token   string // the server's
+		wantErr string
+	}{
+		{"indexed then found", "indexed", adminToken, ""},
+		{"rejected", "rejected", adminToken, "not indexed"},
+		{"wrong token", "indexed", "other", "status 401"},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			var searches atomic.Int64
+			srv := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+				switch {
+				case r.Method == http.MethodPost && r.URL.Path == "/api/documents":
+					if r.Header.Get("Authorization") != "Bearer "+tc.token {
+						w.WriteHeader(http.StatusUnauthorized)
+						w.Write([]byte(`{"error":"unauthorised"}`))
+						return
+					}
+					f, h, err := r.FormFile("file")
+					if err != nil {
+						http.Error(w, err.Error(), http.StatusBadRequest)
+						return
+					}
+					f.Close()
+					w.Write([]byte(`{"documents":[{"id":"x","source":"` + h.Filename + `","status":"` + tc.status + `"}]}`))
+				case r.URL.Path == "/api/search" && strings.Contains(r.URL.Query().Get("q"), "合成增量校验短语7号"):
+					// found from the third search on
+					if searches.Add(1) < 3 {
+						w.Write([]byte(`{"total":0}`))
+						return
+					}
+					w.Write([]byte(`{"total":1}`))
+				default:
+					http.Error(w, "unexpected "+r.URL.String(), http.StatusBadRequest)
+				}
+			}))
+			defer srv.Close()
+			ack, vis, err := addVisible(context.Background(), srv.URL, 7)
+			if tc.wantErr != "" {
+				if err == nil || !strings.Contains(err.Error(), tc.wantErr) {
+					t.Fatalf("err = %v, want %q", err, tc.wantErr)
+				}
+				return
+			}
+			if err != nil {
+				t.Fatal(err)
+			}
+			if n := searches.Load(); n != 3 {
+				t.Errorf("searched %d times, want 3 (until found)", n)
+			}
+			if ack <= 0 || vis < ack {
+				t.Errorf("ack %s, visible %s: want 0 < ack ≤ visible", ack, vis)
+			}
+		})
+	}
+}
