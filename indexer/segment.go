@@ -78,7 +78,11 @@ func (s *Segment) Release() error {
 // It takes a reference to each segment, given back when the Index is
 // closed.
 func Combine(segs []*Segment) *Index {
-	ix := &Index{}
+	n := 0
+	for _, s := range segs {
+		n += s.ix.Len()
+	}
+	ix := &Index{seq: make([]uint32, 0, n)}
 	base := 0
 	for _, s := range segs {
 		s.acquire()

@@ -2,8 +2,10 @@ package search
 
 import (
 	"math"
+	"runtime"
 	"slices"
 	"strings"
+	"sync"
 
 	"github.com/zhengce/zhengce/corpus"
 	"github.com/zhengce/zhengce/indexer"
@@ -121,23 +123,26 @@ func newColumns(ix *indexer.Index, spans []docSpan) (*columns, error) {
 			return out
 		}
 		types, parts, themes := remap(pc.Types, &c.typeDict), remap(pc.Parts, &c.sectionDict), remap(pc.Themes, &c.themeDict)
-		for i := range pc.Len() {
-			o := c.ord[base+i]
-			c.typ[o] = types[pc.Type[i]]
-			c.section[o] = parts[pc.Part[i]]
-			ts := pc.EntryThemes(i)
-			if len(ts) > 0 {
-				mine := make([]uint16, len(ts))
-				for k, t := range ts {
-					mine[k] = themes[t]
-				}
-				c.themes[o] = mine
-			}
-			c.target[o] = pc.Target[i]
-			c.runes[o] = pc.Runes[i]
-			c.title[o] = pc.Title[i]
-			c.doc[o] = docOfSeq[base+i]
+		// the themes of the part in this Service's numbering, one array:
+		// each entry's themes are a slice of it
+		mine := make([]uint16, len(pc.Theme))
+		for k, t := range pc.Theme {
+			mine[k] = themes[t]
 		}
+		parallelRange(pc.Len(), func(lo, hi int) {
+			for i := lo; i < hi; i++ {
+				o := c.ord[base+i]
+				c.typ[o] = types[pc.Type[i]]
+				c.section[o] = parts[pc.Part[i]]
+				if a, b := pc.ThemeStart[i], pc.ThemeStart[i+1]; a < b {
+					c.themes[o] = mine[a:b:b]
+				}
+				c.target[o] = pc.Target[i]
+				c.runes[o] = pc.Runes[i]
+				c.title[o] = pc.Title[i]
+				c.doc[o] = docOfSeq[base+i]
+			}
+		})
 		for b, k := range pc.Bytes {
 			c.bytes[b] += k
 		}
@@ -335,4 +340,19 @@ func countAt(s, sep string, pos int) int {
 		}
 	}
 	return n
+}
+
+// parallelRange calls fn on contiguous ranges covering [0, n), one per
+// core when n is large enough to pay for it.
+func parallelRange(n int, fn func(lo, hi int)) {
+	k := min(runtime.GOMAXPROCS(0), n/(1<<15))
+	if k <= 1 {
+		fn(0, n)
+		return
+	}
+	var wg sync.WaitGroup
+	for w := range k {
+		wg.Go(func() { fn(w*n/k, (w+1)*n/k) })
+	}
+	wg.Wait()
 }

@@ -498,7 +498,13 @@ func ParseDateRange(v string) (from, to string, err error) {
 // upper bound, the last) day it covers.
 func boundDate(s string, upper bool) (string, error) {
 	s = strings.TrimSuffix(s, "日")
-	s = strings.NewReplacer("年", "-", "月", "-", "/", "-", ".", "-").Replace(s)
+	s = strings.Map(func(r rune) rune {
+		switch r {
+		case '年', '月', '/', '.':
+			return '-'
+		}
+		return r
+	}, s)
 	s = strings.TrimSuffix(s, "-")
 	parts := strings.Split(s, "-")
 	if len(parts) > 3 {

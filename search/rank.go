@@ -79,19 +79,21 @@ func newRanking(ix *indexer.Index, spans []docSpan, c *columns) *ranking {
 	}
 	section, hasSection := typ[string(corpus.TypeSection)]
 	ix.Parts(func(base int, pc *indexer.Columns) {
-		for i := range pc.Len() {
-			o := c.ord[base+i]
-			r.static[o], r.content[o] = 1, pc.Content[i]
-			if pc.Content[i] < 0 {
-				continue
+		parallelRange(pc.Len(), func(lo, hi int) {
+			for i := lo; i < hi; i++ {
+				o := c.ord[base+i]
+				r.static[o], r.content[o] = 1, pc.Content[i]
+				if pc.Content[i] < 0 {
+					continue
+				}
+				n := float64(c.runes[o])
+				f := math.Sqrt(n / math.Max(n, minNormRunes))
+				if hasSection && c.typ[o] == section {
+					f *= headingFactor
+				}
+				r.static[o] = float32(f)
 			}
-			n := float64(c.runes[o])
-			f := math.Sqrt(n / math.Max(n, minNormRunes))
-			if hasSection && c.typ[o] == section {
-				f *= headingFactor
-			}
-			r.static[o] = float32(f)
-		}
+		})
 	})
 	return r
 }

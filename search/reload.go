@@ -4,6 +4,7 @@ import (
 	"context"
 	"errors"
 	"log/slog"
+	"path/filepath"
 	"sync"
 	"sync/atomic"
 
@@ -123,6 +124,9 @@ func (l *Live) Reload(ctx context.Context) error {
 // directory and swaps it in, then lets go of the previous one. l.mu is
 // held.
 func (l *Live) reloadLibrary() error {
+	if root, err := filepath.EvalSymlinks(l.dir); err == nil && root == l.lib.root {
+		return nil // the version served is the current one
+	}
 	next, err := OpenLibrary(l.dir, l.lib.loader, l.cur.Load().svc.seg.Load())
 	if err != nil {
 		return err
