@@ -211,15 +211,26 @@ func (r *colReader) strs(limit int) []string {
 		return nil
 	}
 	out := make([]string, n)
+	// one copy of the section (the strings point into it): a column of
+	// titles is hundreds of thousands of short strings
+	start := r.b
+	spans := make([][2]int, n)
 	for i := range out {
 		k := r.uvarint()
 		if k > uint64(len(r.b)) {
 			r.err = errors.New("columns truncated")
 			return nil
 		}
-		if k > 0 {
-			out[i] = string(r.take(int(k)))
-		}
+		off := len(start) - len(r.b)
+		r.take(int(k))
+		spans[i] = [2]int{off, off + int(k)}
+	}
+	if r.err != nil {
+		return nil
+	}
+	buf := string(start[:len(start)-len(r.b)])
+	for i, sp := range spans {
+		out[i] = buf[sp[0]:sp[1]]
 	}
 	return out
 }
