@@ -92,8 +92,8 @@ func NewStreamBuilder(ctx context.Context, dir string, seg *Segmenter, p Progres
 // batches before) as one segment and stores them with their original
 // files (read with batch.Original).
 func (b *StreamBuilder) Add(batch *corpus.Corpus) error {
-	if b.done {
-		return corpus.Errorf(corpus.EINTERNAL, "索引已完成，不能再添加")
+	if b.done || b.st == nil { // finished, or abandoned (Abort, a failed Finish)
+		return corpus.Errorf(corpus.EINTERNAL, "索引已完成或已放弃，不能再添加")
 	}
 	ctx := b.ctx
 	if err := ctx.Err(); err != nil {
@@ -179,8 +179,8 @@ func (b *StreamBuilder) Add(batch *corpus.Corpus) error {
 // Finish writes the domain dictionary and the description of the index,
 // with the files that were not indexed, and makes it the index of dir.
 func (b *StreamBuilder) Finish(rejected []corpus.Rejection, warnings []corpus.Warning) (st Stats, err error) {
-	if b.done {
-		return Stats{}, corpus.Errorf(corpus.EINTERNAL, "索引已完成")
+	if b.done || b.st == nil {
+		return Stats{}, corpus.Errorf(corpus.EINTERNAL, "索引已完成或已放弃")
 	}
 	defer func() { // the work directory goes whatever happens
 		if aerr := b.Abort(); aerr != nil && err == nil {
