@@ -190,6 +190,9 @@ func (l *Loader) load(ctx context.Context, f folder) (*Corpus, error) {
 	}
 	rejected = append(rejected, more...)
 	sort.Slice(rejected, func(i, j int) bool { return rejected[i].Source < rejected[j].Source })
+	// by path, as documented (a folder walk visits sub/ before sub.x/);
+	// stable: a file's remarks stay in order
+	sort.SliceStable(warnings, func(i, j int) bool { return warnings[i].Source < warnings[j].Source })
 	if len(docs) == 0 {
 		msg := "语料目录中没有可读取的文档（支持 .txt .md .pdf .docx .doc .wps .html .ofd）"
 		if len(rejected) > 0 {

@@ -142,7 +142,7 @@ func (l *Loader) StreamDir(ctx context.Context, dir string, fn func(batch *Corpu
 	}
 	rejected = append(rejected, more...)
 	sort.Slice(rejected, func(i, j int) bool { return rejected[i].Source < rejected[j].Source })
-	sort.Slice(warnings, func(i, j int) bool { return warnings[i].Source < warnings[j].Source })
+	sort.SliceStable(warnings, func(i, j int) bool { return warnings[i].Source < warnings[j].Source })
 	if read == 0 {
 		msg := "语料目录中没有可读取的文档（支持 .txt .md .pdf .docx .doc .wps .html .ofd）"
 		if len(rejected) > 0 {
