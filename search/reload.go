@@ -74,6 +74,27 @@ func (l *Live) Search(ctx context.Context, r Request) (*Response, error) {
 	return ref.svc.Search(ctx, r)
 }
 
+// SearchGrouped runs r on the current index, grouped by document (see
+// Service.SearchGrouped).
+func (l *Live) SearchGrouped(ctx context.Context, r Request) (*GroupedResponse, error) {
+	ref := l.acquire()
+	if ref == nil {
+		return nil, &corpus.Error{Code: corpus.EINTERNAL, Message: "检索服务已关闭", Err: ErrClosed}
+	}
+	defer ref.mu.RUnlock()
+	return ref.svc.SearchGrouped(ctx, r)
+}
+
+// Suggest offers the titles of the current index (see Service.Suggest).
+func (l *Live) Suggest(q string, limit int) []Suggestion {
+	ref := l.acquire()
+	if ref == nil {
+		return []Suggestion{}
+	}
+	defer ref.mu.RUnlock()
+	return ref.svc.Suggest(q, limit)
+}
+
 // Meta describes the index currently served.
 func (l *Live) Meta() *indexer.Meta { return l.cur.Load().svc.Meta() }
 

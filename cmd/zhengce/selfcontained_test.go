@@ -61,6 +61,14 @@ func TestServeWithoutCorpus(t *testing.T) {
 			t.Errorf("search %q: %d hits, first %+v; want %s", phrase, res.Total, res.Hits, want)
 		}
 	}
+	// the served index answers grouped by document and suggests titles
+	// (search.Live is a web.GroupSearcher and a web.TitleSuggester)
+	if resp, body := httpGet(t, base+"/api/search?group=doc&q="+url.QueryEscape(`"保留原件"`)); resp.StatusCode != 200 || !strings.Contains(string(body), `"total_documents":1`) {
+		t.Errorf("grouped search: %d %s", resp.StatusCode, body)
+	}
+	if resp, body := httpGet(t, base+"/api/suggest?q="+url.QueryEscape("文件存档")); resp.StatusCode != 200 || !strings.Contains(string(body), "某市文件存档规定") {
+		t.Errorf("suggestions: %d %s", resp.StatusCode, body)
+	}
 	resp, body := httpGet(t, base+"/files/"+url.PathEscape("考试办法"))
 	if resp.StatusCode != 200 || !bytes.Equal(body, docx) {
 		t.Errorf("original file: status %d, %d bytes, want the %d bytes indexed", resp.StatusCode, len(body), len(docx))
