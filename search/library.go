@@ -44,6 +44,18 @@ type library struct {
 // for writing until Close: another process cannot change the index
 // meanwhile.
 func OpenLibrary(dir string, loader func() (*corpus.Loader, error), seg *indexer.Segmenter) (*Live, error) {
+	return openLibrary(dir, loader, seg, false)
+}
+
+// OpenLibraryReadOnly opens the self-contained index in dir for queries
+// only (`zhengce search`): the store is shared with other readers, and
+// changes fail. While a server holds the index it fails with
+// store.ErrLocked.
+func OpenLibraryReadOnly(dir string, seg *indexer.Segmenter) (*Live, error) {
+	return openLibrary(dir, nil, seg, true)
+}
+
+func openLibrary(dir string, loader func() (*corpus.Loader, error), seg *indexer.Segmenter, readOnly bool) (*Live, error) {
 	setClauseLimit()
 	root, err := filepath.EvalSymlinks(dir)
 	if err != nil {
@@ -56,9 +68,14 @@ func OpenLibrary(dir string, loader func() (*corpus.Loader, error), seg *indexer
 	if err := indexer.VerifySizes(root, base); err != nil {
 		return nil, err
 	}
-	st, err := store.Open(filepath.Join(root, store.File), store.Options{})
+	st, err := store.Open(filepath.Join(root, store.File), store.Options{ReadOnly: readOnly})
 	if err != nil {
 		return nil, err
+	}
+	if loader == nil {
+		loader = func() (*corpus.Loader, error) {
+			return nil, corpus.Errorf(corpus.EINVALID, "以只读方式打开的索引不能增删文档")
+		}
 	}
 	lib := &library{root: root, st: st, loader: loader, base: base, open: map[string]*indexer.Segment{}}
 	svc, err := lib.load(seg)
@@ -66,7 +83,9 @@ func OpenLibrary(dir string, loader func() (*corpus.Loader, error), seg *indexer
 		lib.close()
 		return nil, err
 	}
-	lib.collect()
+	if !readOnly {
+		lib.collect()
+	}
 	l := &Live{dir: dir, lib: lib}
 	l.cur.Store(&liveRef{svc: svc})
 	return l, nil

@@ -82,14 +82,22 @@ func (m *Main) runSearch(ctx context.Context, args []string) error {
 	if err != nil {
 		return err
 	}
-	c, err := m.loadCorpus(ctx, *corpusDir)
-	if err != nil {
-		return err
-	}
 	dir := m.indexDir(*indexDir)
-	svc, err := m.openForQuery(ctx, dir, c, needsSegmenter(q))
-	if err != nil {
-		return err
+	var svc querier
+	if *corpusDir == "" && search.HasLibrary(dir) {
+		// the index is the collection: searched as it is, never rebuilt
+		// from the seeds
+		if svc, err = m.openLibraryForQuery(ctx, dir, needsSegmenter(q)); err != nil {
+			return err
+		}
+	} else {
+		c, err := m.loadCorpus(ctx, *corpusDir)
+		if err != nil {
+			return err
+		}
+		if svc, err = m.openForQuery(ctx, dir, c, needsSegmenter(q)); err != nil {
+			return err
+		}
 	}
 	defer svc.Close()
 	switch *group {
@@ -124,6 +132,44 @@ func needsSegmenter(q *search.Query) bool {
 		}
 	}
 	return false
+}
+
+// querier answers the search command: a search.Service over a corpus, or
+// a search.Live over a self-contained index.
+type querier interface {
+	Search(ctx context.Context, r search.Request) (*search.Response, error)
+	SearchGrouped(ctx context.Context, r search.Request) (*search.GroupedResponse, error)
+	Close() error
+}
+
+// openLibraryForQuery opens the self-contained index in dir read-only,
+// with its own dictionary when the query needs one. Damaged index files
+// are rebuilt from the index's document store first (guarantee 1.2).
+func (m *Main) openLibraryForQuery(ctx context.Context, dir string, needSeg bool) (*search.Live, error) {
+	open := func() (*search.Live, error) {
+		var seg *indexer.Segmenter
+		if needSeg {
+			var err error
+			if seg, err = indexer.LoadIndexSegmenter(dir); err != nil {
+				if code := corpus.ErrorCode(err); code != corpus.ENOTFOUND && code != corpus.EINVALID {
+					return nil, err
+				}
+				if seg, err = m.loadSegmenter(); err != nil {
+					return nil, err
+				}
+			}
+		}
+		return search.OpenLibraryReadOnly(dir, seg)
+	}
+	live, err := open()
+	if err != nil && errors.Is(err, indexer.ErrCorrupt) {
+		fmt.Fprintln(m.Stderr, "索引文件已损坏，正在用文档库中的文档重新建立：", describe(err))
+		if rerr := m.repairFromStore(ctx, dir); rerr != nil {
+			return nil, errors.Join(err, rerr)
+		}
+		return open()
+	}
+	return live, err
 }
 
 // openForQuery opens the index, loading the segmenter only when the query

@@ -12,7 +12,7 @@ import (
 
 // searchGrouped answers `zhengce search --group doc`: the documents with
 // their best units, as JSON (that of /api/search?group=doc) or readable.
-func (m *Main) searchGrouped(ctx context.Context, svc *search.Service, req search.Request, asJSON bool) error {
+func (m *Main) searchGrouped(ctx context.Context, svc querier, req search.Request, asJSON bool) error {
 	res, err := svc.SearchGrouped(ctx, req)
 	if err != nil {
 		return err
