@@ -44,7 +44,7 @@ type library struct {
 // for writing until Close: another process cannot change the index
 // meanwhile.
 func OpenLibrary(dir string, loader func() (*corpus.Loader, error), seg *indexer.Segmenter) (*Live, error) {
-	return openLibrary(dir, loader, seg, false)
+	return openLib(dir, loader, seg, false)
 }
 
 // OpenLibraryReadOnly opens the self-contained index in dir for queries
@@ -52,10 +52,10 @@ func OpenLibrary(dir string, loader func() (*corpus.Loader, error), seg *indexer
 // changes fail. While a server holds the index it fails with
 // store.ErrLocked.
 func OpenLibraryReadOnly(dir string, seg *indexer.Segmenter) (*Live, error) {
-	return openLibrary(dir, nil, seg, true)
+	return openLib(dir, nil, seg, true)
 }
 
-func openLibrary(dir string, loader func() (*corpus.Loader, error), seg *indexer.Segmenter, readOnly bool) (*Live, error) {
+func openLib(dir string, loader func() (*corpus.Loader, error), seg *indexer.Segmenter, readOnly bool) (*Live, error) {
 	setClauseLimit()
 	root, err := filepath.EvalSymlinks(dir)
 	if err != nil {
