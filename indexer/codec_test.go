@@ -321,7 +321,7 @@ func TestColumnsFileDamaged(t *testing.T) {
 		{"more entries", good, n + 1},
 		{"fewer entries", good, n - 1},
 		{"trailing byte", append(slices.Clip(good), 0), n},
-		{"magic", append([]byte("ZCCOLS02"), good[8:]...), n},
+		{"magic", append([]byte("ZCCOLS99"), good[8:]...), n},
 	} {
 		if err := read(tc.data, tc.n); err == nil {
 			t.Errorf("%s: read without error", tc.name)

@@ -124,7 +124,7 @@ func contentChars(s string) int {
 
 // columnsMagic starts a ColumnsFile: a binary layout read without
 // reflection (gob spent most of the opening of a large index on it).
-const columnsMagic = "ZCCOLS01"
+const columnsMagic = "ZCCOLS02"
 
 func writeColumns(path string, c *Columns) error {
 	n := c.Len()
@@ -163,7 +163,13 @@ func writeColumns(path string, c *Columns) error {
 	for _, v := range c.Content {
 		b = binary.LittleEndian.AppendUint32(b, uint32(v))
 	}
-	strs(c.Title)
+	// titles: their lengths, then their bytes (read as one string)
+	for _, t := range c.Title {
+		b = binary.LittleEndian.AppendUint32(b, uint32(len(t)))
+	}
+	for _, t := range c.Title {
+		b = append(b, t...)
+	}
 	for _, v := range c.Bytes {
 		b = binary.LittleEndian.AppendUint64(b, v)
 	}
@@ -235,6 +241,32 @@ func (r *colReader) strs(limit int) []string {
 	return out
 }
 
+// packed reads n strings stored as their lengths then their bytes; the
+// strings share one copy of the bytes.
+func (r *colReader) packed(n int) []string {
+	lens := r.take(4 * n)
+	if lens == nil && n > 0 {
+		return nil
+	}
+	total := 0
+	for i := range n {
+		total += int(binary.LittleEndian.Uint32(lens[4*i:]))
+		if total > len(r.b) {
+			r.err = errors.New("columns truncated")
+			return nil
+		}
+	}
+	buf := string(r.take(total))
+	out := make([]string, n)
+	off := 0
+	for i := range out {
+		k := int(binary.LittleEndian.Uint32(lens[4*i:]))
+		out[i] = buf[off : off+k]
+		off += k
+	}
+	return out
+}
+
 func (r *colReader) u16s(n int) []uint16 {
 	raw := r.take(2 * n)
 	if raw == nil && n > 0 {
@@ -302,7 +334,7 @@ func readColumns(path string, n int) (*Columns, error) {
 		}
 	}
 	c.Runes, c.Content = r.i32s(n), r.i32s(n)
-	c.Title = r.strs(n)
+	c.Title = r.packed(n)
 	if raw := r.take(8 * 256); raw != nil {
 		for i := range c.Bytes {
 			c.Bytes[i] = binary.LittleEndian.Uint64(raw[8*i:])
