@@ -16,6 +16,7 @@ import (
 	"sync"
 	"sync/atomic"
 	"time"
+	"unsafe"
 
 	"github.com/blevesearch/bleve/v2"
 
@@ -527,7 +528,10 @@ func buildShards(ctx context.Context, path, work string, im buildMapping, entrie
 // postings, by sequence number: the normalised texts (TextsFile), the
 // entries for hits (UnitsFile) and the Columns.
 func writeEntryFiles(path string, entries []Entry, norms []string) error {
-	if err := writeBlobs(filepath.Join(path, TextsFile), len(norms), func(i int) []byte { return []byte(norms[i]) }); err != nil {
+	if err := writeBlobs(filepath.Join(path, TextsFile), len(norms), func(i int) []byte {
+		// written, never modified: no copy of every text
+		return unsafe.Slice(unsafe.StringData(norms[i]), len(norms[i]))
+	}); err != nil {
 		return err
 	}
 	recs := make([][]byte, len(entries))
