@@ -119,7 +119,7 @@ func (b *StreamBuilder) Add(batch *corpus.Corpus) error {
 			b.p(b.stats.Units+b.stats.Targets+done, 0)
 		}
 	}
-	metas, st, err := buildShards(ctx, dir, b.work, b.im, entries, norms, shardCount(len(entries)), report, newPhaseClock())
+	metas, st, err := buildShards(ctx, dir, b.work, b.im, entries, norms, 1, report, newPhaseClock())
 	if err != nil {
 		if ctx.Err() != nil {
 			return &corpus.Error{Code: corpus.ETIMEOUT, Message: "建立索引已取消", Err: err}
