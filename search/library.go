@@ -5,6 +5,7 @@ import (
 	"crypto/sha256"
 	"encoding/hex"
 	"errors"
+	"fmt"
 	"io/fs"
 	"log/slog"
 	"maps"
@@ -204,14 +205,30 @@ func (lib *library) collect() {
 	}
 	entries, err := os.ReadDir(filepath.Join(lib.root, "delta"))
 	if err != nil {
-		return
+		return // no delta segment yet
 	}
 	for _, e := range entries {
 		name := "delta/" + e.Name()
 		if !listed[name] {
-			os.RemoveAll(filepath.Join(lib.root, name))
+			if err := os.RemoveAll(filepath.Join(lib.root, name)); err != nil {
+				// harmless (the store does not list it) but worth knowing
+				slog.Default().Warn("cannot remove an unlisted segment", "dir", filepath.Join(lib.root, name), "err", err)
+			}
 		}
 	}
+}
+
+// discard gives up a segment the store did not record: its reference
+// (s may be nil) and its directory.
+func (lib *library) discard(name string, s *indexer.Segment) error {
+	var errs []error
+	if s != nil {
+		errs = append(errs, s.Release())
+	}
+	if err := os.RemoveAll(filepath.Join(lib.root, name)); err != nil {
+		errs = append(errs, fmt.Errorf("remove segment: %w", err))
+	}
+	return errors.Join(errs...)
 }
 
 // close releases the segments and closes the store.
@@ -299,8 +316,7 @@ func (l *Live) Add(ctx context.Context, origin string, files []corpus.File) ([]c
 	}
 	s, err := indexer.OpenSegment(lib.root, name)
 	if err != nil {
-		os.RemoveAll(filepath.Join(lib.root, name))
-		return nil, err
+		return nil, errors.Join(err, lib.discard(name, nil))
 	}
 	sg := store.Segment{Name: name, Created: nowUTC(), Docs: make([]store.SegDoc, len(docs))}
 	ch := store.Change{Segment: &sg}
@@ -314,9 +330,7 @@ func (l *Live) Add(ctx context.Context, origin string, files []corpus.File) ([]c
 		}})
 	}
 	if err := lib.st.Apply(ch); err != nil {
-		s.Release()
-		os.RemoveAll(filepath.Join(lib.root, name))
-		return nil, err
+		return nil, errors.Join(err, lib.discard(name, s))
 	}
 	// committed: the memory state follows the store
 	lib.open[name] = s
@@ -406,17 +420,14 @@ func (l *Live) mergeDeltas(ctx context.Context) error {
 	}
 	s, err := indexer.OpenSegment(lib.root, name)
 	if err != nil {
-		os.RemoveAll(filepath.Join(lib.root, name))
-		return err
+		return errors.Join(err, lib.discard(name, nil))
 	}
 	sg := store.Segment{Name: name, Created: nowUTC(), Docs: make([]store.SegDoc, len(docs))}
 	for i, d := range docs {
 		sg.Docs[i] = store.SegDoc{ID: d.ID, Entries: indexer.EntryCount(d)}
 	}
 	if err := lib.st.Regroup(sg, ids); err != nil {
-		s.Release()
-		os.RemoveAll(filepath.Join(lib.root, name))
-		return err
+		return errors.Join(err, lib.discard(name, s))
 	}
 	lib.open[name] = s
 	lib.segs = append(lib.segs, sg)
