@@ -178,6 +178,8 @@ func phaseName(name string) string {
 		return "校验清单"
 	case "store":
 		return "文档库"
+	case "entries":
+		return "条目文件"
 	case "install":
 		return "启用"
 	}
