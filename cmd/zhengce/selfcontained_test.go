@@ -21,8 +21,8 @@ func TestServeWithoutCorpus(t *testing.T) {
 		t.Fatal(err)
 	}
 	files := map[string][]byte{
-		"考试办法.docx": docx,
-		"通知甲.txt":   []byte("# 关于试行自包含索引的通知\n\n一、各区县应当落实自包含索引试点要求。\n\n二、本通知自印发之日起施行。\n"),
+		"考试办法.docx":  docx,
+		"通知甲.txt":    []byte("# 关于试行自包含索引的通知\n\n一、各区县应当落实自包含索引试点要求。\n\n二、本通知自印发之日起施行。\n"),
 		"sub/规定乙.md": []byte("# 某市文件存档规定\n\n第一条 为了规范文件存档，制定本规定。\n\n第二条 存档文件应当保留原件。\n"),
 	}
 	for name, data := range files {
