@@ -9,6 +9,7 @@ import (
 	"strings"
 	"unicode"
 	"unicode/utf8"
+	"unsafe"
 
 	"github.com/zhengce/zhengce/corpus"
 )
@@ -256,7 +257,13 @@ func (r *colReader) packed(n int) []string {
 			return nil
 		}
 	}
-	buf := string(r.take(total))
+	// the strings point into the file's bytes (read for this purpose and
+	// never modified) instead of a copy of them
+	raw := r.take(total)
+	buf := ""
+	if total > 0 {
+		buf = unsafe.String(&raw[0], total)
+	}
 	out := make([]string, n)
 	off := 0
 	for i := range out {
