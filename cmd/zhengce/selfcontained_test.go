@@ -3,6 +3,8 @@ package main
 import (
 	"bytes"
 	"encoding/json"
+	"mime/multipart"
+	"net/http"
 	"net/url"
 	"os"
 	"path/filepath"
@@ -99,5 +101,79 @@ func TestServeWithoutCorpus(t *testing.T) {
 	}
 	if strings.Contains(stderr.String(), "建立索引") {
 		t.Errorf("serve rebuilt the index instead of serving it:\n%s", stderr.String())
+	}
+}
+
+// TestServeUploadAndDelete: the document API of the real server over its
+// self-contained index — an upload is searchable when the answer comes,
+// survives a restart, and a deletion removes it.
+func TestServeUploadAndDelete(t *testing.T) {
+	dir := filepath.Join(t.TempDir(), "index")
+	if _, errOut, err := runCLI(t, "index", "--index", dir); err != nil {
+		t.Fatalf("zhengce index: %v\n%s", err, errOut)
+	}
+	env := map[string]string{"ZHENGCE_ADMIN_TOKEN": "secret-token", "ZHENGCE_NO_OCR": "1"}
+	base, _, stop := startServeEnv(t, env, "--index", dir)
+	const phrase = "上传文件独有短语甲乙丙"
+	var body bytes.Buffer
+	mw := multipart.NewWriter(&body)
+	fw, err := mw.CreateFormFile("file", "上传通知.txt")
+	if err != nil {
+		t.Fatal(err)
+	}
+	fw.Write([]byte("# 关于上传测试的通知\n\n一、" + phrase + "，自印发之日起施行。\n"))
+	if err := mw.Close(); err != nil {
+		t.Fatal(err)
+	}
+	req, err := http.NewRequest(http.MethodPost, base+"/api/documents", &body)
+	if err != nil {
+		t.Fatal(err)
+	}
+	req.Header.Set("Content-Type", mw.FormDataContentType())
+	req.Header.Set("Authorization", "Bearer secret-token")
+	resp, err := http.DefaultClient.Do(req)
+	if err != nil {
+		t.Fatal(err)
+	}
+	var res struct {
+		Documents []struct {
+			ID, Status, Reason string
+		} `json:"documents"`
+	}
+	err = json.NewDecoder(resp.Body).Decode(&res)
+	resp.Body.Close()
+	if err != nil || resp.StatusCode != 200 || len(res.Documents) != 1 || res.Documents[0].Status != "indexed" {
+		t.Fatalf("upload: %d %v %+v", resp.StatusCode, err, res)
+	}
+	id := res.Documents[0].ID
+	total := func(base string) uint64 {
+		n, err := searchTotal(base, phrase)
+		if err != nil {
+			t.Fatal(err)
+		}
+		return n
+	}
+	if n := total(base); n != 1 {
+		t.Fatalf("uploaded phrase: %d hits right after the answer, want 1", n)
+	}
+	if err := stop(); err != nil {
+		t.Fatal(err)
+	}
+	base, _, _ = startServeEnv(t, env, "--index", dir)
+	if n := total(base); n != 1 {
+		t.Fatalf("uploaded phrase after a restart: %d hits, want 1", n)
+	}
+	req, _ = http.NewRequest(http.MethodDelete, base+"/api/documents/"+url.PathEscape(id), nil)
+	req.Header.Set("Authorization", "Bearer secret-token")
+	resp, err = http.DefaultClient.Do(req)
+	if err != nil {
+		t.Fatal(err)
+	}
+	resp.Body.Close()
+	if resp.StatusCode != 200 {
+		t.Fatalf("delete: %d", resp.StatusCode)
+	}
+	if n := total(base); n != 0 {
+		t.Errorf("deleted document still found: %d hits", n)
 	}
 }
