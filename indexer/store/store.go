@@ -409,20 +409,8 @@ func (s *Store) Apply(ch Change) error {
 		}
 		// a segment left without live documents is dropped from the
 		// table (its directory is removed by Collect)
-		for name := range touched {
-			raw := segs.Get([]byte(name))
-			if raw == nil {
-				continue
-			}
-			var sg Segment
-			if err := json.Unmarshal(raw, &sg); err != nil {
-				return fmt.Errorf("segment %s: %w", name, err)
-			}
-			if name != "." && !liveIn(info, &sg) {
-				if err := segs.Delete([]byte(name)); err != nil {
-					return err
-				}
-			}
+		if err := dropEmpty(info, segs, touched); err != nil {
+			return err
 		}
 		if ch.Rejected != nil {
 			if err := putJSON(meta, keyRejected, ch.Rejected); err != nil {
@@ -442,6 +430,27 @@ func (s *Store) Apply(ch Change) error {
 			return err
 		}
 		return fmt.Errorf("write document store: %w", err)
+	}
+	return nil
+}
+
+// dropEmpty deletes from the segment table the touched segments that no
+// longer index a document; the base segment "." always stays.
+func dropEmpty(info, segs *bolt.Bucket, touched map[string]bool) error {
+	for name := range touched {
+		raw := segs.Get([]byte(name))
+		if raw == nil || name == "." {
+			continue
+		}
+		var sg Segment
+		if err := json.Unmarshal(raw, &sg); err != nil {
+			return fmt.Errorf("segment %s: %w", name, err)
+		}
+		if !liveIn(info, &sg) {
+			if err := segs.Delete([]byte(name)); err != nil {
+				return err
+			}
+		}
 	}
 	return nil
 }
@@ -586,21 +595,9 @@ func (s *Store) Read() (*Snapshot, error) {
 
 // Document loads the stored document with the given id.
 func (s *Store) Document(id string) (*corpus.Document, error) {
-	var raw []byte
-	err := s.view(func(tx *bolt.Tx) error {
-		v := tx.Bucket(bucketDocs).Get([]byte(id))
-		if v == nil {
-			return corpus.Errorf(corpus.ENOTFOUND, "未找到文档：%s", id)
-		}
-		raw = slices.Clone(v)
-		return nil
-	})
+	raw, err := s.get(bucketDocs, id, "未找到文档："+id)
 	if err != nil {
-		var ce *corpus.Error
-		if errors.As(err, &ce) {
-			return nil, err
-		}
-		return nil, fmt.Errorf("read document %s: %w", id, err)
+		return nil, err
 	}
 	d, err := s.decodeDoc(id, raw)
 	if err != nil {
@@ -611,11 +608,17 @@ func (s *Store) Document(id string) (*corpus.Document, error) {
 
 // Original returns the original file of a document.
 func (s *Store) Original(id string) ([]byte, error) {
+	return s.get(bucketFiles, id, "文档 "+id+" 的原始文件不可用")
+}
+
+// get returns a copy of the value of id in bucket, or an ENOTFOUND error
+// with the message missing.
+func (s *Store) get(bucket []byte, id, missing string) ([]byte, error) {
 	var out []byte
 	err := s.view(func(tx *bolt.Tx) error {
-		v := tx.Bucket(bucketFiles).Get([]byte(id))
+		v := tx.Bucket(bucket).Get([]byte(id))
 		if v == nil {
-			return corpus.Errorf(corpus.ENOTFOUND, "文档 %s 的原始文件不可用", id)
+			return corpus.Errorf(corpus.ENOTFOUND, "%s", missing)
 		}
 		out = slices.Clone(v)
 		return nil
@@ -625,7 +628,7 @@ func (s *Store) Original(id string) ([]byte, error) {
 		if errors.As(err, &ce) {
 			return nil, err
 		}
-		return nil, fmt.Errorf("read original %s: %w", id, err)
+		return nil, fmt.Errorf("read %s %s: %w", bucket, id, err)
 	}
 	return out, nil
 }
@@ -697,22 +700,7 @@ func (s *Store) Regroup(seg Segment, ids []string) error {
 		if err := segs.Put([]byte(seg.Name), data); err != nil {
 			return err
 		}
-		for name := range touched {
-			raw := segs.Get([]byte(name))
-			if raw == nil || name == "." {
-				continue
-			}
-			var sg Segment
-			if err := json.Unmarshal(raw, &sg); err != nil {
-				return fmt.Errorf("segment %s: %w", name, err)
-			}
-			if !liveIn(info, &sg) {
-				if err := segs.Delete([]byte(name)); err != nil {
-					return err
-				}
-			}
-		}
-		return nil
+		return dropEmpty(info, segs, touched)
 	})
 	if err != nil {
 		var ce *corpus.Error
