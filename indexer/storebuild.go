@@ -83,3 +83,31 @@ func nonNil[T any](s []T) []T {
 	}
 	return s
 }
+
+// Rebuild builds a new index of dir from the documents of st — their
+// bodies, original files, origins and the rejected files — with seg
+// (gse's full dictionary: a new domain dictionary is derived): the
+// compaction of a changed index, and the repair of one whose index files
+// are damaged while its store is sound. st is read only.
+func Rebuild(ctx context.Context, dir string, st *store.Store, seg *Segmenter, p Progress) error {
+	snap, err := st.Read()
+	if err != nil {
+		return err
+	}
+	docs := make([]*corpus.Document, len(snap.Docs))
+	for i, d := range snap.Docs {
+		if docs[i], err = st.Document(d.ID); err != nil {
+			return err
+		}
+	}
+	c, err := corpus.Assemble(docs, corpus.Extras{Rejected: snap.Rejected, Warnings: snap.Warnings,
+		Originals: func(_ context.Context, id string) ([]byte, error) { return st.Original(id) }})
+	if err != nil {
+		return err
+	}
+	_, err = BuildWith(ctx, dir, c, seg, p, BuildOptions{Info: func(id string) (store.Info, bool) {
+		in, ok := snap.Info[id]
+		return in, ok
+	}})
+	return err
+}

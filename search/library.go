@@ -8,7 +8,6 @@ import (
 	"fmt"
 	"io/fs"
 	"log/slog"
-	"maps"
 	"os"
 	"path/filepath"
 	"slices"
@@ -558,40 +557,12 @@ func (l *Live) compact(ctx context.Context, p indexer.Progress) error {
 	if err != nil {
 		return err
 	}
-	info := maps.Clone(l.lib.info)
-	// the bodies, one document at a time from the store
-	stubs := l.Corpus().Documents()
-	docs := make([]*corpus.Document, len(stubs))
-	for i, d := range stubs {
-		full, err := l.lib.st.Document(d.ID)
-		if err != nil {
-			return err
-		}
-		docs[i] = full
-	}
-	c, err := corpus.Assemble(docs, corpus.Extras{Rejected: l.lib.rej, Warnings: l.lib.warn,
-		Originals: func(_ context.Context, id string) ([]byte, error) { return l.lib.st.Original(id) }})
-	if err != nil {
-		return err
-	}
-	if _, err := indexer.BuildWith(ctx, l.dir, c, full, p, indexer.BuildOptions{Info: func(id string) (store.Info, bool) {
-		in, ok := info[id]
-		return in, ok
-	}}); err != nil {
+	if err := indexer.Rebuild(ctx, l.dir, l.lib.st, full, p); err != nil {
 		return err
 	}
 	seg, err := indexer.LoadIndexSegmenter(l.dir)
 	if err != nil {
 		seg = full
 	}
-	next, err := OpenLibrary(l.dir, l.lib.loader, seg)
-	if err != nil {
-		return err
-	}
-	old := l.lib
-	l.lib = next.lib
-	if err := l.swapLocked(next.cur.Load().svc); err != nil {
-		return errors.Join(err, old.close())
-	}
-	return old.close()
+	return l.switchLibrary(seg)
 }

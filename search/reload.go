@@ -148,7 +148,13 @@ func (l *Live) reloadLibrary() error {
 	if root, err := filepath.EvalSymlinks(l.dir); err == nil && root == l.lib.root {
 		return nil // the version served is the current one
 	}
-	next, err := OpenLibrary(l.dir, l.lib.loader, l.cur.Load().svc.seg.Load())
+	return l.switchLibrary(l.cur.Load().svc.seg.Load())
+}
+
+// switchLibrary opens the current version of the index directory with
+// seg, serves it, and lets go of the version served before. l.mu is held.
+func (l *Live) switchLibrary(seg *indexer.Segmenter) error {
+	next, err := OpenLibrary(l.dir, l.lib.loader, seg)
 	if err != nil {
 		return err
 	}

@@ -95,14 +95,7 @@ func (m *Main) openLibrary(dir string, loader func() (*corpus.Loader, error)) (*
 	var seg *indexer.Segmenter
 	go func() {
 		var err error
-		seg, err = indexer.LoadIndexSegmenter(dir)
-		if err != nil {
-			if code := corpus.ErrorCode(err); code != corpus.ENOTFOUND && code != corpus.EINVALID {
-				segc <- err
-				return
-			}
-			seg, err = m.loadSegmenter()
-		}
+		seg, err = m.indexSegmenter(dir)
 		segc <- err
 	}()
 	live, err := search.OpenLibrary(dir, loader, nil)
@@ -127,51 +120,28 @@ func (m *Main) repairFromStore(ctx context.Context, dir string) error {
 	if err != nil {
 		return fmt.Errorf("index directory: %w", err)
 	}
-	st, err := store.Open(filepath.Join(root, store.File), store.Options{})
-	if err != nil {
-		return err
-	}
-	c, info, err := func() (*corpus.Corpus, map[string]store.Info, error) {
-		snap, err := st.Read()
-		if err != nil {
-			return nil, nil, err
-		}
-		docs := make([]*corpus.Document, len(snap.Docs))
-		for i, d := range snap.Docs {
-			if docs[i], err = st.Document(d.ID); err != nil {
-				return nil, nil, err
-			}
-		}
-		originals := map[string][]byte{}
-		for _, d := range docs {
-			if data, err := st.Original(d.ID); err == nil {
-				originals[d.ID] = data
-			}
-		}
-		c, err := corpus.Assemble(docs, corpus.Extras{Rejected: snap.Rejected, Warnings: snap.Warnings,
-			Originals: func(_ context.Context, id string) ([]byte, error) {
-				if data, ok := originals[id]; ok {
-					return data, nil
-				}
-				return nil, corpus.Errorf(corpus.ENOTFOUND, "文档 %s 的原始文件不可用", id)
-			}})
-		return c, snap.Info, err
-	}()
-	if cerr := st.Close(); err == nil {
-		err = cerr
-	}
+	st, err := store.Open(filepath.Join(root, store.File), store.Options{ReadOnly: true})
 	if err != nil {
 		return err
 	}
 	seg, err := m.loadSegmenter()
-	if err != nil {
-		return err
+	if err == nil {
+		err = indexer.Rebuild(ctx, dir, st, seg, m.progress("建立索引"))
 	}
-	_, err = indexer.BuildWith(ctx, dir, c, seg, m.progress("建立索引"), indexer.BuildOptions{Info: func(id string) (store.Info, bool) {
-		in, ok := info[id]
-		return in, ok
-	}})
-	return err
+	return errors.Join(err, st.Close())
+}
+
+// indexSegmenter returns the segmenter of the index in dir: its own
+// domain dictionary, or gse's full one when it has none usable.
+func (m *Main) indexSegmenter(dir string) (*indexer.Segmenter, error) {
+	seg, err := indexer.LoadIndexSegmenter(dir)
+	if err == nil {
+		return seg, nil
+	}
+	if code := corpus.ErrorCode(err); code != corpus.ENOTFOUND && code != corpus.EINVALID {
+		return nil, err
+	}
+	return m.loadSegmenter()
 }
 
 // runAdd implements `zhengce add [--index DIR] PATH…`: parse the files

@@ -150,13 +150,8 @@ func (m *Main) openLibraryForQuery(ctx context.Context, dir string, needSeg bool
 		var seg *indexer.Segmenter
 		if needSeg {
 			var err error
-			if seg, err = indexer.LoadIndexSegmenter(dir); err != nil {
-				if code := corpus.ErrorCode(err); code != corpus.ENOTFOUND && code != corpus.EINVALID {
-					return nil, err
-				}
-				if seg, err = m.loadSegmenter(); err != nil {
-					return nil, err
-				}
+			if seg, err = m.indexSegmenter(dir); err != nil {
+				return nil, err
 			}
 		}
 		return search.OpenLibraryReadOnly(dir, seg)
