@@ -999,10 +999,10 @@ func buildSeqTable(lines []string, start, j int, id, caption string) (Span, bool
 	headEnd := -1
 	k := j
 	for ; k < len(lines); k++ {
-		s := strings.TrimSpace(lines[k])
-		if s == "" {
+		if tableBlank(lines[k]) {
 			continue
 		}
+		s := strings.TrimSpace(lines[k])
 		if s == "1" {
 			break
 		}
@@ -1019,10 +1019,13 @@ func buildSeqTable(lines []string, start, j int, id, caption string) (Span, bool
 	// or a heading.
 	var cells []cellSpan
 	for m := k; m < len(lines) && len(cells) < maxSeqCells; m++ {
-		s := strings.TrimSpace(lines[m])
-		if s == "" {
+		// A TAB-only line is an empty cell of another shape, not a blank
+		// line: it ends the cells (tableBlank), so no line inside the span
+		// is left without a unit.
+		if tableBlank(lines[m]) {
 			continue
 		}
+		s := strings.TrimSpace(lines[m])
 		if strings.ContainsRune(lines[m], '\t') || utf8.RuneCountInString(s) > maxSeqCellRunes || (headingRe.MatchString(s) && !isNumericCell(s)) {
 			break
 		}

@@ -530,6 +530,8 @@ func FuzzFindTable(f *testing.F) {
 	f.Add("1 主要指标\n序号\n单位\n1\n甲\n%\n2\n乙")
 	f.Add("表8 指标\n| 序号 | 指标 |\n|---|---|\n| 1 | 甲 |\n| 2 |")
 	f.Add("0000\t00\n\t0000\n\t0000\n\t00000\t\t") // shape B cells of one line are never split into rows
+	f.Add("0 x\n序号\n名称\n1\n甲\n\t\n2\n乙\n3\n丙")     // a TAB line is never skipped as blank by shape C
+	f.Add("表1 x\n序号\n\t\n名称\n1\n甲\n2\n乙")          // nor between its labels
 	f.Fuzz(func(t *testing.T, text string) {
 		lines := strings.Split(text, "\n")
 		for i := range lines {
