@@ -60,6 +60,17 @@ func DecodeEntry(b []byte) (Entry, error) {
 		if err := json.Unmarshal(b[1:], &rec); err != nil || rec.Target == nil {
 			return Entry{}, fmt.Errorf("target record: %w", errors.Join(err, errors.New("damaged")))
 		}
+		// an empty list decodes as nil, the way encodeEntry (omitempty)
+		// writes it: decoding is canonical
+		if len(rec.Target.Interim) == 0 {
+			rec.Target.Interim = nil
+		}
+		if len(rec.Themes) == 0 {
+			rec.Themes = nil
+		}
+		if len(rec.Breadcrumb) == 0 {
+			rec.Breadcrumb = nil
+		}
 		rec.Target.CacheNorm()
 		src := &corpus.Unit{ID: rec.Target.UnitID, DocID: rec.Target.DocID, Part: rec.Part, Themes: rec.Themes, Breadcrumb: rec.Breadcrumb}
 		return Entry{Target: rec.Target, Src: src}, nil
