@@ -29,6 +29,8 @@ func codecUnits() []*corpus.Unit {
 		{ID: "doc/t2.r5", DocID: "doc", Path: "t2.r5", Type: corpus.TypeTableRow, Seq: -1, Level: -2, Text: "毛入园率 | 95%",
 			Breadcrumb: []string{}, Themes: []string{}, Owners: []string{}, Table: "t2", Cells: []string{"毛入园率", "", "95%"}, Page: -3},
 		{ID: "x/title", DocID: "x", Path: corpus.PathTitle, Type: corpus.TypeTitle, Text: "标题\x00含\xff控制字节", Breadcrumb: nil, Themes: []string{""}},
+		// a title that is not in the text
+		{ID: "law/a90", DocID: "law", Path: "a90", Type: corpus.TypeClause, Label: "第九十条", Title: "施行日期", Text: "第九十条 本条例自2024年1月1日起施行。"},
 	}
 }
 
@@ -236,7 +238,8 @@ func sameColumns(a, b *Columns) bool {
 	return slices.Equal(a.Types, b.Types) && slices.Equal(a.Parts, b.Parts) && slices.Equal(a.Themes, b.Themes) &&
 		slices.Equal(a.Type, b.Type) && slices.Equal(a.Part, b.Part) && slices.Equal(a.ThemeStart, b.ThemeStart) &&
 		slices.Equal(a.Theme, b.Theme) && slices.Equal(a.Runes, b.Runes) && slices.Equal(a.Content, b.Content) &&
-		slices.Equal(a.Title, b.Title) && a.Bytes == b.Bytes
+		slices.Equal(a.TitleOff, b.TitleOff) && slices.Equal(a.TitleLen, b.TitleLen) && slices.Equal(a.Titles, b.Titles) &&
+		a.Bytes == b.Bytes
 }
 
 // TestColumnsFileRoundTrip writes the columns of units and targets and
@@ -265,6 +268,23 @@ func TestColumnsFileRoundTrip(t *testing.T) {
 	}
 	if got.Target[len(entries)-2] != 90 || !math.IsNaN(got.Target[len(entries)-1]) || nan != len(entries)-1 {
 		t.Errorf("target values %v", got.Target)
+	}
+	// every title, placed in its text or kept elsewhere
+	inText, elsewhere := 0, 0
+	for i, e := range entries {
+		if title := got.EntryTitle(i, e.NormText()); title != e.NormTitle() {
+			t.Errorf("entry %d: title %q, want %q", i, title, e.NormTitle())
+		}
+		switch got.TitleOff[i] {
+		case NoTitle:
+		case TitleElsewhere:
+			elsewhere++
+		default:
+			inText++
+		}
+	}
+	if inText == 0 || elsewhere == 0 {
+		t.Errorf("%d titles in their text, %d elsewhere: both placements untested", inText, elsewhere)
 	}
 	if th := got.EntryThemes(1); len(th) != 2 || got.Themes[th[0]] != "学前教育" || got.Themes[th[1]] != "集团化办学" {
 		t.Errorf("themes of unit 1: %v of %v", th, got.Themes)
@@ -340,7 +360,8 @@ func TestColumnsFileDamaged(t *testing.T) {
 		{"unknown theme", func(c *Columns) { c.Theme[0] = uint16(len(c.Themes)) }},
 		{"themes out of order", func(c *Columns) { c.ThemeStart[1], c.ThemeStart[2] = c.ThemeStart[2], c.ThemeStart[1] }},
 		{"themes past the end", func(c *Columns) { c.ThemeStart[len(c.ThemeStart)-1]++ }},
-		{"titles missing", func(c *Columns) { c.Title = c.Title[:len(c.Title)-1] }},
+		{"titles missing", func(c *Columns) { c.TitleOff = c.TitleOff[:len(c.TitleOff)-1] }},
+		{"unknown title", func(c *Columns) { c.TitleOff[0], c.TitleLen[0] = TitleElsewhere, uint32(len(c.Titles)) }},
 	} {
 		t.Run(tc.name, func(t *testing.T) {
 			_, c := codecColumns()
@@ -372,36 +393,41 @@ func TestBlobsRoundTrip(t *testing.T) {
 	if err := writeBlobs(path, len(recs), func(i int) []byte { return recs[i] }); err != nil {
 		t.Fatal(err)
 	}
-	b, err := openBlobs(path, len(recs))
-	if err != nil {
-		t.Fatal(err)
-	}
-	if b.Len() != len(recs) {
-		t.Errorf("Len %d, want %d", b.Len(), len(recs))
-	}
-	for i, r := range recs {
-		if !bytes.Equal(b.Bytes(i), r) || b.String(i) != string(r) {
-			t.Errorf("record %d: %q / %q, want %q", i, b.Bytes(i), b.String(i), r)
+	for _, mapped := range []bool{true, false} {
+		b, err := openBlobs(path, len(recs), mapped)
+		if err != nil {
+			t.Fatal(err)
 		}
-		if got := b.Bytes(i); cap(got) != len(got) {
-			t.Errorf("record %d can be appended to in place (cap %d, len %d)", i, cap(got), len(got))
+		if b.Len() != len(recs) {
+			t.Errorf("Len %d, want %d", b.Len(), len(recs))
 		}
-	}
-	if err := b.Close(); err != nil {
-		t.Fatal(err)
-	}
-	if err := b.Close(); err != nil {
-		t.Errorf("second Close: %v", err)
-	}
-	// no records
-	emptyPath := filepath.Join(dir, "empty.bin")
-	if err := writeBlobs(emptyPath, 0, nil); err != nil {
-		t.Fatal(err)
-	}
-	if e, err := openBlobs(emptyPath, 0); err != nil || e.Len() != 0 {
-		t.Errorf("empty blob file: %v", err)
-	} else {
-		e.Close()
+		for i, r := range recs {
+			if !bytes.Equal(b.Bytes(i), r) || b.String(i) != string(r) {
+				t.Errorf("mapped %v, record %d: %q / %q, want %q", mapped, i, b.Bytes(i), b.String(i), r)
+			}
+			if got := b.Bytes(i); cap(got) != len(got) {
+				t.Errorf("mapped %v, record %d can be appended to in place (cap %d, len %d)", mapped, i, cap(got), len(got))
+			}
+		}
+		if err := b.Err(); err != nil {
+			t.Errorf("mapped %v: %v", mapped, err)
+		}
+		if err := b.Close(); err != nil {
+			t.Fatal(err)
+		}
+		if err := b.Close(); err != nil {
+			t.Errorf("second Close: %v", err)
+		}
+		// no records
+		emptyPath := filepath.Join(dir, "empty.bin")
+		if err := writeBlobs(emptyPath, 0, nil); err != nil {
+			t.Fatal(err)
+		}
+		if e, err := openBlobs(emptyPath, 0, mapped); err != nil || e.Len() != 0 {
+			t.Errorf("empty blob file: %v", err)
+		} else {
+			e.Close()
+		}
 	}
 
 	good, err := os.ReadFile(path)
@@ -414,7 +440,7 @@ func TestBlobsRoundTrip(t *testing.T) {
 		if err := os.WriteFile(p, data, 0o644); err != nil {
 			t.Fatal(err)
 		}
-		b, err := openBlobs(p, n)
+		b, err := openBlobs(p, n, false)
 		if err == nil {
 			b.Close()
 		}
@@ -457,15 +483,34 @@ func TestBlobsRoundTrip(t *testing.T) {
 	if err := os.WriteFile(p, bad, 0o644); err != nil {
 		t.Fatal(err)
 	}
-	ob, err := openBlobs(p, len(recs))
+	for _, mapped := range []bool{true, false} {
+		ob, err := openBlobs(p, len(recs), mapped)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if len(ob.Bytes(0)) != 0 || len(ob.Bytes(1)) != 0 || ob.String(0) != "" {
+			t.Errorf("damaged offsets gave records %q and %q", ob.Bytes(0), ob.Bytes(1))
+		}
+		if !bytes.Equal(ob.Bytes(2), recs[2]) {
+			t.Error("a record after the damaged offset changed")
+		}
+		ob.Close()
+	}
+	// a file cut after it was opened: the records beyond the cut read
+	// as empty and the error is kept (a mapping would fault instead)
+	cut := filepath.Join(dir, "cut.bin")
+	if err := os.WriteFile(cut, good, 0o644); err != nil {
+		t.Fatal(err)
+	}
+	cb, err := openBlobs(cut, len(recs), false)
 	if err != nil {
 		t.Fatal(err)
 	}
-	defer ob.Close()
-	if len(ob.Bytes(0)) != 0 || len(ob.Bytes(1)) != 0 || ob.String(0) != "" {
-		t.Errorf("damaged offsets gave records %q and %q", ob.Bytes(0), ob.Bytes(1))
+	defer cb.Close()
+	if err := os.Truncate(cut, int64(len(good)-len(recs[3])-1)); err != nil {
+		t.Fatal(err)
 	}
-	if !bytes.Equal(ob.Bytes(2), recs[2]) {
-		t.Error("a record after the damaged offset changed")
+	if !bytes.Equal(cb.Bytes(0), recs[0]) || cb.Bytes(3) != nil || cb.Err() == nil {
+		t.Errorf("cut file: record 0 %q, record 3 %q, err %v", cb.Bytes(0), cb.Bytes(3), cb.Err())
 	}
 }

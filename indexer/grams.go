@@ -285,8 +285,9 @@ func (t *gramTable) appendKeys(out []uint64) []uint64 {
 // Grams is the opened bigram postings file of an index. It is immutable
 // and safe for concurrent use.
 type Grams struct {
-	file  *Blobs // the mapping, nil for postings in memory
+	file  *Blobs // the file, nil for postings in memory
 	data  []byte
+	at    uint64 // file offset of lists (lists is read through file)
 	docs  int
 	n     int
 	keys  []byte // n uint64
@@ -297,8 +298,9 @@ type Grams struct {
 // readGrams reads and checks the bigram postings of an index of docs
 // documents.
 func readGrams(path string, docs int) (*Grams, error) {
-	// mapped, not read: the postings of a large index stay out of the
-	// heap, the kernel keeps the pages queries touch
+	// the keys and offsets are mapped, each posting list a query needs
+	// is read (see Blobs): the postings of a large index stay out of
+	// the heap and out of the process's resident memory
 	b, err := openBlobFile(path)
 	if err != nil {
 		return nil, err
@@ -334,7 +336,7 @@ func parseGrams(data []byte, docs int) (*Grams, error) {
 	}
 	g.keys = data[16 : 16+8*g.n]
 	g.offs = data[16+8*g.n : head]
-	g.lists = data[head:]
+	g.lists, g.at = data[head:], uint64(head)
 	var prevKey, prevOff uint64
 	for i := 0; i <= g.n; i++ {
 		off := binary.LittleEndian.Uint64(g.offs[8*i:])
@@ -356,8 +358,20 @@ func parseGrams(data []byte, docs int) (*Grams, error) {
 	return g, nil
 }
 
-// list returns the encoded posting list of key, or nil.
+// list returns the encoded posting list of key, or nil; a failed read
+// gives nil (the list reads as absent, for estimates) and is kept for
+// Err.
 func (g *Grams) list(key uint64) []byte {
+	b, err := g.read(key)
+	if err != nil {
+		g.file.err.CompareAndSwap(nil, &err)
+		return nil
+	}
+	return b
+}
+
+// read returns the encoded posting list of key, nil when there is none.
+func (g *Grams) read(key uint64) ([]byte, error) {
 	i, j := 0, g.n
 	for i < j {
 		h := int(uint(i+j) >> 1)
@@ -368,11 +382,27 @@ func (g *Grams) list(key uint64) []byte {
 		}
 	}
 	if i == g.n || binary.LittleEndian.Uint64(g.keys[8*i:]) != key {
-		return nil
+		return nil, nil
 	}
 	lo := binary.LittleEndian.Uint64(g.offs[8*i:])
 	hi := binary.LittleEndian.Uint64(g.offs[8*i+8:])
-	return g.lists[lo:hi]
+	if g.file == nil {
+		return g.lists[lo:hi], nil
+	}
+	out := make([]byte, hi-lo)
+	if _, err := g.file.f.ReadAt(out, int64(g.at+lo)); err != nil {
+		return nil, fmt.Errorf("read bigram postings of %s: %w", g.file.f.Name(), err)
+	}
+	return out, nil
+}
+
+// Err returns the first error reading a posting list, nil when there
+// was none.
+func (g *Grams) Err() error {
+	if g.file == nil {
+		return nil
+	}
+	return g.file.Err()
 }
 
 // postingList is one decoded posting list: raw ordinals or a bitmap.
@@ -453,7 +483,10 @@ func (g *Grams) Candidates(keys []uint64) ([]int32, error) {
 	}
 	ls := make([]postingList, 0, len(keys))
 	for _, k := range keys {
-		b := g.list(k)
+		b, err := g.read(k)
+		if err != nil {
+			return nil, err
+		}
 		if b == nil {
 			return nil, nil
 		}

@@ -361,12 +361,12 @@ func openIndex(dir string, m *Meta) (*Index, error) {
 		return nil, corruptError(dir, "文件 "+GramsFile+" 无效", fmt.Errorf("%w: %w", ErrCorrupt, err))
 	}
 	ix.grams = []gramsPart{{g: g}}
-	texts, err := openBlobs(filepath.Join(dir, TextsFile), total)
+	texts, err := openBlobs(filepath.Join(dir, TextsFile), total, true)
 	if err != nil {
 		ix.Close()
 		return nil, corruptError(dir, "文件 "+TextsFile+" 无效", fmt.Errorf("%w: %w", ErrCorrupt, err))
 	}
-	units, err := openBlobs(filepath.Join(dir, UnitsFile), total)
+	units, err := openBlobs(filepath.Join(dir, UnitsFile), total, false)
 	if err != nil {
 		texts.Close()
 		ix.Close()
@@ -381,6 +381,23 @@ func openIndex(dir string, m *Meta) (*Index, error) {
 	}
 	ix.parts = []part{{texts: texts, units: units, cols: cols}}
 	return ix, nil
+}
+
+// ReadErr returns the first error reading a text, an entry or a posting
+// list of the index from its files (such a record reads as empty), nil
+// when there was none.
+func (ix *Index) ReadErr() error {
+	for _, p := range ix.parts {
+		if err := errors.Join(p.texts.Err(), p.units.Err()); err != nil {
+			return fmt.Errorf("%w: %w", ErrCorrupt, err)
+		}
+	}
+	for _, g := range ix.grams {
+		if err := g.g.Err(); err != nil {
+			return fmt.Errorf("%w: %w", ErrCorrupt, err)
+		}
+	}
+	return nil
 }
 
 // NormText returns the normalised text of the entry with sequence number

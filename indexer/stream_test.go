@@ -59,7 +59,7 @@ func columnsBySeq(ix *Index) []entryColumns {
 	out := make([]entryColumns, ix.Len())
 	ix.Parts(func(base int, c *Columns) {
 		for i := range c.Len() {
-			e := entryColumns{Type: c.Types[c.Type[i]], Part: c.Parts[c.Part[i]], Title: c.Title[i],
+			e := entryColumns{Type: c.Types[c.Type[i]], Part: c.Parts[c.Part[i]], Title: c.EntryTitle(i, ix.NormText(base+i)),
 				Target: math.Float64bits(c.Target[i]), Runes: c.Runes[i], Content: c.Content[i]}
 			for _, th := range c.EntryThemes(i) {
 				e.Themes = append(e.Themes, c.Themes[th])

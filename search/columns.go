@@ -18,12 +18,16 @@ import (
 // computed from them instead of from bleve's doc values, which cost a
 // snappy-decoded chunk per match.
 type columns struct {
-	n                                              int
-	ix                                             *indexer.Index // the texts, by sequence number (see norm)
-	seq                                            []uint32       // ordinal → sequence number (position in entries)
-	ord                                            []int32        // sequence number → ordinal
-	runes                                          []int32        // characters of norm, for the length norm of scores
-	title                                          []string       // corpus.Normalize(title)
+	n     int
+	ix    *indexer.Index // the texts, by sequence number (see norm)
+	seq   []uint32       // ordinal → sequence number (position in entries)
+	ord   []int32        // sequence number → ordinal
+	runes []int32        // characters of norm, for the length norm of scores
+	// titleOff, titleLen place corpus.Normalize(title) in the entry's
+	// normalised text, or in titlesElsewhere (see
+	// indexer.Columns.TitleOff)
+	titleOff, titleLen                             []uint32
+	titlesElsewhere                                []string
 	district                                       []uint16
 	section                                        []uint16
 	typ                                            []uint16
@@ -84,7 +88,7 @@ func newColumns(ix *indexer.Index, spans []docSpan) (*columns, error) {
 	n := ix.Len()
 	c := &columns{
 		n: n, ix: ix, seq: ix.SeqTable(), ord: make([]int32, n),
-		runes: make([]int32, n), title: make([]string, n),
+		runes: make([]int32, n), titleOff: make([]uint32, n), titleLen: make([]uint32, n),
 		district: make([]uint16, n), section: make([]uint16, n), typ: make([]uint16, n),
 		themes: make([][]uint16, n), target: make([]float64, n), doc: make([]uint32, n),
 	}
@@ -129,6 +133,9 @@ func newColumns(ix *indexer.Index, spans []docSpan) (*columns, error) {
 		for k, t := range pc.Theme {
 			mine[k] = themes[t]
 		}
+		// the part's titles found elsewhere, renumbered into c.titles
+		elsewhere := uint32(len(c.titlesElsewhere))
+		c.titlesElsewhere = append(c.titlesElsewhere, pc.Titles...)
 		parallelRange(pc.Len(), func(lo, hi int) {
 			for i := lo; i < hi; i++ {
 				o := c.ord[base+i]
@@ -139,7 +146,10 @@ func newColumns(ix *indexer.Index, spans []docSpan) (*columns, error) {
 				}
 				c.target[o] = pc.Target[i]
 				c.runes[o] = pc.Runes[i]
-				c.title[o] = pc.Title[i]
+				c.titleOff[o], c.titleLen[o] = pc.TitleOff[i], pc.TitleLen[i]
+				if pc.TitleOff[i] == indexer.TitleElsewhere {
+					c.titleLen[o] += elsewhere
+				}
 				c.doc[o] = docOfSeq[base+i]
 			}
 		})
@@ -160,6 +170,15 @@ func newColumns(ix *indexer.Index, spans []docSpan) (*columns, error) {
 // norm returns the normalised text of the entry with ordinal o. It
 // shares the index's mapping: valid while the search holds the Service.
 func (c *columns) norm(o int32) string { return c.ix.NormText(int(c.seq[o])) }
+
+// title returns the normalised title of the entry with ordinal o ("" for
+// none), in its normalised text n (c.norm(o)).
+func (c *columns) title(o int32, n string) string {
+	return indexer.TitleIn(c.titleOff[o], c.titleLen[o], n, c.titlesElsewhere)
+}
+
+// hasTitle reports whether the entry with ordinal o has a title.
+func (c *columns) hasTitle(o int32) bool { return c.titleOff[o] != indexer.NoTitle }
 
 // same returns orig when it equals norm, so a text that normalisation
 // leaves unchanged is held once.

@@ -383,7 +383,11 @@ func (s *Service) verify(ctx context.Context, ords []int32, norm string) ([]inde
 	}
 	k := min(runtime.GOMAXPROCS(0), len(ords)/verifyChunk)
 	if k <= 1 {
-		return run(ords)
+		out, err := run(ords)
+		if err == nil {
+			err = s.ix.ReadErr() // a text that could not be read is no answer
+		}
+		return out, err
 	}
 	parts := make([][]indexer.Posting, k)
 	errs := make([]error, k)
@@ -394,7 +398,7 @@ func (s *Service) verify(ctx context.Context, ords []int32, norm string) ([]inde
 		})
 	}
 	wg.Wait()
-	if err := errors.Join(errs...); err != nil {
+	if err := errors.Join(append(errs, s.ix.ReadErr())...); err != nil {
 		return nil, err
 	}
 	return slices.Concat(parts...), nil
@@ -442,7 +446,10 @@ func (s *Service) wordMatches(ctx context.Context, words []string, within []cand
 // titleBoost is the factor for the entry's title: an item verbatim in the
 // title, or all its words.
 func (s *Service) titleBoost(p *plan, o int32) float32 {
-	title := s.cols.title[o]
+	if !s.cols.hasTitle(o) {
+		return 1
+	}
+	title := s.cols.title(o, s.cols.norm(o))
 	if title == "" {
 		return 1
 	}
