@@ -26,12 +26,16 @@ type columns struct {
 	// titleOff, titleLen place corpus.Normalize(title) in the entry's
 	// normalised text, or in titlesElsewhere (see
 	// indexer.Columns.TitleOff)
-	titleOff, titleLen                             []uint32
-	titlesElsewhere                                []string
-	district                                       []uint16
-	section                                        []uint16
-	typ                                            []uint16
-	themes                                         [][]uint16
+	titleOff, titleLen []uint32
+	titlesElsewhere    []string
+	district           []uint16
+	section            []uint16
+	typ                []uint16
+	// the themes of the entry with ordinal o are
+	// themeIDs[themeOff[o] : themeOff[o]+themeN[o]] (see entryThemes)
+	themeOff                                       []uint32
+	themeN                                         []uint16
+	themeIDs                                       []uint16
 	target                                         []float64 // a target's value, NaN for units and unparsed values
 	districtDict, sectionDict, typeDict, themeDict dict
 	// doc numbers each entry's document (ordinal → index into docs): the
@@ -90,7 +94,7 @@ func newColumns(ix *indexer.Index, spans []docSpan) (*columns, error) {
 		n: n, ix: ix, seq: ix.SeqTable(), ord: make([]int32, n),
 		runes: make([]int32, n), titleOff: make([]uint32, n), titleLen: make([]uint32, n),
 		district: make([]uint16, n), section: make([]uint16, n), typ: make([]uint16, n),
-		themes: make([][]uint16, n), target: make([]float64, n), doc: make([]uint32, n),
+		themeOff: make([]uint32, n), themeN: make([]uint16, n), target: make([]float64, n), doc: make([]uint32, n),
 	}
 	for o, s := range c.seq {
 		c.ord[s] = int32(o)
@@ -118,7 +122,11 @@ func newColumns(ix *indexer.Index, spans []docSpan) (*columns, error) {
 	if int(next) != n {
 		return nil, corpus.Errorf(corpus.EINTERNAL, "索引有 %d 条，文档共 %d 条", n, next)
 	}
+	var err error
 	ix.Parts(func(base int, pc *indexer.Columns) {
+		if err != nil {
+			return
+		}
 		remap := func(names []string, d *dict) []uint16 {
 			out := make([]uint16, len(names))
 			for i, v := range names {
@@ -127,11 +135,15 @@ func newColumns(ix *indexer.Index, spans []docSpan) (*columns, error) {
 			return out
 		}
 		types, parts, themes := remap(pc.Types, &c.typeDict), remap(pc.Parts, &c.sectionDict), remap(pc.Themes, &c.themeDict)
-		// the themes of the part in this Service's numbering, one array:
-		// each entry's themes are a slice of it
-		mine := make([]uint16, len(pc.Theme))
-		for k, t := range pc.Theme {
-			mine[k] = themes[t]
+		// the themes of the part in this Service's numbering, appended to
+		// themeIDs: each entry's themes are a run of it
+		if uint64(len(c.themeIDs))+uint64(len(pc.Theme)) > math.MaxUint32 {
+			err = corpus.Errorf(corpus.ETOOLARGE, "主题标注过多")
+			return
+		}
+		at := uint32(len(c.themeIDs))
+		for _, t := range pc.Theme {
+			c.themeIDs = append(c.themeIDs, themes[t])
 		}
 		// the part's titles found elsewhere, renumbered into c.titles
 		elsewhere := uint32(len(c.titlesElsewhere))
@@ -141,9 +153,8 @@ func newColumns(ix *indexer.Index, spans []docSpan) (*columns, error) {
 				o := c.ord[base+i]
 				c.typ[o] = types[pc.Type[i]]
 				c.section[o] = parts[pc.Part[i]]
-				if a, b := pc.ThemeStart[i], pc.ThemeStart[i+1]; a < b {
-					c.themes[o] = mine[a:b:b]
-				}
+				a, b := pc.ThemeStart[i], pc.ThemeStart[i+1]
+				c.themeOff[o], c.themeN[o] = at+a, uint16(min(b-a, math.MaxUint16))
 				c.target[o] = pc.Target[i]
 				c.runes[o] = pc.Runes[i]
 				c.titleOff[o], c.titleLen[o] = pc.TitleOff[i], pc.TitleLen[i]
@@ -157,6 +168,9 @@ func newColumns(ix *indexer.Index, spans []docSpan) (*columns, error) {
 			c.bytes[b] += k
 		}
 	})
+	if err != nil {
+		return nil, err
+	}
 	for _, d := range []*dict{&c.districtDict, &c.sectionDict, &c.typeDict, &c.themeDict, &c.docs.doctypeDict, &c.docs.levelDict, &c.docs.statusDict} {
 		if len(d.names) > maxFacetValues {
 			return nil, corpus.Errorf(corpus.ETOOLARGE, "分面取值过多：%d", len(d.names))
@@ -175,6 +189,12 @@ func (c *columns) norm(o int32) string { return c.ix.NormText(int(c.seq[o])) }
 // none), in its normalised text n (c.norm(o)).
 func (c *columns) title(o int32, n string) string {
 	return indexer.TitleIn(c.titleOff[o], c.titleLen[o], n, c.titlesElsewhere)
+}
+
+// entryThemes returns the theme ids of the entry with ordinal o.
+func (c *columns) entryThemes(o int32) []uint16 {
+	a := c.themeOff[o]
+	return c.themeIDs[a : a+uint32(c.themeN[o])]
 }
 
 // hasTitle reports whether the entry with ordinal o has a title.
@@ -247,7 +267,7 @@ func (c *columns) pass(f *filter, o int32) bool {
 	}
 	if f.hasTheme {
 		ok := false
-		for _, t := range c.themes[o] {
+		for _, t := range c.entryThemes(o) {
 			if slices.Contains(f.theme, t) {
 				ok = true
 				break
@@ -295,7 +315,7 @@ func (fc *facetCounter) add(c *columns, o int32, hidden bool) {
 	fc.district[c.district[o]]++
 	fc.doc[c.doc[o]]++
 	fc.section[c.section[o]]++
-	for _, t := range c.themes[o] {
+	for _, t := range c.entryThemes(o) {
 		fc.theme[t]++
 	}
 }
