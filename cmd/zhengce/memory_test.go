@@ -1,9 +1,14 @@
 package main
 
 import (
+	"context"
 	"errors"
 	"io/fs"
+	"math"
+	"runtime"
+	"runtime/debug"
 	"testing"
+	"time"
 )
 
 func TestSystemMemory(t *testing.T) {
@@ -40,4 +45,49 @@ func TestSystemMemory(t *testing.T) {
 	if _, ok := systemMemory(func(string) ([]byte, error) { return nil, errors.New("denied") }); ok {
 		t.Error("systemMemory reported memory it could not read")
 	}
+}
+
+// TestMemoryLimit checks the server's soft memory limit: twice the live
+// heap, never below the floor, never overflowing.
+func TestMemoryLimit(t *testing.T) {
+	for _, tc := range []struct {
+		live uint64
+		want int64
+	}{
+		{0, serveMemoryFloor},
+		{serveMemoryFloor / 2, serveMemoryFloor},
+		{51 << 20, 102 << 20},
+		{1 << 30, 2 << 30},
+		{math.MaxUint64, math.MaxInt64 - 1},
+	} {
+		if got := memoryLimit(tc.live); got != tc.want {
+			t.Errorf("memoryLimit(%d) = %d, want %d", tc.live, got, tc.want)
+		}
+	}
+}
+
+// TestFollowLiveHeap checks that the limit follows a live heap that
+// grows while the server runs, and that stopping restores nothing else.
+func TestFollowLiveHeap(t *testing.T) {
+	old := debug.SetMemoryLimit(-1)
+	defer debug.SetMemoryLimit(old)
+	stop := followLiveHeap(context.Background(), 10*time.Millisecond)
+	defer stop()
+	if got := debug.SetMemoryLimit(-1); got < serveMemoryFloor || got == old {
+		t.Fatalf("limit %d after start, want at least %d", got, serveMemoryFloor)
+	}
+	// grow the live heap past half the floor: the limit follows it
+	grown := make([][]byte, 0, 128)
+	for range 128 {
+		grown = append(grown, make([]byte, 1<<20))
+	}
+	runtime.GC()
+	deadline := time.Now().Add(5 * time.Second)
+	for debug.SetMemoryLimit(-1) < 2*128<<20 {
+		if time.Now().After(deadline) {
+			t.Fatalf("limit %d with a live heap over 128 MB", debug.SetMemoryLimit(-1))
+		}
+		time.Sleep(10 * time.Millisecond)
+	}
+	runtime.KeepAlive(grown)
 }
