@@ -77,20 +77,25 @@ type Blobs struct {
 	offs []byte
 	// at is the file offset of the records, size their length
 	at, size uint64
-	// data is the mapping of the records when they are read through it
-	// (openBlobs with mapped), nil when each is read with a pread
+	// data is the mapping of the records and offs that of their offsets
+	// when they are read through it (openBlobs with mapped), both nil
+	// when each is read with preads
 	data []byte
 	// err is the first read error, kept for Err
 	err atomic.Pointer[error]
 }
 
 // openBlobs opens the blob file at path, which must hold n records.
-// With mapped, records are read through the mapping (no copy, no system
-// call; the pages a search touches count in the process's resident
-// memory): for the texts, which phrase verification and ranking read for
-// every candidate. Without, each record is read with a pread: for the
-// entries, read only for the hits a page shows.
+// With mapped, the file is mapped and records are read through the
+// mapping (no copy, no system call; the pages a search touches count in
+// the process's resident memory): for the texts, which phrase
+// verification and ranking read for every candidate. Without, nothing is
+// mapped and a record costs two preads, its offsets and its bytes: for
+// the entries, read only for the hits a page shows.
 func openBlobs(path string, n int, mapped bool) (*Blobs, error) {
+	if !mapped {
+		return openBlobsUnmapped(path, n)
+	}
 	b, err := openBlobFile(path)
 	if err != nil {
 		return nil, err
@@ -115,10 +120,46 @@ func openBlobs(path string, n int, mapped bool) (*Blobs, error) {
 	if last := binary.LittleEndian.Uint64(b.offs[8*n:]); last != b.size {
 		return fail("blob file truncated")
 	}
-	if mapped {
-		b.data = m[head:]
-	}
+	b.data = m[head:]
 	return b, nil
+}
+
+// openBlobsUnmapped is openBlobs without mapping: the header and the last
+// offset are read and checked.
+func openBlobsUnmapped(path string, n int) (*Blobs, error) {
+	f, err := os.Open(path)
+	if err != nil {
+		return nil, err
+	}
+	fail := func(why string) (*Blobs, error) {
+		f.Close()
+		return nil, errors.New(why)
+	}
+	st, err := f.Stat()
+	if err != nil {
+		f.Close()
+		return nil, err
+	}
+	var head [16]byte
+	if _, err := f.ReadAt(head[:], 0); err != nil {
+		return fail("blob file truncated")
+	}
+	if string(head[:8]) != blobsMagic {
+		return fail("not a blob file")
+	}
+	if got := binary.LittleEndian.Uint64(head[8:]); got != uint64(n) {
+		return fail(fmt.Sprintf("%d records, want %d", got, n))
+	}
+	at := 16 + 8*(uint64(n)+1)
+	size := uint64(st.Size())
+	if n < 0 || at > size {
+		return fail("blob file truncated")
+	}
+	var last [8]byte
+	if _, err := f.ReadAt(last[:], int64(at-8)); err != nil || binary.LittleEndian.Uint64(last[:]) != size-at {
+		return fail("blob file truncated")
+	}
+	return &Blobs{f: f, n: n, at: at, size: size - at}, nil
 }
 
 // openBlobFile maps the file at path, read-only.
@@ -152,8 +193,19 @@ func (b *Blobs) Len() int { return b.n }
 // from the file. A damaged offset or a failed read gives nil (an empty
 // record); the read error is kept for Err.
 func (b *Blobs) Bytes(i int) []byte {
-	lo := binary.LittleEndian.Uint64(b.offs[8*i:])
-	hi := binary.LittleEndian.Uint64(b.offs[8*i+8:])
+	var lo, hi uint64
+	if b.offs != nil {
+		lo = binary.LittleEndian.Uint64(b.offs[8*i:])
+		hi = binary.LittleEndian.Uint64(b.offs[8*i+8:])
+	} else {
+		var offs [16]byte
+		if _, err := b.f.ReadAt(offs[:], int64(16+8*i)); err != nil {
+			err = fmt.Errorf("read offsets of record %d of %s: %w", i, b.f.Name(), err)
+			b.err.CompareAndSwap(nil, &err)
+			return nil
+		}
+		lo, hi = binary.LittleEndian.Uint64(offs[:]), binary.LittleEndian.Uint64(offs[8:])
+	}
 	if lo > hi || hi > b.size {
 		return nil // damaged: treated as empty
 	}

@@ -26,7 +26,7 @@ import (
 
 // formatVersion changes whenever the index documents or mapping change;
 // an index of another format is rebuilt.
-const formatVersion = 8
+const formatVersion = 9
 
 // MetaFile is the name of zhengce's description of an index, kept inside
 // the index directory beside bleve's own files.

@@ -257,6 +257,15 @@ func TestColumnsFileRoundTrip(t *testing.T) {
 	if !sameColumns(got, cols) {
 		t.Errorf("read %+v\nwrote %+v", got, cols)
 	}
+	// decoded instead of used in place, as on a big-endian machine
+	data, err := os.ReadFile(path)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if dec, err := parseColumns(data, len(entries), false); err != nil || !sameColumns(dec, cols) {
+		t.Errorf("decoded %+v (%v)\nwrote %+v", dec, err, cols)
+	}
+	defer got.Close()
 	nan := 0
 	for i, v := range got.Target {
 		if entries[i].Unit != nil && !math.IsNaN(v) {

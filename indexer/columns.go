@@ -9,6 +9,7 @@ import (
 	"strings"
 	"unicode"
 	"unicode/utf8"
+	"unsafe"
 
 	"github.com/zhengce/zhengce/corpus"
 )
@@ -46,6 +47,27 @@ type Columns struct {
 	Titles             []string
 	// Bytes counts each byte value over every 8th normalised text.
 	Bytes [256]uint64
+	// file is the mapping the arrays are slices of, nil for columns
+	// built in memory
+	file *Blobs
+}
+
+// DropPages hands the pages of a mapped columns file back to the page
+// cache after a search has built its own columns from them: they are read
+// again only when the search is rebuilt after a change.
+func (c *Columns) DropPages() error {
+	if c == nil || c.file == nil {
+		return nil
+	}
+	return dropPages(c.file.m)
+}
+
+// Close unmaps the columns of a file; their arrays are then invalid.
+func (c *Columns) Close() error {
+	if c == nil || c.file == nil {
+		return nil
+	}
+	return c.file.Close()
 }
 
 // Special values of Columns.TitleOff.
@@ -170,7 +192,7 @@ func contentChars(s string) int {
 
 // columnsMagic starts a ColumnsFile: a binary layout read without
 // reflection (gob spent most of the opening of a large index on it).
-const columnsMagic = "ZCCOLS03"
+const columnsMagic = "ZCCOLS04"
 
 func writeColumns(path string, c *Columns) error {
 	n := c.Len()
@@ -184,34 +206,50 @@ func writeColumns(path string, c *Columns) error {
 			b = append(b, s...)
 		}
 	}
+	// each array starts at a multiple of 8 bytes, so that a mapped file
+	// is used in place (see colReader)
+	align := func() {
+		for len(b)%8 != 0 {
+			b = append(b, 0)
+		}
+	}
 	strs(c.Types)
 	strs(c.Parts)
 	strs(c.Themes)
+	align()
 	for _, v := range c.Type {
 		b = binary.LittleEndian.AppendUint16(b, v)
 	}
+	align()
 	for _, v := range c.Part {
 		b = binary.LittleEndian.AppendUint16(b, v)
 	}
+	align()
 	for _, v := range c.ThemeStart {
 		b = binary.LittleEndian.AppendUint32(b, v)
 	}
+	align()
 	b = binary.LittleEndian.AppendUint64(b, uint64(len(c.Theme)))
 	for _, v := range c.Theme {
 		b = binary.LittleEndian.AppendUint16(b, v)
 	}
+	align()
 	for _, v := range c.Target {
 		b = binary.LittleEndian.AppendUint64(b, math.Float64bits(v))
 	}
+	align()
 	for _, v := range c.Runes {
 		b = binary.LittleEndian.AppendUint32(b, uint32(v))
 	}
+	align()
 	for _, v := range c.Content {
 		b = binary.LittleEndian.AppendUint32(b, uint32(v))
 	}
+	align()
 	for _, v := range c.TitleOff {
 		b = binary.LittleEndian.AppendUint32(b, v)
 	}
+	align()
 	for _, v := range c.TitleLen {
 		b = binary.LittleEndian.AppendUint32(b, v)
 	}
@@ -232,10 +270,14 @@ func writeColumns(path string, c *Columns) error {
 	return nil
 }
 
-// colReader reads what writeColumns wrote; the first error sticks.
+// colReader reads what writeColumns wrote; the first error sticks. With
+// inPlace (a mapped file on a little-endian machine), arrays are slices of
+// the mapping instead of decoded copies.
 type colReader struct {
-	b   []byte
-	err error
+	b       []byte
+	off     int // bytes read from the start of the file
+	inPlace bool
+	err     error
 }
 
 func (r *colReader) take(k int) []byte {
@@ -247,6 +289,44 @@ func (r *colReader) take(k int) []byte {
 	}
 	out := r.b[:k]
 	r.b = r.b[k:]
+	r.off += k
+	return out
+}
+
+// align skips the padding before an array.
+func (r *colReader) align() {
+	if pad := (8 - r.off%8) % 8; pad > 0 {
+		r.take(pad)
+	}
+}
+
+// littleEndian reports whether this machine stores integers as the
+// columns file does.
+func littleEndian() bool {
+	x := uint16(1)
+	return *(*byte)(unsafe.Pointer(&x)) == 1
+}
+
+// colArray reads an array of n values at the next 8-byte boundary: in
+// place when r is, else decoded by decode.
+func colArray[T uint16 | uint32 | int32 | float64](r *colReader, n int, decode func([]byte) T) []T {
+	var zero T
+	size := int(unsafe.Sizeof(zero))
+	r.align()
+	raw := r.take(size * n)
+	if raw == nil && n > 0 {
+		return nil
+	}
+	if n == 0 {
+		return []T{}
+	}
+	if r.inPlace {
+		return unsafe.Slice((*T)(unsafe.Pointer(&raw[0])), n)
+	}
+	out := make([]T, n)
+	for i := range out {
+		out[i] = decode(raw[size*i:])
+	}
 	return out
 }
 
@@ -260,6 +340,7 @@ func (r *colReader) uvarint() uint64 {
 		return 0
 	}
 	r.b = r.b[k:]
+	r.off += k
 	return v
 }
 
@@ -322,57 +403,58 @@ func (r *colReader) packed(n int) []string {
 }
 
 func (r *colReader) u16s(n int) []uint16 {
-	raw := r.take(2 * n)
-	if raw == nil && n > 0 {
-		return nil
-	}
-	out := make([]uint16, n)
-	for i := range out {
-		out[i] = binary.LittleEndian.Uint16(raw[2*i:])
-	}
-	return out
+	return colArray(r, n, binary.LittleEndian.Uint16)
 }
 
 func (r *colReader) u32s(n int) []uint32 {
-	raw := r.take(4 * n)
-	if raw == nil && n > 0 {
-		return nil
-	}
-	out := make([]uint32, n)
-	for i := range out {
-		out[i] = binary.LittleEndian.Uint32(raw[4*i:])
-	}
-	return out
+	return colArray(r, n, binary.LittleEndian.Uint32)
 }
 
 func (r *colReader) i32s(n int) []int32 {
-	raw := r.take(4 * n)
-	if raw == nil && n > 0 {
-		return nil
-	}
-	out := make([]int32, n)
-	for i := range out {
-		out[i] = int32(binary.LittleEndian.Uint32(raw[4*i:]))
-	}
-	return out
+	return colArray(r, n, func(b []byte) int32 { return int32(binary.LittleEndian.Uint32(b)) })
 }
 
-func readColumns(path string, n int) (*Columns, error) {
-	data, err := os.ReadFile(path)
+func (r *colReader) f64s(n int) []float64 {
+	return colArray(r, n, func(b []byte) float64 { return math.Float64frombits(binary.LittleEndian.Uint64(b)) })
+}
+
+// readColumns opens the columns file at path, which must hold n
+// entries. Its arrays are used in place from a read-only mapping (on a
+// little-endian machine): they cost no heap and no decoding, and the
+// columns must not be modified. Close unmaps them.
+func readColumns(path string, n int) (c *Columns, err error) {
+	f, err := openBlobFile(path)
 	if err != nil {
 		return nil, err
 	}
+	defer func() {
+		if err != nil {
+			f.Close()
+		}
+	}()
+	c, err = parseColumns(f.m, n, littleEndian())
+	if err != nil {
+		return nil, err
+	}
+	c.file = f
+	return c, nil
+}
+
+// parseColumns reads columns of n entries from data, in place (slices of
+// data) or decoded.
+func parseColumns(data []byte, n int, inPlace bool) (*Columns, error) {
 	if len(data) < 16 || string(data[:8]) != columnsMagic {
 		return nil, errors.New("not a columns file")
 	}
 	if got := binary.LittleEndian.Uint64(data[8:]); got != uint64(n) {
 		return nil, fmt.Errorf("columns of %d entries, index has %d", got, n)
 	}
-	r := &colReader{b: data[16:]}
+	r := &colReader{b: data[16:], off: 16, inPlace: inPlace}
 	c := &Columns{}
 	c.Types, c.Parts, c.Themes = r.strs(math.MaxUint16), r.strs(math.MaxUint16), r.strs(math.MaxUint16)
 	c.Type, c.Part = r.u16s(n), r.u16s(n)
 	c.ThemeStart = r.u32s(n + 1)
+	r.align()
 	k := r.take(8)
 	if k != nil {
 		m := binary.LittleEndian.Uint64(k)
@@ -381,12 +463,7 @@ func readColumns(path string, n int) (*Columns, error) {
 		}
 		c.Theme = r.u16s(int(m))
 	}
-	c.Target = make([]float64, n)
-	if raw := r.take(8 * n); raw != nil {
-		for i := range c.Target {
-			c.Target[i] = math.Float64frombits(binary.LittleEndian.Uint64(raw[8*i:]))
-		}
-	}
+	c.Target = r.f64s(n)
 	c.Runes, c.Content = r.i32s(n), r.i32s(n)
 	c.TitleOff, c.TitleLen = r.u32s(n), r.u32s(n)
 	if k := r.take(8); k != nil {

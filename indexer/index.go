@@ -107,7 +107,7 @@ func (ix *Index) Close() error {
 	}
 	var errs []error
 	for _, p := range ix.parts {
-		errs = append(errs, p.texts.Close(), p.units.Close())
+		errs = append(errs, p.texts.Close(), p.units.Close(), p.cols.Close())
 	}
 	for _, g := range ix.grams {
 		errs = append(errs, g.g.Close())
@@ -433,6 +433,15 @@ func (ix *Index) UnitID(seq int) (string, bool) {
 		return "", false
 	}
 	return unsafe.String(unsafe.SliceData(r.b), int(n)), true
+}
+
+// DropColumnPages calls Columns.DropPages on the columns of every segment.
+func (ix *Index) DropColumnPages() error {
+	var errs []error
+	for _, p := range ix.parts {
+		errs = append(errs, p.cols.DropPages())
+	}
+	return errors.Join(errs...)
 }
 
 // Parts calls fn with each segment's columns and the sequence number of

@@ -1,6 +1,7 @@
 package search
 
 import (
+	"fmt"
 	"math"
 	"runtime"
 	"slices"
@@ -178,6 +179,11 @@ func newColumns(ix *indexer.Index, spans []docSpan) (*columns, error) {
 	}
 	c.rank = newRanking(ix, spans, c)
 	c.titles = newSuggester(c.rank)
+	// the segments' columns were read once; their pages go back to the
+	// page cache
+	if err := ix.DropColumnPages(); err != nil {
+		return nil, fmt.Errorf("columns: %w", err)
+	}
 	return c, nil
 }
 
