@@ -19,31 +19,24 @@ import (
 // computed from them instead of from bleve's doc values, which cost a
 // snappy-decoded chunk per match.
 type columns struct {
-	n     int
-	ix    *indexer.Index // the texts, by sequence number (see norm)
-	seq   []uint32       // ordinal → sequence number (position in entries)
-	ord   []int32        // sequence number → ordinal
-	runes []int32        // characters of norm, for the length norm of scores
-	// titleOff, titleLen place corpus.Normalize(title) in the entry's
-	// normalised text, or in titlesElsewhere (see
-	// indexer.Columns.TitleOff)
-	titleOff, titleLen []uint32
-	titlesElsewhere    []string
-	district           []uint16
-	section            []uint16
-	typ                []uint16
-	// the themes of the entry with ordinal o are
-	// themeIDs[themeOff[o] : themeOff[o]+themeN[o]] (see entryThemes)
-	themeOff                                       []uint32
-	themeN                                         []uint16
-	themeIDs                                       []uint16
-	target                                         []float64 // a target's value, NaN for units and unparsed values
+	n   int
+	ix  *indexer.Index // the texts, by sequence number (see norm)
+	seq []uint32       // ordinal → sequence number (position in entries)
+	ord []int32        // sequence number → ordinal
+	// e holds the values of each entry by ordinal, together: a search
+	// reads several of them per entry, and opening writes them in bleve's
+	// ordinal order, which is not the order of the segments' columns (one
+	// cache miss per entry instead of one per value)
+	e []entryCols
+	// titlesElsewhere holds the titles that are not in their entry's text
+	// (see indexer.Columns.TitleOff)
+	titlesElsewhere []string
+	// themeIDs holds the themes of every entry (see entryThemes)
+	themeIDs []uint16
+	// docDistrict is the district of each document, by document index
+	docDistrict                                    []uint16
 	districtDict, sectionDict, typeDict, themeDict dict
-	// doc numbers each entry's document (ordinal → index into docs): the
-	// document facets (region, doctype, level, status, year) and the
-	// date filter are held once per document
-	doc  []uint32
-	docs docColumns
+	docs                                           docColumns
 	// bytes counts each byte value over the normalised texts (every 8th
 	// text): phrase verification looks for the phrase's rarest byte
 	bytes [256]uint64
@@ -54,6 +47,30 @@ type columns struct {
 	// rank shapes scores (see rank.go); titles answers suggestions
 	rank   *ranking
 	titles *suggester
+}
+
+// entryCols are the columns of one entry.
+type entryCols struct {
+	// target is a target's value, NaN for units and unparsed values
+	target float64
+	// static is the length and heading factor of the ranking, content
+	// the characters besides the label and punctuation (-1: not shaped;
+	// see rank.go)
+	static  float32
+	content int32
+	// runes counts the characters of the normalised text
+	runes int32
+	// titleOff, titleLen place corpus.Normalize(title) in the entry's
+	// normalised text, or in titlesElsewhere (indexer.Columns.TitleOff)
+	titleOff, titleLen uint32
+	// the entry's themes are themeIDs[themeOff : themeOff+themeN]
+	themeOff uint32
+	themeN   uint16
+	// doc is the entry's document index (into docs): the document facets
+	// (district, region, doctype, level, status, year) and the date
+	// filter are held once per document
+	doc          uint32
+	section, typ uint16
 }
 
 // dict numbers the values of one facet.
@@ -91,12 +108,7 @@ type docSpan struct {
 // persisted columns, with the document of each span: no text is read.
 func newColumns(ix *indexer.Index, spans []docSpan) (*columns, error) {
 	n := ix.Len()
-	c := &columns{
-		n: n, ix: ix, seq: ix.SeqTable(), ord: make([]int32, n),
-		runes: make([]int32, n), titleOff: make([]uint32, n), titleLen: make([]uint32, n),
-		district: make([]uint16, n), section: make([]uint16, n), typ: make([]uint16, n),
-		themeOff: make([]uint32, n), themeN: make([]uint16, n), target: make([]float64, n), doc: make([]uint32, n),
-	}
+	c := &columns{n: n, ix: ix, seq: ix.SeqTable(), ord: make([]int32, n), e: make([]entryCols, n)}
 	for o, s := range c.seq {
 		c.ord[s] = int32(o)
 	}
@@ -113,11 +125,10 @@ func newColumns(ix *indexer.Index, spans []docSpan) (*columns, error) {
 			di = uint32(len(c.docs.region))
 			docIdx[sp.doc] = di
 			c.docs.add(sp.doc)
+			c.docDistrict = append(c.docDistrict, c.districtDict.id(sp.doc.District))
 		}
-		district := c.districtDict.id(sp.doc.District)
 		for q := sp.start; q < sp.start+sp.n; q++ {
 			docOfSeq[q] = di
-			c.district[c.ord[q]] = district
 		}
 	}
 	if int(next) != n {
@@ -136,6 +147,10 @@ func newColumns(ix *indexer.Index, spans []docSpan) (*columns, error) {
 			return out
 		}
 		types, parts, themes := remap(pc.Types, &c.typeDict), remap(pc.Parts, &c.sectionDict), remap(pc.Themes, &c.themeDict)
+		isSection := make([]bool, len(pc.Types))
+		for i, t := range pc.Types {
+			isSection[i] = t == string(corpus.TypeSection)
+		}
 		// the themes of the part in this Service's numbering, appended to
 		// themeIDs: each entry's themes are a run of it
 		if uint64(len(c.themeIDs))+uint64(len(pc.Theme)) > math.MaxUint32 {
@@ -151,18 +166,20 @@ func newColumns(ix *indexer.Index, spans []docSpan) (*columns, error) {
 		c.titlesElsewhere = append(c.titlesElsewhere, pc.Titles...)
 		parallelRange(pc.Len(), func(lo, hi int) {
 			for i := lo; i < hi; i++ {
-				o := c.ord[base+i]
-				c.typ[o] = types[pc.Type[i]]
-				c.section[o] = parts[pc.Part[i]]
 				a, b := pc.ThemeStart[i], pc.ThemeStart[i+1]
-				c.themeOff[o], c.themeN[o] = at+a, uint16(min(b-a, math.MaxUint16))
-				c.target[o] = pc.Target[i]
-				c.runes[o] = pc.Runes[i]
-				c.titleOff[o], c.titleLen[o] = pc.TitleOff[i], pc.TitleLen[i]
-				if pc.TitleOff[i] == indexer.TitleElsewhere {
-					c.titleLen[o] += elsewhere
+				e := entryCols{
+					target: pc.Target[i], static: 1, content: pc.Content[i], runes: pc.Runes[i],
+					titleOff: pc.TitleOff[i], titleLen: pc.TitleLen[i],
+					themeOff: at + a, themeN: uint16(min(b-a, math.MaxUint16)),
+					doc: docOfSeq[base+i], section: parts[pc.Part[i]], typ: types[pc.Type[i]],
 				}
-				c.doc[o] = docOfSeq[base+i]
+				if e.titleOff == indexer.TitleElsewhere {
+					e.titleLen += elsewhere
+				}
+				if e.content >= 0 {
+					e.static = staticFactor(e.runes, isSection[pc.Type[i]])
+				}
+				c.e[c.ord[base+i]] = e
 			}
 		})
 		for b, k := range pc.Bytes {
@@ -177,7 +194,7 @@ func newColumns(ix *indexer.Index, spans []docSpan) (*columns, error) {
 			return nil, corpus.Errorf(corpus.ETOOLARGE, "分面取值过多：%d", len(d.names))
 		}
 	}
-	c.rank = newRanking(ix, spans, c)
+	c.rank = newRanking(spans)
 	c.titles = newSuggester(c.rank)
 	// the segments' columns were read once; their pages go back to the
 	// page cache
@@ -194,17 +211,20 @@ func (c *columns) norm(o int32) string { return c.ix.NormText(int(c.seq[o])) }
 // title returns the normalised title of the entry with ordinal o ("" for
 // none), in its normalised text n (c.norm(o)).
 func (c *columns) title(o int32, n string) string {
-	return indexer.TitleIn(c.titleOff[o], c.titleLen[o], n, c.titlesElsewhere)
+	return indexer.TitleIn(c.e[o].titleOff, c.e[o].titleLen, n, c.titlesElsewhere)
 }
 
 // entryThemes returns the theme ids of the entry with ordinal o.
 func (c *columns) entryThemes(o int32) []uint16 {
-	a := c.themeOff[o]
-	return c.themeIDs[a : a+uint32(c.themeN[o])]
+	a := c.e[o].themeOff
+	return c.themeIDs[a : a+uint32(c.e[o].themeN)]
 }
 
 // hasTitle reports whether the entry with ordinal o has a title.
-func (c *columns) hasTitle(o int32) bool { return c.titleOff[o] != indexer.NoTitle }
+func (c *columns) hasTitle(o int32) bool { return c.e[o].titleOff != indexer.NoTitle }
+
+// district returns the district id of the entry with ordinal o.
+func (c *columns) district(o int32) uint16 { return c.docDistrict[c.e[o].doc] }
 
 // same returns orig when it equals norm, so a text that normalisation
 // leaves unchanged is held once.
@@ -259,16 +279,17 @@ func (c *columns) compileFilter(q *Query, hideTargets bool) *filter {
 // pass reports whether the entry with ordinal o passes the filters (the
 // hiding of targets aside: see isHiddenTarget).
 func (c *columns) pass(f *filter, o int32) bool {
-	if f.docPass != nil && !f.docPass[c.doc[o]] {
+	e := &c.e[o]
+	if f.docPass != nil && !f.docPass[e.doc] {
 		return false
 	}
-	if f.hasDistrict && !slices.Contains(f.district, c.district[o]) {
+	if f.hasDistrict && !slices.Contains(f.district, c.docDistrict[e.doc]) {
 		return false
 	}
-	if f.hasSection && !slices.Contains(f.section, c.section[o]) {
+	if f.hasSection && !slices.Contains(f.section, e.section) {
 		return false
 	}
-	if f.hasType && !slices.Contains(f.typ, c.typ[o]) {
+	if f.hasType && !slices.Contains(f.typ, e.typ) {
 		return false
 	}
 	if f.hasTheme {
@@ -284,7 +305,7 @@ func (c *columns) pass(f *filter, o int32) bool {
 		}
 	}
 	if f.min != nil || f.max != nil {
-		v := c.target[o]
+		v := e.target
 		if math.IsNaN(v) || (f.min != nil && v < *f.min) || (f.max != nil && v > *f.max) {
 			return false
 		}
@@ -295,7 +316,7 @@ func (c *columns) pass(f *filter, o int32) bool {
 // isHiddenTarget reports whether o is a target hidden from the hits (it
 // still counts in the type facet).
 func (c *columns) isHiddenTarget(f *filter, o int32) bool {
-	return f.hideTargets && f.hasTargetType && c.typ[o] == f.targetType
+	return f.hideTargets && f.hasTargetType && c.e[o].typ == f.targetType
 }
 
 // facetCounter counts facet values over matches.
@@ -314,13 +335,14 @@ func (c *columns) newCounter() *facetCounter {
 
 // add counts o; a hidden target counts in the type facet only.
 func (fc *facetCounter) add(c *columns, o int32, hidden bool) {
-	fc.typ[c.typ[o]]++
+	e := &c.e[o]
+	fc.typ[e.typ]++
 	if hidden {
 		return
 	}
-	fc.district[c.district[o]]++
-	fc.doc[c.doc[o]]++
-	fc.section[c.section[o]]++
+	fc.district[c.docDistrict[e.doc]]++
+	fc.doc[e.doc]++
+	fc.section[e.section]++
 	for _, t := range c.entryThemes(o) {
 		fc.theme[t]++
 	}

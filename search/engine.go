@@ -350,7 +350,7 @@ func (s *Service) exact(ctx context.Context, norm string, score bool, within []c
 	}
 	idf := 1 + math.Log(float64(c.n)/float64(df+1))
 	for i, m := range out {
-		l := max(1, c.runes[m.Ord])
+		l := max(1, c.e[m.Ord].runes)
 		out[i].Score = float32(math.Sqrt(float64(m.Score)) * idf * idf / math.Sqrt(float64(l)))
 	}
 	return out, nil
@@ -568,7 +568,7 @@ func (t *topK) better(a, b cand) bool {
 	if a.score != b.score {
 		return a.score > b.score
 	}
-	if pa, pb := t.prio[t.c.doc[a.ord]], t.prio[t.c.doc[b.ord]]; pa != pb {
+	if pa, pb := t.prio[t.c.e[a.ord].doc], t.prio[t.c.e[b.ord].doc]; pa != pb {
 		return pa > pb
 	}
 	return t.c.seq[a.ord] < t.c.seq[b.ord]

@@ -115,7 +115,7 @@ func (s *Service) SearchGrouped(ctx context.Context, r Request) (*GroupedRespons
 		seq, ok := s.seqOf(pinID)
 		var jd int32
 		if ok {
-			jd = int32(s.cols.doc[s.cols.ord[seq]])
+			jd = int32(s.cols.e[s.cols.ord[seq]].doc)
 		}
 		if ok {
 			o := s.cols.ord[seq]
@@ -193,7 +193,7 @@ func (s *Service) runGrouped(ctx context.Context, p *plan) ([]*docAgg, uint64, F
 	var total uint64
 	better := (&topK{c: c, prio: c.rank.prio}).better
 	add := func(m cand, shape bool, maxBoost float32) {
-		d := c.doc[m.ord]
+		d := c.e[m.ord].doc
 		a := aggs[d]
 		if a == nil {
 			a = &docAgg{doc: int32(d)}

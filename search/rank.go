@@ -6,7 +6,6 @@ import (
 	"unicode"
 
 	"github.com/zhengce/zhengce/corpus"
-	"github.com/zhengce/zhengce/indexer"
 )
 
 // Ranking of units that say something. bleve's scores and the verbatim
@@ -36,12 +35,11 @@ const (
 	minContent    = 0.25
 )
 
-// ranking holds what the shaping of scores needs, by ordinal, and the
-// priority of each document (by document index, see columns.doc) on ties.
+// ranking holds the priority of each document (by document index, see
+// columns.e) on ties; the shaping factors of each entry are in its
+// columns (entryCols.static, entryCols.content).
 type ranking struct {
-	static  []float32 // length and heading factor
-	content []int32   // characters besides the label and punctuation; -1: not shaped
-	prio    []uint8   // by document index: current version, then depth of the jurisdiction
+	prio []uint8 // by document index: current version, then depth of the jurisdiction
 	// docs are the documents by document index, work the document index
 	// of each one's current version (itself for a work of one version),
 	// docIdx the document index of each id
@@ -50,10 +48,9 @@ type ranking struct {
 	docIdx map[string]int32
 }
 
-// newRanking computes the ranking columns of the entries numbered as in
-// c, whose documents are those of spans.
-func newRanking(ix *indexer.Index, spans []docSpan, c *columns) *ranking {
-	r := &ranking{static: make([]float32, c.n), content: make([]int32, c.n), docIdx: map[string]int32{}}
+// newRanking computes the document priorities of the documents of spans.
+func newRanking(spans []docSpan) *ranking {
+	r := &ranking{docIdx: map[string]int32{}}
 	// document indexes are given in order of first appearance, as in
 	// newColumns
 	for _, sp := range spans {
@@ -73,29 +70,18 @@ func newRanking(ix *indexer.Index, spans []docSpan, c *columns) *ranking {
 			}
 		}
 	}
-	typ := map[string]uint16{}
-	for id, name := range c.typeDict.names {
-		typ[name] = uint16(id)
-	}
-	section, hasSection := typ[string(corpus.TypeSection)]
-	ix.Parts(func(base int, pc *indexer.Columns) {
-		parallelRange(pc.Len(), func(lo, hi int) {
-			for i := lo; i < hi; i++ {
-				o := c.ord[base+i]
-				r.static[o], r.content[o] = 1, pc.Content[i]
-				if pc.Content[i] < 0 {
-					continue
-				}
-				n := float64(c.runes[o])
-				f := math.Sqrt(n / math.Max(n, minNormRunes))
-				if hasSection && c.typ[o] == section {
-					f *= headingFactor
-				}
-				r.static[o] = float32(f)
-			}
-		})
-	})
 	return r
+}
+
+// staticFactor is the length and heading factor of an entry of runes
+// characters that is shaped (see above).
+func staticFactor(runes int32, heading bool) float32 {
+	n := float64(runes)
+	f := math.Sqrt(n / math.Max(n, minNormRunes))
+	if heading {
+		f *= headingFactor
+	}
+	return float32(f)
 }
 
 // docPriority orders the versions and jurisdictions of equal scores: the
@@ -127,9 +113,9 @@ func contentCount(s string) int {
 // shape is the factor of the ranking for the entry o under plan p (see
 // above): at most 1.
 func (s *Service) shape(p *plan, o int32) float32 {
-	r := s.cols.rank
-	f := r.static[o]
-	content := r.content[o]
+	e := &s.cols.e[o]
+	f := e.static
+	content := e.content
 	if content < 0 {
 		return f
 	}
