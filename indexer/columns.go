@@ -206,53 +206,21 @@ func writeColumns(path string, c *Columns) error {
 			b = append(b, s...)
 		}
 	}
-	// each array starts at a multiple of 8 bytes, so that a mapped file
-	// is used in place (see colReader)
-	align := func() {
-		for len(b)%8 != 0 {
-			b = append(b, 0)
-		}
-	}
 	strs(c.Types)
 	strs(c.Parts)
 	strs(c.Themes)
-	align()
-	for _, v := range c.Type {
-		b = binary.LittleEndian.AppendUint16(b, v)
-	}
-	align()
-	for _, v := range c.Part {
-		b = binary.LittleEndian.AppendUint16(b, v)
-	}
-	align()
-	for _, v := range c.ThemeStart {
-		b = binary.LittleEndian.AppendUint32(b, v)
-	}
-	align()
-	b = binary.LittleEndian.AppendUint64(b, uint64(len(c.Theme)))
-	for _, v := range c.Theme {
-		b = binary.LittleEndian.AppendUint16(b, v)
-	}
-	align()
-	for _, v := range c.Target {
-		b = binary.LittleEndian.AppendUint64(b, math.Float64bits(v))
-	}
-	align()
-	for _, v := range c.Runes {
-		b = binary.LittleEndian.AppendUint32(b, uint32(v))
-	}
-	align()
-	for _, v := range c.Content {
-		b = binary.LittleEndian.AppendUint32(b, uint32(v))
-	}
-	align()
-	for _, v := range c.TitleOff {
-		b = binary.LittleEndian.AppendUint32(b, v)
-	}
-	align()
-	for _, v := range c.TitleLen {
-		b = binary.LittleEndian.AppendUint32(b, v)
-	}
+	u16, u32 := binary.LittleEndian.AppendUint16, binary.LittleEndian.AppendUint32
+	i32 := func(b []byte, v int32) []byte { return u32(b, uint32(v)) }
+	b = appendArray(b, c.Type, u16)
+	b = appendArray(b, c.Part, u16)
+	b = appendArray(b, c.ThemeStart, u32)
+	b = appendArray(b, []uint64{uint64(len(c.Theme))}, binary.LittleEndian.AppendUint64)
+	b = appendArray(b, c.Theme, u16)
+	b = appendArray(b, c.Target, func(b []byte, v float64) []byte { return binary.LittleEndian.AppendUint64(b, math.Float64bits(v)) })
+	b = appendArray(b, c.Runes, i32)
+	b = appendArray(b, c.Content, i32)
+	b = appendArray(b, c.TitleOff, u32)
+	b = appendArray(b, c.TitleLen, u32)
 	// titles found elsewhere: their count, lengths, then their bytes
 	b = binary.LittleEndian.AppendUint64(b, uint64(len(c.Titles)))
 	for _, t := range c.Titles {
@@ -268,6 +236,18 @@ func writeColumns(path string, c *Columns) error {
 		return fmt.Errorf("write columns: %w", err)
 	}
 	return nil
+}
+
+// appendArray appends vs to b at the next multiple of 8 bytes, so that a
+// mapped file is used in place (see colArray).
+func appendArray[T uint16 | uint32 | uint64 | float64 | int32](b []byte, vs []T, put func([]byte, T) []byte) []byte {
+	for len(b)%8 != 0 {
+		b = append(b, 0)
+	}
+	for _, v := range vs {
+		b = put(b, v)
+	}
+	return b
 }
 
 // colReader reads what writeColumns wrote; the first error sticks. With
