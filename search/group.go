@@ -2,6 +2,7 @@ package search
 
 import (
 	"context"
+	"fmt"
 	"html"
 	"net/url"
 	"slices"
@@ -174,6 +175,9 @@ func (s *Service) SearchGrouped(ctx context.Context, r Request) (*GroupedRespons
 			g.Hits = append(g.Hits, h)
 		}
 		resp.Documents = append(resp.Documents, g)
+	}
+	if err := s.ix.ReadErr(); err != nil {
+		return nil, fmt.Errorf("search: %w", err)
 	}
 	if dropped > 0 {
 		resp.Total -= uint64(dropped)

@@ -261,6 +261,11 @@ func (s *Service) Search(ctx context.Context, r Request) (*Response, error) {
 		}
 		resp.Hits = append(resp.Hits, hit)
 	}
+	if err := s.ix.ReadErr(); err != nil {
+		// an entry, text or posting list could not be read: no answer
+		// rather than one missing hits
+		return nil, fmt.Errorf("search: %w", err)
+	}
 	if dropped > 0 {
 		resp.Total -= uint64(dropped)
 		resp.Notice = "部分结果未通过原文校验，计数可能不准确"
