@@ -266,6 +266,7 @@ func (l *Live) noLibrary() error {
 func (l *Live) Add(ctx context.Context, origin string, files []corpus.File) ([]corpus.ChangeResult, error) {
 	l.mu.Lock()
 	defer l.mu.Unlock()
+	defer l.changing()()
 	lib := l.lib
 	if lib == nil {
 		return nil, l.noLibrary()
@@ -442,6 +443,7 @@ func (l *Live) mergeDeltas(ctx context.Context) error {
 func (l *Live) Remove(ctx context.Context, ids []string) ([]corpus.ChangeResult, error) {
 	l.mu.Lock()
 	defer l.mu.Unlock()
+	defer l.changing()()
 	lib := l.lib
 	if lib == nil {
 		return nil, l.noLibrary()

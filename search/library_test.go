@@ -577,6 +577,22 @@ func TestLibraryChanges(t *testing.T) {
 		return ids
 	}
 
+	t.Run("change hook", func(t *testing.T) {
+		var calls []bool
+		l.SetChangeHook(func(changing bool) { calls = append(calls, changing) })
+		defer l.SetChangeHook(nil)
+		added, err := l.Add(ctx, "upload", []corpus.File{{Name: "hook.txt", Data: []byte("东营市关于钩子的通知\n推进钩子测试。\n")}})
+		if err != nil || len(added) != 1 || added[0].Status != corpus.ChangeIndexed {
+			t.Fatalf("Add: %+v, %v", added, err)
+		}
+		if res, err := l.Remove(ctx, []string{added[0].ID}); err != nil || len(res) != 1 || res[0].Status != corpus.ChangeRemoved {
+			t.Fatalf("Remove: %+v, %v", res, err)
+		}
+		if want := []bool{true, false, true, false}; !slices.Equal(calls, want) {
+			t.Errorf("hook calls %v, want %v (begin and end of each change)", calls, want)
+		}
+	})
+
 	t.Run("rejected", func(t *testing.T) {
 		before := l.Corpus()
 		srcBefore := l.Sources("upload")

@@ -67,11 +67,11 @@ func TestMemoryLimit(t *testing.T) {
 }
 
 // TestFollowLiveHeap checks that the limit follows a live heap that
-// grows while the server runs, and that stopping restores nothing else.
+// grows while the server runs, and is lifted for the length of a change.
 func TestFollowLiveHeap(t *testing.T) {
 	old := debug.SetMemoryLimit(-1)
 	defer debug.SetMemoryLimit(old)
-	stop := followLiveHeap(context.Background(), 10*time.Millisecond)
+	change, stop := followLiveHeap(context.Background(), 10*time.Millisecond)
 	defer stop()
 	if got := debug.SetMemoryLimit(-1); got < serveMemoryFloor || got == old {
 		t.Fatalf("limit %d after start, want at least %d", got, serveMemoryFloor)
@@ -90,4 +90,18 @@ func TestFollowLiveHeap(t *testing.T) {
 		time.Sleep(10 * time.Millisecond)
 	}
 	runtime.KeepAlive(grown)
+	// a change lifts the limit, the periodic setting leaves it lifted,
+	// the end of the change sets it again from the live heap
+	change(true)
+	if got := debug.SetMemoryLimit(-1); got != math.MaxInt64 {
+		t.Errorf("limit %d during a change, want none", got)
+	}
+	time.Sleep(50 * time.Millisecond)
+	if got := debug.SetMemoryLimit(-1); got != math.MaxInt64 {
+		t.Errorf("limit %d set again during a change", got)
+	}
+	change(false)
+	if got := debug.SetMemoryLimit(-1); got == math.MaxInt64 || got < serveMemoryFloor {
+		t.Errorf("limit %d after the change, want twice the live heap", got)
+	}
 }

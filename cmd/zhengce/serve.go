@@ -12,6 +12,7 @@ import (
 	"runtime/debug"
 	"runtime/metrics"
 	"strings"
+	"sync"
 	"syscall"
 	"time"
 
@@ -70,8 +71,9 @@ func (m *Main) runServe(ctx context.Context, args []string) (err error) {
 		setGCHeadroom()
 	}
 	if m.Getenv("GOMEMLIMIT") == "" {
-		stopLimit := followLiveHeap(ctx, memoryLimitEvery)
+		change, stopLimit := followLiveHeap(ctx, memoryLimitEvery)
 		defer stopLimit()
+		live.SetChangeHook(change)
 	}
 	defer func() {
 		if cerr := live.Close(); cerr != nil && err == nil {
@@ -174,20 +176,52 @@ func memoryLimit(live uint64) int64 {
 	return max(serveMemoryFloor, int64(min(live, math.MaxInt64/2))*2)
 }
 
-// followLiveHeap sets the soft memory limit to memoryLimit of the live
-// heap now and then every period until ctx is done or the returned
-// function is called: documents added to a running server grow the live
-// heap, and a limit fixed at start would make the collector run without
-// end. An explicit GOMEMLIMIT is left alone (the caller checks).
-func followLiveHeap(ctx context.Context, every time.Duration) func() {
-	sample := []metrics.Sample{{Name: "/gc/heap/live:bytes"}}
-	set := func() {
-		metrics.Read(sample)
-		if sample[0].Value.Kind() == metrics.KindUint64 {
-			debug.SetMemoryLimit(memoryLimit(sample[0].Value.Uint64()))
-		}
+// memoryLimiter keeps the soft memory limit at memoryLimit of the live
+// heap: now, then every period (documents added to a running server grow
+// the live heap, and a limit fixed at start would make the collector run
+// without end), and lifted for the length of a change (see
+// search.Live.SetChangeHook). An explicit GOMEMLIMIT is left alone (the
+// caller checks).
+type memoryLimiter struct {
+	mu       sync.Mutex
+	changing int
+	sample   []metrics.Sample
+}
+
+// set sets the limit from the live heap, unless a change is under way.
+func (m *memoryLimiter) set() {
+	m.mu.Lock()
+	defer m.mu.Unlock()
+	if m.changing > 0 {
+		return
 	}
-	set()
+	metrics.Read(m.sample)
+	if m.sample[0].Value.Kind() == metrics.KindUint64 {
+		debug.SetMemoryLimit(memoryLimit(m.sample[0].Value.Uint64()))
+	}
+}
+
+// change lifts the limit when a change begins and sets it again when the
+// last one ends.
+func (m *memoryLimiter) change(begin bool) {
+	m.mu.Lock()
+	if begin {
+		m.changing++
+		debug.SetMemoryLimit(math.MaxInt64)
+		m.mu.Unlock()
+		return
+	}
+	m.changing--
+	m.mu.Unlock()
+	m.set()
+}
+
+// followLiveHeap starts a memoryLimiter: it sets the limit now and every
+// period until ctx is done or the returned stop function is called; the
+// change function is for search.Live.SetChangeHook.
+func followLiveHeap(ctx context.Context, every time.Duration) (change func(bool), stop func()) {
+	m := &memoryLimiter{sample: []metrics.Sample{{Name: "/gc/heap/live:bytes"}}}
+	m.set()
 	ctx, cancel := context.WithCancel(ctx)
 	done := make(chan struct{})
 	go func() {
@@ -199,11 +233,11 @@ func followLiveHeap(ctx context.Context, every time.Duration) func() {
 			case <-ctx.Done():
 				return
 			case <-t.C:
-				set()
+				m.set()
 			}
 		}
 	}()
-	return func() {
+	return m.change, func() {
 		cancel()
 		<-done
 	}
