@@ -77,9 +77,8 @@ type Blobs struct {
 	offs []byte
 	// at is the file offset of the records, size their length
 	at, size uint64
-	// data is the mapping of the records and offs that of their offsets
-	// when they are read through it (openBlobs with mapped), both nil
-	// when each is read with preads
+	// data is the mapping of the records when they are read through it
+	// (openBlobs with mapped), nil when each is read with a pread
 	data []byte
 	// err is the first read error, kept for Err
 	err atomic.Pointer[error]
@@ -89,9 +88,9 @@ type Blobs struct {
 // With mapped, the file is mapped and records are read through the
 // mapping (no copy, no system call; the pages a search touches count in
 // the process's resident memory): for the texts, which phrase
-// verification and ranking read for every candidate. Without, nothing is
-// mapped and a record costs two preads, its offsets and its bytes: for
-// the entries, read only for the hits a page shows.
+// verification and ranking read for every candidate. Without, only the
+// offsets are mapped and a record costs one pread: for the entries, read
+// only for the hits a page shows.
 func openBlobs(path string, n int, mapped bool) (*Blobs, error) {
 	if !mapped {
 		return openBlobsUnmapped(path, n)
@@ -124,8 +123,8 @@ func openBlobs(path string, n int, mapped bool) (*Blobs, error) {
 	return b, nil
 }
 
-// openBlobsUnmapped is openBlobs without mapping: the header and the last
-// offset are read and checked.
+// openBlobsUnmapped is openBlobs without mapping the records: the header
+// is read and checked, the offsets are mapped.
 func openBlobsUnmapped(path string, n int) (*Blobs, error) {
 	f, err := os.Open(path)
 	if err != nil {
@@ -155,11 +154,19 @@ func openBlobsUnmapped(path string, n int) (*Blobs, error) {
 	if n < 0 || at > size {
 		return fail("blob file truncated")
 	}
-	var last [8]byte
-	if _, err := f.ReadAt(last[:], int64(at-8)); err != nil || binary.LittleEndian.Uint64(last[:]) != size-at {
-		return fail("blob file truncated")
+	// the offsets are mapped (a hit costs one pread, not two); the
+	// records are not
+	m, err := mmap.MapRegion(f, int(at), mmap.RDONLY, 0, 0)
+	if err != nil {
+		f.Close()
+		return nil, fmt.Errorf("map %s: %w", path, err)
 	}
-	return &Blobs{f: f, n: n, at: at, size: size - at}, nil
+	b := &Blobs{m: m, f: f, n: n, offs: m[16:at], at: at, size: size - at}
+	if binary.LittleEndian.Uint64(b.offs[8*n:]) != b.size {
+		b.Close()
+		return nil, errors.New("blob file truncated")
+	}
+	return b, nil
 }
 
 // openBlobFile maps the file at path, read-only.
@@ -193,19 +200,8 @@ func (b *Blobs) Len() int { return b.n }
 // from the file. A damaged offset or a failed read gives nil (an empty
 // record); the read error is kept for Err.
 func (b *Blobs) Bytes(i int) []byte {
-	var lo, hi uint64
-	if b.offs != nil {
-		lo = binary.LittleEndian.Uint64(b.offs[8*i:])
-		hi = binary.LittleEndian.Uint64(b.offs[8*i+8:])
-	} else {
-		var offs [16]byte
-		if _, err := b.f.ReadAt(offs[:], int64(16+8*i)); err != nil {
-			err = fmt.Errorf("read offsets of record %d of %s: %w", i, b.f.Name(), err)
-			b.err.CompareAndSwap(nil, &err)
-			return nil
-		}
-		lo, hi = binary.LittleEndian.Uint64(offs[:]), binary.LittleEndian.Uint64(offs[8:])
-	}
+	lo := binary.LittleEndian.Uint64(b.offs[8*i:])
+	hi := binary.LittleEndian.Uint64(b.offs[8*i+8:])
 	if lo > hi || hi > b.size {
 		return nil // damaged: treated as empty
 	}
