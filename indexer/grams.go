@@ -9,6 +9,7 @@ import (
 	"fmt"
 	"os"
 	"slices"
+	"sort"
 	"sync"
 
 	"github.com/RoaringBitmap/roaring/v2"
@@ -285,22 +286,39 @@ func (t *gramTable) appendKeys(out []uint64) []uint64 {
 // Grams is the opened bigram postings file of an index. It is immutable
 // and safe for concurrent use.
 type Grams struct {
-	file  *Blobs // the file, nil for postings in memory
+	// file is the postings file, nil for postings in memory (data);
+	// nothing of it is mapped once it is open (see readGrams)
+	file  *Blobs
 	data  []byte
-	at    uint64 // file offset of lists (lists is read through file)
 	docs  int
 	n     int
-	keys  []byte // n uint64
-	offs  []byte // n+1 uint64
-	lists []byte
+	keys  []byte // n uint64, nil for a file
+	offs  []byte // n+1 uint64, nil for a file
+	lists []byte // nil for a file
+	// for a file: every block-th key (block: gramBlock), the file offsets of the keys,
+	// the offsets and the lists, and the length of the lists
+	sparse                  []uint64
+	block                   int
+	keysAt, offsAt, listsAt uint64
+	listsLen                uint64
 }
 
+// gramBlock is the number of keys read (one pread of 4 KB) to look a key
+// up in a postings file.
+const gramBlock = 512
+
 // readGrams reads and checks the bigram postings of an index of docs
-// documents.
+// documents. The file is mapped only while its keys and offsets are
+// checked; then a lookup costs three preads (a block of keys, the two
+// offsets, the list) found through every gramBlock-th key, kept in
+// memory: the postings of a large index stay out of the heap and out of
+// the process's resident memory.
 func readGrams(path string, docs int) (*Grams, error) {
-	// the keys and offsets are mapped, each posting list a query needs
-	// is read (see Blobs): the postings of a large index stay out of
-	// the heap and out of the process's resident memory
+	return openGrams(path, docs, gramBlock)
+}
+
+// openGrams is readGrams with blocks of block keys.
+func openGrams(path string, docs, block int) (*Grams, error) {
 	b, err := openBlobFile(path)
 	if err != nil {
 		return nil, err
@@ -310,11 +328,24 @@ func readGrams(path string, docs int) (*Grams, error) {
 		b.Close()
 		return nil, err
 	}
+	g.block = block
+	g.sparse = make([]uint64, 0, (g.n+block-1)/block)
+	for i := 0; i < g.n; i += block {
+		g.sparse = append(g.sparse, binary.LittleEndian.Uint64(g.keys[8*i:]))
+	}
+	g.keysAt, g.offsAt = 16, uint64(16+8*g.n)
+	g.listsAt, g.listsLen = uint64(len(b.m)-len(g.lists)), uint64(len(g.lists))
+	g.data, g.keys, g.offs, g.lists = nil, nil, nil, nil
+	if err := b.m.Unmap(); err != nil {
+		b.Close()
+		return nil, fmt.Errorf("unmap %s: %w", path, err)
+	}
+	b.m = nil
 	g.file = b
 	return g, nil
 }
 
-// Close unmaps the postings.
+// Close closes the postings file.
 func (g *Grams) Close() error {
 	if g.file == nil {
 		return nil
@@ -336,7 +367,7 @@ func parseGrams(data []byte, docs int) (*Grams, error) {
 	}
 	g.keys = data[16 : 16+8*g.n]
 	g.offs = data[16+8*g.n : head]
-	g.lists, g.at = data[head:], uint64(head)
+	g.lists = data[head:]
 	var prevKey, prevOff uint64
 	for i := 0; i <= g.n; i++ {
 		off := binary.LittleEndian.Uint64(g.offs[8*i:])
@@ -372,6 +403,9 @@ func (g *Grams) list(key uint64) []byte {
 
 // read returns the encoded posting list of key, nil when there is none.
 func (g *Grams) read(key uint64) ([]byte, error) {
+	if g.file != nil {
+		return g.readFile(key)
+	}
 	i, j := 0, g.n
 	for i < j {
 		h := int(uint(i+j) >> 1)
@@ -386,14 +420,58 @@ func (g *Grams) read(key uint64) ([]byte, error) {
 	}
 	lo := binary.LittleEndian.Uint64(g.offs[8*i:])
 	hi := binary.LittleEndian.Uint64(g.offs[8*i+8:])
-	if g.file == nil {
-		return g.lists[lo:hi], nil
+	return g.lists[lo:hi], nil
+}
+
+// readFile is read for a postings file: the block of keys where key
+// would be, then its offsets, then its list.
+func (g *Grams) readFile(key uint64) ([]byte, error) {
+	lo, hi, found, err := g.locate(key)
+	if err != nil || !found {
+		return nil, err
 	}
+	f := g.file.f
 	out := make([]byte, hi-lo)
-	if _, err := g.file.f.ReadAt(out, int64(g.at+lo)); err != nil {
-		return nil, fmt.Errorf("read bigram postings of %s: %w", g.file.f.Name(), err)
+	if _, err := f.ReadAt(out, int64(g.listsAt+lo)); err != nil {
+		return nil, fmt.Errorf("read bigram postings of %s: %w", f.Name(), err)
 	}
 	return out, nil
+}
+
+// locate returns where the list of key lies in the lists of a postings
+// file, false when the key is not there.
+func (g *Grams) locate(key uint64) (lo, hi uint64, found bool, err error) {
+	j := sort.Search(len(g.sparse), func(j int) bool { return g.sparse[j] > key }) - 1
+	if j < 0 {
+		return 0, 0, false, nil
+	}
+	f := g.file.f
+	first := j * g.block
+	keys := make([]byte, 8*(min(g.n, first+g.block)-first))
+	if _, err := f.ReadAt(keys, int64(g.keysAt)+8*int64(first)); err != nil {
+		return 0, 0, false, fmt.Errorf("read bigram keys of %s: %w", f.Name(), err)
+	}
+	i, k := 0, len(keys)/8
+	for i < k {
+		h := int(uint(i+k) >> 1)
+		if binary.LittleEndian.Uint64(keys[8*h:]) < key {
+			i = h + 1
+		} else {
+			k = h
+		}
+	}
+	if i == len(keys)/8 || binary.LittleEndian.Uint64(keys[8*i:]) != key {
+		return 0, 0, false, nil
+	}
+	var offs [16]byte
+	if _, err := f.ReadAt(offs[:], int64(g.offsAt)+8*int64(first+i)); err != nil {
+		return 0, 0, false, fmt.Errorf("read bigram offsets of %s: %w", f.Name(), err)
+	}
+	lo, hi = binary.LittleEndian.Uint64(offs[:]), binary.LittleEndian.Uint64(offs[8:])
+	if lo >= hi || hi > g.listsLen {
+		return 0, 0, false, fmt.Errorf("bigram postings of %s: bad offsets %d, %d", f.Name(), lo, hi)
+	}
+	return lo, hi, true, nil
 }
 
 // Err returns the first error reading a posting list, nil when there
@@ -453,26 +531,124 @@ func (g *Grams) decode(b []byte) (postingList, error) {
 func (g *Grams) Count(keys []uint64) int {
 	least := -1
 	for _, k := range keys {
-		b := g.list(k)
-		if b == nil {
+		n, ok := g.count(k)
+		if !ok {
 			return 0
-		}
-		n := 0
-		switch b[0] {
-		case listRaw:
-			n = (len(b) - 1) / 4
-		case listRoaring:
-			var bm roaring.Bitmap
-			if _, err := bm.FromBuffer(b[1:]); err != nil {
-				return 0
-			}
-			n = int(bm.GetCardinality())
 		}
 		if least < 0 || n < least {
 			least = n
 		}
 	}
 	return max(least, 0)
+}
+
+// count returns the length of the posting list of key, false when there
+// is none or it is damaged. From a file it reads the head of the list
+// only: a raw list's length follows from its size, a roaring bitmap's
+// from its descriptive header.
+func (g *Grams) count(key uint64) (int, bool) {
+	if g.file == nil {
+		b := g.list(key)
+		if b == nil {
+			return 0, false
+		}
+		return listCount(b, len(b))
+	}
+	lo, hi, found, err := g.locate(key)
+	if err != nil || !found {
+		if err != nil {
+			g.file.err.CompareAndSwap(nil, &err)
+		}
+		return 0, false
+	}
+	size := int(hi - lo)
+	head := make([]byte, min(size, 64))
+	for {
+		if _, err := g.file.f.ReadAt(head, int64(g.listsAt+lo)); err != nil {
+			err = fmt.Errorf("read bigram postings of %s: %w", g.file.f.Name(), err)
+			g.file.err.CompareAndSwap(nil, &err)
+			return 0, false
+		}
+		n, ok := listCount(head, size)
+		if ok || len(head) == size {
+			return n, ok
+		}
+		need := roaringHeadSize(head[1:]) + 1
+		if need <= len(head) || need > size {
+			return 0, false
+		}
+		head = make([]byte, need)
+	}
+}
+
+// listCount returns the length of an encoded posting list of size bytes
+// from its first bytes head; false when head is too short to tell or the
+// list is damaged.
+func listCount(head []byte, size int) (int, bool) {
+	if len(head) == 0 {
+		return 0, false
+	}
+	switch head[0] {
+	case listRaw:
+		return (size - 1) / 4, true
+	case listRoaring:
+		return roaringCardinality(head[1:])
+	}
+	return 0, false
+}
+
+// Cookies of the portable serialisation of a roaring bitmap
+// (https://github.com/RoaringBitmap/RoaringFormatSpec).
+const (
+	roaringCookieNoRun = 12346
+	roaringCookie      = 12347
+)
+
+// roaringHeadSize returns the bytes of b's header up to the end of its
+// descriptive header (keys and cardinalities), 0 when b is too short to
+// tell or not a roaring bitmap.
+func roaringHeadSize(b []byte) int {
+	if len(b) < 4 {
+		return 0
+	}
+	cookie := binary.LittleEndian.Uint32(b)
+	switch {
+	case cookie&0xffff == roaringCookie:
+		n := int(cookie>>16) + 1
+		return 4 + (n+7)/8 + 4*n
+	case cookie == roaringCookieNoRun:
+		if len(b) < 8 {
+			return 0
+		}
+		n := binary.LittleEndian.Uint32(b[4:])
+		if n > 1<<16 {
+			return 0
+		}
+		return 8 + 4*int(n)
+	}
+	return 0
+}
+
+// roaringCardinality returns the cardinality of the roaring bitmap
+// serialised at the start of b, read from its descriptive header; false
+// when b is too short or not a roaring bitmap.
+func roaringCardinality(b []byte) (int, bool) {
+	size := roaringHeadSize(b)
+	if size == 0 || size > len(b) {
+		return 0, false
+	}
+	var n, at int
+	if binary.LittleEndian.Uint32(b)&0xffff == roaringCookie {
+		c := int(binary.LittleEndian.Uint32(b)>>16) + 1
+		n, at = c, 4+(c+7)/8
+	} else {
+		n, at = int(binary.LittleEndian.Uint32(b[4:])), 8
+	}
+	card := 0
+	for i := range n {
+		card += int(binary.LittleEndian.Uint16(b[at+4*i+2:])) + 1
+	}
+	return card, true
 }
 
 // Candidates returns the ordinals of the texts containing every bigram of

@@ -1,7 +1,11 @@
 package indexer
 
 import (
+	"bytes"
 	"context"
+	"encoding/binary"
+	"github.com/RoaringBitmap/roaring/v2"
+	"math"
 	"math/rand/v2"
 	"os"
 	"path/filepath"
@@ -63,6 +67,51 @@ func TestGramsCandidates(t *testing.T) {
 		g, err := readGrams(path, n)
 		if err != nil {
 			t.Fatal(err)
+		}
+		t.Cleanup(func() { g.Close() })
+		// every key read from the file (a block of keys through the
+		// sparse index, then offsets and list) as from the bytes in memory,
+		// and keys between, before and after them absent
+		data, err := os.ReadFile(path)
+		if err != nil {
+			t.Fatal(err)
+		}
+		mem, err := parseGrams(data, n)
+		if err != nil {
+			t.Fatal(err)
+		}
+		// blocks of 7 keys: the lookup crosses blocks on every corpus
+		small, err := openGrams(path, n, 7)
+		if err != nil {
+			t.Fatal(err)
+		}
+		t.Cleanup(func() { small.Close() })
+		for _, fg := range []*Grams{g, small} {
+			for i := 0; i < mem.n; i++ {
+				k := binary.LittleEndian.Uint64(mem.keys[8*i:])
+				for _, q := range []uint64{k, k - 1, k + 1} {
+					want, _ := mem.read(q)
+					got, err := fg.read(q)
+					if err != nil || !bytes.Equal(got, want) {
+						t.Fatalf("n=%d, blocks of %d, key %d of %d (%x): read %d bytes (%v), want %d", n, fg.block, i, mem.n, q, len(got), err, len(want))
+					}
+					// the length from the head of the list only
+					card, ok := fg.count(q)
+					if want == nil {
+						if ok {
+							t.Fatalf("n=%d: count of absent key %x: %d", n, q, card)
+						}
+						continue
+					}
+					l, err := mem.decode(want)
+					if err != nil || !ok || card != l.card() {
+						t.Fatalf("n=%d, key %x: count %d (%v), want %d (%v)", n, q, card, ok, l.card(), err)
+					}
+				}
+			}
+			if got, err := fg.read(math.MaxUint64); err != nil || got != nil {
+				t.Errorf("largest key: %v, %v", got, err)
+			}
 		}
 		phrases := []string{"教育", "教育发展", "学校", "集团", "集团化办学", "托育𠀋", "育发展学校教", "无此", "教育发展学校教育"}
 		for _, tx := range texts[:min(n, 20)] {
@@ -141,6 +190,53 @@ func TestGramsCorrupt(t *testing.T) {
 					t.Fatalf("ordinal %d outside %d documents", o, len(texts))
 				}
 			}
+		}
+	}
+}
+
+// TestRoaringCardinality reads the cardinality of serialised roaring
+// bitmaps from their headers, for the shapes writeGrams produces: array,
+// bitmap and run containers, one container or many, and refuses heads
+// that are cut or foreign.
+func TestRoaringCardinality(t *testing.T) {
+	shapes := map[string]*roaring.Bitmap{
+		"array":     roaring.BitmapOf(1, 5, 9, 70000),
+		"dense":     roaring.New(),
+		"runs":      roaring.New(),
+		"many":      roaring.New(),
+		"one value": roaring.BitmapOf(123456),
+	}
+	for i := uint32(0); i < 50000; i += 2 {
+		shapes["dense"].Add(i)
+	}
+	shapes["runs"].AddRange(10, 60000)
+	shapes["runs"].AddRange(200000, 260000)
+	shapes["runs"].RunOptimize()
+	for i := uint32(0); i < 1_000_000; i += 37 {
+		shapes["many"].Add(i)
+	}
+	for name, bm := range shapes {
+		var buf bytes.Buffer
+		if _, err := bm.WriteTo(&buf); err != nil {
+			t.Fatal(err)
+		}
+		b := buf.Bytes()
+		got, ok := roaringCardinality(b)
+		if !ok || got != int(bm.GetCardinality()) {
+			t.Errorf("%s: %d (%v), want %d", name, got, ok, bm.GetCardinality())
+		}
+		if size := roaringHeadSize(b); size <= 0 || size > len(b) {
+			t.Errorf("%s: head of %d bytes in %d", name, size, len(b))
+		} else if _, ok := roaringCardinality(b[:size-1]); ok {
+			t.Errorf("%s: a cut head gave a cardinality", name)
+		}
+		if n, ok := listCount(append([]byte{listRoaring}, b...), len(b)+1); !ok || n != int(bm.GetCardinality()) {
+			t.Errorf("%s: listCount %d (%v)", name, n, ok)
+		}
+	}
+	for _, bad := range [][]byte{nil, {1, 2}, {0xff, 0xff, 0xff, 0xff, 0, 0, 0, 0}} {
+		if _, ok := roaringCardinality(bad); ok {
+			t.Errorf("%x read as a roaring bitmap", bad)
 		}
 	}
 }
