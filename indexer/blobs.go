@@ -16,12 +16,12 @@ import (
 // A segment keeps two: the normalised text of each entry (TextsFile),
 // verified against phrases, and the entry itself (UnitsFile), shown in
 // hits. Both are by sequence number within the segment. The offset table
-// is mapped; a record is read with one pread into memory of its own, so
-// the records live in the kernel's page cache, not in the process: they
-// cost neither heap nor resident memory, and the kernel keeps the pages
-// searches touch and drops them under memory pressure. (Mapped records
-// counted every page a load touched in the server's resident memory:
-// 63 MB of the 333 MB after a load run on the laws corpus.)
+// is mapped. The texts are mapped too: phrase verification and ranking
+// read one per candidate. An entry is read with one pread into memory of
+// its own, so the entries live in the kernel's page cache, not in the
+// process: they cost neither heap nor resident memory. (Mapped entries
+// counted every page a load touched in the server's resident memory; see
+// openBlobs.)
 const blobsMagic = "ZCBLOB01"
 
 // Blob files of a segment.
