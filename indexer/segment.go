@@ -45,7 +45,9 @@ func OpenSegment(root, name string) (*Segment, error) {
 		return nil, err
 	}
 	if m.Format != formatVersion {
-		return nil, corruptError(dir, "索引格式已改变", ErrCorrupt)
+		return nil, &corpus.Error{Code: corpus.EINVALID,
+			Message: fmt.Sprintf("索引由旧版本建立：%s（索引格式 %d，当前版本使用格式 %d），请运行 zhengce index 重新建立索引", dir, m.Format, formatVersion),
+			Err:     fmt.Errorf("%w: %w: format %d, this version reads %d", ErrCorrupt, ErrFormat, m.Format, formatVersion)}
 	}
 	ix, err := openIndex(dir, m)
 	if err != nil {

@@ -40,6 +40,12 @@ import (
 // manifest written when it was built (truncated, damaged or missing).
 var ErrCorrupt = errors.New("index is corrupt")
 
+// ErrFormat is wrapped, with ErrCorrupt, by the error of opening a
+// segment written by another version of zhengce in another format: its
+// index files are rebuilt from the document store like damaged ones, and
+// the user is told it is an upgrade, not damage.
+var ErrFormat = errors.New("index written in another format")
+
 // FileSum is one file of an index version as written by Build: its path
 // relative to the index directory, size and CRC-32C.
 type FileSum struct {

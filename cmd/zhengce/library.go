@@ -55,7 +55,7 @@ func (m *Main) openServed(ctx context.Context, dir, corpusDir string, loader fun
 		live, err := m.openLibrary(dir, loader)
 		if err != nil && errors.Is(err, indexer.ErrCorrupt) {
 			// damaged index files: the documents are in the store
-			fmt.Fprintln(m.Stderr, "索引文件已损坏，正在用文档库中的文档重新建立：", describe(err))
+			m.reportRepair(err)
 			if rerr := m.repairFromStore(ctx, dir); rerr != nil {
 				return nil, &corpus.Error{Code: corpus.EINVALID, Message: "索引已损坏且无法从文档库修复：" + dir +
 					"（请用 zhengce index --corpus 目录 重新建立，或用 --index 指定其他目录）", Err: errors.Join(err, rerr)}
@@ -110,6 +110,17 @@ func (m *Main) openLibrary(dir string, loader func() (*corpus.Loader, error)) (*
 		return nil, errors.Join(serr, live.Close())
 	}
 	return live, nil
+}
+
+// reportRepair tells the user why the index files are rebuilt from the
+// document store: an index written by an earlier version (an upgrade),
+// or damage.
+func (m *Main) reportRepair(err error) {
+	if errors.Is(err, indexer.ErrFormat) {
+		fmt.Fprintln(m.Stderr, "索引由旧版本建立，正在用文档库中的文档重新建立索引（文档与上传均保留）")
+		return
+	}
+	fmt.Fprintln(m.Stderr, "索引文件已损坏，正在用文档库中的文档重新建立：", describe(err))
 }
 
 // repairFromStore rebuilds the index in dir from the documents of its own

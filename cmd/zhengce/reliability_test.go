@@ -140,6 +140,50 @@ func TestServeRebuildsDamagedIndex(t *testing.T) {
 	}
 }
 
+// TestServeUpgradesOldFormat: an index written by an earlier version of
+// zhengce (another index format) is rebuilt by `serve` from its own
+// document store, and the user is told it is an upgrade, not damage.
+func TestServeUpgradesOldFormat(t *testing.T) {
+	const phrase = "集团化办学"
+	want := phraseUnits(t, phrase)
+	dir := copyIndex(t, cliIndex(t))
+	metas, err := filepath.Glob(filepath.Join(dir, "*", indexer.MetaFile))
+	if err != nil {
+		t.Fatal(err)
+	}
+	metas = append(metas, filepath.Join(dir, indexer.MetaFile))
+	for _, p := range metas {
+		data, err := os.ReadFile(p)
+		if err != nil {
+			continue // no segment there
+		}
+		var m map[string]any
+		if err := json.Unmarshal(data, &m); err != nil {
+			t.Fatal(err)
+		}
+		m["format"] = 1
+		if data, err = json.Marshal(m); err != nil {
+			t.Fatal(err)
+		}
+		if err := os.WriteFile(p, data, 0o644); err != nil {
+			t.Fatal(err)
+		}
+	}
+	base, stderr, stop := startServe(t, "--index", dir)
+	if got, err := searchTotal(base, phrase); err != nil || got != want {
+		t.Errorf("search after the upgrade: %d (%v), want %d", got, err, want)
+	}
+	if err := stop(); err != nil {
+		t.Fatal(err)
+	}
+	if out := stderr.String(); !strings.Contains(out, "索引由旧版本建立") || strings.Contains(out, "已损坏") {
+		t.Errorf("serve did not report an upgrade:\n%s", out)
+	}
+	if _, _, err := indexer.OpenIndex(dir); err != nil {
+		t.Errorf("index after serve: %v", err)
+	}
+}
+
 // TestIndexRepairsDamagedIndex: `zhengce index` over a damaged index
 // replaces it with a sound one.
 func TestIndexRepairsDamagedIndex(t *testing.T) {

@@ -158,7 +158,7 @@ func (m *Main) openLibraryForQuery(ctx context.Context, dir string, needSeg bool
 	}
 	live, err := open()
 	if err != nil && errors.Is(err, indexer.ErrCorrupt) {
-		fmt.Fprintln(m.Stderr, "索引文件已损坏，正在用文档库中的文档重新建立：", describe(err))
+		m.reportRepair(err)
 		if rerr := m.repairFromStore(ctx, dir); rerr != nil {
 			return nil, errors.Join(err, rerr)
 		}
