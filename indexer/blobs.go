@@ -92,14 +92,30 @@ type Blobs struct {
 // offsets are mapped and a record costs one pread: for the entries, read
 // only for the hits a page shows.
 func openBlobs(path string, n int, mapped bool) (*Blobs, error) {
-	if !mapped {
-		return openBlobsUnmapped(path, n)
-	}
-	b, err := openBlobFile(path)
+	f, err := os.Open(path)
 	if err != nil {
 		return nil, err
 	}
-	m := b.m
+	st, err := f.Stat()
+	if err != nil {
+		f.Close()
+		return nil, err
+	}
+	size, at := uint64(st.Size()), 16+8*(uint64(n)+1)
+	if n < 0 || at > size {
+		f.Close()
+		return nil, errors.New("blob file truncated")
+	}
+	length := at
+	if mapped {
+		length = size
+	}
+	m, err := mmap.MapRegion(f, int(length), mmap.RDONLY, 0, 0)
+	if err != nil {
+		f.Close()
+		return nil, fmt.Errorf("map %s: %w", path, err)
+	}
+	b := &Blobs{m: m, f: f, n: n, offs: m[16:at], at: at, size: size - at}
 	fail := func(why string) (*Blobs, error) {
 		b.Close()
 		return nil, errors.New(why)
@@ -107,64 +123,14 @@ func openBlobs(path string, n int, mapped bool) (*Blobs, error) {
 	if string(m[:8]) != blobsMagic {
 		return fail("not a blob file")
 	}
-	b.n = int(binary.LittleEndian.Uint64(m[8:]))
-	if b.n != n {
-		return fail(fmt.Sprintf("%d records, want %d", b.n, n))
-	}
-	head := 16 + 8*(uint64(n)+1)
-	if head > uint64(len(m)) {
-		return fail("blob file truncated")
-	}
-	b.offs, b.at, b.size = m[16:head], head, uint64(len(m))-head
-	if last := binary.LittleEndian.Uint64(b.offs[8*n:]); last != b.size {
-		return fail("blob file truncated")
-	}
-	b.data = m[head:]
-	return b, nil
-}
-
-// openBlobsUnmapped is openBlobs without mapping the records: the header
-// is read and checked, the offsets are mapped.
-func openBlobsUnmapped(path string, n int) (*Blobs, error) {
-	f, err := os.Open(path)
-	if err != nil {
-		return nil, err
-	}
-	fail := func(why string) (*Blobs, error) {
-		f.Close()
-		return nil, errors.New(why)
-	}
-	st, err := f.Stat()
-	if err != nil {
-		f.Close()
-		return nil, err
-	}
-	var head [16]byte
-	if _, err := f.ReadAt(head[:], 0); err != nil {
-		return fail("blob file truncated")
-	}
-	if string(head[:8]) != blobsMagic {
-		return fail("not a blob file")
-	}
-	if got := binary.LittleEndian.Uint64(head[8:]); got != uint64(n) {
+	if got := binary.LittleEndian.Uint64(m[8:]); got != uint64(n) {
 		return fail(fmt.Sprintf("%d records, want %d", got, n))
 	}
-	at := 16 + 8*(uint64(n)+1)
-	size := uint64(st.Size())
-	if n < 0 || at > size {
+	if binary.LittleEndian.Uint64(b.offs[8*n:]) != b.size {
 		return fail("blob file truncated")
 	}
-	// the offsets are mapped (a hit costs one pread, not two); the
-	// records are not
-	m, err := mmap.MapRegion(f, int(at), mmap.RDONLY, 0, 0)
-	if err != nil {
-		f.Close()
-		return nil, fmt.Errorf("map %s: %w", path, err)
-	}
-	b := &Blobs{m: m, f: f, n: n, offs: m[16:at], at: at, size: size - at}
-	if binary.LittleEndian.Uint64(b.offs[8*n:]) != b.size {
-		b.Close()
-		return nil, errors.New("blob file truncated")
+	if mapped {
+		b.data = m[at:]
 	}
 	return b, nil
 }

@@ -286,10 +286,9 @@ func (t *gramTable) appendKeys(out []uint64) []uint64 {
 // Grams is the opened bigram postings file of an index. It is immutable
 // and safe for concurrent use.
 type Grams struct {
-	// file is the postings file, nil for postings in memory (data);
+	// file is the postings file, nil for postings in memory;
 	// nothing of it is mapped once it is open (see readGrams)
 	file  *Blobs
-	data  []byte
 	docs  int
 	n     int
 	keys  []byte // n uint64, nil for a file
@@ -335,7 +334,7 @@ func openGrams(path string, docs, block int) (*Grams, error) {
 	}
 	g.keysAt, g.offsAt = 16, uint64(16+8*g.n)
 	g.listsAt, g.listsLen = uint64(len(b.m)-len(g.lists)), uint64(len(g.lists))
-	g.data, g.keys, g.offs, g.lists = nil, nil, nil, nil
+	g.keys, g.offs, g.lists = nil, nil, nil
 	if err := b.m.Unmap(); err != nil {
 		b.Close()
 		return nil, fmt.Errorf("unmap %s: %w", path, err)
@@ -357,7 +356,7 @@ func parseGrams(data []byte, docs int) (*Grams, error) {
 	if len(data) < 16 || string(data[:8]) != gramsMagic {
 		return nil, errors.New("not a bigram postings file")
 	}
-	g := &Grams{data: data, docs: int(binary.LittleEndian.Uint32(data[8:])), n: int(binary.LittleEndian.Uint32(data[12:]))}
+	g := &Grams{docs: int(binary.LittleEndian.Uint32(data[8:])), n: int(binary.LittleEndian.Uint32(data[12:]))}
 	if g.docs != docs {
 		return nil, fmt.Errorf("bigram postings of %d documents, index has %d", g.docs, docs)
 	}
@@ -389,38 +388,38 @@ func parseGrams(data []byte, docs int) (*Grams, error) {
 	return g, nil
 }
 
-// list returns the encoded posting list of key, or nil; a failed read
-// gives nil (the list reads as absent, for estimates) and is kept for
-// Err.
-func (g *Grams) list(key uint64) []byte {
-	b, err := g.read(key)
-	if err != nil {
-		g.file.err.CompareAndSwap(nil, &err)
-		return nil
-	}
-	return b
-}
-
 // read returns the encoded posting list of key, nil when there is none.
 func (g *Grams) read(key uint64) ([]byte, error) {
 	if g.file != nil {
 		return g.readFile(key)
 	}
-	i, j := 0, g.n
+	return g.inMemory(key), nil
+}
+
+// inMemory is read for postings in memory.
+func (g *Grams) inMemory(key uint64) []byte {
+	i, ok := searchKeys(g.keys, key)
+	if !ok {
+		return nil
+	}
+	lo := binary.LittleEndian.Uint64(g.offs[8*i:])
+	hi := binary.LittleEndian.Uint64(g.offs[8*i+8:])
+	return g.lists[lo:hi]
+}
+
+// searchKeys returns the index of key in keys, sorted uint64s, and
+// whether it is there.
+func searchKeys(keys []byte, key uint64) (int, bool) {
+	i, j := 0, len(keys)/8
 	for i < j {
 		h := int(uint(i+j) >> 1)
-		if binary.LittleEndian.Uint64(g.keys[8*h:]) < key {
+		if binary.LittleEndian.Uint64(keys[8*h:]) < key {
 			i = h + 1
 		} else {
 			j = h
 		}
 	}
-	if i == g.n || binary.LittleEndian.Uint64(g.keys[8*i:]) != key {
-		return nil, nil
-	}
-	lo := binary.LittleEndian.Uint64(g.offs[8*i:])
-	hi := binary.LittleEndian.Uint64(g.offs[8*i+8:])
-	return g.lists[lo:hi], nil
+	return i, i < len(keys)/8 && binary.LittleEndian.Uint64(keys[8*i:]) == key
 }
 
 // readFile is read for a postings file: the block of keys where key
@@ -451,16 +450,8 @@ func (g *Grams) locate(key uint64) (lo, hi uint64, found bool, err error) {
 	if _, err := f.ReadAt(keys, int64(g.keysAt)+8*int64(first)); err != nil {
 		return 0, 0, false, fmt.Errorf("read bigram keys of %s: %w", f.Name(), err)
 	}
-	i, k := 0, len(keys)/8
-	for i < k {
-		h := int(uint(i+k) >> 1)
-		if binary.LittleEndian.Uint64(keys[8*h:]) < key {
-			i = h + 1
-		} else {
-			k = h
-		}
-	}
-	if i == len(keys)/8 || binary.LittleEndian.Uint64(keys[8*i:]) != key {
+	i, ok := searchKeys(keys, key)
+	if !ok {
 		return 0, 0, false, nil
 	}
 	var offs [16]byte
@@ -548,7 +539,7 @@ func (g *Grams) Count(keys []uint64) int {
 // from its descriptive header.
 func (g *Grams) count(key uint64) (int, bool) {
 	if g.file == nil {
-		b := g.list(key)
+		b := g.inMemory(key)
 		if b == nil {
 			return 0, false
 		}
