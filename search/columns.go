@@ -223,19 +223,7 @@ func (c *columns) entryThemes(o int32) []uint16 {
 // hasTitle reports whether the entry with ordinal o has a title.
 func (c *columns) hasTitle(o int32) bool { return c.e[o].titleOff != indexer.NoTitle }
 
-// district returns the district id of the entry with ordinal o.
-func (c *columns) district(o int32) uint16 { return c.docDistrict[c.e[o].doc] }
-
-// same returns orig when it equals norm, so a text that normalisation
-// leaves unchanged is held once.
-func same(orig, norm string) string {
-	if orig == norm {
-		return orig
-	}
-	return norm
-}
-
-// ids returns the ids of the named facet values; unknown names match
+// lookup returns the ids of the named facet values; unknown names match
 // nothing and are left out.
 func (d *dict) lookup(names []string) []uint16 {
 	var out []uint16

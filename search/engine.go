@@ -383,11 +383,7 @@ func (s *Service) verify(ctx context.Context, ords []int32, norm string) ([]inde
 	}
 	k := min(runtime.GOMAXPROCS(0), len(ords)/verifyChunk)
 	if k <= 1 {
-		out, err := run(ords)
-		if err == nil {
-			err = s.ix.ReadErr() // a text that could not be read is no answer
-		}
-		return out, err
+		return run(ords)
 	}
 	parts := make([][]indexer.Posting, k)
 	errs := make([]error, k)
@@ -398,7 +394,7 @@ func (s *Service) verify(ctx context.Context, ords []int32, norm string) ([]inde
 		})
 	}
 	wg.Wait()
-	if err := errors.Join(append(errs, s.ix.ReadErr())...); err != nil {
+	if err := errors.Join(errs...); err != nil {
 		return nil, err
 	}
 	return slices.Concat(parts...), nil

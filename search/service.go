@@ -262,7 +262,8 @@ func (s *Service) Search(ctx context.Context, r Request) (*Response, error) {
 		resp.Hits = append(resp.Hits, hit)
 	}
 	if err := s.ix.ReadErr(); err != nil {
-		// an entry, text or posting list could not be read: no answer
+		// an entry, text or posting list could not be read (verification,
+		// hits, postings: every path of a search ends here): no answer
 		// rather than one missing hits
 		return nil, fmt.Errorf("search: %w", err)
 	}

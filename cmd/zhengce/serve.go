@@ -168,9 +168,9 @@ const memoryLimitEvery = 10 * time.Second
 // postings are files outside it, and what a search allocates is
 // short-lived. Near the limit the collector runs more often instead of
 // letting GOGC's headroom (setGCHeadroom) double the heap: on the laws
-// corpus (live heap 51 MB) the anonymous memory after a 20 s load run of
-// 8 clients is 91 MB instead of 150 MB with a 160 MB floor, for about 6 %
-// of throughput. Twice the live heap bounds the collector's work to about
+// corpus (live heap 41 MB) the anonymous memory after a 20 s load run of
+// 8 clients is 89–96 MB instead of about 150 MB with a 160 MB floor, for
+// a few percent of throughput. Twice the live heap bounds the collector's work to about
 // one collection per live heap allocated.
 func memoryLimit(live uint64) int64 {
 	return max(serveMemoryFloor, int64(min(live, math.MaxInt64/2))*2)
