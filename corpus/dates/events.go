@@ -2,14 +2,16 @@ package dates
 
 import "strings"
 
-// The events a Date can carry. Verbs are mapped onto these: 批准, 审议通过
-// → 通过 (a 设区的市's regulation takes force when the province approves it,
-// so approval is an adoption); 修改, 第N次修正, …的决定修正 → 修正; 修订,
+// The events a Date can carry. Verbs are mapped onto these: 审议通过 → 通过;
+// 批准 stays 批准 (a superior body's approval: the province approving a 设区的
+// 市's regulation, the State Council a ministry's rule — not an act of the
+// issuer); 修改, 第N次修正, …的决定修正 → 修正; 修订,
 // 修订通过, 第N次修订 → 修订; 公告, 颁布 → 公布; 执行 (起执行) → 施行; 废止 is
 // kept as 废止. A date line with no verb at all (the date under a notice's
 // signature) is 成文.
 const (
 	EventAdopted   = "通过"
+	EventApproved  = "批准"
 	EventPublished = "公布"
 	EventIssued    = "发布"
 	EventEffective = "施行"
@@ -23,7 +25,7 @@ const (
 // Date is one dated event of a document's history.
 type Date struct {
 	Date  string `json:"date"`  // YYYY-MM-DD, or YYYY-MM / YYYY when the text gives no day
-	Event string `json:"event"` // 通过, 公布, 发布, 施行, 修正, 修订, 成文, 印发, 废止; "" when the line names none
+	Event string `json:"event"` // 通过, 批准, 公布, 发布, 施行, 修正, 修订, 成文, 印发, 废止; "" when the line names none
 	Text  string `json:"-"`     // the line or fragment it was read from
 }
 
@@ -31,7 +33,7 @@ type Date struct {
 // another; each maps to its event.
 var verbs = []struct{ word, event string }{
 	{"修正", EventAmended}, {"修订", EventRevised}, {"修改", EventAmended},
-	{"通过", EventAdopted}, {"批准", EventAdopted},
+	{"通过", EventAdopted}, {"批准", EventApproved},
 	{"公布", EventPublished}, {"公告", EventPublished}, {"颁布", EventPublished},
 	{"发布", EventIssued}, {"印发", EventPrinted},
 	{"施行", EventEffective}, {"执行", EventEffective},
@@ -50,7 +52,7 @@ type verbAt struct {
 //
 // A line can hold several events. A new one starts at a date that follows
 // 根据, 自, punctuation or a verb ("…批准2010年3月31日…公告公布自2010年5月1日
-// 施行" is 通过, 公布 and 施行); a date inside a clause ("…通过并经2021年12月
+// 施行" is 批准, 公布 and 施行); a date inside a clause ("…通过并经2021年12月
 // 3日…批准的《决定》修正", "…批准的2020年1月14日…决定修正") qualifies that
 // clause and is not an event of its own. The event of a clause is its last
 // verb outside book-title marks: Chinese puts the main verb last. A clause
@@ -284,23 +286,32 @@ var issueEvents = map[string]bool{
 }
 
 // IssueDate returns the date the current version of a document was made:
-// the latest date whose event is 修正, 修订, 通过, 公布, 发布, 印发 or 成文.
-// These are all steps of one act — a law passed, then promulgated; a
-// regulation passed by a city, then approved (通过) by the province; a
-// notice written (成文), then printed (印发) — and each amendment restarts
-// them, so the latest such date is the date of the text in hand (for a law
-// amended several times, its last amendment). 施行 is never an issue date:
-// a law can be adopted in one year and take effect in the next, and an
-// effective date says nothing about when the text was made; 废止 is not one
-// either. Dates with no event count only when no dated event qualifies.
-// The result is "" when ds has neither.
+// the latest date whose event is an act of the issuer — 修正, 修订, 通过,
+// 公布, 发布, 印发 or 成文. These are all steps of one act — a law passed,
+// then promulgated; a notice written (成文), then printed (印发) — and each
+// amendment restarts them, so the latest such date is the date of the text
+// in hand (for a law amended several times, its last amendment). A superior
+// body's approval (批准: the province approving a city's regulation) is the
+// date of another body's act: the version is the one its own congress
+// adopted ("2021年7月3日 …市…通过 2021年7月30日 …省…批准" is 2021-07-03),
+// unless it was published later. An amendment "approved" in its own clause
+// ("2021年4月2日 …省…批准的《…决定》修正") is a 修正 and counts. 施行 is never
+// an issue date: a law can be adopted in one year and take effect in the
+// next, and an effective date says nothing about when the text was made;
+// 废止 is not one either. Approvals, then dates with no event, count only
+// when no dated act of the issuer qualifies. The result is "" when ds has
+// none of these.
 func IssueDate(ds []Date) string {
-	best, loose := "", ""
+	best, approved, loose := "", "", ""
 	for _, d := range ds {
 		switch {
 		case issueEvents[d.Event]:
 			if later(d.Date, best) {
 				best = d.Date
+			}
+		case d.Event == EventApproved:
+			if later(d.Date, approved) {
+				approved = d.Date
 			}
 		case d.Event == "":
 			if later(d.Date, loose) {
@@ -308,8 +319,11 @@ func IssueDate(ds []Date) string {
 			}
 		}
 	}
-	if best != "" {
+	switch {
+	case best != "":
 		return best
+	case approved != "":
+		return approved
 	}
 	return loose
 }

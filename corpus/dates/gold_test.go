@@ -44,7 +44,7 @@ func loadGold(t testing.TB, path string) []goldDoc {
 // compounds that reverse word order resolved.
 var refVerbs = []struct{ word, event string }{
 	{"修正", "修正"}, {"修改", "修正"}, {"修订", "修订"}, {"通过", "通过"},
-	{"批准", "通过"}, {"公布", "公布"}, {"公告", "公布"}, {"发布", "发布"},
+	{"批准", "批准"}, {"公布", "公布"}, {"公告", "公布"}, {"发布", "发布"},
 	{"印发", "印发"}, {"施行", "施行"}, {"执行", "施行"}, {"废止", "废止"},
 }
 

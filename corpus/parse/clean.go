@@ -164,6 +164,13 @@ func clean(raw []string, fields map[string]string, titles ...string) cleaned {
 	inNotice := false
 	sawNotice := false
 	front := coverEnd(c.lines)
+	cover := make([]string, front)
+	for i := range cover {
+		if !blankLine(c.lines[i]) && !strings.HasPrefix(c.lines[i], "\t") {
+			cover[i] = displayLine(c.lines[i])
+		}
+	}
+	_, inBlock := dateBlock(cover)
 	seen := 0
 	for i := 0; i < front && seen < maxCoverLines; i++ {
 		if blankLine(c.lines[i]) || strings.HasPrefix(c.lines[i], "\t") {
@@ -179,7 +186,7 @@ func clean(raw []string, fields map[string]string, titles ...string) cleaned {
 			sawNotice = true
 		case isTitleLine(s, normTitles):
 			strip(i, stripTitle)
-		case isCoverLine(s), isDateBlockLine(s):
+		case isCoverLine(s), inBlock[i]:
 			strip(i, stripCover)
 		case addresseeRe.MatchString(s) && sawNotice:
 			strip(i, stripCover)
