@@ -106,13 +106,27 @@ type docSpan struct {
 
 // newColumns builds the columns of the entries of ix from its segments'
 // persisted columns, with the document of each span: no text is read.
-func newColumns(ix *indexer.Index, spans []docSpan) (*columns, error) {
+// With sv, the served columns of this very state (see servedFile), the
+// entries' values are sv's, checked, and only what is per document or per
+// segment is built.
+func newColumns(ix *indexer.Index, spans []docSpan, sv *served) (*columns, error) {
 	n := ix.Len()
-	c := &columns{n: n, ix: ix, seq: ix.SeqTable(), ord: make([]int32, n), e: make([]entryCols, n)}
-	for o, s := range c.seq {
-		c.ord[s] = int32(o)
+	c := &columns{n: n, ix: ix, seq: ix.SeqTable()}
+	if sv != nil {
+		if len(sv.ord) != n || len(sv.e) != n {
+			return nil, fmt.Errorf("served columns of %d entries for %d", len(sv.e), n)
+		}
+		c.ord, c.e = sv.ord, sv.e
+	} else {
+		c.ord, c.e = make([]int32, n), make([]entryCols, n)
+		for o, s := range c.seq {
+			c.ord[s] = int32(o)
+		}
 	}
-	docOfSeq := make([]uint32, n)
+	var docOfSeq []uint32
+	if sv == nil {
+		docOfSeq = make([]uint32, n)
+	}
 	docIdx := map[*corpus.Document]uint32{}
 	next := int32(0)
 	for i, sp := range spans {
@@ -127,13 +141,31 @@ func newColumns(ix *indexer.Index, spans []docSpan) (*columns, error) {
 			c.docs.add(sp.doc)
 			c.docDistrict = append(c.docDistrict, c.districtDict.id(sp.doc.District))
 		}
-		for q := sp.start; q < sp.start+sp.n; q++ {
-			docOfSeq[q] = di
+		if docOfSeq != nil {
+			for q := sp.start; q < sp.start+sp.n; q++ {
+				docOfSeq[q] = di
+			}
 		}
 	}
 	if int(next) != n {
 		return nil, corpus.Errorf(corpus.EINTERNAL, "索引有 %d 条，文档共 %d 条", n, next)
 	}
+	// every part's themes and stray titles are appended: sized once, so
+	// that no part copies the ones before it
+	themes, titles := 0, 0
+	ix.Parts(func(_ int, pc *indexer.Columns) {
+		themes += len(pc.Theme)
+		titles += len(pc.Titles)
+	})
+	if uint64(themes) > math.MaxUint32 {
+		return nil, corpus.Errorf(corpus.ETOOLARGE, "主题标注过多")
+	}
+	if sv == nil {
+		c.themeIDs = make([]uint16, 0, themes)
+	} else if len(sv.themeIDs) != themes {
+		return nil, fmt.Errorf("served columns of %d themes for %d", len(sv.themeIDs), themes)
+	}
+	c.titlesElsewhere = make([]string, 0, titles)
 	var err error
 	ix.Parts(func(base int, pc *indexer.Columns) {
 		if err != nil {
@@ -157,13 +189,19 @@ func newColumns(ix *indexer.Index, spans []docSpan) (*columns, error) {
 			err = corpus.Errorf(corpus.ETOOLARGE, "主题标注过多")
 			return
 		}
+		// the part's titles found elsewhere, renumbered into c.titles
+		elsewhere := uint32(len(c.titlesElsewhere))
+		c.titlesElsewhere = append(c.titlesElsewhere, pc.Titles...)
+		for b, k := range pc.Bytes {
+			c.bytes[b] += k
+		}
+		if sv != nil {
+			return
+		}
 		at := uint32(len(c.themeIDs))
 		for _, t := range pc.Theme {
 			c.themeIDs = append(c.themeIDs, themes[t])
 		}
-		// the part's titles found elsewhere, renumbered into c.titles
-		elsewhere := uint32(len(c.titlesElsewhere))
-		c.titlesElsewhere = append(c.titlesElsewhere, pc.Titles...)
 		parallelRange(pc.Len(), func(lo, hi int) {
 			for i := lo; i < hi; i++ {
 				a, b := pc.ThemeStart[i], pc.ThemeStart[i+1]
@@ -182,9 +220,6 @@ func newColumns(ix *indexer.Index, spans []docSpan) (*columns, error) {
 				c.e[c.ord[base+i]] = e
 			}
 		})
-		for b, k := range pc.Bytes {
-			c.bytes[b] += k
-		}
 	})
 	if err != nil {
 		return nil, err
@@ -192,6 +227,12 @@ func newColumns(ix *indexer.Index, spans []docSpan) (*columns, error) {
 	for _, d := range []*dict{&c.districtDict, &c.sectionDict, &c.typeDict, &c.themeDict, &c.docs.doctypeDict, &c.docs.levelDict, &c.docs.statusDict} {
 		if len(d.names) > maxFacetValues {
 			return nil, corpus.Errorf(corpus.ETOOLARGE, "分面取值过多：%d", len(d.names))
+		}
+	}
+	if sv != nil {
+		c.themeIDs = sv.themeIDs
+		if err := sv.check(c); err != nil {
+			return nil, err
 		}
 	}
 	c.rank = newRanking(spans)

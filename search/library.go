@@ -6,12 +6,14 @@ import (
 	"encoding/hex"
 	"errors"
 	"fmt"
+	"io"
 	"io/fs"
 	"log/slog"
 	"os"
 	"path/filepath"
 	"slices"
 	"strings"
+	"sync"
 	"time"
 
 	"github.com/zhengce/zhengce/corpus"
@@ -34,6 +36,9 @@ type library struct {
 	info   map[string]store.Info
 	rej    []corpus.Rejection
 	warn   []corpus.Warning
+	// saving is the background write of the served columns after a
+	// start-up that built them (see servedFile); close waits for it
+	saving sync.WaitGroup
 }
 
 // OpenLibrary opens the self-contained index in dir — its document
@@ -85,6 +90,14 @@ func openLib(dir string, loader func() (*corpus.Loader, error), seg *indexer.Seg
 	}
 	if !readOnly {
 		lib.collect()
+		if svc.served == nil {
+			// the next start maps what this one built
+			lib.saving.Go(func() {
+				if err := lib.saveServed(svc); err != nil {
+					slog.Default().Warn("cannot keep the served columns for the next start", "err", err)
+				}
+			})
+		}
 	}
 	l := &Live{dir: dir, lib: lib}
 	l.cur.Store(&liveRef{svc: svc})
@@ -186,18 +199,102 @@ func (lib *library) service(seg *indexer.Segmenter) (*Service, error) {
 		meta.Stats.Targets += n.Targets
 	}
 	ix := indexer.Combine(segs)
-	svc, err := newService(ix, &meta, c, spans, seg)
+	key := servedKey(lib.segNames(), spans)
+	m, sv := lib.openServed(key, ix.Len())
+	svc, err := newService(ix, &meta, c, spans, seg, sv)
+	if err != nil && sv != nil {
+		// served columns that do not fit: built instead
+		slog.Default().Warn("served columns ignored", "file", filepath.Join(lib.root, servedFile), "err", err)
+		m.Close()
+		m, sv = nil, nil
+		svc, err = newService(ix, &meta, c, spans, seg, nil)
+	}
 	if err != nil {
+		if m != nil {
+			m.Close()
+		}
 		ix.Close()
 		return nil, err
+	}
+	svc.served, svc.servedKey = m, key
+	if m != nil {
+		// checked; searches map back the pages they read
+		if err := m.DropPages(); err != nil {
+			slog.Default().Warn("served columns: pages kept", "err", err)
+		}
 	}
 	return svc, nil
 }
 
+// segNames returns the names of the library's segments, in order.
+func (lib *library) segNames() []string {
+	out := make([]string, len(lib.segs))
+	for i, sg := range lib.segs {
+		out[i] = sg.Name
+	}
+	return out
+}
+
+// openServed maps the served columns of the library's state key with n
+// entries, when the file holds them; nil, nil when there is no such file
+// or it holds another state. A damaged file is logged and ignored: the
+// columns are built instead.
+func (lib *library) openServed(key [32]byte, n int) (*indexer.Mapping, *served) {
+	path := filepath.Join(lib.root, servedFile)
+	m, err := indexer.MapFile(path)
+	if err != nil {
+		if !errors.Is(err, fs.ErrNotExist) {
+			slog.Default().Warn("served columns ignored", "file", path, "err", err)
+		}
+		return nil, nil
+	}
+	sv, err := parseServed(m.Bytes(), key, n)
+	if sv == nil {
+		if err != nil {
+			slog.Default().Warn("served columns ignored", "file", path, "err", err)
+		}
+		m.Close()
+		return nil, nil
+	}
+	return m, sv
+}
+
+// saveServed writes the served columns of svc, a Service of the library
+// that built them, for the next start.
+func (lib *library) saveServed(svc *Service) error {
+	if svc.served != nil {
+		return nil // read from the file already
+	}
+	return indexer.WriteFileAtomic(filepath.Join(lib.root, servedFile), func(w io.Writer) error {
+		return writeServed(w, svc.servedKey, svc.cols)
+	})
+}
+
+// SaveServed writes the served columns of the state served now beside the
+// index, so that the next start maps them instead of building them (see
+// servedFile): `zhengce index` calls it once the index is built.
+func (l *Live) SaveServed() error {
+	l.mu.Lock()
+	defer l.mu.Unlock()
+	if l.lib == nil {
+		return nil
+	}
+	return l.lib.saveServed(l.cur.Load().svc)
+}
+
 // collect removes segment directories the store does not list: left by
 // a change that failed or was interrupted before it was recorded, or
-// dropped when their last document went.
+// dropped when their last document went; and a served-columns file a
+// killed process left half written.
 func (lib *library) collect() {
+	// served columns a killed process was writing
+	if tmps, err := filepath.Glob(filepath.Join(lib.root, servedFile+".tmp*")); err == nil {
+		for _, p := range tmps {
+			if err := os.Remove(p); err != nil {
+				slog.Default().Warn("cannot remove a partial file", "file", p, "err", err)
+			}
+		}
+	}
 	listed := map[string]bool{}
 	for _, sg := range lib.segs {
 		listed[sg.Name] = true
@@ -232,6 +329,7 @@ func (lib *library) discard(name string, s *indexer.Segment) error {
 
 // close releases the segments and closes the store.
 func (lib *library) close() error {
+	lib.saving.Wait()
 	var errs []error
 	for _, s := range lib.open {
 		errs = append(errs, s.Release())

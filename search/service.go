@@ -51,6 +51,12 @@ type Service struct {
 	spanOf map[string]int32 // the span of each live document id
 	cols   *columns         // by ordinal
 	jumps  *jumps           // titles and articles, for queries naming an article
+	// served is the mapped file the entries' columns are read from (see
+	// servedFile), nil when they were built in memory
+	served *indexer.Mapping
+	// servedKey identifies the library state this Service serves (see
+	// servedKey); zero outside a library
+	servedKey [32]byte
 }
 
 // Open opens the existing index in dir for querying corpus c. seg may be
@@ -86,7 +92,7 @@ func open(dir string, c *corpus.Corpus, corpusFP string, seg *indexer.Segmenter)
 		spans = append(spans, docSpan{doc: d, start: start, n: n})
 		start += n
 	}
-	s, err := newService(ix, meta, c, spans, seg)
+	s, err := newService(ix, meta, c, spans, seg, nil)
 	if err != nil {
 		ix.Close()
 		return nil, err
@@ -96,8 +102,8 @@ func open(dir string, c *corpus.Corpus, corpusFP string, seg *indexer.Segmenter)
 
 // newService returns the Service of ix, whose entries are those of the
 // documents of spans, in order; a dead span's entries match nothing.
-func newService(ix *indexer.Index, meta *indexer.Meta, c *corpus.Corpus, spans []docSpan, seg *indexer.Segmenter) (*Service, error) {
-	cols, err := newColumns(ix, spans)
+func newService(ix *indexer.Index, meta *indexer.Meta, c *corpus.Corpus, spans []docSpan, seg *indexer.Segmenter, sv *served) (*Service, error) {
+	cols, err := newColumns(ix, spans, sv)
 	if err != nil {
 		return nil, err
 	}
@@ -209,7 +215,12 @@ func (s *Service) SetSegmenter(seg *indexer.Segmenter) error {
 func (s *Service) Meta() *indexer.Meta { return s.meta }
 
 // Close closes the index.
-func (s *Service) Close() error { return s.ix.Close() }
+func (s *Service) Close() error {
+	if s.served != nil {
+		return errors.Join(s.ix.Close(), s.served.Close())
+	}
+	return s.ix.Close()
+}
 
 // plan is a compiled request.
 type plan struct {

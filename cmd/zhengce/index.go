@@ -17,6 +17,7 @@ import (
 	"github.com/zhengce/zhengce/corpus/ingest"
 	"github.com/zhengce/zhengce/corpus/parse"
 	"github.com/zhengce/zhengce/indexer"
+	"github.com/zhengce/zhengce/search"
 )
 
 // runIndex implements `zhengce index`: build the search index of a corpus
@@ -149,6 +150,11 @@ func (m *Main) streamIndex(ctx context.Context, corpusDir, dir string) error {
 	m.reportRejected(rejected, warnings)
 	st, err := b.Finish(rejected, warnings)
 	if err != nil {
+		return err
+	}
+	// the columns a server builds at start, built once here: every start
+	// maps them
+	if err := saveServed(dir); err != nil {
 		return err
 	}
 	fmt.Fprintf(m.Stdout, "索引已建立：%s\n", dir)
@@ -308,4 +314,14 @@ func startCPUProfile(path string) (func() error, error) {
 		}
 		return nil
 	}, nil
+}
+
+// saveServed opens the index just built in dir and keeps its served
+// columns beside it (search.Live.SaveServed).
+func saveServed(dir string) error {
+	l, err := search.OpenLibraryReadOnly(dir, nil)
+	if err != nil {
+		return err
+	}
+	return errors.Join(l.SaveServed(), l.Close())
 }

@@ -1,0 +1,180 @@
+package search
+
+import (
+	"bytes"
+	"crypto/sha256"
+	"encoding/binary"
+	"errors"
+	"fmt"
+	"hash/crc32"
+	"io"
+	"unsafe"
+
+	"github.com/zhengce/zhengce/indexer"
+)
+
+// servedFile keeps the served columns of the library's state beside its
+// segments: the entries' values in bleve's ordinal order (entryCols), the
+// ordinal of each sequence number and the themes of every entry. Opening
+// builds them from the segments' columns, writing every entry into fresh
+// memory (at 1 GB of text, 200 MB: most of start-up); when this file
+// belongs to the state being opened it is mapped and used in place
+// instead. It is derived data: written after a start-up that built the
+// columns and by `zhengce index`, ignored when it belongs to another
+// state, another layout or is damaged, and never needed.
+const servedFile = "zhengce-served.bin"
+
+// servedMagic starts the file: header, then ord, e and themeIDs, each at
+// an 8-byte boundary.
+const servedMagic = "ZCSERV01"
+
+// servedHeader is the header's size: magic, key (32), n, themes (8 each),
+// CRC-32C of everything after the header (4), padding (4).
+const servedHeader = 8 + 32 + 8 + 8 + 4 + 4
+
+// served is the part of columns a served file holds.
+type served struct {
+	ord      []int32
+	e        []entryCols
+	themeIDs []uint16
+}
+
+// servedKey identifies what a served file holds: the layout of entryCols,
+// the segments in order (a segment never changes) and the documents of
+// their spans (removed ones included), which number the entries'
+// documents.
+func servedKey(segments []string, spans []docSpan) [32]byte {
+	h := sha256.New()
+	var e entryCols
+	fmt.Fprintf(h, "%s %d %d %d %d %d %d %d %d %d %d %d %d\n", servedMagic, unsafe.Sizeof(e),
+		unsafe.Offsetof(e.target), unsafe.Offsetof(e.static), unsafe.Offsetof(e.content), unsafe.Offsetof(e.runes),
+		unsafe.Offsetof(e.titleOff), unsafe.Offsetof(e.titleLen), unsafe.Offsetof(e.themeOff), unsafe.Offsetof(e.themeN),
+		unsafe.Offsetof(e.doc), unsafe.Offsetof(e.section), unsafe.Offsetof(e.typ))
+	for _, s := range segments {
+		fmt.Fprintf(h, "segment %q\n", s)
+	}
+	for _, sp := range spans {
+		fmt.Fprintf(h, "span %q %t %d %d\n", sp.doc.ID, sp.dead, sp.start, sp.n)
+	}
+	var k [32]byte
+	h.Sum(k[:0])
+	return k
+}
+
+// servedLayout returns the offsets of the arrays of a served file of n
+// entries and t themes, and its size.
+func servedLayout(n, t int) (ord, e, themes, size int) {
+	align := func(x int) int { return (x + 7) &^ 7 }
+	ord = servedHeader
+	e = align(ord + 4*n)
+	themes = align(e + n*int(unsafe.Sizeof(entryCols{})))
+	size = themes + 2*t
+	return ord, e, themes, size
+}
+
+// writeServed writes the served part of c, for the state key, to w.
+func writeServed(w io.Writer, key [32]byte, c *columns) error {
+	if !indexer.LittleEndian() {
+		return errors.New("served columns are kept on little-endian machines only")
+	}
+	n, t := len(c.ord), len(c.themeIDs)
+	ordAt, eAt, themesAt, size := servedLayout(n, t)
+	body := [][]byte{
+		unsafe.Slice((*byte)(unsafe.Pointer(unsafe.SliceData(c.ord))), 4*n),
+		unsafe.Slice((*byte)(unsafe.Pointer(unsafe.SliceData(c.e))), n*int(unsafe.Sizeof(entryCols{}))),
+		unsafe.Slice((*byte)(unsafe.Pointer(unsafe.SliceData(c.themeIDs))), 2*t),
+	}
+	pads := [][]byte{make([]byte, eAt-ordAt-len(body[0])), make([]byte, themesAt-eAt-len(body[1])), nil}
+	crc := crc32.New(crc32.MakeTable(crc32.Castagnoli))
+	for i, b := range body {
+		crc.Write(b)
+		crc.Write(pads[i])
+	}
+	var head [servedHeader]byte
+	copy(head[:], servedMagic)
+	copy(head[8:], key[:])
+	binary.LittleEndian.PutUint64(head[40:], uint64(n))
+	binary.LittleEndian.PutUint64(head[48:], uint64(t))
+	binary.LittleEndian.PutUint32(head[56:], crc.Sum32())
+	written := 0
+	for _, b := range append([][]byte{head[:]}, body[0], pads[0], body[1], pads[1], body[2]) {
+		k, err := w.Write(b)
+		written += k
+		if err != nil {
+			return err
+		}
+	}
+	if written != size {
+		return fmt.Errorf("served columns: wrote %d bytes of %d", written, size)
+	}
+	return nil
+}
+
+// parseServed returns the served columns in data, the mapped file, when
+// it holds the state key of n entries, checked whole (CRC-32C): nil, nil
+// when it belongs to another state or layout; an error when it is
+// damaged.
+func parseServed(data []byte, key [32]byte, n int) (*served, error) {
+	if !indexer.LittleEndian() || len(data) < servedHeader || string(data[:8]) != servedMagic {
+		return nil, nil
+	}
+	if !bytes.Equal(data[8:40], key[:]) {
+		return nil, nil
+	}
+	if got := binary.LittleEndian.Uint64(data[40:]); got != uint64(n) {
+		return nil, fmt.Errorf("served columns of %d entries, the index has %d", got, n)
+	}
+	t64 := binary.LittleEndian.Uint64(data[48:])
+	if t64 > uint64(len(data)) {
+		return nil, fmt.Errorf("served columns: %d themes in %d bytes", t64, len(data))
+	}
+	t := int(t64)
+	ordAt, eAt, themesAt, size := servedLayout(n, t)
+	if len(data) != size {
+		return nil, fmt.Errorf("served columns: %d bytes, want %d", len(data), size)
+	}
+	if crc32.Checksum(data[servedHeader:], crc32.MakeTable(crc32.Castagnoli)) != binary.LittleEndian.Uint32(data[56:]) {
+		return nil, errors.New("served columns: checksum mismatch")
+	}
+	s := &served{}
+	if n > 0 {
+		s.ord = unsafe.Slice((*int32)(unsafe.Pointer(&data[ordAt])), n)
+		s.e = unsafe.Slice((*entryCols)(unsafe.Pointer(&data[eAt])), n)
+	}
+	if t > 0 {
+		s.themeIDs = unsafe.Slice((*uint16)(unsafe.Pointer(&data[themesAt])), t)
+	}
+	return s, nil
+}
+
+// check verifies every value the searches index with against the
+// columns c built around s: every ordinal once; each entry's document,
+// section, type, themes and stray title inside their tables; every theme
+// a known one.
+func (s *served) check(c *columns) error {
+	n := c.n
+	seen := make([]bool, n)
+	for q, o := range s.ord {
+		if o < 0 || int(o) >= n || seen[o] {
+			return fmt.Errorf("served columns: ordinal %d of entry %d", o, q)
+		}
+		seen[o] = true
+	}
+	docs, sections, types := uint32(len(c.docDistrict)), uint16(len(c.sectionDict.names)), uint16(len(c.typeDict.names))
+	for o := range s.e {
+		e := &s.e[o]
+		switch {
+		case e.doc >= docs, e.section >= sections, e.typ >= types,
+			uint64(e.themeOff)+uint64(e.themeN) > uint64(len(s.themeIDs)),
+			e.titleOff == indexer.TitleElsewhere && int(e.titleLen) >= len(c.titlesElsewhere):
+			return fmt.Errorf("served columns: entry %d outside the tables", o)
+		}
+	}
+	themes := uint16(len(c.themeDict.names))
+	for i, t := range s.themeIDs {
+		if t >= themes {
+			return fmt.Errorf("served columns: theme %d of the table unknown", i)
+		}
+	}
+	return nil
+}

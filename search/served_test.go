@@ -1,0 +1,183 @@
+package search
+
+import (
+	"bytes"
+	"context"
+	"encoding/binary"
+	"math/rand"
+	"os"
+	"path/filepath"
+	"reflect"
+	"testing"
+
+	"github.com/zhengce/zhengce/corpus"
+	"github.com/zhengce/zhengce/indexer"
+)
+
+// servedQueries are the requests compared between a Service that built
+// its columns and one that mapped them: phrases, bare words, facets and
+// filters, document order.
+var servedQueries = []Request{
+	{Query: `"教育质量"`, Limit: MaxLimit},
+	{Query: `"加强学校管理"`, Limit: MaxLimit},
+	{Query: `教育 发展`, Limit: MaxLimit},
+	{Query: `"推进" district:东营市`, Limit: MaxLimit},
+	{Query: `"管理" type:section`, Limit: MaxLimit},
+	{Query: `"改革" region:山东省 date:2018..2024`, Limit: MaxLimit},
+}
+
+// servedAnswers runs servedQueries on l: the hits' ids, scores and
+// highlights and every facet, in order.
+func servedAnswers(t *testing.T, l *Live) []string {
+	t.Helper()
+	var out []string
+	for _, r := range servedQueries {
+		res, err := l.Search(context.Background(), r)
+		if err != nil {
+			t.Fatalf("%s: %v", r.Query, err)
+		}
+		res.TookMS = 0 // the time taken differs from run to run
+		b, err := res.AppendJSON(nil)
+		if err != nil {
+			t.Fatal(err)
+		}
+		out = append(out, string(b))
+	}
+	return out
+}
+
+// TestServedColumns checks the served columns kept beside a library:
+// written after a start that built them, mapped by the next start with
+// the same answers, ignored (and rebuilt) when damaged, truncated or of
+// another state.
+func TestServedColumns(t *testing.T) {
+	rng := rand.New(rand.NewSource(11))
+	s := synth{rng}
+	loader := libLoader(t)
+	var files []corpus.File
+	for i := range 12 {
+		files = append(files, corpus.File{Name: "doc" + string(rune('a'+i)) + ".txt", Data: []byte(s.text())})
+	}
+	dir := buildLibrary(t, loader, files)
+	path := filepath.Join(dir, servedFile)
+
+	open := func(t *testing.T) *Live {
+		t.Helper()
+		l, err := OpenLibrary(dir, loaderOf(loader), seeds(t).seg)
+		if err != nil {
+			t.Fatalf("OpenLibrary: %v", err)
+		}
+		return l
+	}
+	closeLive := func(t *testing.T, l *Live) {
+		t.Helper()
+		if err := l.Close(); err != nil {
+			t.Fatal(err)
+		}
+	}
+	servedNow := func(l *Live) bool { return l.cur.Load().svc.served != nil }
+
+	first := open(t)
+	if servedNow(first) {
+		t.Fatal("the first start mapped served columns nobody wrote")
+	}
+	want := servedAnswers(t, first)
+	closeLive(t, first) // waits for the background write
+	if _, err := os.Stat(path); err != nil {
+		t.Fatalf("no served columns after the first start: %v", err)
+	}
+
+	t.Run("mapped by the next start", func(t *testing.T) {
+		l := open(t)
+		defer closeLive(t, l)
+		if !servedNow(l) {
+			t.Fatal("served columns not mapped")
+		}
+		if got := servedAnswers(t, l); !reflect.DeepEqual(got, want) {
+			t.Errorf("answers differ from the built columns:\n%v\nwant\n%v", got, want)
+		}
+	})
+
+	good, err := os.ReadFile(path)
+	if err != nil {
+		t.Fatal(err)
+	}
+	damage := []struct {
+		name string
+		edit func([]byte) []byte
+	}{
+		{"a byte flipped", func(b []byte) []byte { b[len(b)/2] ^= 0x40; return b }},
+		{"truncated", func(b []byte) []byte { return b[:len(b)-3] }},
+		{"header only", func(b []byte) []byte { return b[:servedHeader] }},
+		{"empty", func([]byte) []byte { return nil }},
+		{"entry count", func(b []byte) []byte { binary.LittleEndian.PutUint64(b[40:], 7); return b }},
+		{"theme count", func(b []byte) []byte { binary.LittleEndian.PutUint64(b[48:], 1<<40); return b }},
+		{"another state", func(b []byte) []byte { b[8] ^= 1; return b }},
+	}
+	for _, d := range damage {
+		t.Run(d.name, func(t *testing.T) {
+			if err := os.WriteFile(path, d.edit(bytes.Clone(good)), 0o644); err != nil {
+				t.Fatal(err)
+			}
+			l := open(t)
+			if servedNow(l) {
+				t.Error("damaged served columns mapped")
+			}
+			if got := servedAnswers(t, l); !reflect.DeepEqual(got, want) {
+				t.Errorf("answers differ after ignoring the file:\n%v\nwant\n%v", got, want)
+			}
+			closeLive(t, l)
+			// rewritten by that start
+			if b, err := os.ReadFile(path); err != nil || !bytes.Equal(b, good) {
+				t.Errorf("served columns not rewritten (%d bytes, %v)", len(b), err)
+			}
+		})
+	}
+
+	t.Run("a change is another state", func(t *testing.T) {
+		l := open(t)
+		res, err := l.Add(context.Background(), "upload", []corpus.File{{Name: "new.txt", Data: []byte(s.text())}})
+		if err != nil || len(res) != 1 || res[0].Status != corpus.ChangeIndexed {
+			t.Fatalf("Add: %+v, %v", res, err)
+		}
+		after := servedAnswers(t, l)
+		closeLive(t, l)
+		l = open(t)
+		defer closeLive(t, l)
+		if servedNow(l) {
+			t.Error("served columns of the state before the change mapped after it")
+		}
+		if got := servedAnswers(t, l); !reflect.DeepEqual(got, after) {
+			t.Errorf("answers after reopening differ:\n%v\nwant\n%v", got, after)
+		}
+	})
+}
+
+// TestServedCheck checks that served columns whose values point outside
+// the tables are refused, not used.
+func TestServedCheck(t *testing.T) {
+	c := &columns{n: 3, docDistrict: []uint16{0},
+		sectionDict: dict{names: []string{"a"}}, typeDict: dict{names: []string{"unit"}}, themeDict: dict{names: []string{"t"}}}
+	ok := func() *served {
+		return &served{ord: []int32{2, 0, 1}, e: make([]entryCols, 3), themeIDs: []uint16{0}}
+	}
+	if err := ok().check(c); err != nil {
+		t.Fatalf("valid columns refused: %v", err)
+	}
+	for name, edit := range map[string]func(*served){
+		"ordinal twice":   func(s *served) { s.ord[1] = 2 },
+		"ordinal outside": func(s *served) { s.ord[0] = 3 },
+		"document":        func(s *served) { s.e[1].doc = 1 },
+		"section":         func(s *served) { s.e[0].section = 1 },
+		"type":            func(s *served) { s.e[2].typ = 9 },
+		"themes":          func(s *served) { s.e[2].themeOff, s.e[2].themeN = 1, 1 },
+		"theme id":        func(s *served) { s.themeIDs[0] = 1 },
+		"stray title":     func(s *served) { s.e[0].titleOff, s.e[0].titleLen = indexer.TitleElsewhere, 0 },
+	} {
+		s := ok()
+		edit(s)
+		if err := s.check(c); err == nil {
+			t.Errorf("%s: accepted", name)
+		}
+	}
+}
