@@ -2,6 +2,7 @@ package indexer
 
 import (
 	"bytes"
+	"errors"
 	"math"
 	"os"
 	"path/filepath"
@@ -328,8 +329,11 @@ func TestColumnsFileDamaged(t *testing.T) {
 		if err := os.WriteFile(p, data, 0o644); err != nil {
 			t.Fatal(err)
 		}
-		_, err := readColumns(p, n)
-		return err
+		c, err := readColumns(p, n)
+		if err != nil {
+			return err
+		}
+		return errors.Join(c.Check(), c.Close())
 	}
 	// every cut before the byte counts (the last 2 KB, fixed size), and
 	// a sample of those
@@ -379,7 +383,16 @@ func TestColumnsFileDamaged(t *testing.T) {
 			if err := writeColumns(p, c); err != nil {
 				t.Fatal(err)
 			}
-			if _, err := readColumns(p, n); err == nil {
+			got, err := readColumns(p, n)
+			if err == nil {
+				// the shape is right: the values are checked before use
+				err = got.Check()
+				if !errors.Is(err, ErrCorrupt) {
+					t.Errorf("Check: %v, want ErrCorrupt", err)
+				}
+				got.Close()
+			}
+			if err == nil {
 				t.Error("read without error")
 			}
 		})

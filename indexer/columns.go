@@ -7,6 +7,7 @@ import (
 	"math"
 	"os"
 	"strings"
+	"sync"
 	"unicode"
 	"unicode/utf8"
 	"unsafe"
@@ -50,6 +51,45 @@ type Columns struct {
 	// file is the mapping the arrays are slices of, nil for columns
 	// built in memory
 	file *Blobs
+	// checked memoizes Check
+	checked  sync.Once
+	checkErr error
+}
+
+// Check verifies what each entry's values point at — its themes in order
+// and inside Theme, its type, part, themes and stray title known —
+// once: opening checks only the columns' shape, so a server that maps
+// its own columns (search's served file) never reads these arrays. Every
+// reader of the per-entry arrays calls it first; the error wraps
+// ErrCorrupt.
+func (c *Columns) Check() error {
+	c.checked.Do(func() {
+		if err := c.check(); err != nil {
+			c.checkErr = fmt.Errorf("%w: %w", ErrCorrupt, err)
+		}
+	})
+	return c.checkErr
+}
+
+func (c *Columns) check() error {
+	n := c.Len()
+	for i := range n {
+		if c.ThemeStart[i] > c.ThemeStart[i+1] {
+			return fmt.Errorf("columns: themes of entry %d out of order", i)
+		}
+		if int(c.Type[i]) >= len(c.Types) || int(c.Part[i]) >= len(c.Parts) {
+			return fmt.Errorf("columns: entry %d names an unknown value", i)
+		}
+		if c.TitleOff[i] == TitleElsewhere && int(c.TitleLen[i]) >= len(c.Titles) {
+			return fmt.Errorf("columns: entry %d names an unknown title", i)
+		}
+	}
+	for _, t := range c.Theme {
+		if int(t) >= len(c.Themes) {
+			return fmt.Errorf("columns: unknown theme %d", t)
+		}
+	}
+	return nil
 }
 
 // DropPages hands the pages of a mapped columns file back to the page
@@ -421,7 +461,7 @@ func readColumns(path string, n int) (c *Columns, err error) {
 }
 
 // parseColumns reads columns of n entries from data, in place (slices of
-// data) or decoded.
+// data) or decoded, checking their shape (see Check).
 func parseColumns(data []byte, n int, inPlace bool) (*Columns, error) {
 	if len(data) < 16 || string(data[:8]) != columnsMagic {
 		return nil, errors.New("not a columns file")
@@ -467,22 +507,6 @@ func parseColumns(data []byte, n int, inPlace bool) (*Columns, error) {
 	if c.Len() != n || len(c.Part) != n || len(c.ThemeStart) != n+1 || len(c.Target) != n || len(c.Runes) != n ||
 		len(c.Content) != n || len(c.TitleOff) != n || len(c.TitleLen) != n || c.ThemeStart[n] != uint32(len(c.Theme)) {
 		return nil, fmt.Errorf("columns of %d entries, index has %d", c.Len(), n)
-	}
-	for i := range n {
-		if c.ThemeStart[i] > c.ThemeStart[i+1] {
-			return nil, fmt.Errorf("columns: themes of entry %d out of order", i)
-		}
-		if int(c.Type[i]) >= len(c.Types) || int(c.Part[i]) >= len(c.Parts) {
-			return nil, fmt.Errorf("columns: entry %d names an unknown value", i)
-		}
-		if c.TitleOff[i] == TitleElsewhere && int(c.TitleLen[i]) >= len(c.Titles) {
-			return nil, fmt.Errorf("columns: entry %d names an unknown title", i)
-		}
-	}
-	for _, t := range c.Theme {
-		if int(t) >= len(c.Themes) {
-			return nil, fmt.Errorf("columns: unknown theme %d", t)
-		}
 	}
 	return c, nil
 }

@@ -36,7 +36,16 @@ type Index struct {
 	shards []shard
 	grams  []gramsPart
 	parts  []part
-	seq    []uint32 // ordinal → sequence number
+	n      int // entries
+	// seq maps ordinals to sequence numbers; an Index combined from
+	// segments builds it from theirs on the first SeqTable (a server that
+	// maps its columns never asks)
+	seq      []uint32
+	seqOnce  sync.Once
+	seqParts []*Index // the segments' indexes, for SeqTable
+	// order is the mapped order file seq is read from, nil when seq was
+	// decoded into memory
+	order  *Mapping
 	closed atomic.Bool
 	// release, when set, replaces closing the shards: an Index combined
 	// from segments releases its references to them (see Combine)
@@ -75,11 +84,27 @@ type ShardMeta struct {
 }
 
 // Len returns the number of documents in the index.
-func (ix *Index) Len() int { return len(ix.seq) }
+func (ix *Index) Len() int { return ix.n }
 
 // SeqTable returns the ordinal → sequence number table. The caller must
 // not modify it.
-func (ix *Index) SeqTable() []uint32 { return ix.seq }
+func (ix *Index) SeqTable() []uint32 {
+	ix.seqOnce.Do(func() {
+		if ix.seqParts == nil {
+			return
+		}
+		seq := make([]uint32, 0, ix.n)
+		base := 0
+		for _, p := range ix.seqParts {
+			for _, q := range p.SeqTable() {
+				seq = append(seq, q+uint32(base))
+			}
+			base += p.Len()
+		}
+		ix.seq = seq
+	})
+	return ix.seq
+}
 
 // DocCount returns the number of documents bleve holds, over all shards.
 func (ix *Index) DocCount() (uint64, error) {
@@ -116,6 +141,9 @@ func (ix *Index) Close() error {
 		if err := s.idx.Close(); err != nil {
 			errs = append(errs, err)
 		}
+	}
+	if ix.order != nil {
+		errs = append(errs, ix.order.Close())
 	}
 	return errors.Join(errs...)
 }
@@ -344,17 +372,13 @@ func openIndex(dir string, m *Meta) (*Index, error) {
 		ix.shards = append(ix.shards, shard{idx: idx, base: total, n: sm.Docs})
 		total += sm.Docs
 	}
-	data, err := os.ReadFile(filepath.Join(dir, OrderFile))
-	if err != nil {
-		ix.Close()
-		return nil, corruptError(dir, "无法读取文件 "+OrderFile, err)
-	}
-	seq, err := decodeOrder(data, total)
+	ix.n = total
+	seq, order, err := openOrder(filepath.Join(dir, OrderFile), total)
 	if err != nil {
 		ix.Close()
 		return nil, corruptError(dir, "文件 "+OrderFile+" 无效", fmt.Errorf("%w: %w", ErrCorrupt, err))
 	}
-	ix.seq = seq
+	ix.seq, ix.order = seq, order
 	g, err := readGrams(filepath.Join(dir, GramsFile), total)
 	if err != nil {
 		ix.Close()
@@ -466,6 +490,53 @@ func (ix *Index) partOf(seq int) *part {
 	return &ix.parts[i]
 }
 
+// openOrder reads the order file at path of an index of n documents, a
+// permutation of 0 … n-1, checked: mapped and used in place (its pages
+// handed back to the page cache once checked) on a little-endian
+// machine, else decoded. An empty index has an empty file, which is not
+// mapped.
+func openOrder(path string, n int) ([]uint32, *Mapping, error) {
+	if n == 0 || !littleEndian() {
+		data, err := os.ReadFile(path)
+		if err != nil {
+			return nil, nil, err
+		}
+		seq, err := decodeOrder(data, n)
+		return seq, nil, err
+	}
+	m, err := MapFile(path)
+	if err != nil {
+		return nil, nil, err
+	}
+	data := m.Bytes()
+	if len(data) != 4*n {
+		m.Close()
+		return nil, nil, fmt.Errorf("%d bytes for %d documents", len(data), n)
+	}
+	seq := unsafe.Slice((*uint32)(unsafe.Pointer(&data[0])), n)
+	if err := checkPermutation(seq); err != nil {
+		m.Close()
+		return nil, nil, err
+	}
+	if err := m.DropPages(); err != nil {
+		m.Close()
+		return nil, nil, err
+	}
+	return seq, m, nil
+}
+
+// checkPermutation reports whether seq is a permutation of 0 … len-1.
+func checkPermutation(seq []uint32) error {
+	seen := make([]uint64, (len(seq)+63)/64)
+	for i, v := range seq {
+		if int(v) >= len(seq) || seen[v/64]&(1<<(v%64)) != 0 {
+			return fmt.Errorf("entry %d: %d is not part of a permutation", i, v)
+		}
+		seen[v/64] |= 1 << (v % 64)
+	}
+	return nil
+}
+
 // decodeOrder decodes the order file of an index of n documents: a
 // permutation of 0 … n-1.
 func decodeOrder(data []byte, n int) ([]uint32, error) {
@@ -473,14 +544,11 @@ func decodeOrder(data []byte, n int) ([]uint32, error) {
 		return nil, fmt.Errorf("%d bytes for %d documents", len(data), n)
 	}
 	seq := make([]uint32, n)
-	seen := make([]bool, n)
 	for i := range seq {
-		v := binary.LittleEndian.Uint32(data[4*i:])
-		if int(v) >= n || seen[v] {
-			return nil, fmt.Errorf("entry %d: %d is not part of a permutation", i, v)
-		}
-		seen[v] = true
-		seq[i] = v
+		seq[i] = binary.LittleEndian.Uint32(data[4*i:])
+	}
+	if err := checkPermutation(seq); err != nil {
+		return nil, err
 	}
 	return seq, nil
 }

@@ -84,7 +84,7 @@ func Combine(segs []*Segment) *Index {
 	for _, s := range segs {
 		n += s.ix.Len()
 	}
-	ix := &Index{seq: make([]uint32, 0, n)}
+	ix := &Index{n: n}
 	base := 0
 	for _, s := range segs {
 		s.acquire()
@@ -100,9 +100,7 @@ func Combine(segs []*Segment) *Index {
 			p.base += base
 			ix.parts = append(ix.parts, p)
 		}
-		for _, q := range s.ix.seq {
-			ix.seq = append(ix.seq, q+uint32(base))
-		}
+		ix.seqParts = append(ix.seqParts, s.ix)
 		base += s.ix.Len()
 	}
 	ix.release = func() error {

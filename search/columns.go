@@ -111,13 +111,14 @@ type docSpan struct {
 // segment is built.
 func newColumns(ix *indexer.Index, spans []docSpan, sv *served) (*columns, error) {
 	n := ix.Len()
-	c := &columns{n: n, ix: ix, seq: ix.SeqTable()}
+	c := &columns{n: n, ix: ix}
 	if sv != nil {
-		if len(sv.ord) != n || len(sv.e) != n {
+		if len(sv.ord) != n || len(sv.seq) != n || len(sv.e) != n {
 			return nil, fmt.Errorf("served columns of %d entries for %d", len(sv.e), n)
 		}
-		c.ord, c.e = sv.ord, sv.e
+		c.ord, c.seq, c.e = sv.ord, sv.seq, sv.e
 	} else {
+		c.seq = ix.SeqTable()
 		c.ord, c.e = make([]int32, n), make([]entryCols, n)
 		for o, s := range c.seq {
 			c.ord[s] = int32(o)
@@ -170,6 +171,13 @@ func newColumns(ix *indexer.Index, spans []docSpan, sv *served) (*columns, error
 	ix.Parts(func(base int, pc *indexer.Columns) {
 		if err != nil {
 			return
+		}
+		if sv == nil {
+			// the per-entry arrays are read below
+			if cerr := pc.Check(); cerr != nil {
+				err = &corpus.Error{Code: corpus.EINVALID, Message: "索引已损坏（条目列无效），请运行 zhengce index 重新建立索引", Err: cerr}
+				return
+			}
 		}
 		remap := func(names []string, d *dict) []uint16 {
 			out := make([]uint16, len(names))

@@ -11,9 +11,11 @@ import (
 	"log/slog"
 	"os"
 	"path/filepath"
+	"runtime"
 	"slices"
 	"strings"
 	"sync"
+	"sync/atomic"
 	"time"
 
 	"github.com/zhengce/zhengce/corpus"
@@ -135,12 +137,29 @@ func (lib *library) load(seg *indexer.Segmenter) (*Service, error) {
 	for _, d := range snap.Docs {
 		lib.docs[d.ID] = d
 	}
-	for _, sg := range lib.segs {
-		s, err := indexer.OpenSegment(lib.root, sg.Name)
+	// segments open on every core: each reads its order, postings keys
+	// and columns
+	opened := make([]*indexer.Segment, len(lib.segs))
+	errs := make([]error, len(lib.segs))
+	var next atomic.Int64
+	var wg sync.WaitGroup
+	for range min(runtime.GOMAXPROCS(0), len(lib.segs)) {
+		wg.Go(func() {
+			for i := int(next.Add(1) - 1); i < len(lib.segs); i = int(next.Add(1) - 1) {
+				opened[i], errs[i] = indexer.OpenSegment(lib.root, lib.segs[i].Name)
+			}
+		})
+	}
+	wg.Wait()
+	for i, s := range opened {
+		if s != nil {
+			lib.open[lib.segs[i].Name] = s // released by close, on error too
+		}
+	}
+	for _, err := range errs {
 		if err != nil {
 			return nil, err
 		}
-		lib.open[sg.Name] = s
 	}
 	return lib.service(seg)
 }

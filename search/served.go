@@ -15,7 +15,8 @@ import (
 
 // servedFile keeps the served columns of the library's state beside its
 // segments: the entries' values in bleve's ordinal order (entryCols), the
-// ordinal of each sequence number and the themes of every entry. Opening
+// ordinal of each sequence number and the reverse, and the themes of every
+// entry. Opening
 // builds them from the segments' columns, writing every entry into fresh
 // memory (at 1 GB of text, 200 MB: most of start-up); when this file
 // belongs to the state being opened it is mapped and used in place
@@ -24,9 +25,9 @@ import (
 // state, another layout or is damaged, and never needed.
 const servedFile = "zhengce-served.bin"
 
-// servedMagic starts the file: header, then ord, e and themeIDs, each at
-// an 8-byte boundary.
-const servedMagic = "ZCSERV01"
+// servedMagic starts the file: header, then ord, seq, e and themeIDs,
+// each at an 8-byte boundary.
+const servedMagic = "ZCSERV02"
 
 // servedHeader is the header's size: magic, key (32), n, themes (8 each),
 // CRC-32C of everything after the header (4), padding (4).
@@ -35,6 +36,7 @@ const servedHeader = 8 + 32 + 8 + 8 + 4 + 4
 // served is the part of columns a served file holds.
 type served struct {
 	ord      []int32
+	seq      []uint32
 	e        []entryCols
 	themeIDs []uint16
 }
@@ -63,13 +65,14 @@ func servedKey(segments []string, spans []docSpan) [32]byte {
 
 // servedLayout returns the offsets of the arrays of a served file of n
 // entries and t themes, and its size.
-func servedLayout(n, t int) (ord, e, themes, size int) {
+func servedLayout(n, t int) (ord, seq, e, themes, size int) {
 	align := func(x int) int { return (x + 7) &^ 7 }
 	ord = servedHeader
-	e = align(ord + 4*n)
+	seq = align(ord + 4*n)
+	e = align(seq + 4*n)
 	themes = align(e + n*int(unsafe.Sizeof(entryCols{})))
 	size = themes + 2*t
-	return ord, e, themes, size
+	return ord, seq, e, themes, size
 }
 
 // writeServed writes the served part of c, for the state key, to w.
@@ -78,13 +81,15 @@ func writeServed(w io.Writer, key [32]byte, c *columns) error {
 		return errors.New("served columns are kept on little-endian machines only")
 	}
 	n, t := len(c.ord), len(c.themeIDs)
-	ordAt, eAt, themesAt, size := servedLayout(n, t)
+	ordAt, seqAt, eAt, themesAt, size := servedLayout(n, t)
 	body := [][]byte{
 		unsafe.Slice((*byte)(unsafe.Pointer(unsafe.SliceData(c.ord))), 4*n),
+		unsafe.Slice((*byte)(unsafe.Pointer(unsafe.SliceData(c.seq))), 4*n),
 		unsafe.Slice((*byte)(unsafe.Pointer(unsafe.SliceData(c.e))), n*int(unsafe.Sizeof(entryCols{}))),
 		unsafe.Slice((*byte)(unsafe.Pointer(unsafe.SliceData(c.themeIDs))), 2*t),
 	}
-	pads := [][]byte{make([]byte, eAt-ordAt-len(body[0])), make([]byte, themesAt-eAt-len(body[1])), nil}
+	pads := [][]byte{make([]byte, seqAt-ordAt-len(body[0])), make([]byte, eAt-seqAt-len(body[1])),
+		make([]byte, themesAt-eAt-len(body[2])), nil}
 	crc := crc32.New(crc32.MakeTable(crc32.Castagnoli))
 	for i, b := range body {
 		crc.Write(b)
@@ -97,7 +102,7 @@ func writeServed(w io.Writer, key [32]byte, c *columns) error {
 	binary.LittleEndian.PutUint64(head[48:], uint64(t))
 	binary.LittleEndian.PutUint32(head[56:], crc.Sum32())
 	written := 0
-	for _, b := range append([][]byte{head[:]}, body[0], pads[0], body[1], pads[1], body[2]) {
+	for _, b := range [][]byte{head[:], body[0], pads[0], body[1], pads[1], body[2], pads[2], body[3]} {
 		k, err := w.Write(b)
 		written += k
 		if err != nil {
@@ -129,7 +134,7 @@ func parseServed(data []byte, key [32]byte, n int) (*served, error) {
 		return nil, fmt.Errorf("served columns: %d themes in %d bytes", t64, len(data))
 	}
 	t := int(t64)
-	ordAt, eAt, themesAt, size := servedLayout(n, t)
+	ordAt, seqAt, eAt, themesAt, size := servedLayout(n, t)
 	if len(data) != size {
 		return nil, fmt.Errorf("served columns: %d bytes, want %d", len(data), size)
 	}
@@ -139,6 +144,7 @@ func parseServed(data []byte, key [32]byte, n int) (*served, error) {
 	s := &served{}
 	if n > 0 {
 		s.ord = unsafe.Slice((*int32)(unsafe.Pointer(&data[ordAt])), n)
+		s.seq = unsafe.Slice((*uint32)(unsafe.Pointer(&data[seqAt])), n)
 		s.e = unsafe.Slice((*entryCols)(unsafe.Pointer(&data[eAt])), n)
 	}
 	if t > 0 {
@@ -148,17 +154,16 @@ func parseServed(data []byte, key [32]byte, n int) (*served, error) {
 }
 
 // check verifies every value the searches index with against the
-// columns c built around s: every ordinal once; each entry's document,
+// columns c built around s: ord and seq inverse permutations; each entry's document,
 // section, type, themes and stray title inside their tables; every theme
 // a known one.
 func (s *served) check(c *columns) error {
+	// ord and seq are inverse permutations when each undoes the other
 	n := c.n
-	seen := make([]bool, n)
 	for q, o := range s.ord {
-		if o < 0 || int(o) >= n || seen[o] {
+		if o < 0 || int(o) >= n || s.seq[o] != uint32(q) {
 			return fmt.Errorf("served columns: ordinal %d of entry %d", o, q)
 		}
-		seen[o] = true
 	}
 	docs, sections, types := uint32(len(c.docDistrict)), uint16(len(c.sectionDict.names)), uint16(len(c.typeDict.names))
 	for o := range s.e {

@@ -159,7 +159,7 @@ func TestServedCheck(t *testing.T) {
 	c := &columns{n: 3, docDistrict: []uint16{0},
 		sectionDict: dict{names: []string{"a"}}, typeDict: dict{names: []string{"unit"}}, themeDict: dict{names: []string{"t"}}}
 	ok := func() *served {
-		return &served{ord: []int32{2, 0, 1}, e: make([]entryCols, 3), themeIDs: []uint16{0}}
+		return &served{ord: []int32{2, 0, 1}, seq: []uint32{1, 2, 0}, e: make([]entryCols, 3), themeIDs: []uint16{0}}
 	}
 	if err := ok().check(c); err != nil {
 		t.Fatalf("valid columns refused: %v", err)
@@ -167,6 +167,7 @@ func TestServedCheck(t *testing.T) {
 	for name, edit := range map[string]func(*served){
 		"ordinal twice":   func(s *served) { s.ord[1] = 2 },
 		"ordinal outside": func(s *served) { s.ord[0] = 3 },
+		"not inverse":     func(s *served) { s.seq[0], s.seq[1] = s.seq[1], s.seq[0] },
 		"document":        func(s *served) { s.e[1].doc = 1 },
 		"section":         func(s *served) { s.e[0].section = 1 },
 		"type":            func(s *served) { s.e[2].typ = 9 },

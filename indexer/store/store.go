@@ -508,9 +508,10 @@ func (s *Store) Read() (*Snapshot, error) {
 	snap := &Snapshot{Info: map[string]Info{}}
 	type raw struct {
 		id   string
-		data []byte
+		data []byte // the store's own bytes: valid inside the transaction
 	}
-	var raws []raw
+	var infos, segs, stubs []raw
+	var infoOut []Info
 	err := s.view(func(tx *bolt.Tx) error {
 		meta := tx.Bucket(bucketMeta)
 		snap.Analyzer = string(meta.Get(keyAnalyzer))
@@ -524,52 +525,53 @@ func (s *Store) Read() (*Snapshot, error) {
 				return fmt.Errorf("warnings: %w", err)
 			}
 		}
-		if err := tx.Bucket(bucketInfo).ForEach(func(k, v []byte) error {
-			var in Info
-			if err := json.Unmarshal(v, &in); err != nil {
-				return fmt.Errorf("document info %s: %w", k, err)
-			}
-			snap.Info[string(k)] = in
-			return nil
-		}); err != nil {
+		collect := func(bucket []byte, out *[]raw) error {
+			return tx.Bucket(bucket).ForEach(func(k, v []byte) error {
+				*out = append(*out, raw{string(k), v})
+				return nil
+			})
+		}
+		if err := errors.Join(collect(bucketInfo, &infos), collect(bucketSegments, &segs), collect(bucketStubs, &stubs)); err != nil {
 			return err
 		}
-		if err := tx.Bucket(bucketSegments).ForEach(func(k, v []byte) error {
-			var sg Segment
-			if err := json.Unmarshal(v, &sg); err != nil {
-				return fmt.Errorf("segment %s: %w", k, err)
+		// every record is decoded on every core, inside the transaction:
+		// no copy of the records
+		infoOut = make([]Info, len(infos))
+		snap.Segments = make([]Segment, len(segs))
+		snap.Docs = make([]*corpus.Document, len(stubs))
+		errs := make([]error, len(infos)+len(segs)+len(stubs))
+		parallel(len(errs), func(i int) {
+			switch {
+			case i < len(segs): // the largest first
+				if err := json.Unmarshal(segs[i].data, &snap.Segments[i]); err != nil {
+					errs[i] = fmt.Errorf("segment %s: %w", segs[i].id, err)
+				}
+			case i < len(segs)+len(infos):
+				r := infos[i-len(segs)]
+				if err := json.Unmarshal(r.data, &infoOut[i-len(segs)]); err != nil {
+					errs[i] = fmt.Errorf("document info %s: %w", r.id, err)
+				}
+			default:
+				k := i - len(segs) - len(infos)
+				var r stubRecord
+				if err := json.Unmarshal(stubs[k].data, &r); err != nil {
+					errs[i] = fmt.Errorf("document metadata %s: %w", stubs[k].id, err)
+					return
+				}
+				if r.Meta.ID != stubs[k].id {
+					errs[i] = fmt.Errorf("document metadata %s: names %s", stubs[k].id, r.Meta.ID)
+					return
+				}
+				snap.Docs[k] = corpus.NewStub(r.Meta, r.Counts)
 			}
-			snap.Segments = append(snap.Segments, sg)
-			return nil
-		}); err != nil {
-			return err
-		}
-		// the data of a read-only transaction is valid only inside it:
-		// copy the records (small) and decode outside
-		return tx.Bucket(bucketStubs).ForEach(func(k, v []byte) error {
-			raws = append(raws, raw{string(k), slices.Clone(v)})
-			return nil
 		})
+		return errors.Join(errs...)
 	})
 	if err != nil {
 		return nil, &corpus.Error{Code: corpus.EINVALID, Message: "文档库已损坏，请重新建立索引", Err: err}
 	}
-	snap.Docs = make([]*corpus.Document, len(raws))
-	errs := make([]error, len(raws))
-	parallel(len(raws), func(i int) {
-		var r stubRecord
-		if err := json.Unmarshal(raws[i].data, &r); err != nil {
-			errs[i] = fmt.Errorf("document metadata %s: %w", raws[i].id, err)
-			return
-		}
-		if r.Meta.ID != raws[i].id {
-			errs[i] = fmt.Errorf("document metadata %s: names %s", raws[i].id, r.Meta.ID)
-			return
-		}
-		snap.Docs[i] = corpus.NewStub(r.Meta, r.Counts)
-	})
-	if err := errors.Join(errs...); err != nil {
-		return nil, &corpus.Error{Code: corpus.EINVALID, Message: "文档库已损坏，请重新建立索引", Err: err}
+	for i, in := range infoOut {
+		snap.Info[infos[i].id] = in
 	}
 	for _, d := range snap.Docs {
 		if _, ok := snap.Info[d.ID]; !ok {
