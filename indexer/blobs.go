@@ -135,6 +135,16 @@ func openBlobs(path string, n int, mapped bool) (*Blobs, error) {
 	return b, nil
 }
 
+// DropPages hands the pages of the mapping (the offsets, and the records
+// when they are mapped) back to the page cache: they leave the process's
+// resident memory, and the next read maps them again.
+func (b *Blobs) DropPages() error {
+	if b == nil || b.m == nil {
+		return nil
+	}
+	return dropPages(b.m)
+}
+
 // openBlobFile maps the file at path, read-only.
 func openBlobFile(path string) (*Blobs, error) {
 	f, err := os.Open(path)

@@ -468,6 +468,28 @@ func (ix *Index) DropColumnPages() error {
 	return errors.Join(errs...)
 }
 
+// DropPages hands the pages of the index's own mapped files — the texts,
+// the entries' offsets, the columns and the order files — back to the page
+// cache: they leave the process's resident memory and stay cached by the
+// kernel, and the next read maps them again (a minor fault). Safe while
+// the index serves: the files never change. Bleve's segments are left as
+// they are.
+func (ix *Index) DropPages() error {
+	var errs []error
+	for _, p := range ix.parts {
+		errs = append(errs, p.texts.DropPages(), p.units.DropPages(), p.cols.DropPages())
+	}
+	if ix.order != nil {
+		errs = append(errs, ix.order.DropPages())
+	}
+	for _, p := range ix.seqParts {
+		if p.order != nil {
+			errs = append(errs, p.order.DropPages())
+		}
+	}
+	return errors.Join(errs...)
+}
+
 // Parts calls fn with each segment's columns and the sequence number of
 // its first entry, in order.
 func (ix *Index) Parts(fn func(base int, c *Columns)) {

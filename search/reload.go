@@ -102,6 +102,19 @@ func (l *Live) Search(ctx context.Context, r Request) (*Response, error) {
 	return ref.svc.Search(ctx, r)
 }
 
+// DropPages hands the pages of the current index's mapped files back to
+// the page cache (see Service.DropPages): the server calls it every few
+// seconds, so that its resident memory holds what the searches of the
+// last seconds read, not every page any search ever read.
+func (l *Live) DropPages() error {
+	ref := l.acquire()
+	if ref == nil {
+		return nil
+	}
+	defer ref.mu.RUnlock()
+	return ref.svc.DropPages()
+}
+
 // SearchGrouped runs r on the current index, grouped by document (see
 // Service.SearchGrouped).
 func (l *Live) SearchGrouped(ctx context.Context, r Request) (*GroupedResponse, error) {

@@ -214,7 +214,18 @@ func (s *Service) SetSegmenter(seg *indexer.Segmenter) error {
 // Meta describes the opened index.
 func (s *Service) Meta() *indexer.Meta { return s.meta }
 
-// Close closes the index.
+// DropPages hands the pages of the Service's mapped files (its index's
+// and its served columns) back to the page cache (see
+// indexer.Index.DropPages).
+func (s *Service) DropPages() error {
+	err := s.ix.DropPages()
+	if s.served != nil {
+		err = errors.Join(err, s.served.DropPages())
+	}
+	return err
+}
+
+// Close closes the index and the served columns' mapping.
 func (s *Service) Close() error {
 	if s.served != nil {
 		return errors.Join(s.ix.Close(), s.served.Close())

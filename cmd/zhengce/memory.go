@@ -3,10 +3,12 @@ package main
 import (
 	"bufio"
 	"bytes"
+	"log/slog"
 	"os"
 	"runtime/debug"
 	"strconv"
 	"strings"
+	"time"
 )
 
 // buildMemoryShare is the share of the machine's memory (or of the
@@ -59,4 +61,37 @@ func memTotal(meminfo []byte) (uint64, bool) {
 		}
 	}
 	return 0, false
+}
+
+// pagesEvery is how often a server hands the pages of its mapped index
+// files back to the page cache (search.Live.DropPages): its resident
+// memory then holds the pages the searches of the last seconds read, not
+// every page any search ever read (at 1 GB of text a few broad queries
+// touch most of the 1.3 GB of texts). The pages stay cached by the kernel;
+// reading one again costs a minor fault.
+const pagesEvery = 2 * time.Second
+
+// handBackPages calls drop at every tick until stop is called; the first
+// failure is logged (a later one would say the same).
+func handBackPages(tick <-chan time.Time, drop func() error, log *slog.Logger) (stop func()) {
+	quit, done := make(chan struct{}), make(chan struct{})
+	go func() {
+		defer close(done)
+		logged := false
+		for {
+			select {
+			case <-quit:
+				return
+			case <-tick:
+				if err := drop(); err != nil && !logged {
+					log.Warn("cannot hand the index's pages back to the page cache", "err", err)
+					logged = true
+				}
+			}
+		}
+	}()
+	return func() {
+		close(quit)
+		<-done
+	}
 }

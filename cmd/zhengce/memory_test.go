@@ -1,12 +1,16 @@
 package main
 
 import (
+	"bytes"
 	"context"
 	"errors"
 	"io/fs"
+	"log/slog"
 	"math"
 	"runtime"
 	"runtime/debug"
+	"strings"
+	"sync/atomic"
 	"testing"
 	"time"
 )
@@ -103,5 +107,30 @@ func TestFollowLiveHeap(t *testing.T) {
 	change(false)
 	if got := debug.SetMemoryLimit(-1); got == math.MaxInt64 || got < serveMemoryFloor {
 		t.Errorf("limit %d after the change, want twice the live heap", got)
+	}
+}
+
+// TestHandBackPages checks that the server's page hand-back runs once per
+// tick, logs the first failure only, and stops.
+func TestHandBackPages(t *testing.T) {
+	tick := make(chan time.Time)
+	var calls atomic.Int32
+	var logBuf bytes.Buffer
+	log := slog.New(slog.NewTextHandler(&logBuf, nil))
+	stop := handBackPages(tick, func() error {
+		calls.Add(1)
+		return errors.New("madvise: no")
+	}, log)
+	for range 3 {
+		tick <- time.Now() // unbuffered: each send is taken by the loop
+	}
+	stop()
+	// the third call may still be running when the third send returns;
+	// stop waits for the loop
+	if n := calls.Load(); n != 3 {
+		t.Errorf("%d calls for 3 ticks", n)
+	}
+	if n := strings.Count(logBuf.String(), "cannot hand the index's pages back"); n != 1 {
+		t.Errorf("failure logged %d times, want once:\n%s", n, logBuf.String())
 	}
 }

@@ -90,6 +90,9 @@ func (m *Main) runServe(ctx context.Context, args []string) (err error) {
 
 	logger := slog.New(slog.NewTextHandler(m.Stderr, &slog.HandlerOptions{Level: slog.LevelInfo}))
 	live.SetLogger(logger)
+	pages := time.NewTicker(pagesEvery)
+	defer pages.Stop()
+	defer handBackPages(pages.C, live.DropPages, logger)()
 	// the checksums of every index file, read in the background: opening
 	// checked that each file is there with its size; first answers go
 	// before it

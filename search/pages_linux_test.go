@@ -1,0 +1,86 @@
+package search
+
+import (
+	"bufio"
+	"math/rand"
+	"os"
+	"path/filepath"
+	"reflect"
+	"strconv"
+	"strings"
+	"testing"
+
+	"github.com/zhengce/zhengce/corpus"
+)
+
+// mappedRSS returns the resident KiB of this process's mappings of files
+// under dir whose names end in suffix (from /proc/self/smaps).
+func mappedRSS(t *testing.T, dir, suffix string) int {
+	t.Helper()
+	f, err := os.Open("/proc/self/smaps")
+	if err != nil {
+		t.Skipf("no smaps: %v", err)
+	}
+	defer f.Close()
+	kb, in := 0, false
+	sc := bufio.NewScanner(f)
+	for sc.Scan() {
+		fields := strings.Fields(sc.Text())
+		switch {
+		case len(fields) >= 5 && strings.Contains(fields[0], "-") && !strings.HasSuffix(fields[0], ":"):
+			in = len(fields) >= 6 && strings.HasPrefix(fields[5], dir) && strings.HasSuffix(fields[5], suffix)
+		case in && fields[0] == "Rss:":
+			n, err := strconv.Atoi(fields[1])
+			if err != nil {
+				t.Fatal(err)
+			}
+			kb += n
+		}
+	}
+	if err := sc.Err(); err != nil {
+		t.Fatal(err)
+	}
+	return kb
+}
+
+// TestDropPages checks that Live.DropPages takes the pages of the texts
+// and of the served columns out of the process's resident memory, and that
+// the searches after it give the same answers.
+func TestDropPages(t *testing.T) {
+	rng := rand.New(rand.NewSource(5))
+	s := synth{rng}
+	loader := libLoader(t)
+	var files []corpus.File
+	for i := range 30 {
+		files = append(files, corpus.File{Name: "p" + strconv.Itoa(i) + ".txt", Data: []byte(s.text())})
+	}
+	dir := buildLibrary(t, loader, files)
+	l := openLibrary(t, dir, loader)
+	if err := l.Close(); err != nil { // writes the served columns
+		t.Fatal(err)
+	}
+	l = openLibrary(t, dir, loader)
+	if l.cur.Load().svc.served == nil {
+		t.Fatal("served columns not mapped")
+	}
+	want := servedAnswers(t, l)
+	root, err := filepath.EvalSymlinks(dir)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if mappedRSS(t, root, "zhengce-texts.bin") == 0 || mappedRSS(t, root, "zhengce-served.bin") == 0 {
+		t.Fatalf("searches left no resident page of the texts (%d KiB) or the served columns (%d KiB)",
+			mappedRSS(t, root, "zhengce-texts.bin"), mappedRSS(t, root, "zhengce-served.bin"))
+	}
+	if err := l.DropPages(); err != nil {
+		t.Fatal(err)
+	}
+	for _, f := range []string{"zhengce-texts.bin", "zhengce-served.bin", "zhengce-columns.bin", "zhengce-units.bin"} {
+		if kb := mappedRSS(t, root, f); kb != 0 {
+			t.Errorf("%s: %d KiB resident after DropPages", f, kb)
+		}
+	}
+	if got := servedAnswers(t, l); !reflect.DeepEqual(got, want) {
+		t.Errorf("answers after DropPages differ:\n%v\nwant\n%v", got, want)
+	}
+}
