@@ -468,6 +468,22 @@ func (ix *Index) DropColumnPages() error {
 	return errors.Join(errs...)
 }
 
+// SegmentSeqs calls fn with the ordinal → sequence number table of each
+// segment of the index and the ordinal (equally, the sequence number) its
+// entries start at, in order: a Service built after a change maps only
+// the entries of the segments it added.
+func (ix *Index) SegmentSeqs(fn func(base int, seq []uint32)) {
+	if ix.seqParts == nil {
+		fn(0, ix.SeqTable())
+		return
+	}
+	base := 0
+	for _, p := range ix.seqParts {
+		fn(base, p.SeqTable())
+		base += p.Len()
+	}
+}
+
 // DropPages hands the pages of the index's own mapped files — the texts,
 // the entries' offsets, the columns and the order files — back to the page
 // cache: they leave the process's resident memory and stay cached by the

@@ -2,6 +2,7 @@ package search
 
 import (
 	"fmt"
+	"maps"
 	"math"
 	"runtime"
 	"slices"
@@ -20,14 +21,15 @@ import (
 // snappy-decoded chunk per match.
 type columns struct {
 	n   int
-	ix  *indexer.Index // the texts, by sequence number (see norm)
-	seq []uint32       // ordinal → sequence number (position in entries)
-	ord []int32        // sequence number → ordinal
+	ix  *indexer.Index  // the texts, by sequence number (see norm)
+	seq chunked[uint32] // ordinal → sequence number (position in entries)
+	ord chunked[int32]  // sequence number → ordinal
 	// e holds the values of each entry by ordinal, together: a search
 	// reads several of them per entry, and opening writes them in bleve's
 	// ordinal order, which is not the order of the segments' columns (one
-	// cache miss per entry instead of one per value)
-	e []entryCols
+	// cache miss per entry instead of one per value). The three are kept
+	// in chunks that the Service a change builds shares (see newColumns).
+	e chunked[entryCols]
 	// titlesElsewhere holds the titles that are not in their entry's text
 	// (see indexer.Columns.TitleOff)
 	titlesElsewhere []string
@@ -47,6 +49,9 @@ type columns struct {
 	// rank shapes scores (see rank.go); titles answers suggestions
 	rank   *ranking
 	titles *suggester
+	// written counts the entries whose values this build wrote: all of
+	// them, those a change added, or none (mapped)
+	written int
 }
 
 // entryCols are the columns of one entry.
@@ -66,9 +71,11 @@ type entryCols struct {
 	// the entry's themes are themeIDs[themeOff : themeOff+themeN]
 	themeOff uint32
 	themeN   uint16
-	// doc is the entry's document index (into docs): the document facets
-	// (district, region, doctype, level, status, year) and the date
-	// filter are held once per document
+	// doc is the entry's document index (into docs): the index of its
+	// span, which a later change keeps (a removed document's span stays,
+	// dead, until its segment goes). The document facets (district,
+	// region, doctype, level, status, year) and the date filter are held
+	// once per document
 	doc          uint32
 	section, typ uint16
 }
@@ -108,51 +115,68 @@ type docSpan struct {
 // persisted columns, with the document of each span: no text is read.
 // With sv, the served columns of this very state (see servedFile), the
 // entries' values are sv's, checked, and only what is per document or per
-// segment is built.
-func newColumns(ix *indexer.Index, spans []docSpan, sv *served) (*columns, error) {
+// segment is built. With prev, the columns of the Service before a change
+// whose index is a prefix of ix (the same segments, with ix's added after
+// them; see library.service), prev's chunks are shared and only the
+// entries of the added segments are written: a change costs its own
+// entries and the per-document columns, not the whole collection.
+func newColumns(ix *indexer.Index, spans []docSpan, sv *served, prev *columns) (*columns, error) {
 	n := ix.Len()
 	c := &columns{n: n, ix: ix}
-	if sv != nil {
+	from := 0 // entries before from are prev's, or sv's
+	switch {
+	case sv != nil:
 		if len(sv.ord) != n || len(sv.seq) != n || len(sv.e) != n {
 			return nil, fmt.Errorf("served columns of %d entries for %d", len(sv.e), n)
 		}
-		c.ord, c.seq, c.e = sv.ord, sv.seq, sv.e
-	} else {
-		c.seq = ix.SeqTable()
-		c.ord, c.e = make([]int32, n), make([]entryCols, n)
-		for o, s := range c.seq {
-			c.ord[s] = int32(o)
+		c.ord, c.seq, c.e = chunksOf(sv.ord), chunksOf(sv.seq), chunksOf(sv.e)
+		from = n
+	case prev != nil:
+		if prev.n > n {
+			return nil, fmt.Errorf("columns of %d entries extended to %d", prev.n, n)
 		}
+		c.ord, c.seq, c.e = prev.ord.grown(n), prev.seq.grown(n), prev.e.grown(n)
+		from = prev.n
+	default:
+		c.ord, c.seq, c.e = newChunked[int32](n), newChunked[uint32](n), newChunked[entryCols](n)
 	}
-	var docOfSeq []uint32
-	if sv == nil {
-		docOfSeq = make([]uint32, n)
+	c.written = n - from
+	if from < n {
+		ix.SegmentSeqs(func(base int, seq []uint32) {
+			if base < from {
+				return
+			}
+			for lo, q := range seq {
+				o, s := int32(base+lo), int32(base)+int32(q)
+				*c.seq.at(o), *c.ord.at(s) = uint32(s), o
+			}
+		})
 	}
-	docIdx := map[*corpus.Document]uint32{}
+	// the document index of an entry is its span's
 	next := int32(0)
 	for i, sp := range spans {
 		if sp.start != next || int(sp.start+sp.n) > n {
 			return nil, corpus.Errorf(corpus.EINTERNAL, "文档 %d 的条目范围无效", i)
 		}
 		next = sp.start + sp.n
-		di, ok := docIdx[sp.doc]
-		if !ok {
-			di = uint32(len(c.docs.region))
-			docIdx[sp.doc] = di
-			c.docs.add(sp.doc)
-			c.docDistrict = append(c.docDistrict, c.districtDict.id(sp.doc.District))
-		}
-		if docOfSeq != nil {
-			for q := sp.start; q < sp.start+sp.n; q++ {
-				docOfSeq[q] = di
-			}
-		}
+		c.docs.add(sp.doc)
+		c.docDistrict = append(c.docDistrict, c.districtDict.id(sp.doc.District))
 	}
 	if int(next) != n {
 		return nil, corpus.Errorf(corpus.EINTERNAL, "索引有 %d 条，文档共 %d 条", n, next)
 	}
-	// every part's themes and stray titles are appended: sized once, so
-	// that no part copies the ones before it
+	var spanOfSeq []uint32 // for the entries from on
+	if from < n {
+		spanOfSeq = make([]uint32, n-from)
+		for i, sp := range spans {
+			for q := max(int(sp.start), from); q < int(sp.start+sp.n); q++ {
+				spanOfSeq[q-from] = uint32(i)
+			}
+		}
+	}
+	// the themes and stray titles of the parts not yet in prev are
+	// appended: sized once, so that no part copies the ones before it
+	// (prev's are shared when they leave room: prev reads only its own)
 	themes, titles := 0, 0
 	ix.Parts(func(_ int, pc *indexer.Columns) {
 		themes += len(pc.Theme)
@@ -161,18 +185,35 @@ func newColumns(ix *indexer.Index, spans []docSpan, sv *served) (*columns, error
 	if uint64(themes) > math.MaxUint32 {
 		return nil, corpus.Errorf(corpus.ETOOLARGE, "主题标注过多")
 	}
-	if sv == nil {
-		c.themeIDs = make([]uint16, 0, themes)
-	} else if len(sv.themeIDs) != themes {
-		return nil, fmt.Errorf("served columns of %d themes for %d", len(sv.themeIDs), themes)
+	switch {
+	case sv != nil:
+		if len(sv.themeIDs) != themes {
+			return nil, fmt.Errorf("served columns of %d themes for %d", len(sv.themeIDs), themes)
+		}
+		c.themeIDs = sv.themeIDs
+	case prev != nil:
+		c.themeIDs = slices.Grow(prev.themeIDs, themes-len(prev.themeIDs))
+		c.bytes = prev.bytes
+		for _, d := range []struct{ to, from *dict }{{&c.sectionDict, &prev.sectionDict}, {&c.typeDict, &prev.typeDict}, {&c.themeDict, &prev.themeDict}} {
+			d.to.names, d.to.ids = slices.Clone(d.from.names), maps.Clone(d.from.ids)
+		}
+	default:
+		// room for the themes of a few changes, which then share them
+		c.themeIDs = make([]uint16, 0, themes+themes/8)
 	}
 	c.titlesElsewhere = make([]string, 0, titles)
+	if prev != nil {
+		c.titlesElsewhere = append(c.titlesElsewhere, prev.titlesElsewhere...)
+	}
 	var err error
 	ix.Parts(func(base int, pc *indexer.Columns) {
-		if err != nil {
+		if err != nil || prev != nil && base < from {
 			return
 		}
-		if sv == nil {
+		// the parts sv holds give their dictionaries, titles and bytes
+		// only; the parts not in prev are built
+		build := base >= from
+		if build {
 			// the per-entry arrays are read below
 			if cerr := pc.Check(); cerr != nil {
 				err = &corpus.Error{Code: corpus.EINVALID, Message: "索引已损坏（条目列无效），请运行 zhengce index 重新建立索引", Err: cerr}
@@ -187,6 +228,15 @@ func newColumns(ix *indexer.Index, spans []docSpan, sv *served) (*columns, error
 			return out
 		}
 		types, parts, themes := remap(pc.Types, &c.typeDict), remap(pc.Parts, &c.sectionDict), remap(pc.Themes, &c.themeDict)
+		// the part's titles found elsewhere, renumbered into c.titles
+		elsewhere := uint32(len(c.titlesElsewhere))
+		c.titlesElsewhere = append(c.titlesElsewhere, pc.Titles...)
+		for b, k := range pc.Bytes {
+			c.bytes[b] += k
+		}
+		if !build {
+			return
+		}
 		isSection := make([]bool, len(pc.Types))
 		for i, t := range pc.Types {
 			isSection[i] = t == string(corpus.TypeSection)
@@ -195,15 +245,6 @@ func newColumns(ix *indexer.Index, spans []docSpan, sv *served) (*columns, error
 		// themeIDs: each entry's themes are a run of it
 		if uint64(len(c.themeIDs))+uint64(len(pc.Theme)) > math.MaxUint32 {
 			err = corpus.Errorf(corpus.ETOOLARGE, "主题标注过多")
-			return
-		}
-		// the part's titles found elsewhere, renumbered into c.titles
-		elsewhere := uint32(len(c.titlesElsewhere))
-		c.titlesElsewhere = append(c.titlesElsewhere, pc.Titles...)
-		for b, k := range pc.Bytes {
-			c.bytes[b] += k
-		}
-		if sv != nil {
 			return
 		}
 		at := uint32(len(c.themeIDs))
@@ -217,7 +258,7 @@ func newColumns(ix *indexer.Index, spans []docSpan, sv *served) (*columns, error
 					target: pc.Target[i], static: 1, content: pc.Content[i], runes: pc.Runes[i],
 					titleOff: pc.TitleOff[i], titleLen: pc.TitleLen[i],
 					themeOff: at + a, themeN: uint16(min(b-a, math.MaxUint16)),
-					doc: docOfSeq[base+i], section: parts[pc.Part[i]], typ: types[pc.Type[i]],
+					doc: spanOfSeq[base+i-from], section: parts[pc.Part[i]], typ: types[pc.Type[i]],
 				}
 				if e.titleOff == indexer.TitleElsewhere {
 					e.titleLen += elsewhere
@@ -225,7 +266,7 @@ func newColumns(ix *indexer.Index, spans []docSpan, sv *served) (*columns, error
 				if e.content >= 0 {
 					e.static = staticFactor(e.runes, isSection[pc.Type[i]])
 				}
-				c.e[c.ord[base+i]] = e
+				*c.e.at(*c.ord.at(int32(base + i))) = e
 			}
 		})
 	})
@@ -238,7 +279,6 @@ func newColumns(ix *indexer.Index, spans []docSpan, sv *served) (*columns, error
 		}
 	}
 	if sv != nil {
-		c.themeIDs = sv.themeIDs
 		if err := sv.check(c); err != nil {
 			return nil, err
 		}
@@ -255,22 +295,22 @@ func newColumns(ix *indexer.Index, spans []docSpan, sv *served) (*columns, error
 
 // norm returns the normalised text of the entry with ordinal o. It
 // shares the index's mapping: valid while the search holds the Service.
-func (c *columns) norm(o int32) string { return c.ix.NormText(int(c.seq[o])) }
+func (c *columns) norm(o int32) string { return c.ix.NormText(int(*c.seq.at(o))) }
 
 // title returns the normalised title of the entry with ordinal o ("" for
 // none), in its normalised text n (c.norm(o)).
 func (c *columns) title(o int32, n string) string {
-	return indexer.TitleIn(c.e[o].titleOff, c.e[o].titleLen, n, c.titlesElsewhere)
+	return indexer.TitleIn(c.e.at(o).titleOff, c.e.at(o).titleLen, n, c.titlesElsewhere)
 }
 
 // entryThemes returns the theme ids of the entry with ordinal o.
 func (c *columns) entryThemes(o int32) []uint16 {
-	a := c.e[o].themeOff
-	return c.themeIDs[a : a+uint32(c.e[o].themeN)]
+	a := c.e.at(o).themeOff
+	return c.themeIDs[a : a+uint32(c.e.at(o).themeN)]
 }
 
 // hasTitle reports whether the entry with ordinal o has a title.
-func (c *columns) hasTitle(o int32) bool { return c.e[o].titleOff != indexer.NoTitle }
+func (c *columns) hasTitle(o int32) bool { return c.e.at(o).titleOff != indexer.NoTitle }
 
 // lookup returns the ids of the named facet values; unknown names match
 // nothing and are left out.
@@ -316,7 +356,7 @@ func (c *columns) compileFilter(q *Query, hideTargets bool) *filter {
 // pass reports whether the entry with ordinal o passes the filters (the
 // hiding of targets aside: see isHiddenTarget).
 func (c *columns) pass(f *filter, o int32) bool {
-	e := &c.e[o]
+	e := c.e.at(o)
 	if f.docPass != nil && !f.docPass[e.doc] {
 		return false
 	}
@@ -353,7 +393,7 @@ func (c *columns) pass(f *filter, o int32) bool {
 // isHiddenTarget reports whether o is a target hidden from the hits (it
 // still counts in the type facet).
 func (c *columns) isHiddenTarget(f *filter, o int32) bool {
-	return f.hideTargets && f.hasTargetType && c.e[o].typ == f.targetType
+	return f.hideTargets && f.hasTargetType && c.e.at(o).typ == f.targetType
 }
 
 // facetCounter counts facet values over matches.
@@ -372,7 +412,7 @@ func (c *columns) newCounter() *facetCounter {
 
 // add counts o; a hidden target counts in the type facet only.
 func (fc *facetCounter) add(c *columns, o int32, hidden bool) {
-	e := &c.e[o]
+	e := c.e.at(o)
 	fc.typ[e.typ]++
 	if hidden {
 		return

@@ -170,7 +170,7 @@ func (s *Service) visit(ctx context.Context, p *plan, fc *facetCounter, fn func(
 					return err
 				}
 			}
-			one(cand{ord: c.ord[seq]}, false)
+			one(cand{ord: *c.ord.at(int32(seq))}, false)
 		}
 		return nil
 	}
@@ -350,7 +350,7 @@ func (s *Service) exact(ctx context.Context, norm string, score bool, within []c
 	}
 	idf := 1 + math.Log(float64(c.n)/float64(df+1))
 	for i, m := range out {
-		l := max(1, c.e[m.Ord].runes)
+		l := max(1, c.e.at(m.Ord).runes)
 		out[i].Score = float32(math.Sqrt(float64(m.Score)) * idf * idf / math.Sqrt(float64(l)))
 	}
 	return out, nil
@@ -564,10 +564,10 @@ func (t *topK) better(a, b cand) bool {
 	if a.score != b.score {
 		return a.score > b.score
 	}
-	if pa, pb := t.prio[t.c.e[a.ord].doc], t.prio[t.c.e[b.ord].doc]; pa != pb {
+	if pa, pb := t.prio[t.c.e.at(a.ord).doc], t.prio[t.c.e.at(b.ord).doc]; pa != pb {
 		return pa > pb
 	}
-	return t.c.seq[a.ord] < t.c.seq[b.ord]
+	return *t.c.seq.at(a.ord) < *t.c.seq.at(b.ord)
 }
 
 func (t *topK) Len() int           { return len(t.h) }

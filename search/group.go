@@ -116,10 +116,10 @@ func (s *Service) SearchGrouped(ctx context.Context, r Request) (*GroupedRespons
 		seq, ok := s.seqOf(pinID)
 		var jd int32
 		if ok {
-			jd = int32(s.cols.e[s.cols.ord[seq]].doc)
+			jd = int32(s.cols.e.at(*s.cols.ord.at(int32(seq))).doc)
 		}
 		if ok {
-			o := s.cols.ord[seq]
+			o := *s.cols.ord.at(int32(seq))
 			w := s.cols.rank.work[jd]
 			if i := slices.IndexFunc(works, func(a *docAgg) bool { return s.cols.rank.work[a.doc] == w }); i >= 0 {
 				works = slices.Delete(works, i, i+1)
@@ -158,7 +158,7 @@ func (s *Service) SearchGrouped(ctx context.Context, r Request) (*GroupedRespons
 		g := s.docGroup(a, aggs)
 		g.Hits = make([]Hit, 0, len(a.top))
 		for k, c := range a.top {
-			seq := int(s.cols.seq[c.ord])
+			seq := int(*s.cols.seq.at(c.ord))
 			if a == pinned && k == 0 {
 				if h, ok := s.unitHit(seq, pinURL); ok {
 					h.Score = float64(c.score)
@@ -197,7 +197,7 @@ func (s *Service) runGrouped(ctx context.Context, p *plan) ([]*docAgg, uint64, F
 	var total uint64
 	better := (&topK{c: c, prio: c.rank.prio}).better
 	add := func(m cand, shape bool, maxBoost float32) {
-		d := c.e[m.ord].doc
+		d := c.e.at(m.ord).doc
 		a := aggs[d]
 		if a == nil {
 			a = &docAgg{doc: int32(d)}

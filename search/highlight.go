@@ -55,7 +55,7 @@ func (s *Service) hit(p *plan, seq int, score float32) (Hit, bool) {
 	h.Score = float64(score)
 	// The index keeps corpus.Normalize(text): verification and spans
 	// work on it, and only the ends of the spans are mapped back.
-	norm := s.cols.norm(s.cols.ord[seq])
+	norm := s.cols.norm(*s.cols.ord.at(int32(seq)))
 	if !p.verify(norm) {
 		return Hit{}, false
 	}

@@ -92,7 +92,7 @@ func openLib(dir string, loader func() (*corpus.Loader, error), seg *indexer.Seg
 	}
 	if !readOnly {
 		lib.collect()
-		if svc.served == nil {
+		if !svc.fromFile {
 			// the next start maps what this one built
 			lib.saving.Go(func() {
 				if err := lib.saveServed(svc); err != nil {
@@ -161,11 +161,15 @@ func (lib *library) load(seg *indexer.Segmenter) (*Service, error) {
 			return nil, err
 		}
 	}
-	return lib.service(seg)
+	return lib.service(seg, nil)
 }
 
-// service builds the Service of the library's current state.
-func (lib *library) service(seg *indexer.Segmenter) (*Service, error) {
+// service builds the Service of the library's current state. after is
+// the Service serving before a change (nil at open): when the state only
+// adds segments after its own (an upload) or marks documents removed,
+// the new Service shares its columns and writes those of the added
+// entries only.
+func (lib *library) service(seg *indexer.Segmenter, after *Service) (*Service, error) {
 	// the documents are copied: New links versions into them, and the
 	// previous corpus, still serving, holds the originals
 	ids := make([]string, 0, len(lib.docs))
@@ -218,15 +222,25 @@ func (lib *library) service(seg *indexer.Segmenter) (*Service, error) {
 		meta.Stats.Targets += n.Targets
 	}
 	ix := indexer.Combine(segs)
-	key := servedKey(lib.segNames(), spans)
-	m, sv := lib.openServed(key, ix.Len())
-	svc, err := newService(ix, &meta, c, spans, seg, sv)
+	names := lib.segNames()
+	key := servedKey(names, spans)
+	var (
+		m    *indexer.Mapping
+		sv   *served
+		prev *columns // the columns this state extends (see newColumns)
+	)
+	if after != nil && extends(names, after.segments) && after.cols.n <= ix.Len() {
+		prev = after.cols
+	} else {
+		m, sv = lib.openServed(key, ix.Len())
+	}
+	svc, err := newService(ix, &meta, c, spans, seg, sv, prev)
 	if err != nil && sv != nil {
 		// served columns that do not fit: built instead
 		slog.Default().Warn("served columns ignored", "file", filepath.Join(lib.root, servedFile), "err", err)
 		m.Close()
 		m, sv = nil, nil
-		svc, err = newService(ix, &meta, c, spans, seg, nil)
+		svc, err = newService(ix, &meta, c, spans, seg, nil, nil)
 	}
 	if err != nil {
 		if m != nil {
@@ -235,14 +249,23 @@ func (lib *library) service(seg *indexer.Segmenter) (*Service, error) {
 		ix.Close()
 		return nil, err
 	}
-	svc.served, svc.servedKey = m, key
-	if m != nil {
+	svc.servedKey, svc.segments = key, names
+	switch {
+	case m != nil:
+		svc.served, svc.fromFile = newSharedMapping(m), true
 		// checked; searches map back the pages they read
 		if err := m.DropPages(); err != nil {
 			slog.Default().Warn("served columns: pages kept", "err", err)
 		}
+	case prev != nil && after.served != nil:
+		svc.served = after.served.acquire() // its chunks are shared
 	}
 	return svc, nil
+}
+
+// extends reports whether the segments names begin with those of prev.
+func extends(names, prev []string) bool {
+	return len(prev) > 0 && len(prev) <= len(names) && slices.Equal(names[:len(prev)], prev)
 }
 
 // segNames returns the names of the library's segments, in order.
@@ -281,7 +304,7 @@ func (lib *library) openServed(key [32]byte, n int) (*indexer.Mapping, *served) 
 // saveServed writes the served columns of svc, a Service of the library
 // that built them, for the next start.
 func (lib *library) saveServed(svc *Service) error {
-	if svc.served != nil {
+	if svc.fromFile {
 		return nil // read from the file already
 	}
 	return indexer.WriteFileAtomic(filepath.Join(lib.root, servedFile), func(w io.Writer) error {
@@ -633,7 +656,8 @@ func (l *Live) refresh() error {
 		}
 	}
 	lib.segs = keep
-	svc, err := lib.service(l.cur.Load().svc.seg.Load())
+	cur := l.cur.Load().svc
+	svc, err := lib.service(cur.seg.Load(), cur)
 	if err != nil {
 		return err
 	}

@@ -49,16 +49,15 @@ type ranking struct {
 }
 
 // newRanking computes the document priorities of the documents of spans.
+// A document's index is its span's, as in newColumns; a removed
+// document's span keeps its index, with the placeholder document.
 func newRanking(spans []docSpan) *ranking {
-	r := &ranking{docIdx: map[string]int32{}}
-	// document indexes are given in order of first appearance, as in
-	// newColumns
-	for _, sp := range spans {
+	r := &ranking{docIdx: make(map[string]int32, len(spans)), docs: make([]*corpus.Document, len(spans)), prio: make([]uint8, len(spans))}
+	for i, sp := range spans {
 		d := sp.doc
-		if _, ok := r.docIdx[d.ID]; !ok {
-			r.docIdx[d.ID] = int32(len(r.docs))
-			r.docs = append(r.docs, d)
-			r.prio = append(r.prio, docPriority(d))
+		r.docs[i], r.prio[i] = d, docPriority(d)
+		if !sp.dead {
+			r.docIdx[d.ID] = int32(i)
 		}
 	}
 	r.work = make([]int32, len(r.docs))
@@ -113,7 +112,7 @@ func contentCount(s string) int {
 // shape is the factor of the ranking for the entry o under plan p (see
 // above): at most 1.
 func (s *Service) shape(p *plan, o int32) float32 {
-	e := &s.cols.e[o]
+	e := s.cols.e.at(o)
 	f := e.static
 	content := e.content
 	if content < 0 {

@@ -8,6 +8,7 @@ import (
 	"fmt"
 	"hash/crc32"
 	"io"
+	"sync/atomic"
 	"unsafe"
 
 	"github.com/zhengce/zhengce/indexer"
@@ -80,20 +81,21 @@ func writeServed(w io.Writer, key [32]byte, c *columns) error {
 	if !indexer.LittleEndian() {
 		return errors.New("served columns are kept on little-endian machines only")
 	}
-	n, t := len(c.ord), len(c.themeIDs)
+	n, t := c.n, len(c.themeIDs)
 	ordAt, seqAt, eAt, themesAt, size := servedLayout(n, t)
-	body := [][]byte{
-		unsafe.Slice((*byte)(unsafe.Pointer(unsafe.SliceData(c.ord))), 4*n),
-		unsafe.Slice((*byte)(unsafe.Pointer(unsafe.SliceData(c.seq))), 4*n),
-		unsafe.Slice((*byte)(unsafe.Pointer(unsafe.SliceData(c.e))), n*int(unsafe.Sizeof(entryCols{}))),
-		unsafe.Slice((*byte)(unsafe.Pointer(unsafe.SliceData(c.themeIDs))), 2*t),
-	}
-	pads := [][]byte{make([]byte, seqAt-ordAt-len(body[0])), make([]byte, eAt-seqAt-len(body[1])),
-		make([]byte, themesAt-eAt-len(body[2])), nil}
+	// the file's byte runs, in order: ord, padding, seq, padding, e,
+	// padding, themes — the arrays as their chunks
+	var runs [][]byte
+	runs = appendBytes(runs, c.ord)
+	runs = append(runs, make([]byte, seqAt-ordAt-4*n))
+	runs = appendBytes(runs, c.seq)
+	runs = append(runs, make([]byte, eAt-seqAt-4*n))
+	runs = appendBytes(runs, c.e)
+	runs = append(runs, make([]byte, themesAt-eAt-n*int(unsafe.Sizeof(entryCols{}))))
+	runs = append(runs, sliceBytes(c.themeIDs))
 	crc := crc32.New(crc32.MakeTable(crc32.Castagnoli))
-	for i, b := range body {
+	for _, b := range runs {
 		crc.Write(b)
-		crc.Write(pads[i])
 	}
 	var head [servedHeader]byte
 	copy(head[:], servedMagic)
@@ -102,7 +104,7 @@ func writeServed(w io.Writer, key [32]byte, c *columns) error {
 	binary.LittleEndian.PutUint64(head[48:], uint64(t))
 	binary.LittleEndian.PutUint32(head[56:], crc.Sum32())
 	written := 0
-	for _, b := range [][]byte{head[:], body[0], pads[0], body[1], pads[1], body[2], pads[2], body[3]} {
+	for _, b := range append([][]byte{head[:]}, runs...) {
 		k, err := w.Write(b)
 		written += k
 		if err != nil {
@@ -113,6 +115,20 @@ func writeServed(w io.Writer, key [32]byte, c *columns) error {
 		return fmt.Errorf("served columns: wrote %d bytes of %d", written, size)
 	}
 	return nil
+}
+
+// sliceBytes returns the memory of s as bytes.
+func sliceBytes[T any](s []T) []byte {
+	var zero T
+	return unsafe.Slice((*byte)(unsafe.Pointer(unsafe.SliceData(s))), len(s)*int(unsafe.Sizeof(zero)))
+}
+
+// appendBytes appends the memory of each chunk of a to runs.
+func appendBytes[T any](runs [][]byte, a chunked[T]) [][]byte {
+	for _, c := range a.c {
+		runs = append(runs, sliceBytes(c))
+	}
+	return runs
 }
 
 // parseServed returns the served columns in data, the mapped file, when
@@ -180,6 +196,34 @@ func (s *served) check(c *columns) error {
 		if t >= themes {
 			return fmt.Errorf("served columns: theme %d of the table unknown", i)
 		}
+	}
+	return nil
+}
+
+// sharedMapping is a mapped served file and the Services that read it: the
+// one that mapped it and those changes built after it, which share its
+// chunks (see newColumns). The last to close unmaps it.
+type sharedMapping struct {
+	m    *indexer.Mapping
+	refs atomic.Int32
+}
+
+func newSharedMapping(m *indexer.Mapping) *sharedMapping {
+	s := &sharedMapping{m: m}
+	s.refs.Store(1)
+	return s
+}
+
+// acquire takes a reference for another Service.
+func (s *sharedMapping) acquire() *sharedMapping {
+	s.refs.Add(1)
+	return s
+}
+
+// release gives back a reference; the last unmaps the file.
+func (s *sharedMapping) release() error {
+	if s.refs.Add(-1) == 0 {
+		return s.m.Close()
 	}
 	return nil
 }

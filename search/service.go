@@ -51,12 +51,18 @@ type Service struct {
 	spanOf map[string]int32 // the span of each live document id
 	cols   *columns         // by ordinal
 	jumps  *jumps           // titles and articles, for queries naming an article
-	// served is the mapped file the entries' columns are read from (see
-	// servedFile), nil when they were built in memory
-	served *indexer.Mapping
+	// served is the mapped file some of the entries' columns are read
+	// from (see servedFile), nil when they were all built in memory;
+	// fromFile tells that all of them are, for this very state
+	served   *sharedMapping
+	fromFile bool
 	// servedKey identifies the library state this Service serves (see
 	// servedKey); zero outside a library
 	servedKey [32]byte
+	// segments are the names of the library's segments this Service
+	// serves, in order: a change that adds segments after them builds on
+	// this Service's columns (see library.service)
+	segments []string
 }
 
 // Open opens the existing index in dir for querying corpus c. seg may be
@@ -92,7 +98,7 @@ func open(dir string, c *corpus.Corpus, corpusFP string, seg *indexer.Segmenter)
 		spans = append(spans, docSpan{doc: d, start: start, n: n})
 		start += n
 	}
-	s, err := newService(ix, meta, c, spans, seg, nil)
+	s, err := newService(ix, meta, c, spans, seg, nil, nil)
 	if err != nil {
 		ix.Close()
 		return nil, err
@@ -102,8 +108,8 @@ func open(dir string, c *corpus.Corpus, corpusFP string, seg *indexer.Segmenter)
 
 // newService returns the Service of ix, whose entries are those of the
 // documents of spans, in order; a dead span's entries match nothing.
-func newService(ix *indexer.Index, meta *indexer.Meta, c *corpus.Corpus, spans []docSpan, seg *indexer.Segmenter, sv *served) (*Service, error) {
-	cols, err := newColumns(ix, spans, sv)
+func newService(ix *indexer.Index, meta *indexer.Meta, c *corpus.Corpus, spans []docSpan, seg *indexer.Segmenter, sv *served, prev *columns) (*Service, error) {
+	cols, err := newColumns(ix, spans, sv, prev)
 	if err != nil {
 		return nil, err
 	}
@@ -114,7 +120,7 @@ func newService(ix *indexer.Index, meta *indexer.Meta, c *corpus.Corpus, spans [
 				cols.dead = make([]bool, cols.n)
 			}
 			for q := sp.start; q < sp.start+sp.n; q++ {
-				cols.dead[cols.ord[q]] = true
+				cols.dead[*cols.ord.at(q)] = true
 			}
 			continue
 		}
@@ -220,7 +226,7 @@ func (s *Service) Meta() *indexer.Meta { return s.meta }
 func (s *Service) DropPages() error {
 	err := s.ix.DropPages()
 	if s.served != nil {
-		err = errors.Join(err, s.served.DropPages())
+		err = errors.Join(err, s.served.m.DropPages())
 	}
 	return err
 }
@@ -228,7 +234,7 @@ func (s *Service) DropPages() error {
 // Close closes the index and the served columns' mapping.
 func (s *Service) Close() error {
 	if s.served != nil {
-		return errors.Join(s.ix.Close(), s.served.Close())
+		return errors.Join(s.ix.Close(), s.served.release())
 	}
 	return s.ix.Close()
 }
@@ -276,7 +282,7 @@ func (s *Service) Search(ctx context.Context, r Request) (*Response, error) {
 				return nil, searchError(ctx, err)
 			}
 		}
-		hit, ok := s.hit(p, int(s.cols.seq[h.ord]), h.score)
+		hit, ok := s.hit(p, int(*s.cols.seq.at(h.ord)), h.score)
 		if !ok {
 			dropped++
 			continue
