@@ -147,25 +147,15 @@ func (b *Blobs) DropPages() error {
 
 // openBlobFile maps the file at path, read-only.
 func openBlobFile(path string) (*Blobs, error) {
-	f, err := os.Open(path)
+	m, err := MapFile(path)
 	if err != nil {
 		return nil, err
 	}
-	st, err := f.Stat()
-	if err != nil {
-		f.Close()
-		return nil, err
-	}
-	if st.Size() < 16 {
-		f.Close()
+	if len(m.m) < 16 {
+		m.Close()
 		return nil, errors.New("blob file truncated")
 	}
-	m, err := mmap.Map(f, mmap.RDONLY, 0)
-	if err != nil {
-		f.Close()
-		return nil, fmt.Errorf("map %s: %w", path, err)
-	}
-	return &Blobs{m: m, f: f}, nil
+	return &Blobs{m: m.m, f: m.f}, nil
 }
 
 // Len is the number of records.
