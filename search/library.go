@@ -107,8 +107,12 @@ func openLib(dir string, loader func() (*corpus.Loader, error), seg *indexer.Seg
 }
 
 // Verify checks every file of the index served against the checksums of
-// its manifest (indexer.Verify): it reads the whole index, so a server
-// runs it in the background after start.
+// its manifest (indexer.Verify), and the served columns mapped at start
+// against their own checksum: it reads the whole index, so a server runs
+// it in the background after start. Served columns that fail theirs are
+// not the collection's damage: the state is built again from the
+// segments and swapped in, the file removed and written anew, and the
+// repair logged.
 func (l *Live) Verify() error {
 	l.mu.Lock()
 	lib := l.lib
@@ -116,7 +120,48 @@ func (l *Live) Verify() error {
 	if lib == nil {
 		return nil
 	}
-	return indexer.Verify(lib.root, lib.base)
+	return errors.Join(l.verifyServed(), indexer.Verify(lib.root, lib.base))
+}
+
+// verifyServed checks the checksum of the served columns the current
+// state was opened from, and repairs the state when it fails (see
+// Verify).
+func (l *Live) verifyServed() error {
+	ref := l.acquire()
+	if ref == nil {
+		return nil
+	}
+	svc := ref.svc
+	ok := !svc.fromFile || servedSumOK(svc.served.m.Bytes())
+	ref.mu.RUnlock()
+	if ok {
+		return nil
+	}
+	l.mu.Lock()
+	defer l.mu.Unlock()
+	lib := l.lib
+	if lib == nil || l.closed || l.cur.Load().svc != svc {
+		return nil // a change has replaced that state already
+	}
+	defer l.changing()()
+	path := filepath.Join(lib.root, servedFile)
+	l.logger().Error("served columns damaged (checksum): the search state is built again from the index", "file", path)
+	if err := os.Remove(path); err != nil && !errors.Is(err, fs.ErrNotExist) {
+		return fmt.Errorf("remove damaged served columns: %w", err)
+	}
+	next, err := lib.service(svc.seg.Load(), nil)
+	if err != nil {
+		return fmt.Errorf("rebuild the search state: %w", err)
+	}
+	if err := l.swapLocked(next); err != nil {
+		return err
+	}
+	lib.saving.Go(func() {
+		if err := lib.saveServed(next); err != nil {
+			l.logger().Warn("cannot keep the served columns for the next start", "err", err)
+		}
+	})
+	return nil
 }
 
 // HasLibrary reports whether the index in dir has a document store, so

@@ -105,14 +105,25 @@ func TestServedColumns(t *testing.T) {
 	damage := []struct {
 		name string
 		edit func([]byte) []byte
+		// mapped: the damage passes the checks at open and is found by
+		// the checksum (Verify)
+		mapped bool
 	}{
-		{"a byte flipped", func(b []byte) []byte { b[len(b)/2] ^= 0x40; return b }},
-		{"truncated", func(b []byte) []byte { return b[:len(b)-3] }},
-		{"header only", func(b []byte) []byte { return b[:servedHeader] }},
-		{"empty", func([]byte) []byte { return nil }},
-		{"entry count", func(b []byte) []byte { binary.LittleEndian.PutUint64(b[40:], 7); return b }},
-		{"theme count", func(b []byte) []byte { binary.LittleEndian.PutUint64(b[48:], 1<<40); return b }},
-		{"another state", func(b []byte) []byte { b[8] ^= 1; return b }},
+		// the middle of the file is the entries' values
+		{"a byte flipped", func(b []byte) []byte { b[len(b)/2] ^= 0x40; return b }, true},
+		{"a target changed", func(b []byte) []byte {
+			// entry 0's target: an index check cannot see it, the checksum does
+			n, t := int(binary.LittleEndian.Uint64(b[40:])), int(binary.LittleEndian.Uint64(b[48:]))
+			_, _, eAt, _, _ := servedLayout(n, t)
+			b[eAt+7] ^= 0x01
+			return b
+		}, true},
+		{"truncated", func(b []byte) []byte { return b[:len(b)-3] }, false},
+		{"header only", func(b []byte) []byte { return b[:servedHeader] }, false},
+		{"empty", func([]byte) []byte { return nil }, false},
+		{"entry count", func(b []byte) []byte { binary.LittleEndian.PutUint64(b[40:], 7); return b }, false},
+		{"theme count", func(b []byte) []byte { binary.LittleEndian.PutUint64(b[48:], 1<<40); return b }, false},
+		{"another state", func(b []byte) []byte { b[8] ^= 1; return b }, false},
 	}
 	for _, d := range damage {
 		t.Run(d.name, func(t *testing.T) {
@@ -120,8 +131,16 @@ func TestServedColumns(t *testing.T) {
 				t.Fatal(err)
 			}
 			l := open(t)
+			if servedNow(l) != d.mapped {
+				t.Errorf("mapped at open: %v, want %v", servedNow(l), d.mapped)
+			}
+			// the shape and every index are checked at open, the checksum
+			// with the index's files in the background
+			if err := l.Verify(); err != nil {
+				t.Fatalf("Verify: %v", err)
+			}
 			if servedNow(l) {
-				t.Error("damaged served columns mapped")
+				t.Error("damaged served columns still serving after Verify")
 			}
 			if got := servedAnswers(t, l); !reflect.DeepEqual(got, want) {
 				t.Errorf("answers differ after ignoring the file:\n%v\nwant\n%v", got, want)
