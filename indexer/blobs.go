@@ -92,28 +92,18 @@ type Blobs struct {
 // offsets are mapped and a record costs one pread: for the entries, read
 // only for the hits a page shows.
 func openBlobs(path string, n int, mapped bool) (*Blobs, error) {
-	f, err := os.Open(path)
+	at := 16 + 8*(uint64(n)+1)
+	m, f, size, err := mapPrefix(path, func(size uint64) (uint64, error) {
+		if n < 0 || at > size {
+			return 0, errors.New("blob file truncated")
+		}
+		if mapped {
+			return size, nil
+		}
+		return at, nil
+	})
 	if err != nil {
 		return nil, err
-	}
-	st, err := f.Stat()
-	if err != nil {
-		f.Close()
-		return nil, err
-	}
-	size, at := uint64(st.Size()), 16+8*(uint64(n)+1)
-	if n < 0 || at > size {
-		f.Close()
-		return nil, errors.New("blob file truncated")
-	}
-	length := at
-	if mapped {
-		length = size
-	}
-	m, err := mmap.MapRegion(f, int(length), mmap.RDONLY, 0, 0)
-	if err != nil {
-		f.Close()
-		return nil, fmt.Errorf("map %s: %w", path, err)
 	}
 	b := &Blobs{m: m, f: f, n: n, offs: m[16:at], at: at, size: size - at}
 	fail := func(why string) (*Blobs, error) {

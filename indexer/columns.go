@@ -320,9 +320,9 @@ func (r *colReader) align() {
 	}
 }
 
-// littleEndian reports whether this machine stores integers as the
-// columns file does.
-func littleEndian() bool {
+// LittleEndian reports whether this machine stores integers
+// little-endian, the order of every array the index keeps in its files.
+func LittleEndian() bool {
 	x := uint16(1)
 	return *(*byte)(unsafe.Pointer(&x)) == 1
 }
@@ -452,7 +452,7 @@ func readColumns(path string, n int) (c *Columns, err error) {
 			f.Close()
 		}
 	}()
-	c, err = parseColumns(f.m, n, littleEndian())
+	c, err = parseColumns(f.m, n, LittleEndian())
 	if err != nil {
 		return nil, err
 	}

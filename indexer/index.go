@@ -534,7 +534,7 @@ func (ix *Index) partOf(seq int) *part {
 // machine, else decoded. An empty index has an empty file, which is not
 // mapped.
 func openOrder(path string, n int) ([]uint32, *Mapping, error) {
-	if n == 0 || !littleEndian() {
+	if n == 0 || !LittleEndian() {
 		data, err := os.ReadFile(path)
 		if err != nil {
 			return nil, nil, err

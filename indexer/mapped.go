@@ -24,25 +24,43 @@ type Mapping struct {
 // MapFile maps the file at path read-only. An empty file cannot be mapped
 // and is an error.
 func MapFile(path string) (*Mapping, error) {
-	f, err := os.Open(path)
+	m, f, _, err := mapPrefix(path, func(size uint64) (uint64, error) {
+		if size == 0 {
+			return 0, errors.New("empty file")
+		}
+		return size, nil
+	})
 	if err != nil {
 		return nil, err
+	}
+	return &Mapping{m: m, f: f}, nil
+}
+
+// mapPrefix opens the file at path and maps, read-only, the number of its
+// first bytes that length returns for its size (an error from length
+// refuses the file). It returns the mapping, the open file and its size.
+func mapPrefix(path string, length func(size uint64) (uint64, error)) (mmap.MMap, *os.File, uint64, error) {
+	f, err := os.Open(path)
+	if err != nil {
+		return nil, nil, 0, err
 	}
 	st, err := f.Stat()
 	if err != nil {
 		f.Close()
-		return nil, fmt.Errorf("map %s: %w", path, err)
+		return nil, nil, 0, fmt.Errorf("map %s: %w", path, err)
 	}
-	if st.Size() == 0 {
-		f.Close()
-		return nil, fmt.Errorf("map %s: empty file", path)
-	}
-	m, err := mmap.Map(f, mmap.RDONLY, 0)
+	size := uint64(st.Size())
+	n, err := length(size)
 	if err != nil {
 		f.Close()
-		return nil, fmt.Errorf("map %s: %w", path, err)
+		return nil, nil, 0, fmt.Errorf("map %s: %w", path, err)
 	}
-	return &Mapping{m: m, f: f}, nil
+	m, err := mmap.MapRegion(f, int(n), mmap.RDONLY, 0, 0)
+	if err != nil {
+		f.Close()
+		return nil, nil, 0, fmt.Errorf("map %s: %w", path, err)
+	}
+	return m, f, size, nil
 }
 
 // Bytes returns the mapped file: valid until Close, never to be modified.
@@ -92,7 +110,3 @@ func WriteFileAtomic(path string, write func(w io.Writer) error) (err error) {
 	}
 	return nil
 }
-
-// LittleEndian reports whether this machine stores integers little-endian,
-// the order of every array the index keeps in its files.
-func LittleEndian() bool { return littleEndian() }

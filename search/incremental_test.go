@@ -59,11 +59,7 @@ func TestIncrementalColumns(t *testing.T) {
 	rng := rand.New(rand.NewSource(21))
 	s := synth{rng}
 	loader := libLoader(t)
-	var base []corpus.File
-	for i := range 8 {
-		base = append(base, corpus.File{Name: "base" + strconv.Itoa(i) + ".txt", Data: []byte(s.text())})
-	}
-	dir := buildLibrary(t, loader, base)
+	dir := buildLibrary(t, loader, s.files("base", 8))
 	l := openLibrary(t, dir, loader)
 	ctx := context.Background()
 	var prevFirst []entryCols

@@ -93,12 +93,7 @@ func openLib(dir string, loader func() (*corpus.Loader, error), seg *indexer.Seg
 	if !readOnly {
 		lib.collect()
 		if !svc.fromFile {
-			// the next start maps what this one built
-			lib.saving.Go(func() {
-				if err := lib.saveServed(svc); err != nil {
-					slog.Default().Warn("cannot keep the served columns for the next start", "err", err)
-				}
-			})
+			lib.saveServedLater(svc, slog.Default()) // the next start maps what this one built
 		}
 	}
 	l := &Live{dir: dir, lib: lib}
@@ -156,11 +151,7 @@ func (l *Live) verifyServed() error {
 	if err := l.swapLocked(next); err != nil {
 		return err
 	}
-	lib.saving.Go(func() {
-		if err := lib.saveServed(next); err != nil {
-			l.logger().Warn("cannot keep the served columns for the next start", "err", err)
-		}
-	})
+	lib.saveServedLater(next, l.logger())
 	return nil
 }
 
@@ -354,6 +345,16 @@ func (lib *library) saveServed(svc *Service) error {
 	}
 	return indexer.WriteFileAtomic(filepath.Join(lib.root, servedFile), func(w io.Writer) error {
 		return writeServed(w, svc.servedKey, svc.cols)
+	})
+}
+
+// saveServedLater writes the served columns of svc in the background
+// (close waits for it); a failure is logged to log.
+func (lib *library) saveServedLater(svc *Service, log *slog.Logger) {
+	lib.saving.Go(func() {
+		if err := lib.saveServed(svc); err != nil {
+			log.Warn("cannot keep the served columns for the next start", "err", err)
+		}
 	})
 }
 

@@ -126,6 +126,15 @@ func (s synth) text() string {
 	return b.String()
 }
 
+// files returns n synthetic documents named prefix0.txt, prefix1.txt …
+func (s synth) files(prefix string, n int) []corpus.File {
+	out := make([]corpus.File, n)
+	for i := range out {
+		out[i] = corpus.File{Name: prefix + strconv.Itoa(i) + ".txt", Data: []byte(s.text())}
+	}
+	return out
+}
+
 // libPhrases are the quoted phrases the property test checks: frequent
 // pairs and triples of the vocabulary, ones spanning punctuation, one no
 // document has.

@@ -9,8 +9,6 @@ import (
 	"strconv"
 	"strings"
 	"testing"
-
-	"github.com/zhengce/zhengce/corpus"
 )
 
 // mappedRSS returns the resident KiB of this process's mappings of files
@@ -50,11 +48,7 @@ func TestDropPages(t *testing.T) {
 	rng := rand.New(rand.NewSource(5))
 	s := synth{rng}
 	loader := libLoader(t)
-	var files []corpus.File
-	for i := range 30 {
-		files = append(files, corpus.File{Name: "p" + strconv.Itoa(i) + ".txt", Data: []byte(s.text())})
-	}
-	dir := buildLibrary(t, loader, files)
+	dir := buildLibrary(t, loader, s.files("p", 30))
 	l := openLibrary(t, dir, loader)
 	if err := l.Close(); err != nil { // writes the served columns
 		t.Fatal(err)

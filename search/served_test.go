@@ -54,11 +54,7 @@ func TestServedColumns(t *testing.T) {
 	rng := rand.New(rand.NewSource(11))
 	s := synth{rng}
 	loader := libLoader(t)
-	var files []corpus.File
-	for i := range 12 {
-		files = append(files, corpus.File{Name: "doc" + string(rune('a'+i)) + ".txt", Data: []byte(s.text())})
-	}
-	dir := buildLibrary(t, loader, files)
+	dir := buildLibrary(t, loader, s.files("doc", 12))
 	path := filepath.Join(dir, servedFile)
 
 	open := func(t *testing.T) *Live {
