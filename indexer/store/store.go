@@ -33,8 +33,13 @@ import (
 const File = "zhengce.db"
 
 // formatVersion is the layout of the store; a store of another layout
-// is refused (the index is rebuilt).
-const formatVersion = "2"
+// is refused (the index is rebuilt). Layout 2 held its records as JSON:
+// it is read as it is, and converted to 3 (binary records, codec.go) the
+// first time it is opened for writing.
+const (
+	formatVersion = "3"
+	formatJSON    = "2"
+)
 
 // Buckets.
 var (
@@ -163,7 +168,11 @@ func Open(path string, opt Options) (*Store, error) {
 		format = string(tx.Bucket(bucketMeta).Get(keyFormat))
 		return nil
 	})
-	if err == nil && format != formatVersion {
+	switch {
+	case err != nil:
+	case format == formatJSON && !opt.ReadOnly:
+		err = s.convert()
+	case format != formatVersion && format != formatJSON:
 		err = fmt.Errorf("format %q, want %q", format, formatVersion)
 	}
 	if err != nil {
@@ -198,6 +207,68 @@ func open(path string, opt Options) (*Store, error) {
 		return nil, fmt.Errorf("zstd decoder: %w", err)
 	}
 	return &Store{db: db, path: path, enc: enc, dec: dec}, nil
+}
+
+// convert rewrites the JSON records of a store of layout 2 in the binary
+// layout and marks it 3, in one transaction.
+func (s *Store) convert() error {
+	type recode struct {
+		bucket []byte
+		fn     func([]byte) ([]byte, error)
+	}
+	steps := []recode{
+		{bucketInfo, func(v []byte) ([]byte, error) {
+			in, err := decodeInfo(v)
+			if err != nil {
+				return nil, err
+			}
+			return encodeInfo(in)
+		}},
+		{bucketStubs, func(v []byte) ([]byte, error) {
+			r, err := decodeStub(v)
+			if err != nil {
+				return nil, err
+			}
+			return encodeStub(r), nil
+		}},
+		{bucketSegments, func(v []byte) ([]byte, error) {
+			sg, err := decodeSegment(v)
+			if err != nil {
+				return nil, err
+			}
+			return encodeSegment(&sg)
+		}},
+	}
+	err := s.update(func(tx *bolt.Tx) error {
+		for _, st := range steps {
+			b := tx.Bucket(st.bucket)
+			var keys, vals [][]byte
+			if err := b.ForEach(func(k, v []byte) error {
+				if !isJSON(v) {
+					return nil
+				}
+				nv, err := st.fn(v)
+				if err != nil {
+					return fmt.Errorf("%s %s: %w", st.bucket, k, err)
+				}
+				// copied: a Put may remap the file the key points into
+				keys, vals = append(keys, slices.Clone(k)), append(vals, nv)
+				return nil
+			}); err != nil {
+				return err
+			}
+			for i, k := range keys { // after the walk: a Put moves the cursor's pages
+				if err := b.Put(k, vals[i]); err != nil {
+					return err
+				}
+			}
+		}
+		return tx.Bucket(bucketMeta).Put(keyFormat, []byte(formatVersion))
+	})
+	if err != nil {
+		return fmt.Errorf("convert the store to layout %s: %w", formatVersion, err)
+	}
+	return nil
 }
 
 // guarded calls fn, turning a panic or memory fault of bbolt over a
@@ -340,21 +411,17 @@ func (s *Store) Apply(ch Change) error {
 			return err
 		}
 		p.Info.ID = p.Doc.ID
-		info, err := json.Marshal(p.Info)
+		info, err := encodeInfo(p.Info)
 		if err != nil {
-			return fmt.Errorf("encode document info: %w", err)
+			return err
 		}
-		stub, err := json.Marshal(stubRecord{Meta: p.Doc.Meta, Counts: p.Doc.Counts()})
-		if err != nil {
-			return fmt.Errorf("encode document metadata: %w", err)
-		}
-		encs[i] = enc{p.Doc.ID, doc, info, stub}
+		encs[i] = enc{p.Doc.ID, doc, info, encodeStub(stubRecord{Meta: p.Doc.Meta, Counts: p.Doc.Counts()})}
 	}
 	var seg []byte
 	if ch.Segment != nil {
 		var err error
-		if seg, err = json.Marshal(ch.Segment); err != nil {
-			return fmt.Errorf("encode segment: %w", err)
+		if seg, err = encodeSegment(ch.Segment); err != nil {
+			return err
 		}
 	}
 	err := s.update(func(tx *bolt.Tx) error {
@@ -362,8 +429,8 @@ func (s *Store) Apply(ch Change) error {
 		touched := map[string]bool{} // segments that lost a document
 		drop := func(id string) error {
 			if old := info.Get([]byte(id)); old != nil {
-				var in Info
-				if err := json.Unmarshal(old, &in); err != nil {
+				in, err := decodeInfo(old)
+				if err != nil {
 					return fmt.Errorf("document info %s: %w", id, err)
 				}
 				touched[in.Segment] = true
@@ -442,8 +509,8 @@ func dropEmpty(info, segs *bolt.Bucket, touched map[string]bool) error {
 		if raw == nil || name == "." {
 			continue
 		}
-		var sg Segment
-		if err := json.Unmarshal(raw, &sg); err != nil {
+		sg, err := decodeSegment(raw)
+		if err != nil {
 			return fmt.Errorf("segment %s: %w", name, err)
 		}
 		if !liveIn(info, &sg) {
@@ -462,8 +529,7 @@ func liveIn(info *bolt.Bucket, sg *Segment) bool {
 		if raw == nil {
 			continue
 		}
-		var in Info
-		if json.Unmarshal(raw, &in) == nil && in.Segment == sg.Name {
+		if in, err := decodeInfo(raw); err == nil && in.Segment == sg.Name {
 			return true
 		}
 	}
@@ -543,18 +609,20 @@ func (s *Store) Read() (*Snapshot, error) {
 		parallel(len(errs), func(i int) {
 			switch {
 			case i < len(segs): // the largest first
-				if err := json.Unmarshal(segs[i].data, &snap.Segments[i]); err != nil {
+				var err error
+				if snap.Segments[i], err = decodeSegment(segs[i].data); err != nil {
 					errs[i] = fmt.Errorf("segment %s: %w", segs[i].id, err)
 				}
 			case i < len(segs)+len(infos):
 				r := infos[i-len(segs)]
-				if err := json.Unmarshal(r.data, &infoOut[i-len(segs)]); err != nil {
+				var err error
+				if infoOut[i-len(segs)], err = decodeInfo(r.data); err != nil {
 					errs[i] = fmt.Errorf("document info %s: %w", r.id, err)
 				}
 			default:
 				k := i - len(segs) - len(infos)
-				var r stubRecord
-				if err := json.Unmarshal(stubs[k].data, &r); err != nil {
+				r, err := decodeStub(stubs[k].data)
+				if err != nil {
 					errs[i] = fmt.Errorf("document metadata %s: %w", stubs[k].id, err)
 					return
 				}
@@ -673,9 +741,9 @@ func parallel(n int, fn func(i int)) {
 // the segments left without documents are dropped. The documents and
 // their original files stay as they are.
 func (s *Store) Regroup(seg Segment, ids []string) error {
-	data, err := json.Marshal(seg)
+	data, err := encodeSegment(&seg)
 	if err != nil {
-		return fmt.Errorf("encode segment: %w", err)
+		return err
 	}
 	err = s.update(func(tx *bolt.Tx) error {
 		info, segs := tx.Bucket(bucketInfo), tx.Bucket(bucketSegments)
@@ -685,13 +753,13 @@ func (s *Store) Regroup(seg Segment, ids []string) error {
 			if raw == nil {
 				return corpus.Errorf(corpus.ENOTFOUND, "没有编号为 %s 的文档", id)
 			}
-			var in Info
-			if err := json.Unmarshal(raw, &in); err != nil {
+			in, err := decodeInfo(raw)
+			if err != nil {
 				return fmt.Errorf("document info %s: %w", id, err)
 			}
 			touched[in.Segment] = true
 			in.Segment = seg.Name
-			v, err := json.Marshal(in)
+			v, err := encodeInfo(in)
 			if err != nil {
 				return err
 			}
