@@ -70,6 +70,10 @@ func (m *Mapping) Bytes() []byte { return m.m }
 // the process's resident memory and a later read maps them again.
 func (m *Mapping) DropPages() error { return dropPages(m.m) }
 
+// ReadAt reads the file at off with pread, not through the mapping: the
+// pages it reads are not mapped into the process.
+func (m *Mapping) ReadAt(p []byte, off int64) (int, error) { return m.f.ReadAt(p, off) }
+
 // Close unmaps the file and closes it; closing again does nothing.
 func (m *Mapping) Close() error {
 	if m.closed.Swap(true) {

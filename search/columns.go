@@ -48,7 +48,7 @@ type columns struct {
 	dead []bool
 	// rank shapes scores (see rank.go); titles answers suggestions
 	rank   *ranking
-	titles *suggester
+	titles *future[*suggester]
 	// written counts the entries whose values this build wrote: all of
 	// them, those a change added, or none (mapped)
 	written int
@@ -278,13 +278,9 @@ func newColumns(ix *indexer.Index, spans []docSpan, sv *served, prev *columns) (
 			return nil, corpus.Errorf(corpus.ETOOLARGE, "分面取值过多：%d", len(d.names))
 		}
 	}
-	if sv != nil {
-		if err := sv.check(c); err != nil {
-			return nil, err
-		}
-	}
 	c.rank = newRanking(spans)
-	c.titles = newSuggester(c.rank)
+	rank := c.rank
+	c.titles = goFuture(func() *suggester { return newSuggester(rank) })
 	// the segments' columns were read once; their pages go back to the
 	// page cache
 	if err := ix.DropColumnPages(); err != nil {

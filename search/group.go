@@ -100,14 +100,14 @@ func (s *Service) SearchGrouped(ctx context.Context, r Request) (*GroupedRespons
 	resp.TotalDocuments = uint64(len(works))
 	// a query naming an article (the jump) or a document (its title)
 	// puts that document first and the unit first within it
-	j := s.jumps.resolve(r.Query, r.InDoc)
+	j := s.jumps.get().resolve(r.Query, r.InDoc)
 	resp.Jump = j
 	var pinID, pinURL string
 	switch {
 	case j != nil:
 		pinID, pinURL = j.UnitID, j.URL
 	default:
-		if d := s.jumps.named(r.Query); d != nil {
+		if d := s.jumps.get().named(r.Query); d != nil {
 			pinID, pinURL = d.ID+"/"+corpus.PathTitle, "/c/"+url.PathEscape(d.ID)+"/"+corpus.PathTitle
 		}
 	}

@@ -248,7 +248,7 @@ func BenchmarkSuggest(b *testing.B) {
 	for _, c := range []struct {
 		name string
 		s    *suggester
-	}{{"sample", f.svc.cols.titles}, {"laws-size", newSuggester(big)}} {
+	}{{"sample", f.svc.cols.titles.get()}, {"laws-size", newSuggester(big)}} {
 		b.Run(c.name, func(b *testing.B) {
 			qs := []string{"中", "中华人民", "数据安全", "未成年人保护法", "烟花爆竹", "管理条例", "养犬", "不存在的名称"}
 			for i := 0; b.Loop(); i++ {

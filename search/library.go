@@ -127,7 +127,7 @@ func (l *Live) verifyServed() error {
 		return nil
 	}
 	svc := ref.svc
-	ok := !svc.fromFile || servedSumOK(svc.served.m.Bytes())
+	ok := !svc.fromFile || servedSumsOK(svc.served.m, len(svc.served.m.Bytes()))
 	ref.mu.RUnlock()
 	if ok {
 		return nil
@@ -288,11 +288,8 @@ func (lib *library) service(seg *indexer.Segmenter, after *Service) (*Service, e
 	svc.servedKey, svc.segments = key, names
 	switch {
 	case m != nil:
+		// read with pread to check its sums: searches map the pages they read
 		svc.served, svc.fromFile = newSharedMapping(m), true
-		// checked; searches map back the pages they read
-		if err := m.DropPages(); err != nil {
-			slog.Default().Warn("served columns: pages kept", "err", err)
-		}
 	case prev != nil && after.served != nil:
 		svc.served = after.served.acquire() // its chunks are shared
 	}
@@ -327,6 +324,9 @@ func (lib *library) openServed(key [32]byte, n int) (*indexer.Mapping, *served) 
 		return nil, nil
 	}
 	sv, err := parseServed(m.Bytes(), key, n)
+	if sv != nil && !servedSumsOK(m, len(m.Bytes())) {
+		sv, err = nil, errors.New("checksum mismatch")
+	}
 	if sv == nil {
 		if err != nil {
 			slog.Default().Warn("served columns ignored", "file", path, "err", err)

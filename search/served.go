@@ -8,6 +8,8 @@ import (
 	"fmt"
 	"hash/crc32"
 	"io"
+	"runtime"
+	"runtime/debug"
 	"sync"
 	"sync/atomic"
 	"unsafe"
@@ -28,12 +30,21 @@ import (
 const servedFile = "zhengce-served.bin"
 
 // servedMagic starts the file: header, then ord, seq, e and themeIDs,
-// each at an 8-byte boundary.
-const servedMagic = "ZCSERV02"
+// each at an 8-byte boundary, then the CRC-32C of each servedBlock of
+// what lies between the header and the sums. A change of what a value
+// means changes the magic (the key holds it).
+const servedMagic = "ZCSERV03"
 
 // servedHeader is the header's size: magic, key (32), n, themes (8 each),
-// CRC-32C of everything after the header (4), padding (4).
+// CRC-32C of the block sums (4), padding (4).
 const servedHeader = 8 + 32 + 8 + 8 + 4 + 4
+
+// servedBlock is the span of each checksum: the blocks are checked on
+// every core at open.
+const servedBlock = 4 << 20
+
+// castagnoli is the CRC-32C table (SSE 4.2 on amd64, ARMv8 CRC).
+var castagnoli = crc32.MakeTable(crc32.Castagnoli)
 
 // served is the part of columns a served file holds.
 type served struct {
@@ -50,7 +61,7 @@ type served struct {
 func servedKey(segments []string, spans []docSpan) [32]byte {
 	h := sha256.New()
 	var e entryCols
-	fmt.Fprintf(h, "%s %d %d %d %d %d %d %d %d %d %d %d %d\n", servedMagic, unsafe.Sizeof(e),
+	fmt.Fprintf(h, "%s %s %d %d %d %d %d %d %d %d %d %d %d %d\n", servedMagic, buildIdentity(), unsafe.Sizeof(e),
 		unsafe.Offsetof(e.target), unsafe.Offsetof(e.static), unsafe.Offsetof(e.content), unsafe.Offsetof(e.runes),
 		unsafe.Offsetof(e.titleOff), unsafe.Offsetof(e.titleLen), unsafe.Offsetof(e.themeOff), unsafe.Offsetof(e.themeN),
 		unsafe.Offsetof(e.doc), unsafe.Offsetof(e.section), unsafe.Offsetof(e.typ))
@@ -65,17 +76,40 @@ func servedKey(segments []string, spans []docSpan) [32]byte {
 	return k
 }
 
+// buildIdentity names the build of this program when Go stamped it (the
+// version control revision, and whether the tree was modified): served
+// columns are used only by the build that wrote them, so an upgrade
+// builds them once instead of reading values whose meaning changed.
+func buildIdentity() string {
+	bi, ok := debug.ReadBuildInfo()
+	if !ok {
+		return ""
+	}
+	id := bi.GoVersion + " " + bi.Main.Version
+	for _, s := range bi.Settings {
+		if s.Key == "vcs.revision" || s.Key == "vcs.modified" {
+			id += " " + s.Value
+		}
+	}
+	return id
+}
+
 // servedLayout returns the offsets of the arrays of a served file of n
-// entries and t themes, and its size.
-func servedLayout(n, t int) (ord, seq, e, themes, size int) {
+// entries and t themes, of its block sums, and its size.
+func servedLayout(n, t int) (ord, seq, e, themes, sums, size int) {
 	align := func(x int) int { return (x + 7) &^ 7 }
 	ord = servedHeader
 	seq = align(ord + 4*n)
 	e = align(seq + 4*n)
 	themes = align(e + n*int(unsafe.Sizeof(entryCols{})))
-	size = themes + 2*t
-	return ord, seq, e, themes, size
+	sums = align(themes + 2*t)
+	size = sums + 4*servedBlocks(sums)
+	return ord, seq, e, themes, sums, size
 }
+
+// servedBlocks is the number of checksum blocks of a file whose sums
+// start at sums.
+func servedBlocks(sums int) int { return (sums - servedHeader + servedBlock - 1) / servedBlock }
 
 // writeServed writes the served part of c, for the state key, to w.
 func writeServed(w io.Writer, key [32]byte, c *columns) error {
@@ -83,7 +117,7 @@ func writeServed(w io.Writer, key [32]byte, c *columns) error {
 		return errors.New("served columns are kept on little-endian machines only")
 	}
 	n, t := c.n, len(c.themeIDs)
-	ordAt, seqAt, eAt, themesAt, size := servedLayout(n, t)
+	ordAt, seqAt, eAt, themesAt, sumsAt, size := servedLayout(n, t)
 	// the file's byte runs, in order: ord, padding, seq, padding, e,
 	// padding, themes — the arrays as their chunks
 	var runs [][]byte
@@ -94,18 +128,32 @@ func writeServed(w io.Writer, key [32]byte, c *columns) error {
 	runs = appendBytes(runs, c.e)
 	runs = append(runs, make([]byte, themesAt-eAt-n*int(unsafe.Sizeof(entryCols{}))))
 	runs = append(runs, sliceBytes(c.themeIDs))
-	crc := crc32.New(crc32.MakeTable(crc32.Castagnoli))
+	runs = append(runs, make([]byte, sumsAt-themesAt-2*t))
+	// the sum of each block, the runs cut at the blocks' bounds
+	sums := make([]byte, 0, size-sumsAt)
+	var crc uint32
+	in := 0 // bytes of the current block summed
 	for _, b := range runs {
-		crc.Write(b)
+		for len(b) > 0 {
+			k := min(len(b), servedBlock-in)
+			crc = crc32.Update(crc, castagnoli, b[:k])
+			b, in = b[k:], in+k
+			if in == servedBlock {
+				sums, crc, in = binary.LittleEndian.AppendUint32(sums, crc), 0, 0
+			}
+		}
+	}
+	if in > 0 {
+		sums = binary.LittleEndian.AppendUint32(sums, crc)
 	}
 	var head [servedHeader]byte
 	copy(head[:], servedMagic)
 	copy(head[8:], key[:])
 	binary.LittleEndian.PutUint64(head[40:], uint64(n))
 	binary.LittleEndian.PutUint64(head[48:], uint64(t))
-	binary.LittleEndian.PutUint32(head[56:], crc.Sum32())
+	binary.LittleEndian.PutUint32(head[56:], crc32.Checksum(sums, castagnoli))
 	written := 0
-	for _, b := range append([][]byte{head[:]}, runs...) {
+	for _, b := range append(append([][]byte{head[:]}, runs...), sums) {
 		k, err := w.Write(b)
 		written += k
 		if err != nil {
@@ -134,11 +182,10 @@ func appendBytes[T any](runs [][]byte, a chunked[T]) [][]byte {
 
 // parseServed returns the served columns in data, the mapped file, when
 // it holds the state key of n entries: nil, nil when it belongs to another
-// state or layout; an error when its shape is wrong. Its values are
-// checked by served.check, which is what keeps every index inside its
-// table; its checksum by servedSumOK, in the background with the rest of
-// the index's files (Live.Verify), as reading 260 MB at 1 GB would be a
-// third of start-up.
+// state, layout or build; an error when its shape is wrong. Its content
+// is trusted only once servedSumsOK has read it (the key names the build
+// and state that wrote it; the sums say it is what they wrote): the
+// values index tables, and are not checked one by one.
 func parseServed(data []byte, key [32]byte, n int) (*served, error) {
 	if !indexer.LittleEndian() || len(data) < servedHeader || string(data[:8]) != servedMagic {
 		return nil, nil
@@ -154,9 +201,12 @@ func parseServed(data []byte, key [32]byte, n int) (*served, error) {
 		return nil, fmt.Errorf("served columns: %d themes in %d bytes", t64, len(data))
 	}
 	t := int(t64)
-	ordAt, seqAt, eAt, themesAt, size := servedLayout(n, t)
+	ordAt, seqAt, eAt, themesAt, sumsAt, size := servedLayout(n, t)
 	if len(data) != size {
 		return nil, fmt.Errorf("served columns: %d bytes, want %d", len(data), size)
+	}
+	if crc32.Checksum(data[sumsAt:], castagnoli) != binary.LittleEndian.Uint32(data[56:]) {
+		return nil, errors.New("served columns: block sums damaged")
 	}
 	s := &served{}
 	if n > 0 {
@@ -170,58 +220,55 @@ func parseServed(data []byte, key [32]byte, n int) (*served, error) {
 	return s, nil
 }
 
-// servedSumOK reports whether the CRC-32C of the mapped served file data
-// (whose shape parseServed accepted) matches its header.
-func servedSumOK(data []byte) bool {
-	return crc32.Checksum(data[servedHeader:], crc32.MakeTable(crc32.Castagnoli)) == binary.LittleEndian.Uint32(data[56:])
+// servedSumsOK reads the served file of size bytes whose shape
+// parseServed accepted, on every core (with pread, not through the
+// mapping: what it reads stays out of the process), and reports whether
+// every block matches its sum. A read error counts as a mismatch.
+func servedSumsOK(r io.ReaderAt, size int) bool {
+	n, t := int(readUint64(r, 40)), int(readUint64(r, 48))
+	_, _, _, _, sumsAt, want := servedLayout(n, t)
+	if want != size {
+		return false
+	}
+	sums := make([]byte, size-sumsAt)
+	if _, err := r.ReadAt(sums, int64(sumsAt)); err != nil {
+		return false
+	}
+	blocks := len(sums) / 4
+	var bad atomic.Bool
+	var next atomic.Int64
+	var wg sync.WaitGroup
+	for range min(runtime.GOMAXPROCS(0), blocks) {
+		wg.Go(func() {
+			buf := make([]byte, 1<<20)
+			for b := int(next.Add(1) - 1); b < blocks && !bad.Load(); b = int(next.Add(1) - 1) {
+				lo, hi := servedHeader+b*servedBlock, min(servedHeader+(b+1)*servedBlock, sumsAt)
+				var crc uint32
+				for off := lo; off < hi; off += len(buf) {
+					k := min(len(buf), hi-off)
+					if _, err := r.ReadAt(buf[:k], int64(off)); err != nil {
+						bad.Store(true)
+						return
+					}
+					crc = crc32.Update(crc, castagnoli, buf[:k])
+				}
+				if crc != binary.LittleEndian.Uint32(sums[4*b:]) {
+					bad.Store(true)
+				}
+			}
+		})
+	}
+	wg.Wait()
+	return !bad.Load()
 }
 
-// check verifies every value the searches index with against the
-// columns c built around s: ord and seq inverse permutations; each entry's document,
-// section, type, themes and stray title inside their tables; every theme
-// a known one.
-func (s *served) check(c *columns) error {
-	// on every core: each a contiguous run of the entries
-	n := c.n
-	docs, sections, types := uint32(len(c.docDistrict)), uint16(len(c.sectionDict.names)), uint16(len(c.typeDict.names))
-	var mu sync.Mutex
-	var first error
-	fail := func(err error) {
-		mu.Lock()
-		if first == nil {
-			first = err
-		}
-		mu.Unlock()
+// readUint64 reads the little-endian uint64 at off of r; 0 when it cannot.
+func readUint64(r io.ReaderAt, off int64) uint64 {
+	var b [8]byte
+	if _, err := r.ReadAt(b[:], off); err != nil {
+		return 0
 	}
-	parallelRange(n, func(lo, hi int) {
-		// ord and seq are inverse permutations when each undoes the other
-		for q := lo; q < hi; q++ {
-			if o := s.ord[q]; o < 0 || int(o) >= n || s.seq[o] != uint32(q) {
-				fail(fmt.Errorf("served columns: ordinal %d of entry %d", o, q))
-				return
-			}
-		}
-		for o := lo; o < hi; o++ {
-			e := &s.e[o]
-			switch {
-			case e.doc >= docs, e.section >= sections, e.typ >= types,
-				uint64(e.themeOff)+uint64(e.themeN) > uint64(len(s.themeIDs)),
-				e.titleOff == indexer.TitleElsewhere && int(e.titleLen) >= len(c.titlesElsewhere):
-				fail(fmt.Errorf("served columns: entry %d outside the tables", o))
-				return
-			}
-		}
-	})
-	if first != nil {
-		return first
-	}
-	themes := uint16(len(c.themeDict.names))
-	for i, t := range s.themeIDs {
-		if t >= themes {
-			return fmt.Errorf("served columns: theme %d of the table unknown", i)
-		}
-	}
-	return nil
+	return binary.LittleEndian.Uint64(b[:])
 }
 
 // sharedMapping is a mapped served file and the Services that read it: the

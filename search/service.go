@@ -50,7 +50,7 @@ type Service struct {
 	spans  []docSpan        // the documents, in sequence order
 	spanOf map[string]int32 // the span of each live document id
 	cols   *columns         // by ordinal
-	jumps  *jumps           // titles and articles, for queries naming an article
+	jumps  *future[*jumps]  // titles and articles, for queries naming an article
 	// served is the mapped file some of the entries' columns are read
 	// from (see servedFile), nil when they were all built in memory;
 	// fromFile tells that all of them are, for this very state
@@ -109,11 +109,14 @@ func open(dir string, c *corpus.Corpus, corpusFP string, seg *indexer.Segmenter)
 // newService returns the Service of ix, whose entries are those of the
 // documents of spans, in order; a dead span's entries match nothing.
 func newService(ix *indexer.Index, meta *indexer.Meta, c *corpus.Corpus, spans []docSpan, seg *indexer.Segmenter, sv *served, prev *columns) (*Service, error) {
+	// the titles are indexed while the columns are built
+	jumps := goFuture(func() *jumps { return newJumps(c) })
 	cols, err := newColumns(ix, spans, sv, prev)
 	if err != nil {
+		jumps.get() // not left running
 		return nil, err
 	}
-	s := &Service{ix: ix, meta: meta, c: c, spans: spans, spanOf: make(map[string]int32, len(spans)), cols: cols, jumps: newJumps(c)}
+	s := &Service{ix: ix, meta: meta, c: c, spans: spans, spanOf: make(map[string]int32, len(spans)), cols: cols, jumps: jumps}
 	for i, sp := range spans {
 		if sp.dead {
 			if cols.dead == nil {
@@ -397,11 +400,11 @@ func sortFacet(vals []FacetValue) {
 // response's Jump and, on the first page, its first hit; the same unit
 // further down is not repeated.
 func (s *Service) addJump(resp *Response, r Request) {
-	j := s.jumps.resolve(r.Query, r.InDoc)
+	j := s.jumps.get().resolve(r.Query, r.InDoc)
 	if j == nil {
 		// A query that is a document's title or short name (水文条例 is
 		// 中华人民共和国水文条例's) ranks that document's title first.
-		d := s.jumps.named(r.Query)
+		d := s.jumps.get().named(r.Query)
 		if d == nil || r.Offset > 0 {
 			return
 		}

@@ -79,7 +79,7 @@ func (s *Service) Suggest(q string, limit int) []Suggestion {
 	if utf8.RuneCountInString(q) > maxSuggestRunes {
 		return []Suggestion{}
 	}
-	return s.cols.titles.lookup(strings.ToLower(jumpKey(q)), limit)
+	return s.cols.titles.get().lookup(strings.ToLower(jumpKey(q)), limit)
 }
 
 // lookup returns the suggestions for a normalised key.

@@ -65,11 +65,6 @@ func (m *Main) runServe(ctx context.Context, args []string) (err error) {
 	if err != nil {
 		return err
 	}
-	// the garbage of opening goes back to the system before serving
-	debug.FreeOSMemory()
-	if m.Getenv("GOGC") == "" {
-		setGCHeadroom()
-	}
 	if m.Getenv("GOMEMLIMIT") == "" {
 		change, stopLimit := followLiveHeap(ctx, memoryLimitEvery)
 		defer stopLimit()
@@ -122,6 +117,15 @@ func (m *Main) runServe(ctx context.Context, args []string) (err error) {
 		m.Ready(ln.Addr().String())
 	}
 	m.serving.Store(true) // from now on an interrupt shuts down gracefully
+	// the garbage of opening goes back to the system, and the collector's
+	// headroom follows the heap it leaves, while the first answers go
+	// out (a full collection is tens of milliseconds of start-up)
+	go func() {
+		debug.FreeOSMemory()
+		if m.Getenv("GOGC") == "" {
+			setGCHeadroom()
+		}
+	}()
 	err = srv.Serve(ctx, ln)
 	fmt.Fprintln(m.Stderr, "政策检索已停止")
 	return err
