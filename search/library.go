@@ -144,7 +144,7 @@ func (l *Live) verifyServed() error {
 	if err := os.Remove(path); err != nil && !errors.Is(err, fs.ErrNotExist) {
 		return fmt.Errorf("remove damaged served columns: %w", err)
 	}
-	next, err := lib.service(svc.seg.Load(), nil)
+	next, err := lib.service(svc.seg.Load(), nil, false)
 	if err != nil {
 		return fmt.Errorf("rebuild the search state: %w", err)
 	}
@@ -197,7 +197,7 @@ func (lib *library) load(seg *indexer.Segmenter) (*Service, error) {
 			return nil, err
 		}
 	}
-	return lib.service(seg, nil)
+	return lib.service(seg, nil, true)
 }
 
 // service builds the Service of the library's current state. after is
@@ -205,9 +205,12 @@ func (lib *library) load(seg *indexer.Segmenter) (*Service, error) {
 // adds segments after its own (an upload) or marks documents removed,
 // the new Service shares its columns and writes those of the added
 // entries only.
-func (lib *library) service(seg *indexer.Segmenter, after *Service) (*Service, error) {
-	// the documents are copied: New links versions into them, and the
-	// previous corpus, still serving, holds the originals
+//
+// first says no Service holds the library's documents yet (opening): the
+// corpus takes them as they are. Otherwise they are copied: Assemble links
+// versions into them (anew: linkVersions resets what an earlier linking
+// set), and the corpus still serving holds the originals.
+func (lib *library) service(seg *indexer.Segmenter, after *Service, first bool) (*Service, error) {
 	ids := make([]string, 0, len(lib.docs))
 	for id := range lib.docs {
 		ids = append(ids, id)
@@ -217,8 +220,10 @@ func (lib *library) service(seg *indexer.Segmenter, after *Service) (*Service, e
 	docs := make([]*corpus.Document, len(ids))
 	for i, id := range ids {
 		d := lib.docs[id]
-		cp := corpus.NewStub(d.Meta, d.Counts())
-		docs[i], copies[id] = cp, cp
+		if !first {
+			d = corpus.NewStub(d.Meta, d.Counts())
+		}
+		docs[i], copies[id] = d, d
 	}
 	st := lib.st
 	c, err := corpus.Assemble(docs, corpus.Extras{Rejected: lib.rej, Warnings: lib.warn,
@@ -703,7 +708,7 @@ func (l *Live) refresh() error {
 	}
 	lib.segs = keep
 	cur := l.cur.Load().svc
-	svc, err := lib.service(cur.seg.Load(), cur)
+	svc, err := lib.service(cur.seg.Load(), cur, false)
 	if err != nil {
 		return err
 	}
