@@ -61,7 +61,7 @@ BENCHTIME ?= 1s
 bench: bench-go bench-serve bench-scale
 
 bench-go:
-	$(GO) test -run '^$$' -bench . -benchmem -benchtime $(BENCHTIME) ./indexer ./search ./corpus/...
+	$(GO) test -run '^$$' -bench . -benchmem -benchtime $(BENCHTIME) ./indexer/... ./search ./corpus/...
 
 bench-serve: build
 	$(GO) build -o bin/zcbench ./cmd/zcbench
