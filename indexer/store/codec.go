@@ -81,11 +81,12 @@ func newRecReader(data []byte) *recReader {
 	return r
 }
 
-func (r *recReader) uvarint() uint64 {
+// readVar reads a number with dec (binary.Uvarint or binary.Varint).
+func readVar[T uint64 | int64](r *recReader, dec func([]byte) (T, int)) T {
 	if r.err != nil {
 		return 0
 	}
-	v, n := binary.Uvarint(unsafe.Slice(unsafe.StringData(r.s[r.at:]), len(r.s)-r.at))
+	v, n := dec(unsafe.Slice(unsafe.StringData(r.s[r.at:]), len(r.s)-r.at))
 	if n <= 0 {
 		r.err = errRecord
 		return 0
@@ -93,6 +94,8 @@ func (r *recReader) uvarint() uint64 {
 	r.at += n
 	return v
 }
+
+func (r *recReader) uvarint() uint64 { return readVar(r, binary.Uvarint) }
 
 // count reads a length that must fit in the rest of the record (each
 // element takes a byte at least).
@@ -115,18 +118,7 @@ func (r *recReader) str() string {
 	return s
 }
 
-func (r *recReader) int() int64 {
-	if r.err != nil {
-		return 0
-	}
-	v, n := binary.Varint(unsafe.Slice(unsafe.StringData(r.s[r.at:]), len(r.s)-r.at))
-	if n <= 0 {
-		r.err = errRecord
-		return 0
-	}
-	r.at += n
-	return v
-}
+func (r *recReader) int() int64 { return readVar(r, binary.Varint) }
 
 func (r *recReader) bool() bool {
 	if r.err != nil || r.at >= len(r.s) {
