@@ -20,7 +20,7 @@ test: vet
 	$(MAKE) fuzz
 
 # Short coverage-guided fuzz runs of every parser that sees user input.
-FUZZ_TARGETS := ./indexer:FuzzDecodeEntry ./corpus/parse:FuzzParse ./corpus/tables:FuzzFindTable ./corpus/targets:FuzzTargetText ./corpus/parse:FuzzParseSource \
+FUZZ_TARGETS := ./indexer:FuzzDecodeEntry ./indexer/store:FuzzDecodeStub ./corpus/parse:FuzzParse ./corpus/tables:FuzzFindTable ./corpus/targets:FuzzTargetText ./corpus/parse:FuzzParseSource \
 	./corpus/pdf:FuzzRead ./corpus/docx:FuzzRead ./corpus/doc:FuzzRead ./corpus/html:FuzzRead ./corpus/ofd:FuzzRead \
 	./corpus/gazetteer:FuzzResolve ./corpus/dates:FuzzFromLines ./corpus/kinds:FuzzKinds \
 	./search:FuzzParseQuery ./web:FuzzHighlight ./web:FuzzMarkedHTML
