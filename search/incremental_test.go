@@ -3,7 +3,6 @@ package search
 import (
 	"context"
 	"math"
-	"math/rand"
 	"reflect"
 	"slices"
 	"strconv"
@@ -56,10 +55,7 @@ func sameEntry(a, b entryCols) bool {
 // its chunks) equal the columns built from scratch for the same state,
 // and that the sharing happens.
 func TestIncrementalColumns(t *testing.T) {
-	rng := rand.New(rand.NewSource(21))
-	s := synth{rng}
-	loader := libLoader(t)
-	dir := buildLibrary(t, loader, s.files("base", 8))
+	dir, loader, s := synthLibrary(t, 21, "base", 8)
 	l := openLibrary(t, dir, loader)
 	ctx := context.Background()
 	var prevFirst []entryCols

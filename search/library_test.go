@@ -126,6 +126,16 @@ func (s synth) text() string {
 	return b.String()
 }
 
+// synthLibrary builds a library of n synthetic files named prefix… from
+// seed: its directory, the loader it was built with, and the generator
+// for more text.
+func synthLibrary(t *testing.T, seed int64, prefix string, n int) (string, *corpus.Loader, synth) {
+	t.Helper()
+	s := synth{rand.New(rand.NewSource(seed))}
+	loader := libLoader(t)
+	return buildLibrary(t, loader, s.files(prefix, n)), loader, s
+}
+
 // files returns n synthetic documents named prefix0.txt, prefix1.txt …
 func (s synth) files(prefix string, n int) []corpus.File {
 	out := make([]corpus.File, n)

@@ -2,7 +2,6 @@ package search
 
 import (
 	"bufio"
-	"math/rand"
 	"os"
 	"path/filepath"
 	"reflect"
@@ -45,10 +44,7 @@ func mappedRSS(t *testing.T, dir, suffix string) int {
 // and of the served columns out of the process's resident memory, and that
 // the searches after it give the same answers.
 func TestDropPages(t *testing.T) {
-	rng := rand.New(rand.NewSource(5))
-	s := synth{rng}
-	loader := libLoader(t)
-	dir := buildLibrary(t, loader, s.files("p", 30))
+	dir, loader, _ := synthLibrary(t, 5, "p", 30)
 	l := openLibrary(t, dir, loader)
 	if err := l.Close(); err != nil { // writes the served columns
 		t.Fatal(err)

@@ -4,7 +4,6 @@ import (
 	"bytes"
 	"context"
 	"encoding/binary"
-	"math/rand"
 	"os"
 	"path/filepath"
 	"reflect"
@@ -50,20 +49,10 @@ func servedAnswers(t *testing.T, l *Live) []string {
 // the same answers, ignored (and rebuilt) when damaged, truncated or of
 // another state.
 func TestServedColumns(t *testing.T) {
-	rng := rand.New(rand.NewSource(11))
-	s := synth{rng}
-	loader := libLoader(t)
-	dir := buildLibrary(t, loader, s.files("doc", 12))
+	dir, loader, s := synthLibrary(t, 11, "doc", 12)
 	path := filepath.Join(dir, servedFile)
 
-	open := func(t *testing.T) *Live {
-		t.Helper()
-		l, err := OpenLibrary(dir, loaderOf(loader), seeds(t).seg)
-		if err != nil {
-			t.Fatalf("OpenLibrary: %v", err)
-		}
-		return l
-	}
+	open := func(t *testing.T) *Live { return openLibrary(t, dir, loader) }
 	closeLive := func(t *testing.T, l *Live) {
 		t.Helper()
 		if err := l.Close(); err != nil {
