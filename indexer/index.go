@@ -75,6 +75,9 @@ type shard struct {
 	idx  bleve.Index
 	base int // ordinal of the shard's first document
 	n    int
+	// maps are the mapped files of the shard's bleve segments (see
+	// segmentMaps), whose pages DropPages hands back
+	maps [][]byte
 }
 
 // ShardMeta describes one shard of an index on disk.
@@ -369,7 +372,13 @@ func openIndex(dir string, m *Meta) (*Index, error) {
 			ix.Close()
 			return nil, corruptError(dir, "无法打开", err)
 		}
-		ix.shards = append(ix.shards, shard{idx: idx, base: total, n: sm.Docs})
+		maps, err := segmentMaps(idx)
+		if err != nil {
+			idx.Close()
+			ix.Close()
+			return nil, corruptError(dir, "无法打开", err)
+		}
+		ix.shards = append(ix.shards, shard{idx: idx, base: total, n: sm.Docs, maps: maps})
 		total += sm.Docs
 	}
 	ix.n = total
@@ -484,14 +493,20 @@ func (ix *Index) SegmentSeqs(fn func(base int, seq []uint32)) {
 	}
 }
 
-// DropPages hands the pages of the index's own mapped files — the texts,
-// the entries' offsets, the columns and the order files — back to the page
-// cache: they leave the process's resident memory and stay cached by the
-// kernel, and the next read maps them again (a minor fault). Safe while
-// the index serves: the files never change. Bleve's segments are left as
-// they are.
+// DropPages hands the pages of the index's mapped files — the texts, the
+// entries' offsets, the columns, the order files and bleve's segment
+// files — back to the page cache: they leave the process's resident
+// memory and stay cached by the kernel, and the next read maps them again
+// (a minor fault). Safe while the index serves: the files never change,
+// and the mappings stay in place until the index is closed (its shards
+// are opened read-only, so bleve never replaces a segment).
 func (ix *Index) DropPages() error {
 	var errs []error
+	for _, s := range ix.shards {
+		for _, m := range s.maps {
+			errs = append(errs, dropPages(m))
+		}
+	}
 	for _, p := range ix.parts {
 		errs = append(errs, p.texts.DropPages(), p.units.DropPages(), p.cols.DropPages())
 	}
