@@ -40,8 +40,10 @@ type scaleRow struct {
 	StartAnon   int // KiB of it not backed by mapped files
 	Seq, Conc   loadResult
 	SeqCPU      time.Duration // server CPU per request of the sequential run
-	ServeRSS    int           // KiB after the load runs
+	ServeRSS    int           // KiB right after the load runs (at the last request)
 	ServeAnon   int           // KiB of it not backed by mapped files
+	SettledRSS  int           // KiB settleAfter later, with no request in between
+	SettledAnon int           // KiB of it not backed by mapped files
 	Mem         growth        // during the concurrent run
 	AddAck      time.Duration // POST /api/documents → answered "indexed"
 	AddVisible  time.Duration // POST start → the new phrase found by /api/search
@@ -179,6 +181,9 @@ func scaleOne(ctx context.Context, bin, work string, n, kb, conc int, dur time.D
 		return row, err
 	}
 	row.ServeAnon = s.anonKB()
+	if row.SettledRSS, row.SettledAnon, err = settledRSS(ctx, s); err != nil {
+		return row, err
+	}
 	if errs := row.Seq.Errors + row.Conc.Errors; errs > 0 {
 		return row, fmt.Errorf("%d requests failed (first: %s%s)", errs, row.Seq.FirstErr, row.Conc.FirstErr)
 	}
@@ -335,6 +340,8 @@ type scaleJSON struct {
 	ConcReqS       float64            `json:"conc_req_per_s"`
 	RSSAfterLoadMB float64            `json:"rss_after_load_mb"`
 	AnonAfterMB    float64            `json:"rss_anon_after_load_mb"`
+	RSSSettledMB   float64            `json:"rss_settled_mb"`
+	AnonSettledMB  float64            `json:"rss_anon_settled_mb"`
 	RSSDriftMB     float64            `json:"rss_drift_mb"`
 	AddAckS        float64            `json:"add_ack_s"`
 	AddVisibleS    float64            `json:"add_visible_s"`
@@ -351,7 +358,8 @@ func writeJSON(path string, rows []scaleRow) error {
 			ReadyS: r.Ready.Seconds(), StartupS: r.Startup.Seconds(), StartupCPUS: r.StartupCPU.Seconds(), StartRSSMB: float64(r.StartRSS) / 1024, StartAnonMB: float64(r.StartAnon) / 1024,
 			SeqP50Ms: ms(r.Seq.p(50)), SeqP99Ms: ms(r.Seq.p(99)), SeqCPUMs: ms(r.SeqCPU),
 			Clients: r.Conc.Clients, ConcP50Ms: ms(r.Conc.p(50)), ConcP99Ms: ms(r.Conc.p(99)), ConcReqS: r.Conc.rate(),
-			RSSAfterLoadMB: float64(r.ServeRSS) / 1024, AnonAfterMB: float64(r.ServeAnon) / 1024, RSSDriftMB: float64(r.Mem.Drift) / 1024,
+			RSSAfterLoadMB: float64(r.ServeRSS) / 1024, AnonAfterMB: float64(r.ServeAnon) / 1024,
+			RSSSettledMB: float64(r.SettledRSS) / 1024, AnonSettledMB: float64(r.SettledAnon) / 1024, RSSDriftMB: float64(r.Mem.Drift) / 1024,
 			AddAckS: r.AddAck.Seconds(), AddVisibleS: r.AddVisible.Seconds()}
 		if len(r.QueryCPU) > 0 {
 			j.QueryCPUMs = map[string]float64{}
@@ -374,7 +382,7 @@ func writeJSON(path string, rows []scaleRow) error {
 func ms(d time.Duration) float64 { return float64(d) / float64(time.Millisecond) }
 
 func printScale(w io.Writer, rows []scaleRow) {
-	fmt.Fprintln(w, "| documents | text | index time (CPU) | throughput | index peak RSS | index on disk | serve start-up: ready / first broad answer (CPU) | RSS at start (anonymous) | sequential p50 / p99 (server CPU per query) | 8 clients p50 / p99 (req/s) | RSS after load (anonymous) | one add searchable |")
+	fmt.Fprintln(w, "| documents | text | index time (CPU) | throughput | index peak RSS | index on disk | serve start-up: ready / first broad answer (CPU) | RSS at start (anonymous) | sequential p50 / p99 (server CPU per query) | 8 clients p50 / p99 (req/s) | RSS after load: at the last request / 3 s later (anonymous) | one add searchable |")
 	fmt.Fprintln(w, "|---|---|---|---|---|---|---|---|---|---|---|---|")
 	for _, r := range rows {
 		label := strconv.Itoa(r.Docs) + " (seeds)"
@@ -382,11 +390,11 @@ func printScale(w io.Writer, rows []scaleRow) {
 			label = strconv.Itoa(r.Docs) + " (synthetic)"
 		}
 		mbs := float64(r.CorpusBytes) / 1e6
-		fmt.Fprintf(w, "| %s | %.1f MB | %.1f s (%.0f s) | %.2f MB/s | %s | %.1f MB | %s / %s (%s) | %s (%s) | %s / %s (%.1f ms) | %s / %s (%.0f) | %s (%s) | %s |\n",
+		fmt.Fprintf(w, "| %s | %.1f MB | %.1f s (%.0f s) | %.2f MB/s | %s | %.1f MB | %s / %s (%s) | %s (%s) | %s / %s (%.1f ms) | %s / %s (%.0f) | %s / %s (%s) | %s |\n",
 			label, mbs, r.IndexWall.Seconds(), r.IndexCPU.Seconds(), mbs/r.IndexWall.Seconds(), mb(r.IndexRSS), float64(r.IndexBytes)/1e6,
 			r.Ready.Round(time.Millisecond), r.Startup.Round(time.Millisecond), r.StartupCPU, mb(r.StartRSS), mb(r.StartAnon),
 			r.Seq.p(50), r.Seq.p(99), ms(r.SeqCPU), r.Conc.p(50), r.Conc.p(99), r.Conc.rate(),
-			mb(r.ServeRSS), mb(r.ServeAnon), r.AddVisible.Round(time.Millisecond))
+			mb(r.ServeRSS), mb(r.SettledRSS), mb(r.SettledAnon), r.AddVisible.Round(time.Millisecond))
 	}
 	if len(rows) > 0 && len(rows[0].QueryCPU) > 0 {
 		fmt.Fprintln(w)

@@ -124,6 +124,26 @@ func (s *server) stop() {
 // rssKB is the resident set of the server in KiB.
 func (s *server) rssKB() (int, error) { return procRSS(s.cmd.Process.Pid) }
 
+// settleAfter is how long after a load run the settled resident set is
+// read: longer than the period at which a server hands the pages of its
+// mapped index files back to the page cache (2 s, cmd/zhengce).
+const settleAfter = 3 * time.Second
+
+// settledRSS waits settleAfter with no request and returns the server's
+// resident set and its anonymous part, in KiB: what the process holds
+// once the pages the last requests mapped have been handed back.
+func settledRSS(ctx context.Context, s *server) (rss, anon int, err error) {
+	select {
+	case <-ctx.Done():
+		return 0, 0, ctx.Err()
+	case <-time.After(settleAfter):
+	}
+	if rss, err = s.rssKB(); err != nil {
+		return 0, 0, err
+	}
+	return rss, s.anonKB(), nil
+}
+
 // anonKB is the resident anonymous memory of the server in KiB (0 when
 // the kernel does not report it).
 func (s *server) anonKB() int {
@@ -351,8 +371,13 @@ func runServeBench(ctx context.Context, args []string, stdout, stderr io.Writer)
 	if err != nil {
 		return err
 	}
-	fmt.Fprintf(stdout, "memory during load: first %s, max %s, last %s, drift %+.1f MB (last quarter − second quarter); rss after load %s (anonymous %s)\n",
-		mb(g.First), mb(g.Max), mb(g.Last), float64(g.Drift)/1024, mb(after), mb(last.anonKB()))
+	anon := last.anonKB()
+	settled, settledAnon, err := settledRSS(ctx, last)
+	if err != nil {
+		return errors.Join(loadErr, err)
+	}
+	fmt.Fprintf(stdout, "memory during load: first %s, max %s, last %s, drift %+.1f MB (last quarter − second quarter); rss after load %s (anonymous %s), %s later %s (anonymous %s)\n",
+		mb(g.First), mb(g.Max), mb(g.Last), float64(g.Drift)/1024, mb(after), mb(anon), settleAfter, mb(settled), mb(settledAnon))
 	return loadErr
 }
 
