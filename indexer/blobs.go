@@ -5,6 +5,7 @@ import (
 	"encoding/binary"
 	"errors"
 	"fmt"
+	"io"
 	"os"
 	"sync/atomic"
 	"unsafe"
@@ -30,39 +31,45 @@ const (
 	UnitsFile = "zhengce-units.bin"
 )
 
-// writeBlobs writes n records, record(i) for i in [0, n), to path.
-func writeBlobs(path string, n int, record func(i int) []byte) error {
+// writeBlobs writes n records, record(i) for i in [0, n), to path: each
+// is asked for once, in order, and written before the next is asked for;
+// an error of record stops the write and is returned.
+func writeBlobs(path string, n int, record func(i int) ([]byte, error)) (err error) {
 	f, err := os.Create(path)
 	if err != nil {
 		return fmt.Errorf("write %s: %w", path, err)
 	}
-	w := bufio.NewWriterSize(f, 1<<20)
-	var head [16]byte
-	copy(head[:], blobsMagic)
-	binary.LittleEndian.PutUint64(head[8:], uint64(n))
-	w.Write(head[:])
-	// offsets first: a pass to size the records
-	off := uint64(0)
-	var b [8]byte
-	sizes := make([]uint32, n)
-	for i := range n {
-		sizes[i] = uint32(len(record(i)))
-	}
-	for i := 0; i <= n; i++ {
-		binary.LittleEndian.PutUint64(b[:], off)
-		w.Write(b[:])
-		if i < n {
-			off += uint64(sizes[i])
+	defer func() {
+		if cerr := f.Close(); err == nil && cerr != nil {
+			err = fmt.Errorf("write %s: %w", path, cerr)
 		}
+	}()
+	// the records go after the header and the offsets, each encoded
+	// when it is written (none is kept); the offsets are written last
+	head := make([]byte, 16+8*(n+1))
+	copy(head, blobsMagic)
+	binary.LittleEndian.PutUint64(head[8:], uint64(n))
+	if _, err := f.Seek(int64(len(head)), io.SeekStart); err != nil {
+		return fmt.Errorf("write %s: %w", path, err)
 	}
+	w := bufio.NewWriterSize(f, 1<<20)
+	off := uint64(0)
 	for i := range n {
-		w.Write(record(i))
+		binary.LittleEndian.PutUint64(head[16+8*i:], off)
+		rec, err := record(i)
+		if err != nil {
+			return err
+		}
+		if _, err := w.Write(rec); err != nil {
+			return fmt.Errorf("write %s: %w", path, err)
+		}
+		off += uint64(len(rec))
 	}
-	err = w.Flush()
-	if cerr := f.Close(); err == nil {
-		err = cerr
+	binary.LittleEndian.PutUint64(head[16+8*n:], off)
+	if err := w.Flush(); err != nil {
+		return fmt.Errorf("write %s: %w", path, err)
 	}
-	if err != nil {
+	if _, err := f.WriteAt(head, 0); err != nil {
 		return fmt.Errorf("write %s: %w", path, err)
 	}
 	return nil

@@ -528,20 +528,17 @@ func buildShards(ctx context.Context, path, work string, im buildMapping, entrie
 // postings, by sequence number: the normalised texts (TextsFile), the
 // entries for hits (UnitsFile) and the Columns.
 func writeEntryFiles(path string, entries []Entry, norms []string) error {
-	if err := writeBlobs(filepath.Join(path, TextsFile), len(norms), func(i int) []byte {
+	if err := writeBlobs(filepath.Join(path, TextsFile), len(norms), func(i int) ([]byte, error) {
 		// written, never modified: no copy of every text
-		return unsafe.Slice(unsafe.StringData(norms[i]), len(norms[i]))
+		return unsafe.Slice(unsafe.StringData(norms[i]), len(norms[i])), nil
 	}); err != nil {
 		return err
 	}
-	recs := make([][]byte, len(entries))
-	for i := range entries {
-		var err error
-		if recs[i], err = encodeEntry(&entries[i]); err != nil {
-			return err
-		}
-	}
-	if err := writeBlobs(filepath.Join(path, UnitsFile), len(recs), func(i int) []byte { return recs[i] }); err != nil {
+	// each entry encoded as it is written: a batch's records are several
+	// times its text, and holding them all would only feed the collector
+	if err := writeBlobs(filepath.Join(path, UnitsFile), len(entries), func(i int) ([]byte, error) {
+		return encodeEntry(&entries[i])
+	}); err != nil {
 		return err
 	}
 	return writeColumns(filepath.Join(path, ColumnsFile), newColumnsOf(entries, norms))

@@ -412,7 +412,7 @@ func TestBlobsRoundTrip(t *testing.T) {
 	dir := t.TempDir()
 	recs := [][]byte{[]byte("第一条"), nil, []byte(strings.Repeat("长文本", 5000)), {0, 1, 2}, []byte("")}
 	path := filepath.Join(dir, TextsFile)
-	if err := writeBlobs(path, len(recs), func(i int) []byte { return recs[i] }); err != nil {
+	if err := writeBlobs(path, len(recs), func(i int) ([]byte, error) { return recs[i], nil }); err != nil {
 		t.Fatal(err)
 	}
 	for _, mapped := range []bool{true, false} {

@@ -65,18 +65,17 @@ type dictScan struct {
 }
 
 func (s *Segmenter) newDictScan() (*dictScan, error) {
-	d := s.seg.Dict
-	if d == nil {
+	if s.words.len() == 0 {
 		return nil, corpus.Errorf(corpus.EINTERNAL, "分词器没有词典")
 	}
-	return &dictScan{s: s, used: make([]bool, len(d.Tokens)), codesSeen: make([]bool, len(s.trie.root)),
+	return &dictScan{s: s, used: make([]bool, s.words.len()), codesSeen: make([]bool, len(s.trie.root)),
 		fillerSeen: make([]bool, len(fillers)), fp: newHashBuffer()}, nil
 }
 
 // add scans texts, in order after those already added.
 func (sc *dictScan) add(texts []string) {
 	s := sc.s
-	toks := s.seg.Dict.Tokens
+	n := s.words.len()
 	sc.count += len(texts)
 	for _, t := range texts {
 		sc.fp.add(t, 0)
@@ -89,7 +88,7 @@ func (sc *dictScan) add(texts []string) {
 	fillersBy := make([][]bool, workers) // by filler
 	var wg sync.WaitGroup
 	for w := range workers {
-		used, codesSeen, fillerSeen := make([]bool, len(toks)), make([]bool, len(s.trie.root)), make([]bool, len(fillers))
+		used, codesSeen, fillerSeen := make([]bool, n), make([]bool, len(s.trie.root)), make([]bool, len(fillers))
 		usedBy[w], codesBy[w], fillersBy[w] = used, codesSeen, fillerSeen
 		wg.Go(func() {
 			seen := map[string]bool{}
@@ -145,8 +144,7 @@ func (sc *dictScan) add(texts []string) {
 // bytes returns the dictionary file of the texts added.
 func (sc *dictScan) bytes() ([]byte, error) {
 	s := sc.s
-	d := s.seg.Dict
-	toks := d.Tokens
+	words := &s.words
 	used, codesSeen, fillerSeen := sc.used, sc.codesSeen, sc.fillerSeen
 	// gse gives a character that is not a word but starts one a zero
 	// frequency (log 0 = −∞) where it cannot be covered by a word; an
@@ -157,7 +155,7 @@ func (sc *dictScan) bytes() ([]byte, error) {
 	starts := make([]bool, len(codesSeen)) // by code of the first rune
 	for v, u := range used {
 		if u {
-			r, _ := utf8.DecodeRuneInString(toks[v].Text())
+			r, _ := utf8.DecodeRuneInString(words.word(v))
 			starts[s.trie.code(r)] = true
 		}
 	}
@@ -171,17 +169,17 @@ func (sc *dictScan) bytes() ([]byte, error) {
 		// gse's Find of the rune alone: the rune starts an entry, and is
 		// no entry or one of frequency 0
 		if node := s.trie.root[c]; node != 0 {
-			if v := s.trie.value[node]; v < 0 || toks[v].Freq() == 0 {
+			if v := s.trie.value[node]; v < 0 || words.freq(int(v)) == 0 {
 				shortest[uint32(c)] = -1
 			}
 		}
 	}
 	if len(shortest) > 0 {
-		for i := range toks {
-			txt := toks[i].Text()
+		for i := range words.len() {
+			txt := words.word(i)
 			r, _ := utf8.DecodeRuneInString(txt)
 			c := s.trie.code(r)
-			if j, ok := shortest[c]; ok && (j < 0 || len(txt) < len(toks[j].Text())) {
+			if j, ok := shortest[c]; ok && (j < 0 || len(txt) < len(words.word(j))) {
 				shortest[c] = i
 			}
 		}
@@ -205,15 +203,15 @@ func (sc *dictScan) bytes() ([]byte, error) {
 	// in the full dictionary's order: the first entry of a text wins
 	var body bytes.Buffer
 	sum := 0.0
-	for i := range toks {
+	for i := range words.len() {
 		if !used[i] {
 			continue
 		}
-		f := toks[i].Freq()
+		f := words.freq(i)
 		sum += f
-		fmt.Fprintf(&body, "%s\t%s\n", toks[i].Text(), strconv.FormatFloat(f, 'f', -1, 64))
+		fmt.Fprintf(&body, "%s\t%s\n", words.word(i), strconv.FormatFloat(f, 'f', -1, 64))
 	}
-	total := d.TotalFreq()
+	total := words.total
 	if rest := total - sum; rest > 0 {
 		fmt.Fprintf(&body, "%s\t%s\n", filler, strconv.FormatFloat(rest, 'f', -1, 64))
 	}
@@ -393,6 +391,7 @@ func parseDomainDict(data []byte, name string, c *corpus.Corpus, opts []Option) 
 	if err := s.indexWords(); err != nil {
 		return nil, err
 	}
+	s.releaseGSE(cfg)
 	return s, nil
 }
 
@@ -435,4 +434,4 @@ func SegmenterFor(dir string, c *corpus.Corpus, opts ...Option) (*Segmenter, err
 func (s *Segmenter) Domain() bool { return s.domain != "" }
 
 // Entries returns the number of entries of s's dictionary.
-func (s *Segmenter) Entries() int { return s.seg.Dict.NumTokens() }
+func (s *Segmenter) Entries() int { return s.words.len() }

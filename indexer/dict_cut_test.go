@@ -73,7 +73,10 @@ func TestCutMatchesGSE(t *testing.T) {
 // BenchmarkCut compares gse's Cut with the segmenter's own route over the
 // seed corpus's indexed texts.
 func BenchmarkCut(b *testing.B) {
-	full := segmenter(b)
+	full, err := gseSeg()
+	if err != nil {
+		b.Fatal(err)
+	}
 	c, err := parse.Seeds()
 	if err != nil {
 		b.Fatal(err)

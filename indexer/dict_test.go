@@ -21,7 +21,10 @@ import (
 // directory and loads it.
 func domainFixture(t testing.TB) (*corpus.Corpus, *Segmenter, *Segmenter, string) {
 	t.Helper()
-	full := segmenter(t)
+	full, err := gseSeg()
+	if err != nil {
+		t.Fatalf("NewSegmenter: %v", err)
+	}
 	c, err := parse.Seeds()
 	if err != nil {
 		t.Fatal(err)
@@ -30,7 +33,7 @@ func domainFixture(t testing.TB) (*corpus.Corpus, *Segmenter, *Segmenter, string
 	if err := WriteDomainDict(dir, c, full); err != nil {
 		t.Fatalf("WriteDomainDict: %v", err)
 	}
-	dom, err := LoadDomainSegmenter(dir, c)
+	dom, err := LoadDomainSegmenter(dir, c, keepGSE())
 	if err != nil {
 		t.Fatalf("LoadDomainSegmenter: %v", err)
 	}
@@ -249,5 +252,53 @@ func TestSeedDomainDict(t *testing.T) {
 	}
 	if _, err := SeedSegmenter(other); corpus.ErrorCode(err) != corpus.EINVALID {
 		t.Fatalf("SeedSegmenter for another corpus: err = %v, want EINVALID", err)
+	}
+}
+
+// TestReleasedGSE checks that a segmenter that has dropped gse's
+// dictionary (the default without HMM) holds gse's entries in its own
+// table, in gse's order with gse's frequencies and total, and derives the
+// same domain dictionary as one that keeps gse's.
+func TestReleasedGSE(t *testing.T) {
+	kept, err := gseSeg()
+	if err != nil {
+		t.Fatal(err)
+	}
+	released := segmenter(t)
+	if released.seg.Dict != nil {
+		t.Fatal("NewSegmenter kept gse's dictionary")
+	}
+	d := kept.seg.Dict
+	if released.Entries() != len(d.Tokens) || released.words.total != d.TotalFreq() {
+		t.Fatalf("%d entries, total %v; gse: %d, %v", released.Entries(), released.words.total, len(d.Tokens), d.TotalFreq())
+	}
+	for i := range d.Tokens {
+		if w, f := released.words.word(i), released.words.freq(i); w != d.Tokens[i].Text() || f != d.Tokens[i].Freq() {
+			t.Fatalf("entry %d: %q %v; gse: %q %v", i, w, f, d.Tokens[i].Text(), d.Tokens[i].Freq())
+		}
+	}
+	c, err := parse.Seeds()
+	if err != nil {
+		t.Fatal(err)
+	}
+	var files [2][]byte
+	for i, s := range []*Segmenter{kept, released} {
+		dir := t.TempDir()
+		if err := WriteDomainDict(dir, c, s); err != nil {
+			t.Fatal(err)
+		}
+		if files[i], err = os.ReadFile(filepath.Join(dir, DictFile)); err != nil {
+			t.Fatal(err)
+		}
+		dom, err := LoadDomainSegmenter(dir, c)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if dom.seg.Dict != nil {
+			t.Fatal("LoadDomainSegmenter kept gse's dictionary")
+		}
+	}
+	if !bytes.Equal(files[0], files[1]) {
+		t.Error("the domain dictionaries of the kept and the released segmenter differ")
 	}
 }

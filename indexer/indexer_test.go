@@ -16,6 +16,10 @@ import (
 // testSeg loads the segmenter once for the package's tests.
 var testSeg = sync.OnceValues(func() (*Segmenter, error) { return NewSegmenter() })
 
+// gseSeg loads, once, a segmenter that keeps gse's dictionary, for the
+// tests that compare segmentation with gse's own Cut.
+var gseSeg = sync.OnceValues(func() (*Segmenter, error) { return NewSegmenter(keepGSE()) })
+
 func segmenter(t testing.TB) *Segmenter {
 	t.Helper()
 	s, err := testSeg()

@@ -52,6 +52,64 @@ type Segmenter struct {
 	score []float64
 	// scratch pools cut's per-rune arrays (*cutScratch)
 	scratch sync.Pool
+	// words is what a build reads of the dictionary's entries once trie
+	// is built (see releaseGSE)
+	words wordTable
+}
+
+// wordTable is the entries of a dictionary in gse's order — their texts in
+// one string, their frequencies, the total frequency — in a few
+// pointer-free arrays: gse's own table holds each entry as several
+// slices, about 127 MB of the heap for the full dictionary, all of it
+// scanned by every collection of a build.
+type wordTable struct {
+	text  string
+	ends  []uint32 // ends[i] is where entry i's text ends in text
+	freqs []float64
+	total float64
+}
+
+// newWordTable copies the entries of d.
+func newWordTable(d *gse.Dictionary) wordTable {
+	n := len(d.Tokens)
+	size := 0
+	for i := range d.Tokens {
+		size += len(d.Tokens[i].Text())
+	}
+	var b strings.Builder
+	b.Grow(size)
+	w := wordTable{ends: make([]uint32, n), freqs: make([]float64, n), total: d.TotalFreq()}
+	for i := range d.Tokens {
+		b.WriteString(d.Tokens[i].Text())
+		w.ends[i] = uint32(b.Len())
+		w.freqs[i] = d.Tokens[i].Freq()
+	}
+	w.text = b.String()
+	return w
+}
+
+// len is the number of entries.
+func (w *wordTable) len() int { return len(w.ends) }
+
+// word returns the text of entry i.
+func (w *wordTable) word(i int) string {
+	start := uint32(0)
+	if i > 0 {
+		start = w.ends[i-1]
+	}
+	return w.text[start:w.ends[i]]
+}
+
+// freq returns the frequency of entry i.
+func (w *wordTable) freq(i int) float64 { return w.freqs[i] }
+
+// releaseGSE drops gse's dictionary once indexWords has built what
+// segmentation reads (trie, score) and what a build reads (words): only
+// gse's HMM route still needs it. keep (tests) compares with gse's Cut.
+func (s *Segmenter) releaseGSE(cfg segConfig) {
+	if !cfg.hmm && !cfg.keepGSE {
+		s.seg.Dict = nil
+	}
 }
 
 // indexWords builds s.trie and s.score once the dictionary is complete.
@@ -62,6 +120,7 @@ type Segmenter struct {
 func (s *Segmenter) indexWords() error {
 	s.scratch.New = func() any { return new(cutScratch) }
 	d := s.seg.Dict
+	s.words = newWordTable(d)
 	logT := math.Log(d.TotalFreq())
 	s.logTotal = logT
 	trie, err := newWordTrie(len(d.Tokens), func(i int) string { return d.Tokens[i].Text() })
@@ -88,6 +147,13 @@ type segConfig struct {
 	userDict    string
 	hasUserDict bool
 	hmm         bool
+	keepGSE     bool
+}
+
+// keepGSE keeps gse's dictionary in the segmenter (see releaseGSE), for
+// tests that compare segmentation with gse's own Cut.
+func keepGSE() Option {
+	return func(c *segConfig) { c.keepGSE = true }
 }
 
 // WithUserDict replaces the embedded user dictionary (corpus/dict.txt) by
@@ -126,6 +192,7 @@ func NewSegmenter(opts ...Option) (*Segmenter, error) {
 	if err := s.indexWords(); err != nil {
 		return nil, err
 	}
+	s.releaseGSE(cfg)
 	return s, nil
 }
 

@@ -10,6 +10,7 @@ import (
 	"os"
 	"path/filepath"
 	"runtime"
+	"sync"
 	"time"
 
 	"github.com/zhengce/zhengce/corpus"
@@ -114,6 +115,39 @@ func (b *StreamBuilder) Add(batch *corpus.Corpus) error {
 		}
 	}
 	norms := normalizeAll(entries, runtime.GOMAXPROCS(0))
+	// The batch's documents go to the store, and its texts to the domain
+	// dictionary, while bleve indexes it: bleve's builder indexes a shard
+	// on one goroutine, and this work would otherwise wait for it.
+	var stored error
+	var wg sync.WaitGroup
+	wg.Go(func() { stored = b.store(batch, docs, name) })
+	metas, st, err := b.index(ctx, dir, entries, norms)
+	wg.Wait()
+	if err != nil {
+		return err
+	}
+	if stored != nil {
+		return stored
+	}
+	if !first {
+		b.parts = append(b.parts, name)
+	} else {
+		b.meta.Shards = metas
+	}
+	b.stats.Documents += st.Documents
+	b.stats.Units += st.Units
+	b.stats.Targets += st.Targets
+	b.stats.Bytes += st.Bytes
+	for k, v := range st.ByType {
+		b.stats.ByType[k] += v
+	}
+	return nil
+}
+
+// index writes the segment of a batch's entries into dir: bleve shard,
+// bigram postings, texts, entries and columns, and (for a part) its
+// description.
+func (b *StreamBuilder) index(ctx context.Context, dir string, entries []Entry, norms []string) ([]ShardMeta, Stats, error) {
 	report := func(done, _ int) {
 		if b.p != nil {
 			b.p(b.stats.Units+b.stats.Targets+done, 0)
@@ -122,27 +156,32 @@ func (b *StreamBuilder) Add(batch *corpus.Corpus) error {
 	metas, st, err := buildShards(ctx, dir, b.work, b.im, entries, norms, 1, report, newPhaseClock())
 	if err != nil {
 		if ctx.Err() != nil {
-			return &corpus.Error{Code: corpus.ETIMEOUT, Message: "建立索引已取消", Err: err}
+			return nil, st, &corpus.Error{Code: corpus.ETIMEOUT, Message: "建立索引已取消", Err: err}
 		}
-		return err
+		return nil, st, err
 	}
-	if first {
-		b.meta.Shards = metas
-	} else {
+	if dir != b.path { // a part: its own description
 		files, err := manifest(dir)
 		if err != nil {
-			return err
+			return nil, st, err
 		}
 		m := Meta{Format: formatVersion, Analyzer: b.seg.Fingerprint(), Built: time.Now().UTC(), Stats: st, Shards: metas, Files: files}
 		data, err := json.MarshalIndent(m, "", "  ")
 		if err != nil {
-			return fmt.Errorf("encode segment meta: %w", err)
+			return nil, st, fmt.Errorf("encode segment meta: %w", err)
 		}
 		if err := os.WriteFile(filepath.Join(dir, MetaFile), data, 0o644); err != nil {
-			return fmt.Errorf("write segment meta: %w", err)
+			return nil, st, fmt.Errorf("write segment meta: %w", err)
 		}
-		b.parts = append(b.parts, name)
 	}
+	return metas, st, nil
+}
+
+// store adds a batch's texts to the domain dictionary and the corpus
+// fingerprint, and its documents, originals and segment (name) to the
+// store.
+func (b *StreamBuilder) store(batch *corpus.Corpus, docs []*corpus.Document, name string) error {
+	ctx := b.ctx
 	// the domain dictionary and the fingerprint see the texts in
 	// corpus order, as a build in one piece would
 	b.dict.add(IndexedTexts(batch))
@@ -163,17 +202,7 @@ func (b *StreamBuilder) Add(batch *corpus.Corpus) error {
 		}
 		ch.Puts = append(ch.Puts, p)
 	}
-	if err := b.st.Apply(ch); err != nil {
-		return err
-	}
-	b.stats.Documents += st.Documents
-	b.stats.Units += st.Units
-	b.stats.Targets += st.Targets
-	b.stats.Bytes += st.Bytes
-	for k, v := range st.ByType {
-		b.stats.ByType[k] += v
-	}
-	return nil
+	return b.st.Apply(ch)
 }
 
 // Finish writes the domain dictionary and the description of the index,
