@@ -325,19 +325,23 @@ type docRecord struct {
 
 func (s *Store) encodeDoc(d *corpus.Document) ([]byte, error) {
 	r := docRecord{Doc: d, Norms: make([]string, len(d.Units)), NormTitles: make([]string, len(d.Units))}
+	size := 4096 // the record's texts, to size the buffer once
 	for i, u := range d.Units {
+		size += len(u.Text) + len(u.Title) + 64
 		if n := u.NormText(); n != u.Text {
 			r.Norms[i] = n
+			size += len(n)
 		}
 		if n := u.NormTitle(); n != u.Title {
 			r.NormTitles[i] = n
+			size += len(n)
 		}
 	}
-	var buf bytes.Buffer
-	if err := gob.NewEncoder(&buf).Encode(&r); err != nil {
+	buf := bytes.NewBuffer(make([]byte, 0, size+size/4))
+	if err := gob.NewEncoder(buf).Encode(&r); err != nil {
 		return nil, fmt.Errorf("encode document %s: %w", d.ID, err)
 	}
-	return s.enc.EncodeAll(buf.Bytes(), nil), nil
+	return s.enc.EncodeAll(buf.Bytes(), make([]byte, 0, buf.Len()/3)), nil
 }
 
 func (s *Store) decodeDoc(id string, data []byte) (*corpus.Document, error) {
