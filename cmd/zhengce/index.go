@@ -87,8 +87,8 @@ func (m *Main) runIndex(ctx context.Context, args []string) (err error) {
 }
 
 // streamMemoryLimit is the soft memory limit of a streamed build: its
-// live heap (gse's dictionary, one batch parsed, one being indexed) is
-// a few hundred MB whatever the corpus size.
+// live heap (the segmenter's tables, one batch parsed, one being indexed
+// and stored) is about 0.5 GB whatever the corpus size.
 const streamMemoryLimit = 1 << 30
 
 // streamIndex builds the index of the folder corpusDir into dir in
