@@ -412,8 +412,22 @@ func TestBlobsRoundTrip(t *testing.T) {
 	dir := t.TempDir()
 	recs := [][]byte{[]byte("第一条"), nil, []byte(strings.Repeat("长文本", 5000)), {0, 1, 2}, []byte("")}
 	path := filepath.Join(dir, TextsFile)
-	if err := writeBlobs(path, len(recs), func(i int) ([]byte, error) { return recs[i], nil }); err != nil {
+	var asked []int // each record is asked for once, in order
+	if err := writeBlobs(path, len(recs), func(i int) ([]byte, error) { asked = append(asked, i); return recs[i], nil }); err != nil {
 		t.Fatal(err)
+	}
+	if want := []int{0, 1, 2, 3, 4}; !slices.Equal(asked, want) {
+		t.Errorf("records asked for %v, want %v", asked, want)
+	}
+	// an error of a record stops the write and is returned
+	errRecord := errors.New("record failed")
+	if err := writeBlobs(filepath.Join(dir, "failed.bin"), len(recs), func(i int) ([]byte, error) {
+		if i == 2 {
+			return nil, errRecord
+		}
+		return recs[i], nil
+	}); !errors.Is(err, errRecord) {
+		t.Errorf("writeBlobs with a failing record: %v, want %v", err, errRecord)
 	}
 	for _, mapped := range []bool{true, false} {
 		b, err := openBlobs(path, len(recs), mapped)
