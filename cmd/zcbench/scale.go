@@ -390,7 +390,7 @@ func printScale(w io.Writer, rows []scaleRow) {
 			label = strconv.Itoa(r.Docs) + " (synthetic)"
 		}
 		mbs := float64(r.CorpusBytes) / 1e6
-		fmt.Fprintf(w, "| %s | %.1f MB | %.1f s (%.0f s) | %.2f MB/s | %s | %.1f MB | %s / %s (%s) | %s (%s) | %s / %s (%.1f ms) | %s / %s (%.0f) | %s / %s (%s) | %s |\n",
+		fmt.Fprintf(w, "| %s | %.1f MB | %.1f s (%.1f s) | %.2f MB/s | %s | %.1f MB | %s / %s (%s) | %s (%s) | %s / %s (%.1f ms) | %s / %s (%.0f) | %s / %s (%s) | %s |\n",
 			label, mbs, r.IndexWall.Seconds(), r.IndexCPU.Seconds(), mbs/r.IndexWall.Seconds(), mb(r.IndexRSS), float64(r.IndexBytes)/1e6,
 			r.Ready.Round(time.Millisecond), r.Startup.Round(time.Millisecond), r.StartupCPU, mb(r.StartRSS), mb(r.StartAnon),
 			r.Seq.p(50), r.Seq.p(99), ms(r.SeqCPU), r.Conc.p(50), r.Conc.p(99), r.Conc.rate(),
