@@ -121,7 +121,7 @@ func (s *Segmenter) indexWords() error {
 	s.scratch.New = func() any { return new(cutScratch) }
 	d := s.seg.Dict
 	s.words = newWordTable(d)
-	logT := math.Log(d.TotalFreq())
+	logT := math.Log(s.words.total)
 	s.logTotal = logT
 	trie, err := newWordTrie(len(d.Tokens), func(i int) string { return d.Tokens[i].Text() })
 	if err != nil {

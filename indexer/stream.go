@@ -121,7 +121,7 @@ func (b *StreamBuilder) Add(batch *corpus.Corpus) error {
 	var stored error
 	var wg sync.WaitGroup
 	wg.Go(func() { stored = b.store(batch, docs, name) })
-	metas, st, err := b.index(ctx, dir, entries, norms)
+	metas, st, err := b.index(ctx, dir, !first, entries, norms)
 	wg.Wait()
 	if err != nil {
 		return err
@@ -129,10 +129,10 @@ func (b *StreamBuilder) Add(batch *corpus.Corpus) error {
 	if stored != nil {
 		return stored
 	}
-	if !first {
-		b.parts = append(b.parts, name)
-	} else {
+	if first {
 		b.meta.Shards = metas
+	} else {
+		b.parts = append(b.parts, name)
 	}
 	b.stats.Documents += st.Documents
 	b.stats.Units += st.Units
@@ -145,9 +145,9 @@ func (b *StreamBuilder) Add(batch *corpus.Corpus) error {
 }
 
 // index writes the segment of a batch's entries into dir: bleve shard,
-// bigram postings, texts, entries and columns, and (for a part) its
-// description.
-func (b *StreamBuilder) index(ctx context.Context, dir string, entries []Entry, norms []string) ([]ShardMeta, Stats, error) {
+// bigram postings, texts, entries and columns, and, for a part (every
+// segment after the base), its description.
+func (b *StreamBuilder) index(ctx context.Context, dir string, part bool, entries []Entry, norms []string) ([]ShardMeta, Stats, error) {
 	report := func(done, _ int) {
 		if b.p != nil {
 			b.p(b.stats.Units+b.stats.Targets+done, 0)
@@ -160,7 +160,7 @@ func (b *StreamBuilder) index(ctx context.Context, dir string, entries []Entry, 
 		}
 		return nil, st, err
 	}
-	if dir != b.path { // a part: its own description
+	if part {
 		files, err := manifest(dir)
 		if err != nil {
 			return nil, st, err
