@@ -460,12 +460,15 @@ func (ix *Index) UnitID(seq int) (string, bool) {
 	if len(b) == 0 || b[0] != recUnit {
 		return "", false
 	}
-	r := unitReader{b: b[1:]}
-	n := r.uvarint()
-	if r.err != nil || n > uint64(len(r.b)) {
+	// the record starts with the unit's id (store.AppendUnit)
+	n, k := binary.Uvarint(b[1:])
+	switch {
+	case k <= 0 || n > uint64(len(b)-1-k):
 		return "", false
+	case n == 0:
+		return "", true
 	}
-	return unsafe.String(unsafe.SliceData(r.b), int(n)), true
+	return unsafe.String(&b[1+k], int(n)), true
 }
 
 // DropColumnPages calls Columns.DropPages on the columns of every segment.

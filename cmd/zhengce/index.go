@@ -29,8 +29,9 @@ func (m *Main) runIndex(ctx context.Context, args []string) (err error) {
 	corpusDir := fs.String("corpus", "", "语料目录（默认使用内置语料）")
 	indexDir := fs.String("index", "", "索引目录（默认 $ZHENGCE_INDEX 或 "+indexer.DefaultDir()+"）")
 	cpuProfile := fs.String("cpuprofile", "", "把整个建立过程的 CPU 剖析（pprof）写入此文件")
+	memProfile := fs.String("memprofile", "", "把整个建立过程的内存分配剖析（pprof）写入此文件")
 	fs.Usage = func() {
-		fmt.Fprintln(m.Stderr, "用法：zhengce index [--corpus DIR] [--index DIR] [--cpuprofile FILE]")
+		fmt.Fprintln(m.Stderr, "用法：zhengce index [--corpus DIR] [--index DIR] [--cpuprofile FILE] [--memprofile FILE]")
 		fs.PrintDefaults()
 	}
 	if err := parseFlags(fs, args); err != nil {
@@ -46,6 +47,18 @@ func (m *Main) runIndex(ctx context.Context, args []string) (err error) {
 		}
 		defer func() {
 			if perr := stop(); perr != nil && err == nil {
+				err = perr
+			}
+		}()
+	}
+	if *memProfile != "" {
+		// created now, so a path that cannot be written fails before the build
+		f, err := os.Create(*memProfile)
+		if err != nil {
+			return &corpus.Error{Code: corpus.EINVALID, Message: "无法创建剖析文件：" + *memProfile, Err: err}
+		}
+		defer func() {
+			if perr := writeAllocProfile(f); perr != nil && err == nil {
 				err = perr
 			}
 		}()
@@ -314,6 +327,20 @@ func startCPUProfile(path string) (func() error, error) {
 		}
 		return nil
 	}, nil
+}
+
+// writeAllocProfile writes the allocation profile of the process so far
+// (pprof's "allocs": every allocation since start, sampled) to f and
+// closes it.
+func writeAllocProfile(f *os.File) error {
+	err := pprof.Lookup("allocs").WriteTo(f, 0)
+	if cerr := f.Close(); err == nil {
+		err = cerr
+	}
+	if err != nil {
+		return fmt.Errorf("write memory profile: %w", err)
+	}
+	return nil
 }
 
 // saveServed opens the index just built in dir and keeps its served

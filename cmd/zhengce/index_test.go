@@ -10,12 +10,13 @@ import (
 )
 
 // TestIndexPhasesAndProfile: `zhengce index` reports the wall time of
-// every build phase and writes a CPU profile on request; an unwritable
-// profile path is a usage error that builds nothing.
+// every build phase and writes a CPU and an allocation profile on request;
+// an unwritable profile path is a usage error that builds nothing.
 func TestIndexPhasesAndProfile(t *testing.T) {
 	dir := t.TempDir()
 	prof := filepath.Join(dir, "cpu.pprof")
-	out, errOut, err := runCLI(t, "index", "--index", filepath.Join(dir, "idx"), "--cpuprofile", prof)
+	mem := filepath.Join(dir, "mem.pprof")
+	out, errOut, err := runCLI(t, "index", "--index", filepath.Join(dir, "idx"), "--cpuprofile", prof, "--memprofile", mem)
 	if err != nil {
 		t.Fatalf("index: %v\n%s", err, errOut)
 	}
@@ -24,15 +25,19 @@ func TestIndexPhasesAndProfile(t *testing.T) {
 			t.Errorf("output lacks phase %s:\n%s", phase, out)
 		}
 	}
-	if st, err := os.Stat(prof); err != nil || st.Size() == 0 {
-		t.Errorf("cpu profile: %v", err)
+	for _, p := range []string{prof, mem} {
+		if st, err := os.Stat(p); err != nil || st.Size() == 0 {
+			t.Errorf("profile %s: %v", filepath.Base(p), err)
+		}
 	}
-	bad := filepath.Join(dir, "missing", "cpu.pprof")
-	_, _, err = runCLI(t, "index", "--index", filepath.Join(dir, "idx2"), "--cpuprofile", bad)
-	if corpus.ErrorCode(err) != corpus.EINVALID {
-		t.Errorf("unwritable profile: %v, want EINVALID", err)
-	}
-	if _, err := os.Stat(filepath.Join(dir, "idx2")); err == nil {
-		t.Error("an index was built despite the bad profile path")
+	for _, flag := range []string{"--cpuprofile", "--memprofile"} {
+		bad := filepath.Join(dir, "missing", "x.pprof")
+		_, _, err = runCLI(t, "index", "--index", filepath.Join(dir, "idx2"), flag, bad)
+		if corpus.ErrorCode(err) != corpus.EINVALID {
+			t.Errorf("unwritable %s: %v, want EINVALID", flag, err)
+		}
+		if _, err := os.Stat(filepath.Join(dir, "idx2")); err == nil {
+			t.Errorf("an index was built despite the bad %s path", flag)
+		}
 	}
 }

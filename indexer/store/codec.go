@@ -170,36 +170,7 @@ func isJSON(data []byte) bool { return len(data) > 0 && data[0] == '{' }
 func encodeStub(r stubRecord) []byte {
 	w := recWriter{b: make([]byte, 1, 512)}
 	w.b[0] = recordVersion
-	m := &r.Meta
-	w.str(m.ID)
-	w.str(m.District)
-	w.str(m.Title)
-	w.str(m.Issuer)
-	w.str(m.DocNumber)
-	w.str(m.IssueDate)
-	w.int(int64(m.Year))
-	w.str(m.Source)
-	w.str(string(m.Format))
-	w.int(int64(m.Pages))
-	w.bool(m.OCR)
-	w.bool(m.Jurisdiction != nil)
-	if j := m.Jurisdiction; j != nil {
-		w.str(j.Code)
-		w.str(j.Name)
-		w.str(j.Level)
-		w.strs(j.Path)
-	}
-	w.b = binary.AppendUvarint(w.b, uint64(len(m.Dates)))
-	for _, d := range m.Dates {
-		w.str(d.Date)
-		w.str(d.Event)
-	}
-	w.str(m.Effective)
-	w.str(m.DocType)
-	w.str(m.Level)
-	w.str(m.Subject)
-	w.str(m.Status)
-	w.strs(m.Versions)
+	w.meta(&r.Meta)
 	w.int(int64(r.Counts.Units))
 	w.int(int64(r.Counts.Tables))
 	w.int(int64(r.Counts.Targets))
@@ -215,33 +186,7 @@ func decodeStub(data []byte) (stubRecord, error) {
 		return out, err
 	}
 	r := newRecReader(data)
-	m := &out.Meta
-	m.ID = r.str()
-	m.District = r.str()
-	m.Title = r.str()
-	m.Issuer = r.str()
-	m.DocNumber = r.str()
-	m.IssueDate = r.str()
-	m.Year = int(r.int())
-	m.Source = r.str()
-	m.Format = corpus.Format(r.str())
-	m.Pages = int(r.int())
-	m.OCR = r.bool()
-	if r.bool() {
-		m.Jurisdiction = &corpus.Jurisdiction{Code: r.str(), Name: r.str(), Level: r.str(), Path: r.strs()}
-	}
-	if n := r.count(); n > 0 {
-		m.Dates = make([]corpus.DateEvent, n)
-		for i := range m.Dates {
-			m.Dates[i] = corpus.DateEvent{Date: r.str(), Event: r.str()}
-		}
-	}
-	m.Effective = r.str()
-	m.DocType = r.str()
-	m.Level = r.str()
-	m.Subject = r.str()
-	m.Status = r.str()
-	m.Versions = r.strs()
+	r.meta(&out.Meta)
 	out.Counts = corpus.Counts{Units: int(r.int()), Tables: int(r.int()), Targets: int(r.int())}
 	return out, r.done()
 }

@@ -181,12 +181,20 @@ func TestRecordDamaged(t *testing.T) {
 	}
 }
 
-// FuzzDecodeStub: no input panics the decoders.
+// FuzzDecodeStub: no input panics the record decoders (the document's
+// too: a seed starts with its marker).
 func FuzzDecodeStub(f *testing.F) {
 	var r stubRecord
 	r.Meta = corpus.Meta{ID: "a", Title: "条例", Jurisdiction: &corpus.Jurisdiction{Path: []string{"山东省"}}, Dates: []corpus.DateEvent{{Date: "2020-01-01", Event: "通过"}}}
 	f.Add(encodeStub(r))
 	f.Add([]byte{recordVersion, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0x7f})
+	doc, err := appendDoc(nil, &corpus.Document{Meta: r.Meta, Outline: []*corpus.Section{{Children: []*corpus.Section{{}}}},
+		Units: []*corpus.Unit{{ID: "a/1", Breadcrumb: []string{}}}, Tables: []*corpus.Table{{Rows: [][]string{{"x"}}}},
+		Targets: []*corpus.Target{{Interim: []corpus.Point{{}}}}}, []string{""}, []string{""})
+	if err != nil {
+		f.Fatal(err)
+	}
+	f.Add(doc)
 	f.Fuzz(func(t *testing.T, data []byte) {
 		if len(data) > 0 && data[0] == '{' {
 			return // JSON: encoding/json's business
@@ -194,6 +202,8 @@ func FuzzDecodeStub(f *testing.F) {
 		decodeStub(data)
 		decodeInfo(data)
 		decodeSegment(data)
+		decodeDocRecord(data)
+		DecodeUnit(data)
 	})
 }
 
@@ -225,7 +235,7 @@ func BenchmarkDecodeStub(b *testing.B) {
 
 // TestConvertJSONStore: a store written with JSON records (layout 2) is
 // read as it is when opened read-only, and converted to binary records
-// (layout 3) when opened for writing; the snapshot is the same.
+// when opened for writing; the snapshot is the same.
 func TestConvertJSONStore(t *testing.T) {
 	ds := docs(t, 3)
 	s, path := newStore(t)

@@ -9,8 +9,6 @@
 package store
 
 import (
-	"bytes"
-	"encoding/gob"
 	"encoding/json"
 	"errors"
 	"fmt"
@@ -34,17 +32,21 @@ const File = "zhengce.db"
 
 // formatVersion is the layout of the store; a store of another layout
 // is refused (the index is rebuilt). Layout 2 held its records as JSON:
-// it is read as it is, and converted to 3 (binary records, codec.go) the
-// first time it is opened for writing.
+// it is read as it is, and converted to binary records (codec.go) the
+// first time it is opened for writing. Layout 3 held its documents as
+// gob, which is still read record by record (doccodec.go): opened for
+// writing, it is marked 4 — documents written from then on are binary,
+// which a program of layout 3 could not read.
 const (
-	formatVersion = "3"
+	formatVersion = "4"
+	formatGob     = "3"
 	formatJSON    = "2"
 )
 
 // Buckets.
 var (
 	bucketMeta     = []byte("meta")     // format, analyzer, rejected files
-	bucketDocs     = []byte("docs")     // id → compressed gob of a docRecord
+	bucketDocs     = []byte("docs")     // id → compressed document record (doccodec.go)
 	bucketInfo     = []byte("info")     // id → JSON Info
 	bucketFiles    = []byte("files")    // id → original file
 	bucketSegments = []byte("segments") // name → JSON Segment
@@ -172,7 +174,9 @@ func Open(path string, opt Options) (*Store, error) {
 	case err != nil:
 	case format == formatJSON && !opt.ReadOnly:
 		err = s.convert()
-	case format != formatVersion && format != formatJSON:
+	case format == formatGob && !opt.ReadOnly:
+		err = s.update(func(tx *bolt.Tx) error { return tx.Bucket(bucketMeta).Put(keyFormat, []byte(formatVersion)) })
+	case format != formatVersion && format != formatGob && format != formatJSON:
 		err = fmt.Errorf("format %q, want %q", format, formatVersion)
 	}
 	if err != nil {
@@ -182,13 +186,28 @@ func Open(path string, opt Options) (*Store, error) {
 	return s, nil
 }
 
+// writerMmapSize is the size a writable store maps its file with from
+// the start. bbolt maps the file anew whenever it outgrows the mapping
+// (doubling up to 1 GB), and each time first copies every key and value
+// the open write transaction holds out of the old mapping: a build's
+// transaction of a batch of documents and their originals was copied
+// about a dozen times as the file grew (15 % of a build's allocations),
+// and a remapping writer waits for every read transaction, which new
+// ones then wait behind. Mapping 1 GB at once reserves address space
+// only: pages enter memory when they are read.
+const writerMmapSize = 1 << 30
+
 func open(path string, opt Options) (*Store, error) {
 	timeout := opt.Timeout
 	if timeout == 0 {
 		timeout = time.Second
 	}
 	db, err := guarded(func() (*bolt.DB, error) {
-		return bolt.Open(path, 0o644, &bolt.Options{Timeout: timeout, ReadOnly: opt.ReadOnly, FreelistType: bolt.FreelistMapType})
+		o := &bolt.Options{Timeout: timeout, ReadOnly: opt.ReadOnly, FreelistType: bolt.FreelistMapType}
+		if !opt.ReadOnly {
+			o.InitialMmapSize = writerMmapSize
+		}
+		return bolt.Open(path, 0o644, o)
 	})
 	if errors.Is(err, bolterr.ErrTimeout) {
 		return nil, &corpus.Error{Code: corpus.EINVALID, Message: "索引正被另一个进程（如 zhengce serve）使用；运行中的服务请用 POST /api/documents 或管理页面修改文档", Err: ErrLocked}
@@ -210,7 +229,8 @@ func open(path string, opt Options) (*Store, error) {
 }
 
 // convert rewrites the JSON records of a store of layout 2 in the binary
-// layout and marks it 3, in one transaction.
+// layout and marks it with formatVersion, in one transaction (its
+// documents stay gob records, read as they are).
 func (s *Store) convert() error {
 	type recode struct {
 		bucket []byte
@@ -314,34 +334,31 @@ type stubRecord struct {
 	Counts corpus.Counts `json:"counts"`
 }
 
-// docRecord is how a document is stored: the document and the
-// normalised texts of its units where they differ from the text, so
-// opening an index does not normalise every text again.
-type docRecord struct {
-	Doc        *corpus.Document
-	Norms      []string // by unit; "" when equal to the text
-	NormTitles []string
-}
-
 func (s *Store) encodeDoc(d *corpus.Document) ([]byte, error) {
-	r := docRecord{Doc: d, Norms: make([]string, len(d.Units)), NormTitles: make([]string, len(d.Units))}
+	norms, titles := make([]string, len(d.Units)), make([]string, len(d.Units))
 	size := 4096 // the record's texts, to size the buffer once
 	for i, u := range d.Units {
-		size += len(u.Text) + len(u.Title) + 64
+		size += len(u.ID) + len(u.Text) + len(u.Title) + len(u.Citation) + 64
+		for _, b := range u.Breadcrumb {
+			size += len(b) + 2
+		}
 		if n := u.NormText(); n != u.Text {
-			r.Norms[i] = n
+			norms[i] = n
 			size += len(n)
 		}
 		if n := u.NormTitle(); n != u.Title {
-			r.NormTitles[i] = n
+			titles[i] = n
 			size += len(n)
 		}
 	}
-	buf := bytes.NewBuffer(make([]byte, 0, size+size/4))
-	if err := gob.NewEncoder(buf).Encode(&r); err != nil {
+	for _, t := range d.Targets {
+		size += len(t.ID) + len(t.Text) + len(t.Citation) + len(t.Indicator) + 96
+	}
+	rec, err := appendDoc(make([]byte, 0, size), d, norms, titles)
+	if err != nil {
 		return nil, fmt.Errorf("encode document %s: %w", d.ID, err)
 	}
-	return s.enc.EncodeAll(buf.Bytes(), make([]byte, 0, buf.Len()/3)), nil
+	return s.enc.EncodeAll(rec, make([]byte, 0, len(rec)/3)), nil
 }
 
 func (s *Store) decodeDoc(id string, data []byte) (*corpus.Document, error) {
@@ -349,53 +366,17 @@ func (s *Store) decodeDoc(id string, data []byte) (*corpus.Document, error) {
 	if err != nil {
 		return nil, fmt.Errorf("decompress document %s: %w", id, err)
 	}
-	var r docRecord
-	if err := gob.NewDecoder(bytes.NewReader(raw)).Decode(&r); err != nil {
+	if len(raw) == 0 || raw[0] != docMarker {
+		return decodeGobDoc(id, raw)
+	}
+	d, err := decodeDocRecord(raw)
+	if err != nil {
 		return nil, fmt.Errorf("decode document %s: %w", id, err)
 	}
-	d := r.Doc
-	if d == nil || d.ID != id || len(r.Norms) != len(d.Units) || len(r.NormTitles) != len(d.Units) {
-		return nil, fmt.Errorf("document %s: damaged record", id)
+	if d.ID != id {
+		return nil, fmt.Errorf("document %s: record of %s", id, d.ID)
 	}
-	for i, u := range d.Units {
-		n, t := r.Norms[i], r.NormTitles[i]
-		if n == "" {
-			n = u.Text
-		}
-		if t == "" {
-			t = u.Title
-		}
-		u.SetNorm(n, t)
-	}
-	for _, t := range d.Targets {
-		t.CacheNorm()
-	}
-	restoreEmpty(d)
 	return d, nil
-}
-
-// restoreEmpty gives back the empty lists gob does not tell from nil:
-// the parser gives a unit's breadcrumb and themes and a section's
-// children as empty slices, which JSON (the document API) writes as [].
-func restoreEmpty(d *corpus.Document) {
-	for _, u := range d.Units {
-		if u.Breadcrumb == nil {
-			u.Breadcrumb = []string{}
-		}
-		if u.Themes == nil {
-			u.Themes = []string{}
-		}
-	}
-	var walk func(ss []*corpus.Section)
-	walk = func(ss []*corpus.Section) {
-		for _, sec := range ss {
-			if sec.Children == nil {
-				sec.Children = []*corpus.Section{}
-			}
-			walk(sec.Children)
-		}
-	}
-	walk(d.Outline)
 }
 
 // Apply writes ch in one transaction: when it returns nil the change is
