@@ -32,8 +32,9 @@ const (
 )
 
 // writeBlobs writes n records, record(i) for i in [0, n), to path: each
-// is asked for once, in order, and written before the next is asked for;
-// an error of record stops the write and is returned.
+// is asked for once, in order, and written before the next is asked for
+// (so record may build each in the same buffer); an error of record
+// stops the write and is returned.
 func writeBlobs(path string, n int, record func(i int) ([]byte, error)) (err error) {
 	f, err := os.Create(path)
 	if err != nil {

@@ -534,10 +534,13 @@ func writeEntryFiles(path string, entries []Entry, norms []string) error {
 	}); err != nil {
 		return err
 	}
-	// each entry encoded as it is written: a batch's records are several
-	// times its text, and holding them all would only feed the collector
+	// each entry encoded as it is written, in one buffer: a batch's
+	// records are several times its text, and holding them all would
+	// only feed the collector
+	var buf []byte
 	if err := writeBlobs(filepath.Join(path, UnitsFile), len(entries), func(i int) ([]byte, error) {
-		return encodeEntry(&entries[i])
+		buf = appendEntry(buf[:0], &entries[i])
+		return buf, nil
 	}); err != nil {
 		return err
 	}

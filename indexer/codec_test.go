@@ -2,6 +2,7 @@ package indexer
 
 import (
 	"bytes"
+	"encoding/json"
 	"errors"
 	"math"
 	"os"
@@ -55,11 +56,7 @@ func encodeAll(t testing.TB, entries []Entry) [][]byte {
 	t.Helper()
 	var out [][]byte
 	for i := range entries {
-		b, err := encodeEntry(&entries[i])
-		if err != nil {
-			t.Fatal(err)
-		}
-		out = append(out, b)
+		out = append(out, appendEntry(nil, &entries[i]))
 	}
 	return out
 }
@@ -69,10 +66,7 @@ func encodeAll(t testing.TB, entries []Entry) [][]byte {
 func TestEntryCodecUnits(t *testing.T) {
 	for _, u := range codecUnits() {
 		t.Run(u.ID, func(t *testing.T) {
-			rec, err := encodeEntry(&Entry{Unit: u})
-			if err != nil {
-				t.Fatal(err)
-			}
+			rec := appendEntry([]byte("前缀"), &Entry{Unit: u})[len("前缀"):]
 			e, err := DecodeEntry(rec)
 			if err != nil {
 				t.Fatal(err)
@@ -102,34 +96,41 @@ func TestEntryCodecUnits(t *testing.T) {
 }
 
 // TestEntryCodecTargets checks that a target record gives back the target
-// (normalised names cached) and what a hit shows of its source unit.
+// (normalised names cached) and what a hit shows of its source unit, as
+// does the JSON record of indexes written before.
 func TestEntryCodecTargets(t *testing.T) {
 	for _, in := range codecTargets() {
-		t.Run(in.Target.ID, func(t *testing.T) {
-			rec, err := encodeEntry(&in)
-			if err != nil {
-				t.Fatal(err)
-			}
-			e, err := DecodeEntry(rec)
-			if err != nil {
-				t.Fatal(err)
-			}
-			if e.Unit != nil || e.Target == nil || e.Src == nil {
-				t.Fatalf("decoded unit %v, target %v, src %v", e.Unit, e.Target, e.Src)
-			}
-			want := *in.Target
-			want.CacheNorm()
-			if !reflect.DeepEqual(*e.Target, want) {
-				t.Errorf("decoded %#v\nwant    %#v", *e.Target, want)
-			}
-			src := corpus.Unit{ID: in.Target.UnitID, DocID: in.Target.DocID}
-			if in.Src != nil {
-				src.Part, src.Themes, src.Breadcrumb = in.Src.Part, in.Src.Themes, in.Src.Breadcrumb
-			}
-			if !reflect.DeepEqual(*e.Src, src) {
-				t.Errorf("source unit %#v, want %#v", *e.Src, src)
-			}
-		})
+		legacy := targetRecord{Target: in.Target}
+		if in.Src != nil {
+			legacy.Part, legacy.Themes, legacy.Breadcrumb = in.Src.Part, in.Src.Themes, in.Src.Breadcrumb
+		}
+		js, err := json.Marshal(legacy)
+		if err != nil {
+			t.Fatal(err)
+		}
+		for name, rec := range map[string][]byte{"binary": appendEntry(nil, &in), "json": append([]byte{recTargetJSON}, js...)} {
+			t.Run(in.Target.ID+"/"+name, func(t *testing.T) {
+				e, err := DecodeEntry(rec)
+				if err != nil {
+					t.Fatal(err)
+				}
+				if e.Unit != nil || e.Target == nil || e.Src == nil {
+					t.Fatalf("decoded unit %v, target %v, src %v", e.Unit, e.Target, e.Src)
+				}
+				want := *in.Target
+				want.CacheNorm()
+				if !reflect.DeepEqual(*e.Target, want) {
+					t.Errorf("decoded %#v\nwant    %#v", *e.Target, want)
+				}
+				src := corpus.Unit{ID: in.Target.UnitID, DocID: in.Target.DocID}
+				if in.Src != nil {
+					src.Part, src.Themes, src.Breadcrumb = in.Src.Part, in.Src.Themes, in.Src.Breadcrumb
+				}
+				if !reflect.DeepEqual(*e.Src, src) {
+					t.Errorf("source unit %#v, want %#v", *e.Src, src)
+				}
+			})
+		}
 	}
 }
 
@@ -153,7 +154,7 @@ func TestEntryCodecDamaged(t *testing.T) {
 			}
 		}
 	}
-	for _, rec := range []string{"", "x", "t", "t{", `t{"target":null}`, "t{}", `t[]`, "u\xff\xff\xff\xff\xff\xff\xff\xff\xff\xff\x01",
+	for _, rec := range []string{"", "x", "t", "t{", `t{"target":null}`, "t{}", `t[]`, "T", "T\x05ab", "T" + strings.Repeat("\x00", 40), "u\xff\xff\xff\xff\xff\xff\xff\xff\xff\xff\x01",
 		"u\x05ab", "u" + strings.Repeat("\x00", 14) + "\xff\xff\xff\xff\x0f"} {
 		if e, err := DecodeEntry([]byte(rec)); err == nil {
 			t.Errorf("record %q decoded as %+v", rec, e)
@@ -196,11 +197,7 @@ func FuzzDecodeEntry(f *testing.F) {
 		if (e.Unit == nil) == (e.Target == nil) {
 			t.Fatalf("decoded entry with unit %v and target %v", e.Unit, e.Target)
 		}
-		rec, err := encodeEntry(&e)
-		if err != nil {
-			t.Fatalf("re-encode: %v", err)
-		}
-		again, err := DecodeEntry(rec)
+		again, err := DecodeEntry(appendEntry(nil, &e))
 		if err != nil {
 			t.Fatalf("re-encoded record: %v", err)
 		}

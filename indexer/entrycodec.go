@@ -10,30 +10,31 @@ import (
 )
 
 // Records of UnitsFile: a unit, or a target with what a hit shows of its
-// source unit. The first byte tells which.
+// source unit. The first byte tells which. A target record is the
+// target's (store.AppendTarget) followed by a unit record holding the
+// source unit's part, themes and breadcrumb; indexes written before held
+// it as JSON (recTargetJSON), still read.
 const (
-	recUnit   = 'u'
-	recTarget = 't'
+	recUnit       = 'u'
+	recTarget     = 'T'
+	recTargetJSON = 't'
 )
 
-// encodeEntry encodes e for UnitsFile.
-func encodeEntry(e *Entry) ([]byte, error) {
+// appendEntry appends the record of e for UnitsFile to b.
+func appendEntry(b []byte, e *Entry) []byte {
 	if e.Unit != nil {
-		return store.AppendUnit([]byte{recUnit}, e.Unit), nil
+		return store.AppendUnit(append(b, recUnit), e.Unit)
 	}
-	rec := targetRecord{Target: e.Target}
+	b = store.AppendTarget(append(b, recTarget), e.Target)
+	var src corpus.Unit
 	if e.Src != nil {
-		rec.Part, rec.Themes, rec.Breadcrumb = e.Src.Part, e.Src.Themes, e.Src.Breadcrumb
+		src.Part, src.Themes, src.Breadcrumb = e.Src.Part, e.Src.Themes, e.Src.Breadcrumb
 	}
-	data, err := json.Marshal(rec)
-	if err != nil {
-		return nil, fmt.Errorf("encode target %s: %w", e.Target.ID, err)
-	}
-	return append([]byte{recTarget}, data...), nil
+	return store.AppendUnit(b, &src)
 }
 
-// targetRecord is a target entry as stored: the target and the fields
-// of its source unit a hit shows.
+// targetRecord is a target entry as indexes written before held it, as
+// JSON: the target and the fields of its source unit a hit shows.
 type targetRecord struct {
 	Target     *corpus.Target `json:"target"`
 	Part       string         `json:"part,omitempty"`
@@ -56,12 +57,19 @@ func DecodeEntry(b []byte) (Entry, error) {
 		}
 		return Entry{Unit: u}, nil
 	case recTarget:
+		t, su, err := store.DecodeTargetUnit(b[1:])
+		if err != nil {
+			return Entry{}, err
+		}
+		src := &corpus.Unit{ID: t.UnitID, DocID: t.DocID, Part: su.Part, Themes: su.Themes, Breadcrumb: su.Breadcrumb}
+		return Entry{Target: t, Src: src}, nil
+	case recTargetJSON:
 		var rec targetRecord
 		if err := json.Unmarshal(b[1:], &rec); err != nil || rec.Target == nil {
 			return Entry{}, fmt.Errorf("target record: %w", errors.Join(err, errors.New("damaged")))
 		}
-		// an empty list decodes as nil, the way encodeEntry (omitempty)
-		// writes it: decoding is canonical
+		// an empty list decodes as nil, the way the JSON (omitempty) was
+		// written: decoding is canonical
 		if len(rec.Target.Interim) == 0 {
 			rec.Target.Interim = nil
 		}

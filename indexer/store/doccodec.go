@@ -222,6 +222,69 @@ func (r *recReader) unit() *corpus.Unit {
 	return u
 }
 
+// AppendTarget appends the record of t to b: its fields in declaration
+// order, in the layout of AppendUnit (a point's float64 pointers as a
+// presence byte and the 8 bytes of their bits). It is the layout of a
+// target in the index's entry file and in a stored document.
+func AppendTarget(b []byte, t *corpus.Target) []byte {
+	w := recWriter{b: b}
+	w.target(t)
+	return w.b
+}
+
+// DecodeTargetUnit decodes a target record (AppendTarget) followed by a
+// unit record (AppendUnit) and nothing after them, with the target's
+// normalised names cached. Their strings share one copy of b.
+func DecodeTargetUnit(b []byte) (*corpus.Target, *corpus.Unit, error) {
+	r := &recReader{s: string(b)}
+	t := r.target()
+	u := r.unit()
+	if err := r.done(); err != nil {
+		return nil, nil, fmt.Errorf("target record: %w", err)
+	}
+	return t, u, nil
+}
+
+func (w *recWriter) target(t *corpus.Target) {
+	w.str(t.ID)
+	w.str(t.DocID)
+	w.str(t.District)
+	w.str(t.Indicator)
+	w.str(t.Canonical)
+	w.str(t.Unit)
+	w.point(&t.Baseline)
+	w.point(&t.Target)
+	w.str(t.Attribute)
+	w.str(t.Source)
+	w.str(t.UnitID)
+	w.str(t.Citation)
+	w.str(t.Text)
+	w.str(t.Kind)
+	w.list(len(t.Interim), t.Interim == nil)
+	for i := range t.Interim {
+		w.point(&t.Interim[i])
+	}
+}
+
+// target reads what recWriter.target wrote and caches the normalised
+// names.
+func (r *recReader) target() *corpus.Target {
+	t := &corpus.Target{ID: r.str(), DocID: r.str(), District: r.str(), Indicator: r.str(), Canonical: r.str(), Unit: r.str()}
+	t.Baseline = r.point()
+	t.Target = r.point()
+	t.Attribute, t.Source, t.UnitID, t.Citation, t.Text, t.Kind = r.str(), r.str(), r.str(), r.str(), r.str(), r.str()
+	if n, ok := r.list(); ok {
+		t.Interim = make([]corpus.Point, n)
+		for j := range t.Interim {
+			t.Interim[j] = r.point()
+		}
+	}
+	if r.err == nil {
+		t.CacheNorm()
+	}
+	return t
+}
+
 // sections writes a heading tree.
 func (w *recWriter) sections(ss []*corpus.Section) error {
 	w.list(len(ss), ss == nil)
@@ -311,24 +374,7 @@ func appendDoc(b []byte, d *corpus.Document, norms, normTitles []string) ([]byte
 		if t == nil {
 			return nil, errors.New("nil target")
 		}
-		w.str(t.ID)
-		w.str(t.DocID)
-		w.str(t.District)
-		w.str(t.Indicator)
-		w.str(t.Canonical)
-		w.str(t.Unit)
-		w.point(&t.Baseline)
-		w.point(&t.Target)
-		w.str(t.Attribute)
-		w.str(t.Source)
-		w.str(t.UnitID)
-		w.str(t.Citation)
-		w.str(t.Text)
-		w.str(t.Kind)
-		w.list(len(t.Interim), t.Interim == nil)
-		for i := range t.Interim {
-			w.point(&t.Interim[i])
-		}
+		w.target(t)
 	}
 	w.int(int64(d.TargetsOmitted))
 	return w.b, nil
@@ -385,18 +431,7 @@ func decodeDocRecord(data []byte) (*corpus.Document, error) {
 	if n, ok := r.list(); ok {
 		d.Targets = make([]*corpus.Target, n)
 		for i := range d.Targets {
-			t := &corpus.Target{ID: r.str(), DocID: r.str(), District: r.str(), Indicator: r.str(), Canonical: r.str(), Unit: r.str()}
-			t.Baseline = r.point()
-			t.Target = r.point()
-			t.Attribute, t.Source, t.UnitID, t.Citation, t.Text, t.Kind = r.str(), r.str(), r.str(), r.str(), r.str(), r.str()
-			if n, ok := r.list(); ok {
-				t.Interim = make([]corpus.Point, n)
-				for j := range t.Interim {
-					t.Interim[j] = r.point()
-				}
-			}
-			t.CacheNorm()
-			d.Targets[i] = t
+			d.Targets[i] = r.target()
 			if r.err != nil {
 				return nil, r.err
 			}

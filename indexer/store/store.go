@@ -334,31 +334,24 @@ type stubRecord struct {
 	Counts corpus.Counts `json:"counts"`
 }
 
-func (s *Store) encodeDoc(d *corpus.Document) ([]byte, error) {
+// encodeDoc returns the compressed record of d, built in scratch, and
+// scratch for the next document (records are built in one buffer, grown
+// to the largest).
+func (s *Store) encodeDoc(scratch []byte, d *corpus.Document) (data, next []byte, err error) {
 	norms, titles := make([]string, len(d.Units)), make([]string, len(d.Units))
-	size := 4096 // the record's texts, to size the buffer once
 	for i, u := range d.Units {
-		size += len(u.ID) + len(u.Text) + len(u.Title) + len(u.Citation) + 64
-		for _, b := range u.Breadcrumb {
-			size += len(b) + 2
-		}
 		if n := u.NormText(); n != u.Text {
 			norms[i] = n
-			size += len(n)
 		}
 		if n := u.NormTitle(); n != u.Title {
 			titles[i] = n
-			size += len(n)
 		}
 	}
-	for _, t := range d.Targets {
-		size += len(t.ID) + len(t.Text) + len(t.Citation) + len(t.Indicator) + 96
-	}
-	rec, err := appendDoc(make([]byte, 0, size), d, norms, titles)
+	rec, err := appendDoc(scratch[:0], d, norms, titles)
 	if err != nil {
-		return nil, fmt.Errorf("encode document %s: %w", d.ID, err)
+		return nil, scratch, fmt.Errorf("encode document %s: %w", d.ID, err)
 	}
-	return s.enc.EncodeAll(rec, make([]byte, 0, len(rec)/3)), nil
+	return s.enc.EncodeAll(rec, make([]byte, 0, len(rec)/3)), rec, nil
 }
 
 func (s *Store) decodeDoc(id string, data []byte) (*corpus.Document, error) {
@@ -390,8 +383,11 @@ func (s *Store) Apply(ch Change) error {
 	}
 	// encode outside the write transaction, which is exclusive
 	encs := make([]enc, len(ch.Puts))
+	var scratch []byte
 	for i, p := range ch.Puts {
-		doc, err := s.encodeDoc(p.Doc)
+		var doc []byte
+		var err error
+		doc, scratch, err = s.encodeDoc(scratch, p.Doc)
 		if err != nil {
 			return err
 		}
