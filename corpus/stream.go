@@ -88,7 +88,10 @@ func (l *Loader) StreamDir(ctx context.Context, dir string, fn func(batch *Corpu
 	parent := ctx
 	ctx, cancel := context.WithCancel(ctx)
 	defer cancel()
-	out := make(chan parsed, 1) // one batch parsed ahead
+	// one batch parsed ahead: the parser holds it until it is taken
+	// (another parsed into a buffer would only add to the live heap:
+	// parsing a batch takes less time than indexing one)
+	out := make(chan parsed)
 	var warnings []Warning
 	var more []Rejection
 	dropped := false // a parsed batch was not handed over: the stream stopped
