@@ -303,17 +303,26 @@ func (w *recWriter) sections(ss []*corpus.Section) error {
 	return nil
 }
 
-// sections reads a heading tree. Its depth is bounded by the record's
-// length: each level takes bytes.
-func (r *recReader) sections() []*corpus.Section {
+// maxOutlineDepth bounds the nesting of a heading tree read back: a
+// damaged record could otherwise nest as deep as it has bytes, and
+// recursion that deep exhausts the stack (a crash, not an error). Parsed
+// outlines nest a few levels.
+const maxOutlineDepth = 256
+
+// sections reads a heading tree of at most depth more levels.
+func (r *recReader) sections(depth int) []*corpus.Section {
 	n, ok := r.list()
 	if !ok {
+		return nil
+	}
+	if depth <= 0 {
+		r.err = errRecord
 		return nil
 	}
 	out := make([]*corpus.Section, n)
 	for i := range out {
 		s := &corpus.Section{ID: r.str(), Label: r.str(), Title: r.str(), Level: int(r.int())}
-		s.Children = r.sections()
+		s.Children = r.sections(depth - 1)
 		out[i] = s
 		if r.err != nil {
 			return out[:i+1]
@@ -392,7 +401,7 @@ func decodeDocRecord(data []byte) (*corpus.Document, error) {
 	r.meta(&d.Meta)
 	d.Raw = r.str()
 	d.Body = r.str()
-	d.Outline = r.sections()
+	d.Outline = r.sections(maxOutlineDepth)
 	if n, ok := r.list(); ok {
 		d.Units = make([]*corpus.Unit, n)
 		for i := range d.Units {

@@ -140,6 +140,29 @@ func TestDocDamaged(t *testing.T) {
 			decodeDocRecord(b) // must not panic
 		}
 	}
+	// an outline nested as deep as a damaged record's bytes allow is an
+	// error, not a recursion that exhausts the stack
+	deep := &corpus.Document{}
+	for range 100_000 {
+		deep.Outline = []*corpus.Section{{Children: deep.Outline}}
+	}
+	rec, err := appendDoc(nil, deep, nil, nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if _, err := decodeDocRecord(rec); err == nil {
+		t.Error("an outline 100,000 levels deep decoded")
+	}
+	shallow := &corpus.Document{}
+	for range maxOutlineDepth {
+		shallow.Outline = []*corpus.Section{{Children: shallow.Outline}}
+	}
+	if rec, err = appendDoc(nil, shallow, nil, nil); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := decodeDocRecord(rec); err != nil {
+		t.Errorf("an outline %d levels deep: %v", maxOutlineDepth, err)
+	}
 }
 
 // TestUnitRecord: AppendUnit and DecodeUnit agree, and a unit record
