@@ -70,17 +70,24 @@ func (r *recReader) list() (int, bool) {
 	return int(n - 1), true
 }
 
-func (r *recReader) strsNil() []string {
+// readList reads a list recWriter.list began, each element read by
+// elem: nil when it was written nil, cut short at the first error.
+func readList[T any](r *recReader, elem func() T) []T {
 	n, ok := r.list()
 	if !ok {
 		return nil
 	}
-	out := make([]string, n)
+	out := make([]T, n)
 	for i := range out {
-		out[i] = r.str()
+		out[i] = elem()
+		if r.err != nil {
+			return out[:i+1]
+		}
 	}
 	return out
 }
+
+func (r *recReader) strsNil() []string { return readList(r, r.str) }
 
 func (r *recReader) float() *float64 {
 	if !r.bool() {
@@ -273,12 +280,7 @@ func (r *recReader) target() *corpus.Target {
 	t.Baseline = r.point()
 	t.Target = r.point()
 	t.Attribute, t.Source, t.UnitID, t.Citation, t.Text, t.Kind = r.str(), r.str(), r.str(), r.str(), r.str(), r.str()
-	if n, ok := r.list(); ok {
-		t.Interim = make([]corpus.Point, n)
-		for j := range t.Interim {
-			t.Interim[j] = r.point()
-		}
-	}
+	t.Interim = readList(r, r.point)
 	if r.err == nil {
 		t.CacheNorm()
 	}
@@ -311,24 +313,15 @@ const maxOutlineDepth = 256
 
 // sections reads a heading tree of at most depth more levels.
 func (r *recReader) sections(depth int) []*corpus.Section {
-	n, ok := r.list()
-	if !ok {
-		return nil
-	}
-	if depth <= 0 {
-		r.err = errRecord
-		return nil
-	}
-	out := make([]*corpus.Section, n)
-	for i := range out {
+	return readList(r, func() *corpus.Section {
+		if depth <= 0 {
+			r.err = errRecord
+			return nil
+		}
 		s := &corpus.Section{ID: r.str(), Label: r.str(), Title: r.str(), Level: int(r.int())}
 		s.Children = r.sections(depth - 1)
-		out[i] = s
-		if r.err != nil {
-			return out[:i+1]
-		}
-	}
-	return out
+		return s
+	})
 }
 
 func (w *recWriter) point(p *corpus.Point) {
@@ -402,50 +395,25 @@ func decodeDocRecord(data []byte) (*corpus.Document, error) {
 	d.Raw = r.str()
 	d.Body = r.str()
 	d.Outline = r.sections(maxOutlineDepth)
-	if n, ok := r.list(); ok {
-		d.Units = make([]*corpus.Unit, n)
-		for i := range d.Units {
-			u := r.unit()
-			text, title := r.str(), r.str()
-			if text == "" {
-				text = u.Text
-			}
-			if title == "" {
-				title = u.Title
-			}
-			u.SetNorm(text, title)
-			d.Units[i] = u
-			if r.err != nil {
-				return nil, r.err
-			}
+	d.Units = readList(r, func() *corpus.Unit {
+		u := r.unit()
+		text, title := r.str(), r.str()
+		if text == "" {
+			text = u.Text
 		}
-	}
-	if n, ok := r.list(); ok {
-		d.Tables = make([]*corpus.Table, n)
-		for i := range d.Tables {
-			t := &corpus.Table{ID: r.str(), UnitID: r.str(), Caption: r.str(), Header: r.strsNil()}
-			if n, ok := r.list(); ok {
-				t.Rows = make([][]string, n)
-				for j := range t.Rows {
-					t.Rows[j] = r.strsNil()
-				}
-			}
-			t.RowIDs = r.strsNil()
-			d.Tables[i] = t
-			if r.err != nil {
-				return nil, r.err
-			}
+		if title == "" {
+			title = u.Title
 		}
-	}
-	if n, ok := r.list(); ok {
-		d.Targets = make([]*corpus.Target, n)
-		for i := range d.Targets {
-			d.Targets[i] = r.target()
-			if r.err != nil {
-				return nil, r.err
-			}
-		}
-	}
+		u.SetNorm(text, title)
+		return u
+	})
+	d.Tables = readList(r, func() *corpus.Table {
+		t := &corpus.Table{ID: r.str(), UnitID: r.str(), Caption: r.str(), Header: r.strsNil()}
+		t.Rows = readList(r, r.strsNil)
+		t.RowIDs = r.strsNil()
+		return t
+	})
+	d.Targets = readList(r, r.target)
 	d.TargetsOmitted = int(r.int())
 	if err := r.done(); err != nil {
 		return nil, err
