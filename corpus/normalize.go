@@ -57,18 +57,27 @@ func Normalize(s string) string {
 }
 
 // normalizeSlow is Normalize by definition: Fold, then whitespace
-// removed. quickNormalize must agree with it (TestNormalizeQuick).
+// removed — and NFKC once more when removing it joined characters that
+// NFKC orders or composes otherwise (combining marks of different classes,
+// or Hangul jamo, on either side of a space), so that Normalize is
+// idempotent (TestNormalizeIdempotent): a query's phrase, normalised, is
+// normalised again where it is matched. quickNormalize must agree with it
+// (TestNormalizeQuick).
 func normalizeSlow(s string) string {
 	s = Fold(s)
 	if !strings.ContainsFunc(s, unicode.IsSpace) {
 		return s
 	}
-	return strings.Map(func(r rune) rune {
+	s = strings.Map(func(r rune) rune {
 		if unicode.IsSpace(r) {
 			return -1
 		}
 		return r
 	}, s)
+	if !norm.NFKC.IsNormalString(s) {
+		s = norm.NFKC.String(s) // reorders and composes: adds no whitespace
+	}
+	return s
 }
 
 // quickTable maps every BMP rune that NFKC normalises on its own (it

@@ -109,3 +109,29 @@ func TestUnitNormText(t *testing.T) {
 		t.Errorf("unparsed unit: %q %q", fresh.NormText(), fresh.NormTitle())
 	}
 }
+
+// TestNormalizeIdempotent: Normalize of a normalised string is the same
+// string, also where removing whitespace joins combining marks of
+// different classes or Hangul jamo (a fuzzed query, "\u0362 \u036e",
+// once normalised to marks out of canonical order).
+func TestNormalizeIdempotent(t *testing.T) {
+	check := func(s string) {
+		t.Helper()
+		n := corpus.Normalize(s)
+		if again := corpus.Normalize(n); again != n {
+			t.Fatalf("Normalize(%q) = %q, and Normalize of that %q", s, n, again)
+		}
+	}
+	for _, s := range []string{"\u0362 \u036e", "e \u0301", "\u1100 \u1161", "a\u0316 \u0301\u0362 b", "第 一 条"} {
+		check(s)
+	}
+	pool := []rune("学國，（）１Ａ a e\u3000\u00a0\t\u0301\u0308\u0316\u0362\u036e\u0345\u1100\u1161\u11a8가¨")
+	r := rand.New(rand.NewPCG(3, 4))
+	for range 50000 {
+		var b strings.Builder
+		for range r.IntN(10) {
+			b.WriteRune(pool[r.IntN(len(pool))])
+		}
+		check(b.String())
+	}
+}

@@ -397,6 +397,12 @@ func newNormMap(text string) normMap {
 		// cannot happen for valid UTF-8; never mark wrong characters
 		return normMap{norm: corpus.Normalize(text)}
 	}
+	if !norm.NFKC.IsNormalString(m.norm) {
+		// dropping whitespace joined characters NFKC orders or composes
+		// otherwise (corpus.Normalize normalises once more): no output
+		// byte has a single source left
+		return normMap{norm: corpus.Normalize(text)}
+	}
 	return m
 }
 

@@ -831,6 +831,13 @@ func TestConcurrentSearch(t *testing.T) {
 // TestNormMap: every unit's text maps to its normalised form with every
 // normalised byte pointing at the original characters it came from.
 func TestNormMap(t *testing.T) {
+	// whitespace between combining marks of different classes or Hangul
+	// jamo: the text Normalize gives, without offsets
+	for _, text := range []string{"\u0362 \u036e", "\u1100 \u1161"} {
+		if m := newNormMap(text); m.norm != corpus.Normalize(text) {
+			t.Errorf("newNormMap(%q) = %q, want %q", text, m.norm, corpus.Normalize(text))
+		}
+	}
 	f := seeds(t)
 	for _, d := range f.c.Documents() {
 		for _, u := range d.Units {
