@@ -559,11 +559,7 @@ func shardJob(ctx context.Context, path, work string, im buildMapping, entries [
 	if err := buildShard(ctx, dir, scratch, im, entries[lo:hi], norms[lo:hi], report); err != nil {
 		return err
 	}
-	ids := make([]string, hi-lo)
-	for j := range ids {
-		ids[j] = entries[lo+j].ID()
-	}
-	*order, err = shardOrder(dir, lo, ids)
+	*order, err = shardOrder(dir, lo, hi-lo)
 	return err
 }
 
@@ -579,7 +575,7 @@ func buildShard(ctx context.Context, dir, scratch string, im buildMapping, entri
 	pending := 0
 	for i := range entries {
 		e := &entries[i]
-		if err := bld.Index(e.ID(), norms[i]); err != nil {
+		if err := bld.Index(shardDocID(i), norms[i]); err != nil {
 			// bleve's builder cannot close with no segment: a failed
 			// build is abandoned to the cleanup of the work directory
 			return fmt.Errorf("index %s: %w", e.ID(), err)

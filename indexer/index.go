@@ -8,6 +8,7 @@ import (
 	"os"
 	"path/filepath"
 	"slices"
+	"strconv"
 	"sync"
 	"sync/atomic"
 	"unsafe"
@@ -619,11 +620,11 @@ func encodeOrder(seq []uint32) []byte {
 }
 
 // shardOrder reads back the document numbering bleve chose for the shard
-// in dir, which holds the entries from seq first on, identified by ids:
-// bleve's builder merges segments in batches, so the numbering is not
-// always the insertion order. It returns, for each document number, the
-// entry's sequence number.
-func shardOrder(dir string, first int, ids []string) ([]uint32, error) {
+// in dir, which holds n entries from seq first on, each indexed under
+// shardDocID of its position in the shard: bleve's builder merges
+// segments in batches, so the numbering need not be the insertion order.
+// It returns, for each document number, the entry's sequence number.
+func shardOrder(dir string, first, n int) ([]uint32, error) {
 	idx, err := bleve.OpenUsing(dir, map[string]interface{}{"read_only": true})
 	if err != nil {
 		return nil, fmt.Errorf("reopen shard: %w", err)
@@ -638,19 +639,15 @@ func shardOrder(dir string, first int, ids []string) ([]uint32, error) {
 		return nil, fmt.Errorf("reopen shard: %w", err)
 	}
 	defer r.Close()
-	n, err := r.DocCount()
+	count, err := r.DocCount()
 	if err != nil {
 		return nil, fmt.Errorf("count shard: %w", err)
 	}
-	if int(n) != len(ids) {
-		return nil, corpus.Errorf(corpus.EINTERNAL, "分片包含 %d 条，应为 %d 条", n, len(ids))
+	if int(count) != n {
+		return nil, corpus.Errorf(corpus.EINTERNAL, "分片包含 %d 条，应为 %d 条", count, n)
 	}
-	pos := make(map[string]int, len(ids))
-	for i, id := range ids {
-		pos[id] = first + i
-	}
-	out := make([]uint32, len(ids))
-	seen := make([]bool, len(ids))
+	out := make([]uint32, n)
+	seen := make([]bool, n)
 	buf := make([]byte, 8)
 	for i := range out {
 		binary.BigEndian.PutUint64(buf, uint64(i))
@@ -658,12 +655,21 @@ func shardOrder(dir string, first int, ids []string) ([]uint32, error) {
 		if err != nil {
 			return nil, fmt.Errorf("document %d of shard: %w", i, err)
 		}
-		p, ok := pos[id]
-		if !ok || seen[p-first] {
+		p, err := strconv.ParseUint(id, shardIDBase, 32)
+		if err != nil || p >= uint64(n) || seen[p] || shardDocID(int(p)) != id {
 			return nil, corpus.Errorf(corpus.EINTERNAL, "分片文档 %d 的编号 %q 无效或重复", i, id)
 		}
-		seen[p-first] = true
-		out[i] = uint32(p)
+		seen[p] = true
+		out[i] = uint32(first + int(p))
 	}
 	return out, nil
 }
+
+// shardIDBase is the base of the bleve document ids of a shard.
+const shardIDBase = 36
+
+// shardDocID is the bleve document id of the entry at position i of its
+// shard. Nothing reads an entry by its bleve id but shardOrder: a short id
+// keeps bleve's id dictionary and stored ids small (an entry's own id is
+// 20–40 bytes, and every one is indexed and stored).
+func shardDocID(i int) string { return strconv.FormatUint(uint64(i), shardIDBase) }
