@@ -190,7 +190,7 @@ func FuzzDecodeStub(f *testing.F) {
 	f.Add([]byte{recordVersion, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0x7f})
 	doc, err := appendDoc(nil, &corpus.Document{Meta: r.Meta, Outline: []*corpus.Section{{Children: []*corpus.Section{{}}}},
 		Units: []*corpus.Unit{{ID: "a/1", Breadcrumb: []string{}}}, Tables: []*corpus.Table{{Rows: [][]string{{"x"}}}},
-		Targets: []*corpus.Target{{Interim: []corpus.Point{{}}}}}, []string{""}, []string{""})
+		Targets: []*corpus.Target{{Interim: []corpus.Point{{}}}}})
 	if err != nil {
 		f.Fatal(err)
 	}

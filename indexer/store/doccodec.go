@@ -337,9 +337,10 @@ func (r *recReader) point() corpus.Point {
 	return corpus.Point{Year: int(r.int()), Value: r.float(), Max: r.float(), Comparator: r.str(), Raw: r.str(), Unparsed: r.bool()}
 }
 
-// appendDoc appends the record of d with the normalised texts and
-// titles of its units ("" where equal to the text or title).
-func appendDoc(b []byte, d *corpus.Document, norms, normTitles []string) ([]byte, error) {
+// appendDoc appends the record of d, with the normalised text and title
+// of each unit (corpus.Unit.NormText, NormTitle; "" where equal to the
+// text or title).
+func appendDoc(b []byte, d *corpus.Document) ([]byte, error) {
 	w := recWriter{b: append(b, docMarker)}
 	w.meta(&d.Meta)
 	w.str(d.Raw)
@@ -348,13 +349,17 @@ func appendDoc(b []byte, d *corpus.Document, norms, normTitles []string) ([]byte
 		return nil, err
 	}
 	w.list(len(d.Units), d.Units == nil)
-	for i, u := range d.Units {
+	for _, u := range d.Units {
 		if u == nil {
 			return nil, errors.New("nil unit")
 		}
 		w.unit(u)
-		w.str(norms[i])
-		w.str(normTitles[i])
+		for _, n := range [2][2]string{{u.NormText(), u.Text}, {u.NormTitle(), u.Title}} {
+			if n[0] == n[1] {
+				n[0] = ""
+			}
+			w.str(n[0])
+		}
 	}
 	w.list(len(d.Tables), d.Tables == nil)
 	for _, t := range d.Tables {

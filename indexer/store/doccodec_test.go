@@ -54,14 +54,16 @@ func fillExported(t *testing.T, v reflect.Value, path string, depth int, empty b
 }
 
 // filledDoc returns a document with every exported field set, and the
-// normalised texts and titles its record carries.
+// normalised texts and titles its record carries, set on its units
+// (corpus.Unit.SetNorm).
 func filledDoc(t *testing.T, empty bool) (*corpus.Document, []string, []string) {
 	t.Helper()
 	d := &corpus.Document{}
 	fillExported(t, reflect.ValueOf(d).Elem(), "doc", 3, empty)
 	norms, titles := make([]string, len(d.Units)), make([]string, len(d.Units))
-	for i := range d.Units {
+	for i, u := range d.Units {
 		norms[i], titles[i] = fmt.Sprintf("规范化%d", i), fmt.Sprintf("标题%d", i)
+		u.SetNorm(norms[i], titles[i])
 	}
 	return d, norms, titles
 }
@@ -75,7 +77,7 @@ func TestDocRoundTrip(t *testing.T) {
 	for _, empty := range []bool{false, true} {
 		t.Run(fmt.Sprintf("empty=%v", empty), func(t *testing.T) {
 			d, norms, titles := filledDoc(t, empty)
-			data, err := appendDoc(nil, d, norms, titles)
+			data, err := appendDoc(nil, d)
 			if err != nil {
 				t.Fatal(err)
 			}
@@ -83,8 +85,7 @@ func TestDocRoundTrip(t *testing.T) {
 			if err != nil {
 				t.Fatal(err)
 			}
-			for i, u := range d.Units {
-				u.SetNorm(norms[i], titles[i])
+			for i := range d.Units {
 				if got.Units[i].NormText() != norms[i] || got.Units[i].NormTitle() != titles[i] {
 					t.Errorf("unit %d: norms %q %q", i, got.Units[i].NormText(), got.Units[i].NormTitle())
 				}
@@ -101,7 +102,7 @@ func TestDocRoundTrip(t *testing.T) {
 		})
 	}
 	t.Run("zero", func(t *testing.T) {
-		data, err := appendDoc(nil, &corpus.Document{}, nil, nil)
+		data, err := appendDoc(nil, &corpus.Document{})
 		if err != nil {
 			t.Fatal(err)
 		}
@@ -112,7 +113,7 @@ func TestDocRoundTrip(t *testing.T) {
 	})
 	t.Run("nil element", func(t *testing.T) {
 		for _, d := range []*corpus.Document{{Units: []*corpus.Unit{nil}}, {Tables: []*corpus.Table{nil}}, {Targets: []*corpus.Target{nil}}, {Outline: []*corpus.Section{{}, nil}}} {
-			if _, err := appendDoc(nil, d, make([]string, len(d.Units)), make([]string, len(d.Units))); err == nil {
+			if _, err := appendDoc(nil, d); err == nil {
 				t.Errorf("%+v: no error", d)
 			}
 		}
@@ -123,8 +124,8 @@ func TestDocRoundTrip(t *testing.T) {
 // a record with any byte changed gives an error or a document, never a
 // panic.
 func TestDocDamaged(t *testing.T) {
-	d, norms, titles := filledDoc(t, false)
-	data, err := appendDoc(nil, d, norms, titles)
+	d, _, _ := filledDoc(t, false)
+	data, err := appendDoc(nil, d)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -146,7 +147,7 @@ func TestDocDamaged(t *testing.T) {
 	for range 100_000 {
 		deep.Outline = []*corpus.Section{{Children: deep.Outline}}
 	}
-	rec, err := appendDoc(nil, deep, nil, nil)
+	rec, err := appendDoc(nil, deep)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -157,7 +158,7 @@ func TestDocDamaged(t *testing.T) {
 	for range maxOutlineDepth {
 		shallow.Outline = []*corpus.Section{{Children: shallow.Outline}}
 	}
-	if rec, err = appendDoc(nil, shallow, nil, nil); err != nil {
+	if rec, err = appendDoc(nil, shallow); err != nil {
 		t.Fatal(err)
 	}
 	if _, err := decodeDocRecord(rec); err != nil {
@@ -168,8 +169,8 @@ func TestDocDamaged(t *testing.T) {
 // TestUnitRecord: AppendUnit and DecodeUnit agree, and a unit record
 // followed by anything is refused.
 func TestUnitRecord(t *testing.T) {
-	d, _, _ := filledDoc(t, false)
-	u := d.Units[1]
+	u := &corpus.Unit{}
+	fillExported(t, reflect.ValueOf(u).Elem(), "unit", 3, false)
 	data := AppendUnit([]byte("前缀"), u)
 	got, err := DecodeUnit(data[len("前缀"):])
 	if err != nil || !reflect.DeepEqual(got, u) {
@@ -182,6 +183,15 @@ func TestUnitRecord(t *testing.T) {
 
 // encodeGobDoc writes a document the way stores of layout 3 did.
 func encodeGobDoc(s *Store, d *corpus.Document) ([]byte, error) {
+	data, err := gobDoc(d)
+	if err != nil {
+		return nil, err
+	}
+	return s.enc.EncodeAll(data, nil), nil
+}
+
+// gobDoc is the gob record of d, before compression, as layout 3 held it.
+func gobDoc(d *corpus.Document) ([]byte, error) {
 	r := gobDocRecord{Doc: d, Norms: make([]string, len(d.Units)), NormTitles: make([]string, len(d.Units))}
 	for i, u := range d.Units {
 		if n := u.NormText(); n != u.Text {
@@ -195,7 +205,7 @@ func encodeGobDoc(s *Store, d *corpus.Document) ([]byte, error) {
 	if err := gob.NewEncoder(&buf).Encode(&r); err != nil {
 		return nil, err
 	}
-	return s.enc.EncodeAll(buf.Bytes(), nil), nil
+	return buf.Bytes(), nil
 }
 
 // TestGobDocStore: a store of layout 3 (documents as gob) reads the same
@@ -297,33 +307,19 @@ func BenchmarkDocRecord(b *testing.B) {
 			size += len(u.Text)
 		}
 	}
-	norms := func(d *corpus.Document) ([]string, []string) {
-		n, t := make([]string, len(d.Units)), make([]string, len(d.Units))
-		for i, u := range d.Units {
-			if x := u.NormText(); x != u.Text {
-				n[i] = x
-			}
-			if x := u.NormTitle(); x != u.Title {
-				t[i] = x
-			}
-		}
-		return n, t
-	}
 	gobOf := func(d *corpus.Document) []byte {
-		n, t := norms(d)
-		var buf bytes.Buffer
-		if err := gob.NewEncoder(&buf).Encode(&gobDocRecord{Doc: d, Norms: n, NormTitles: t}); err != nil {
+		data, err := gobDoc(d)
+		if err != nil {
 			b.Fatal(err)
 		}
-		return buf.Bytes()
+		return data
 	}
 	b.Run("encode/binary", func(b *testing.B) {
 		b.SetBytes(int64(size))
 		var scratch []byte
 		for b.Loop() {
 			for _, d := range ds {
-				n, t := norms(d)
-				if scratch, err = appendDoc(scratch[:0], d, n, t); err != nil {
+				if scratch, err = appendDoc(scratch[:0], d); err != nil {
 					b.Fatal(err)
 				}
 			}
@@ -339,8 +335,7 @@ func BenchmarkDocRecord(b *testing.B) {
 	})
 	var bins, gobs [][]byte
 	for _, d := range ds {
-		n, t := norms(d)
-		rec, err := appendDoc(nil, d, n, t)
+		rec, err := appendDoc(nil, d)
 		if err != nil {
 			b.Fatal(err)
 		}

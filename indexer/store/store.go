@@ -338,16 +338,7 @@ type stubRecord struct {
 // scratch for the next document (records are built in one buffer, grown
 // to the largest).
 func (s *Store) encodeDoc(scratch []byte, d *corpus.Document) (data, next []byte, err error) {
-	norms, titles := make([]string, len(d.Units)), make([]string, len(d.Units))
-	for i, u := range d.Units {
-		if n := u.NormText(); n != u.Text {
-			norms[i] = n
-		}
-		if n := u.NormTitle(); n != u.Title {
-			titles[i] = n
-		}
-	}
-	rec, err := appendDoc(scratch[:0], d, norms, titles)
+	rec, err := appendDoc(scratch[:0], d)
 	if err != nil {
 		return nil, scratch, fmt.Errorf("encode document %s: %w", d.ID, err)
 	}
