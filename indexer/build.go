@@ -49,6 +49,77 @@ const mergeMax = 1000
 // and checks for cancellation.
 const progressStep = 256
 
+// analyzeChunk is the number of index documents a worker of
+// analyzeAhead analyses at a time, and analyzeWindow how many chunks may
+// be analysed ahead of bleve's builder.
+const (
+	analyzeChunk  = 256
+	analyzeWindow = 8
+)
+
+// analyzed is the words fields of texts analysed ahead of bleve's
+// builder (analyzeAhead), in chunks of analyzeChunk.
+type analyzed struct {
+	chunks []analyzedChunk
+	window chan struct{} // a token per chunk that may be analysed ahead
+}
+
+// analyzedChunk is a run of analyzeChunk words fields, ready once done is
+// closed.
+type analyzedChunk struct {
+	fields []*wordsField
+	done   chan struct{}
+}
+
+// analyzeAhead analyses the words fields of texts on workers goroutines,
+// in chunks of analyzeChunk, at most analyzeWindow chunks ahead of the
+// reader (take). Closing stop ends the workers.
+func analyzeAhead(im buildMapping, texts []string, workers int, stop <-chan struct{}) *analyzed {
+	a := &analyzed{chunks: make([]analyzedChunk, (len(texts)+analyzeChunk-1)/analyzeChunk), window: make(chan struct{}, analyzeWindow)}
+	for k := range a.chunks {
+		a.chunks[k].done = make(chan struct{})
+	}
+	for range analyzeWindow {
+		a.window <- struct{}{}
+	}
+	var next atomic.Int64
+	for range max(1, workers) {
+		go func() {
+			for {
+				select {
+				case <-a.window:
+				case <-stop:
+					return
+				}
+				k := int(next.Add(1) - 1)
+				if k >= len(a.chunks) {
+					return
+				}
+				lo, hi := k*analyzeChunk, min((k+1)*analyzeChunk, len(texts))
+				out := make([]*wordsField, hi-lo)
+				for i := range out {
+					out[i] = im.analyzedField(texts[lo+i])
+				}
+				a.chunks[k].fields = out
+				close(a.chunks[k].done)
+			}
+		}()
+	}
+	return a
+}
+
+// take waits for chunk k and returns its fields, which are then the
+// reader's alone: chunks are taken in order, each once, and each taken
+// lets one more be analysed ahead.
+func (a *analyzed) take(k int) []*wordsField {
+	c := &a.chunks[k]
+	<-c.done
+	fields := c.fields
+	c.fields = nil // held by bleve's batch until it is written, no longer
+	a.window <- struct{}{}
+	return fields
+}
+
 // Progress receives build progress: done of total index documents. It may
 // be nil.
 type Progress func(done, total int)
@@ -374,7 +445,7 @@ func BuildWith(ctx context.Context, dir string, c *corpus.Corpus, seg *Segmenter
 		dictErr = WriteDomainDict(path, c, seg)
 		fingerprint = CorpusFingerprint(c)
 	})
-	metas, stats, err := buildShards(ctx, path, work, buildMapping{im, seg}, entries, norms, min(k, len(entries)), p, clock)
+	metas, stats, err := buildSegmentFiles(ctx, path, work, buildMapping{im, seg}, entries, norms, min(k, len(entries)), p, clock)
 	side.Wait()
 	if err != nil {
 		if ctx.Err() != nil {
@@ -451,9 +522,24 @@ func shardCount(n int) int {
 	return max(1, min(runtime.GOMAXPROCS(0), (n+shardSize-1)/shardSize))
 }
 
-// buildShards builds the bleve shards of entries into path, concurrently,
-// and writes the order file. Each shard holds a contiguous run of entries.
-func buildShards(ctx context.Context, path, work string, im buildMapping, entries []Entry, norms []string, k int, p Progress, clock *phaseClock) ([]ShardMeta, Stats, error) {
+// buildSegmentFiles writes the files of a segment of entries into path:
+// the bleve shards, order and bigram postings (buildShards) and, while
+// they are built, the entry files (writeEntryFiles), which do not depend
+// on bleve's order.
+func buildSegmentFiles(ctx context.Context, path, work string, im buildMapping, entries []Entry, norms []string, k int, p Progress, clock *phaseClock) ([]ShardMeta, Stats, error) {
+	var entriesErr error
+	var wg sync.WaitGroup
+	wg.Go(func() { entriesErr = writeEntryFiles(path, entries, norms) })
+	metas, err := buildShards(ctx, path, work, im, entryIDs(entries), norms, k, p, clock)
+	wg.Wait()
+	if err := errors.Join(err, entriesErr); err != nil {
+		return nil, Stats{}, err
+	}
+	return metas, entryStats(entries), nil
+}
+
+// entryStats counts the documents, units, targets and text of entries.
+func entryStats(entries []Entry) Stats {
 	st := Stats{ByType: map[string]int{}}
 	seen := map[string]bool{}
 	for _, e := range entries {
@@ -468,6 +554,24 @@ func buildShards(ctx context.Context, path, work string, im buildMapping, entrie
 		}
 	}
 	st.Documents = len(seen)
+	return st
+}
+
+// entryIDs returns the id of every entry.
+func entryIDs(entries []Entry) []string {
+	ids := make([]string, len(entries))
+	for i := range entries {
+		ids[i] = entries[i].ID()
+	}
+	return ids
+}
+
+// buildShards builds the bleve shards of the entries with ids and
+// normalised texts norms into path, concurrently, and writes the order
+// file and the bigram postings. Each shard holds a contiguous run of
+// entries. The entry files (writeEntryFiles) do not depend on bleve's
+// order: callers write them while the shards are built.
+func buildShards(ctx context.Context, path, work string, im buildMapping, ids, norms []string, k int, p Progress, clock *phaseClock) ([]ShardMeta, error) {
 	metas := make([]ShardMeta, k)
 	orders := make([][]uint32, k)
 	var done atomic.Int64
@@ -477,29 +581,29 @@ func buildShards(ctx context.Context, path, work string, im buildMapping, entrie
 		}
 		d := done.Add(int64(n))
 		if p != nil {
-			p(int(d), len(entries))
+			p(int(d), len(norms))
 		}
 		return nil
 	}
 	if p != nil {
-		p(0, len(entries))
+		p(0, len(norms))
 	}
 	gctx, cancel := context.WithCancel(ctx)
 	defer cancel()
 	errs := make([]error, k)
 	var wg sync.WaitGroup
 	for i := range k {
-		lo, hi := i*len(entries)/k, (i+1)*len(entries)/k
+		lo, hi := i*len(norms)/k, (i+1)*len(norms)/k
 		metas[i] = ShardMeta{Dir: fmt.Sprintf("shard-%d", i), Docs: hi - lo}
 		wg.Go(func() {
-			if errs[i] = shardJob(gctx, path, work, im, entries, norms, lo, hi, metas[i].Dir, report, &orders[i]); errs[i] != nil {
+			if errs[i] = shardJob(gctx, path, work, im, ids, norms, lo, hi, metas[i].Dir, report, &orders[i]); errs[i] != nil {
 				cancel() // the other shards stop at their next progress step
 			}
 		})
 	}
 	wg.Wait()
 	if err := errors.Join(errs...); err != nil {
-		return nil, st, err
+		return nil, err
 	}
 	clock.done("words")
 	var seq []uint32
@@ -507,21 +611,17 @@ func buildShards(ctx context.Context, path, work string, im buildMapping, entrie
 		seq = append(seq, o...)
 	}
 	if err := os.WriteFile(filepath.Join(path, OrderFile), encodeOrder(seq), 0o644); err != nil {
-		return nil, st, fmt.Errorf("write index order: %w", err)
+		return nil, fmt.Errorf("write index order: %w", err)
 	}
 	byOrd := make([]string, len(seq))
 	for o, q := range seq {
 		byOrd[o] = norms[q]
 	}
 	if err := writeGrams(ctx, filepath.Join(path, GramsFile), byOrd, runtime.GOMAXPROCS(0)); err != nil {
-		return nil, st, err
+		return nil, err
 	}
 	clock.done("bigrams")
-	if err := writeEntryFiles(path, entries, norms); err != nil {
-		return nil, st, err
-	}
-	clock.done("entries")
-	return metas, st, nil
+	return metas, nil
 }
 
 // writeEntryFiles writes what a search reads of each entry besides
@@ -547,38 +647,48 @@ func writeEntryFiles(path string, entries []Entry, norms []string) error {
 	return writeColumns(filepath.Join(path, ColumnsFile), newColumnsOf(entries, norms))
 }
 
-// shardJob builds the shard of entries[lo:hi] in path/name and reads back
-// its document order into *order.
-func shardJob(ctx context.Context, path, work string, im buildMapping, entries []Entry, norms []string, lo, hi int, name string, report func(int) error, order *[]uint32) error {
+// shardJob builds the shard of entries lo to hi (ids and normalised texts
+// norms) in path/name and reads back its document order into *order.
+func shardJob(ctx context.Context, path, work string, im buildMapping, ids, norms []string, lo, hi int, name string, report func(int) error, order *[]uint32) error {
 	dir := filepath.Join(path, name)
 	scratch, err := os.MkdirTemp(work, "scratch-")
 	if err != nil {
 		return fmt.Errorf("create index: %w", err)
 	}
 	defer os.RemoveAll(scratch)
-	if err := buildShard(ctx, dir, scratch, im, entries[lo:hi], norms[lo:hi], report); err != nil {
+	if err := buildShard(ctx, dir, scratch, im, ids[lo:hi], norms[lo:hi], report); err != nil {
 		return err
 	}
 	*order, err = shardOrder(dir, lo, hi-lo)
 	return err
 }
 
-// buildShard writes one bleve index of entries into dir with bleve's
+// buildShard writes one bleve index of the entries with ids and
+// normalised texts norms into dir with bleve's
 // offline builder, which writes segments directly and merges them into one
 // at Close: no per-batch persistence, a compact index. Its scratch space
 // stays inside scratch.
-func buildShard(ctx context.Context, dir, scratch string, im buildMapping, entries []Entry, norms []string, report func(int) error) error {
+func buildShard(ctx context.Context, dir, scratch string, im buildMapping, ids, norms []string, report func(int) error) error {
 	bld, err := bleve.NewBuilder(dir, im, map[string]interface{}{"batchSize": batchSize, "mergeMax": mergeMax, "buildPathPrefix": scratch})
 	if err != nil {
 		return fmt.Errorf("create index: %w", err)
 	}
+	// the words are counted ahead, on every core: bleve's builder
+	// analyses and writes its segments on this goroutine, and analysis
+	// is a third of its work
+	stop := make(chan struct{})
+	defer close(stop)
+	ahead := analyzeAhead(im, norms, runtime.GOMAXPROCS(0), stop)
+	var fields []*wordsField
 	pending := 0
-	for i := range entries {
-		e := &entries[i]
-		if err := bld.Index(shardDocID(i), norms[i]); err != nil {
+	for i := range norms {
+		if i%analyzeChunk == 0 {
+			fields = ahead.take(i / analyzeChunk)
+		}
+		if err := bld.Index(shardDocID(i), fields[i%analyzeChunk]); err != nil {
 			// bleve's builder cannot close with no segment: a failed
 			// build is abandoned to the cleanup of the work directory
-			return fmt.Errorf("index %s: %w", e.ID(), err)
+			return fmt.Errorf("index %s: %w", ids[i], err)
 		}
 		if pending++; pending == progressStep {
 			if err := report(pending); err != nil {

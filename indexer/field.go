@@ -27,14 +27,28 @@ func (m buildMapping) MarshalJSON() ([]byte, error) {
 }
 
 // MapDocument maps data, the normalised text of an entry, to the words
-// field of doc.
+// field of doc; data may also be that field already analysed
+// (analyzedField), which bleve's analysis then leaves as it is.
 func (m buildMapping) MapDocument(doc *document.Document, data interface{}) error {
-	text, ok := data.(string)
-	if !ok {
+	switch v := data.(type) {
+	case string:
+		doc.AddField(&wordsField{seg: m.seg, text: v})
+	case *wordsField:
+		if v.seg != m.seg {
+			return fmt.Errorf("index document analysed with another segmenter")
+		}
+		doc.AddField(v)
+	default:
 		return fmt.Errorf("index document is %T, want its text", data)
 	}
-	doc.AddField(&wordsField{seg: m.seg, text: text})
 	return nil
+}
+
+// analyzedField returns the words field of text, analysed.
+func (m buildMapping) analyzedField(text string) *wordsField {
+	f := &wordsField{seg: m.seg, text: text}
+	f.Analyze()
+	return f
 }
 
 // wordsField is the words field of one index document, analysed by the
@@ -81,8 +95,13 @@ func (f *wordsField) AnalyzedLength() int { return f.length }
 // Analyze.
 func (f *wordsField) AnalyzedTokenFrequencies() index.TokenFrequencies { return f.freqs }
 
-// Analyze segments the text (Segmenter.Tokens) and counts its words.
+// Analyze segments the text (Segmenter.Tokens) and counts its words,
+// once: a field analysed ahead of bleve (analyzedField) is not analysed
+// again.
 func (f *wordsField) Analyze() {
+	if f.freqs != nil {
+		return
+	}
 	guess := len(f.text)/8 + 1 // distinct words: a fraction of the ≈ len/6 words
 	f.freqs = make(index.TokenFrequencies, guess)
 	f.length = 0

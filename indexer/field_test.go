@@ -1,6 +1,8 @@
 package indexer
 
 import (
+	"fmt"
+	"reflect"
 	"testing"
 
 	"github.com/blevesearch/bleve/v2/document"
@@ -58,4 +60,72 @@ func TestWordsFieldMatchesTextField(t *testing.T) {
 	if err := m.MapDocument(document.NewDocument("x"), 42); err == nil {
 		t.Error("MapDocument accepted a number")
 	}
+}
+
+// TestAnalyzeAhead checks the analysis run ahead of bleve's builder:
+// whatever the number of texts and workers, the fields are taken in the
+// order of the texts, each analysed as Analyze does it alone; a field
+// handed to MapDocument is not analysed again; and stopping early ends
+// the workers without a reader.
+func TestAnalyzeAhead(t *testing.T) {
+	seg := segmenter(t)
+	if err := Register(); err != nil {
+		t.Fatal(err)
+	}
+	im, err := newMapping(seg)
+	if err != nil {
+		t.Fatal(err)
+	}
+	bm := buildMapping{im, seg}
+	var texts []string
+	for i := range 3*analyzeChunk + 17 {
+		texts = append(texts, fmt.Sprintf("第%d条 推进集团化办学，学前三年毛入园率达到%d%%。", i, 80+i%20))
+	}
+	for _, n := range []int{0, 1, analyzeChunk - 1, analyzeChunk, analyzeChunk + 1, len(texts)} {
+		for _, workers := range []int{1, 3} {
+			t.Run(fmt.Sprintf("%d texts, %d workers", n, workers), func(t *testing.T) {
+				stop := make(chan struct{})
+				defer close(stop)
+				a := analyzeAhead(bm, texts[:n], workers, stop)
+				var fields []*wordsField
+				for i := range n {
+					if i%analyzeChunk == 0 {
+						fields = a.take(i / analyzeChunk)
+					}
+					got := fields[i%analyzeChunk]
+					want := &wordsField{seg: seg, text: texts[i]}
+					want.Analyze()
+					if got.text != texts[i] || got.length != want.length || len(got.freqs) != len(want.freqs) {
+						t.Fatalf("field %d: %q with %d words, %d terms; want %q with %d, %d", i, got.text, got.length, len(got.freqs), texts[i], want.length, len(want.freqs))
+					}
+					for term, tf := range want.freqs {
+						if g, ok := got.freqs[term]; !ok || g.Frequency() != tf.Frequency() {
+							t.Fatalf("field %d: term %q not counted %d times", i, term, tf.Frequency())
+						}
+					}
+				}
+			})
+		}
+	}
+	t.Run("analysed once", func(t *testing.T) {
+		f := bm.analyzedField(texts[0])
+		freqs := f.freqs
+		doc := document.NewDocument("x")
+		if err := bm.MapDocument(doc, f); err != nil {
+			t.Fatal(err)
+		}
+		f.Analyze()
+		if reflect.ValueOf(f.freqs).Pointer() != reflect.ValueOf(freqs).Pointer() {
+			t.Error("an analysed field was analysed again")
+		}
+		if err := bm.MapDocument(document.NewDocument("z"), 42); err == nil {
+			t.Error("a document that is neither text nor field was mapped")
+		}
+	})
+	t.Run("stopped early", func(t *testing.T) {
+		stop := make(chan struct{})
+		a := analyzeAhead(bm, texts, 2, stop)
+		a.take(0)
+		close(stop) // the workers end, though chunks are left
+	})
 }

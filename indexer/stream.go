@@ -11,6 +11,7 @@ import (
 	"path/filepath"
 	"runtime"
 	"sync"
+	"sync/atomic"
 	"time"
 
 	"github.com/zhengce/zhengce/corpus"
@@ -21,8 +22,9 @@ import (
 // (corpus.Loader.StreamDir), in bounded memory: each batch becomes a
 // segment of its own — bleve shards, bigram postings, texts and entries —
 // and its documents and original files go to the store, so nothing of a
-// batch is kept once Add returns but the domain dictionary's word set and
-// the fingerprints. The first batch is the base segment, later ones
+// batch is kept once it is indexed but the domain dictionary's word set
+// and the fingerprints. Bleve indexes a batch in the background while the
+// next one is stored (see Add). The first batch is the base segment, later ones
 // parts. Like Build, the new index replaces the old one only in Finish,
 // atomically; Abort (or a failed Finish) leaves the old one untouched.
 type StreamBuilder struct {
@@ -31,17 +33,23 @@ type StreamBuilder struct {
 	work    string // the build's private directory
 	path    string // work/index: the version being built
 	release func()
-	seg     *Segmenter
+	load    func() (*Segmenter, error)
+	seg     *Segmenter // from load, at the first batch
 	im      buildMapping
 	st      *store.Store
 	dict    *dictScan
 	hash    *corpusHash
 	meta    Meta // of the base segment
 	parts   []string
-	stats   Stats
-	start   time.Time
-	p       Progress
-	done    bool
+	// segments counts the batches added; running is the one whose words
+	// index is being built (see Add), indexed the entries done before it
+	segments int
+	running  *segmentJob
+	indexed  atomic.Int64
+	stats    Stats
+	start    time.Time
+	p        Progress
+	done     bool
 }
 
 // NewStreamBuilder starts a build of a new index in dir with seg (gse's
@@ -52,6 +60,14 @@ func NewStreamBuilder(ctx context.Context, dir string, seg *Segmenter, p Progres
 	if seg == nil {
 		return nil, corpus.Errorf(corpus.EINTERNAL, "建立索引需要分词器")
 	}
+	return NewStreamBuilderLoading(ctx, dir, func() (*Segmenter, error) { return seg, nil }, p)
+}
+
+// NewStreamBuilderLoading is NewStreamBuilder with a segmenter that may
+// still be loading: load is called once, by the first Add that has
+// entries, so gse's dictionary (seconds to load) loads while the first
+// batch is parsed. The index directory is checked and claimed at once.
+func NewStreamBuilderLoading(ctx context.Context, dir string, load func() (*Segmenter, error), p Progress) (*StreamBuilder, error) {
 	if err := Register(); err != nil {
 		return nil, err
 	}
@@ -63,7 +79,7 @@ func NewStreamBuilder(ctx context.Context, dir string, seg *Segmenter, p Progres
 	if err != nil {
 		return nil, err
 	}
-	b := &StreamBuilder{ctx: ctx, dir: dir, work: work, path: filepath.Join(work, "index"), release: release, seg: seg,
+	b := &StreamBuilder{ctx: ctx, dir: dir, work: work, path: filepath.Join(work, "index"), release: release, load: load,
 		hash: newCorpusHash(), start: time.Now(), p: p, stats: Stats{ByType: map[string]int{}}}
 	fail := func(err error) (*StreamBuilder, error) {
 		b.Abort()
@@ -72,26 +88,47 @@ func NewStreamBuilder(ctx context.Context, dir string, seg *Segmenter, p Progres
 	if err := os.MkdirAll(b.path, 0o755); err != nil {
 		return fail(fmt.Errorf("create index: %w", err))
 	}
-	im, err := newMapping(seg)
-	if err != nil {
-		return fail(err)
-	}
-	b.im = buildMapping{im, seg}
-	if b.dict, err = seg.newDictScan(); err != nil {
-		return fail(err)
-	}
 	if b.st, err = store.Create(filepath.Join(b.path, store.File)); err != nil {
-		return fail(err)
-	}
-	if err := b.st.SetAnalyzer(seg.Fingerprint()); err != nil {
 		return fail(err)
 	}
 	return b, nil
 }
 
+// setup takes the segmenter from b.load and prepares what depends on it:
+// the mapping, the domain dictionary's scan and the store's analyzer.
+func (b *StreamBuilder) setup() error {
+	seg, err := b.load()
+	if err != nil {
+		return err
+	}
+	if seg == nil {
+		return corpus.Errorf(corpus.EINTERNAL, "建立索引需要分词器")
+	}
+	im, err := newMapping(seg)
+	if err != nil {
+		return err
+	}
+	dict, err := seg.newDictScan()
+	if err != nil {
+		return err
+	}
+	if err := b.st.SetAnalyzer(seg.Fingerprint()); err != nil {
+		return err
+	}
+	b.seg, b.im, b.dict = seg, buildMapping{im, seg}, dict
+	return nil
+}
+
 // Add indexes a batch of documents (in corpus order, after those of the
 // batches before) as one segment and stores them with their original
 // files (read with batch.Original).
+//
+// Add is pipelined: it returns once the batch is stored and its entry
+// files written, while bleve still builds its words index in the
+// background (one batch at a time, on one goroutine, so each batch stays
+// one bleve index); the next Add, or Finish, waits for it and reports its
+// error. Only the normalised texts of a batch are kept for that build, not
+// its documents.
 func (b *StreamBuilder) Add(batch *corpus.Corpus) error {
 	if b.done || b.st == nil { // finished, or abandoned (Abort, a failed Finish)
 		return corpus.Errorf(corpus.EINTERNAL, "索引已完成或已放弃，不能再添加")
@@ -105,30 +142,96 @@ func (b *StreamBuilder) Add(batch *corpus.Corpus) error {
 	if len(entries) == 0 {
 		return nil
 	}
+	if b.seg == nil {
+		if err := b.setup(); err != nil {
+			return err
+		}
+	}
 	name, dir := ".", b.path
-	first := len(b.meta.Shards) == 0
+	first := b.segments == 0
 	if !first {
-		name = fmt.Sprintf("part/%06d", len(b.parts)+1)
+		name = fmt.Sprintf("part/%06d", b.segments)
 		dir = filepath.Join(b.path, name)
 		if err := os.MkdirAll(dir, 0o755); err != nil {
 			return fmt.Errorf("create segment: %w", err)
 		}
 	}
+	b.segments++
 	norms := normalizeAll(entries, runtime.GOMAXPROCS(0))
-	// The batch's documents go to the store, and its texts to the domain
-	// dictionary, while bleve indexes it: bleve's builder indexes a shard
-	// on one goroutine, and this work would otherwise wait for it.
-	var stored error
+	st := entryStats(entries)
+	ids := entryIDs(entries)
+	// The batch's documents go to the store, its texts to the domain
+	// dictionary and its entry files to the segment while bleve still
+	// indexes the batch before: bleve's builder indexes a shard on one
+	// goroutine, and the other cores would otherwise wait for it.
+	var stored, written error
 	var wg sync.WaitGroup
 	wg.Go(func() { stored = b.store(batch, docs, name) })
-	metas, st, err := b.index(ctx, dir, !first, entries, norms)
+	wg.Go(func() { written = writeEntryFiles(dir, entries, norms) })
 	wg.Wait()
-	if err != nil {
+	prev := b.wait()
+	if err := errors.Join(prev, stored, written); err != nil {
 		return err
 	}
-	if stored != nil {
-		return stored
+	job := &segmentJob{done: make(chan struct{})}
+	b.running = job
+	go func() {
+		defer close(job.done)
+		job.err = b.index(ctx, dir, name, first, st, ids, norms)
+	}()
+	return nil
+}
+
+// segmentJob is the bleve build of a batch running in the background.
+type segmentJob struct {
+	done chan struct{}
+	err  error
+}
+
+// wait waits for the batch being indexed in the background, if any, and
+// returns its error.
+func (b *StreamBuilder) wait() error {
+	job := b.running
+	if job == nil {
+		return nil
 	}
+	<-job.done
+	b.running = nil
+	return job.err
+}
+
+// index writes the words index of a batch into its segment dir — bleve
+// shard, order and bigram postings — and, for a part (every segment after
+// the base), the segment's description, then counts the batch as indexed.
+// The entry files are already written.
+func (b *StreamBuilder) index(ctx context.Context, dir, name string, first bool, st Stats, ids, norms []string) error {
+	report := func(done, _ int) {
+		if b.p != nil {
+			b.p(int(b.indexed.Load())+done, 0)
+		}
+	}
+	metas, err := buildShards(ctx, dir, b.work, b.im, ids, norms, 1, report, newPhaseClock())
+	if err != nil {
+		if ctx.Err() != nil {
+			return &corpus.Error{Code: corpus.ETIMEOUT, Message: "建立索引已取消", Err: err}
+		}
+		return err
+	}
+	if !first {
+		files, err := manifest(dir)
+		if err != nil {
+			return err
+		}
+		m := Meta{Format: formatVersion, Analyzer: b.seg.Fingerprint(), Built: time.Now().UTC(), Stats: st, Shards: metas, Files: files}
+		data, err := json.MarshalIndent(m, "", "  ")
+		if err != nil {
+			return fmt.Errorf("encode segment meta: %w", err)
+		}
+		if err := os.WriteFile(filepath.Join(dir, MetaFile), data, 0o644); err != nil {
+			return fmt.Errorf("write segment meta: %w", err)
+		}
+	}
+	// read by Add and Finish only after wait
 	if first {
 		b.meta.Shards = metas
 	} else {
@@ -141,40 +244,8 @@ func (b *StreamBuilder) Add(batch *corpus.Corpus) error {
 	for k, v := range st.ByType {
 		b.stats.ByType[k] += v
 	}
+	b.indexed.Add(int64(st.Units + st.Targets))
 	return nil
-}
-
-// index writes the segment of a batch's entries into dir: bleve shard,
-// bigram postings, texts, entries and columns, and, for a part (every
-// segment after the base), its description.
-func (b *StreamBuilder) index(ctx context.Context, dir string, part bool, entries []Entry, norms []string) ([]ShardMeta, Stats, error) {
-	report := func(done, _ int) {
-		if b.p != nil {
-			b.p(b.stats.Units+b.stats.Targets+done, 0)
-		}
-	}
-	metas, st, err := buildShards(ctx, dir, b.work, b.im, entries, norms, 1, report, newPhaseClock())
-	if err != nil {
-		if ctx.Err() != nil {
-			return nil, st, &corpus.Error{Code: corpus.ETIMEOUT, Message: "建立索引已取消", Err: err}
-		}
-		return nil, st, err
-	}
-	if part {
-		files, err := manifest(dir)
-		if err != nil {
-			return nil, st, err
-		}
-		m := Meta{Format: formatVersion, Analyzer: b.seg.Fingerprint(), Built: time.Now().UTC(), Stats: st, Shards: metas, Files: files}
-		data, err := json.MarshalIndent(m, "", "  ")
-		if err != nil {
-			return nil, st, fmt.Errorf("encode segment meta: %w", err)
-		}
-		if err := os.WriteFile(filepath.Join(dir, MetaFile), data, 0o644); err != nil {
-			return nil, st, fmt.Errorf("write segment meta: %w", err)
-		}
-	}
-	return metas, st, nil
 }
 
 // store adds a batch's texts to the domain dictionary and the corpus
@@ -216,6 +287,9 @@ func (b *StreamBuilder) Finish(rejected []corpus.Rejection, warnings []corpus.Wa
 			err = aerr
 		}
 	}()
+	if err := b.wait(); err != nil {
+		return Stats{}, err
+	}
 	if len(b.meta.Shards) == 0 {
 		return Stats{}, corpus.Errorf(corpus.EINVALID, "语料中没有可索引的条目")
 	}
@@ -259,7 +333,12 @@ func (b *StreamBuilder) Finish(rejected []corpus.Rejection, warnings []corpus.Wa
 // Abort abandons the build (a no-op after a successful Finish): the
 // previous index stays.
 func (b *StreamBuilder) Abort() error {
+	// the batch being indexed writes into the work directory: it ends
+	// first; a cancelled build's error is already the caller's
 	var errs []error
+	if err := b.wait(); err != nil && b.ctx.Err() == nil {
+		errs = append(errs, err)
+	}
 	if b.st != nil {
 		errs = append(errs, b.st.Close())
 		b.st = nil

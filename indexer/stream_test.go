@@ -2,6 +2,8 @@ package indexer
 
 import (
 	"context"
+	"errors"
+	"io/fs"
 	"math"
 	"os"
 	"path/filepath"
@@ -382,6 +384,78 @@ func TestStreamBuilderAbort(t *testing.T) {
 		}
 		if data, err := os.ReadFile(filepath.Join(foreign, "notes.txt")); err != nil || string(data) != "mine" {
 			t.Errorf("foreign folder changed: %q, %v", data, err)
+		}
+	})
+}
+
+// TestStreamBuilderLoading: the segmenter of NewStreamBuilderLoading is
+// taken by the first Add with entries, not before, and once; a failed
+// load fails that Add and leaves nothing behind.
+func TestStreamBuilderLoading(t *testing.T) {
+	batches := seedBatches(t, 2)
+	seg := segmenter(t)
+	t.Run("loaded at the first batch", func(t *testing.T) {
+		dir := filepath.Join(t.TempDir(), "index")
+		calls := 0
+		b, err := NewStreamBuilderLoading(context.Background(), dir, func() (*Segmenter, error) {
+			calls++
+			return seg, nil
+		}, nil)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if calls != 0 {
+			t.Fatalf("segmenter loaded %d times before the first batch", calls)
+		}
+		for _, batch := range batches {
+			if err := b.Add(batch); err != nil {
+				t.Fatal(err)
+			}
+		}
+		if _, err := b.Finish(nil, nil); err != nil {
+			t.Fatal(err)
+		}
+		if calls != 1 {
+			t.Errorf("segmenter loaded %d times, want once", calls)
+		}
+		ix, _, err := OpenIndex(dir)
+		if err != nil {
+			t.Fatalf("index of a builder with a loading segmenter: %v", err)
+		}
+		if err := ix.Close(); err != nil {
+			t.Error(err)
+		}
+	})
+	t.Run("failed load", func(t *testing.T) {
+		dir := filepath.Join(t.TempDir(), "index")
+		b, err := NewStreamBuilderLoading(context.Background(), dir, func() (*Segmenter, error) {
+			return nil, corpus.Errorf(corpus.EINTERNAL, "词典损坏")
+		}, nil)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if err := b.Add(batches[0]); err == nil || !strings.Contains(err.Error(), "词典损坏") {
+			t.Errorf("Add with a failed segmenter: %v, want its error", err)
+		}
+		if err := b.Abort(); err != nil {
+			t.Fatal(err)
+		}
+		if _, err := os.Stat(dir); !errors.Is(err, fs.ErrNotExist) {
+			t.Errorf("a failed build left %s: %v", dir, err)
+		}
+	})
+	t.Run("foreign directory at once", func(t *testing.T) {
+		foreign := t.TempDir()
+		if err := os.WriteFile(filepath.Join(foreign, "notes.txt"), []byte("mine"), 0o644); err != nil {
+			t.Fatal(err)
+		}
+		b, err := NewStreamBuilderLoading(context.Background(), foreign, func() (*Segmenter, error) {
+			t.Error("segmenter loaded for a refused directory")
+			return seg, nil
+		}, nil)
+		if err == nil {
+			b.Abort()
+			t.Fatal("a build over a folder that is not an index was started")
 		}
 	})
 }

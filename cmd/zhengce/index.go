@@ -120,17 +120,26 @@ func (m *Main) streamIndex(ctx context.Context, corpusDir, dir string) error {
 			debug.SetMemoryLimit(min(int64(float64(total)*buildMemoryShare), streamMemoryLimit))
 		}
 	}
-	seg, err := m.loadSegmenter()
-	if err != nil {
-		return err
-	}
 	p, err := parse.Default()
 	if err != nil {
 		return err
 	}
 	r := ingest.New(ingest.Options{Parser: p, NoOCR: m.Getenv("ZHENGCE_NO_OCR") != ""})
 	defer r.Close()
-	b, err := indexer.NewStreamBuilder(ctx, dir, seg, nil)
+	// gse's dictionary loads while the first batch is parsed
+	var (
+		seg    *indexer.Segmenter
+		segErr error
+		loaded = make(chan struct{})
+	)
+	go func() {
+		defer close(loaded)
+		seg, segErr = m.loadSegmenter()
+	}()
+	b, err := indexer.NewStreamBuilderLoading(ctx, dir, func() (*indexer.Segmenter, error) {
+		<-loaded
+		return seg, segErr
+	}, nil)
 	if err != nil {
 		return err
 	}
@@ -188,7 +197,7 @@ func phaseName(name string) string {
 	case "normalize":
 		return "规范化"
 	case "words":
-		return "词索引"
+		return "词索引（同时写条目文件）"
 	case "bigrams":
 		return "二元组"
 	case "domain-dict":
@@ -197,8 +206,6 @@ func phaseName(name string) string {
 		return "校验清单"
 	case "store":
 		return "文档库"
-	case "entries":
-		return "条目文件"
 	case "install":
 		return "启用"
 	}
