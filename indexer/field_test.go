@@ -68,14 +68,7 @@ func TestWordsFieldMatchesTextField(t *testing.T) {
 // handed to MapDocument is not analysed again; and stopping early ends
 // the workers without a reader.
 func TestAnalyzeAhead(t *testing.T) {
-	seg := segmenter(t)
-	if err := Register(); err != nil {
-		t.Fatal(err)
-	}
-	im, err := newMapping(seg)
-	if err != nil {
-		t.Fatal(err)
-	}
+	seg, im := testMapping(t)
 	bm := buildMapping{im, seg}
 	var texts []string
 	for i := range 3*analyzeChunk + 17 {

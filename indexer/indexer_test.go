@@ -94,14 +94,7 @@ func TestTokensFullWidthDigits(t *testing.T) {
 // TestMappingAnalyzers checks that the analyzers bleve applies at index
 // time are exactly the Go functions package search applies to queries.
 func TestMappingAnalyzers(t *testing.T) {
-	s := segmenter(t)
-	if err := Register(); err != nil {
-		t.Fatal(err)
-	}
-	im, err := newMapping(s)
-	if err != nil {
-		t.Fatal(err)
-	}
+	s, im := testMapping(t)
 	if err := im.Validate(); err != nil {
 		t.Fatal(err)
 	}

@@ -6,6 +6,8 @@ import (
 	"path/filepath"
 	"testing"
 
+	"github.com/blevesearch/bleve/v2/mapping"
+
 	"github.com/zhengce/zhengce/corpus"
 )
 
@@ -13,14 +15,7 @@ import (
 // it (shardDocID), and shardOrder maps bleve's numbering back to sequence
 // numbers; a shard of another size is refused.
 func TestShardOrder(t *testing.T) {
-	seg := segmenter(t)
-	if err := Register(); err != nil {
-		t.Fatal(err)
-	}
-	im, err := newMapping(seg)
-	if err != nil {
-		t.Fatal(err)
-	}
+	seg, im := testMapping(t)
 	d := &corpus.Document{Meta: corpus.Meta{ID: "d"}}
 	var entries []Entry
 	var norms []string
@@ -52,4 +47,19 @@ func TestShardOrder(t *testing.T) {
 			t.Errorf("shardDocID(%d) = %q, want %q", i, got, want)
 		}
 	}
+}
+
+// testMapping returns the test segmenter and the index mapping of it,
+// with the analyzers registered.
+func testMapping(t *testing.T) (*Segmenter, *mapping.IndexMappingImpl) {
+	t.Helper()
+	seg := segmenter(t)
+	if err := Register(); err != nil {
+		t.Fatal(err)
+	}
+	im, err := newMapping(seg)
+	if err != nil {
+		t.Fatal(err)
+	}
+	return seg, im
 }

@@ -127,19 +127,7 @@ func (m *Main) streamIndex(ctx context.Context, corpusDir, dir string) error {
 	r := ingest.New(ingest.Options{Parser: p, NoOCR: m.Getenv("ZHENGCE_NO_OCR") != ""})
 	defer r.Close()
 	// gse's dictionary loads while the first batch is parsed
-	var (
-		seg    *indexer.Segmenter
-		segErr error
-		loaded = make(chan struct{})
-	)
-	go func() {
-		defer close(loaded)
-		seg, segErr = m.loadSegmenter()
-	}()
-	b, err := indexer.NewStreamBuilderLoading(ctx, dir, func() (*indexer.Segmenter, error) {
-		<-loaded
-		return seg, segErr
-	}, nil)
+	b, err := indexer.NewStreamBuilderLoading(ctx, dir, loadInBackground(m.loadSegmenter), nil)
 	if err != nil {
 		return err
 	}

@@ -52,6 +52,12 @@ func (m *Main) prefetchSegmenter(dir, corpusDir string) func() (*indexer.Segment
 	if _, err := os.Stat(filepath.Join(dir, indexer.DictFile)); err == nil {
 		return nil
 	}
+	return loadInBackground(func() (*indexer.Segmenter, error) { return indexer.NewSegmenter() })
+}
+
+// loadInBackground starts load on its own goroutine and returns a
+// function that waits for its result.
+func loadInBackground(load func() (*indexer.Segmenter, error)) func() (*indexer.Segmenter, error) {
 	var (
 		seg  *indexer.Segmenter
 		err  error
@@ -59,7 +65,7 @@ func (m *Main) prefetchSegmenter(dir, corpusDir string) func() (*indexer.Segment
 	)
 	go func() {
 		defer close(done)
-		seg, err = indexer.NewSegmenter()
+		seg, err = load()
 	}()
 	return func() (*indexer.Segmenter, error) {
 		<-done
