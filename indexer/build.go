@@ -664,10 +664,10 @@ func shardJob(ctx context.Context, path, work string, im buildMapping, ids, norm
 }
 
 // buildShard writes one bleve index of the entries with ids and
-// normalised texts norms into dir with bleve's
-// offline builder, which writes segments directly and merges them into one
-// at Close: no per-batch persistence, a compact index. Its scratch space
-// stays inside scratch.
+// normalised texts norms into dir with bleve's offline builder, which
+// writes segments directly and merges them into one at Close: no
+// per-batch persistence, a compact index. Its scratch space stays inside
+// scratch.
 func buildShard(ctx context.Context, dir, scratch string, im buildMapping, ids, norms []string, report func(int) error) error {
 	bld, err := bleve.NewBuilder(dir, im, map[string]interface{}{"batchSize": batchSize, "mergeMax": mergeMax, "buildPathPrefix": scratch})
 	if err != nil {

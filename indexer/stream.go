@@ -11,7 +11,6 @@ import (
 	"path/filepath"
 	"runtime"
 	"sync"
-	"sync/atomic"
 	"time"
 
 	"github.com/zhengce/zhengce/corpus"
@@ -23,10 +22,11 @@ import (
 // segment of its own — bleve shards, bigram postings, texts and entries —
 // and its documents and original files go to the store, so nothing of a
 // batch is kept once it is indexed but the domain dictionary's word set
-// and the fingerprints. Bleve indexes a batch in the background while the
-// next one is stored (see Add). The first batch is the base segment, later ones
-// parts. Like Build, the new index replaces the old one only in Finish,
-// atomically; Abort (or a failed Finish) leaves the old one untouched.
+// and the fingerprints. Bleve indexes a batch in the background while
+// the next one is stored (see Add). The first batch is the base segment,
+// later ones parts. Like Build, the new index replaces the old one only
+// in Finish, atomically; Abort (or a failed Finish) leaves the old one
+// untouched.
 type StreamBuilder struct {
 	ctx     context.Context
 	dir     string // the index path (a link to the current version)
@@ -42,10 +42,10 @@ type StreamBuilder struct {
 	meta    Meta // of the base segment
 	parts   []string
 	// segments counts the batches added; running is the one whose words
-	// index is being built (see Add), indexed the entries done before it
+	// index is being built (see Add), counted in meta, parts and stats
+	// by wait
 	segments int
 	running  *segmentJob
-	indexed  atomic.Int64
 	stats    Stats
 	start    time.Time
 	p        Progress
@@ -173,23 +173,27 @@ func (b *StreamBuilder) Add(batch *corpus.Corpus) error {
 	if err := errors.Join(prev, stored, written); err != nil {
 		return err
 	}
-	job := &segmentJob{done: make(chan struct{})}
+	job := &segmentJob{name: name, first: first, st: st, done: make(chan struct{})}
 	b.running = job
 	go func() {
 		defer close(job.done)
-		job.err = b.index(ctx, dir, name, first, st, ids, norms)
+		job.metas, job.err = b.index(ctx, dir, first, st, ids, norms)
 	}()
 	return nil
 }
 
 // segmentJob is the bleve build of a batch running in the background.
 type segmentJob struct {
-	done chan struct{}
-	err  error
+	name  string
+	first bool
+	st    Stats
+	done  chan struct{}
+	metas []ShardMeta // set with err before done is closed
+	err   error
 }
 
 // wait waits for the batch being indexed in the background, if any, and
-// returns its error.
+// counts it in the index, or returns its error.
 func (b *StreamBuilder) wait() error {
 	job := b.running
 	if job == nil {
@@ -197,55 +201,58 @@ func (b *StreamBuilder) wait() error {
 	}
 	<-job.done
 	b.running = nil
-	return job.err
+	if job.err != nil {
+		return job.err
+	}
+	if job.first {
+		b.meta.Shards = job.metas
+	} else {
+		b.parts = append(b.parts, job.name)
+	}
+	b.stats.Documents += job.st.Documents
+	b.stats.Units += job.st.Units
+	b.stats.Targets += job.st.Targets
+	b.stats.Bytes += job.st.Bytes
+	for k, v := range job.st.ByType {
+		b.stats.ByType[k] += v
+	}
+	return nil
 }
 
 // index writes the words index of a batch into its segment dir — bleve
 // shard, order and bigram postings — and, for a part (every segment after
-// the base), the segment's description, then counts the batch as indexed.
-// The entry files are already written.
-func (b *StreamBuilder) index(ctx context.Context, dir, name string, first bool, st Stats, ids, norms []string) error {
+// the base), the segment's description. The entry files are already
+// written; wait counts the batch in the index. It runs while Add stores
+// the next batch, and reads b.stats, which only wait (before the job
+// starts, after it ends) writes.
+func (b *StreamBuilder) index(ctx context.Context, dir string, first bool, st Stats, ids, norms []string) ([]ShardMeta, error) {
 	report := func(done, _ int) {
 		if b.p != nil {
-			b.p(int(b.indexed.Load())+done, 0)
+			b.p(b.stats.Units+b.stats.Targets+done, 0)
 		}
 	}
 	metas, err := buildShards(ctx, dir, b.work, b.im, ids, norms, 1, report, newPhaseClock())
 	if err != nil {
 		if ctx.Err() != nil {
-			return &corpus.Error{Code: corpus.ETIMEOUT, Message: "建立索引已取消", Err: err}
+			return nil, &corpus.Error{Code: corpus.ETIMEOUT, Message: "建立索引已取消", Err: err}
 		}
-		return err
+		return nil, err
 	}
 	if !first {
 		files, err := manifest(dir)
 		if err != nil {
-			return err
+			return nil, err
 		}
 		m := Meta{Format: formatVersion, Analyzer: b.seg.Fingerprint(), Built: time.Now().UTC(), Stats: st, Shards: metas, Files: files}
 		data, err := json.MarshalIndent(m, "", "  ")
 		if err != nil {
-			return fmt.Errorf("encode segment meta: %w", err)
+			return nil, fmt.Errorf("encode segment meta: %w", err)
 		}
 		if err := os.WriteFile(filepath.Join(dir, MetaFile), data, 0o644); err != nil {
-			return fmt.Errorf("write segment meta: %w", err)
+			return nil, fmt.Errorf("write segment meta: %w", err)
 		}
 	}
-	// read by Add and Finish only after wait
-	if first {
-		b.meta.Shards = metas
-	} else {
-		b.parts = append(b.parts, name)
-	}
-	b.stats.Documents += st.Documents
-	b.stats.Units += st.Units
-	b.stats.Targets += st.Targets
-	b.stats.Bytes += st.Bytes
-	for k, v := range st.ByType {
-		b.stats.ByType[k] += v
-	}
-	b.indexed.Add(int64(st.Units + st.Targets))
-	return nil
+	return metas, nil
 }
 
 // store adds a batch's texts to the domain dictionary and the corpus
