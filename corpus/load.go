@@ -73,6 +73,10 @@ type Loader struct {
 	Limits Limits
 	// Manifest, when set, is used instead of manifest.json in the folder.
 	Manifest *Manifest
+	// Cores, when set, is held by each parse worker while it reads and
+	// parses a file: a streamed build shares it with the indexer's steps
+	// (indexer.StreamBuilder.Cores). Nil: the workers run unbounded.
+	Cores *Cores
 }
 
 // LoadDir loads the documents of the folder dir and its sub-folders, with
@@ -247,7 +251,9 @@ func (l *Loader) parseFilesAs(ctx context.Context, f folder, man Manifest, files
 					meta = Meta{}
 				}
 				meta.ID, meta.Source = ids[i].id, files[i]
+				l.Cores.Acquire()
 				results[i] = l.readOne(ctx, f, meta, lim)
+				l.Cores.Release()
 			}
 		}()
 	}

@@ -37,6 +37,7 @@ type StreamBuilder struct {
 	seg     *Segmenter // from load, at the first batch
 	im      buildMapping
 	st      *store.Store
+	cores   *corpus.Cores
 	dict    *dictScan
 	hash    *corpusHash
 	meta    Meta // of the base segment
@@ -80,7 +81,8 @@ func NewStreamBuilderLoading(ctx context.Context, dir string, load func() (*Segm
 		return nil, err
 	}
 	b := &StreamBuilder{ctx: ctx, dir: dir, work: work, path: filepath.Join(work, "index"), release: release, load: load,
-		hash: newCorpusHash(), start: time.Now(), p: p, stats: Stats{ByType: map[string]int{}}}
+		hash: newCorpusHash(), start: time.Now(), p: p, stats: Stats{ByType: map[string]int{}},
+		cores: corpus.NewCores(runtime.GOMAXPROCS(0))}
 	fail := func(err error) (*StreamBuilder, error) {
 		b.Abort()
 		return nil, err
@@ -93,6 +95,15 @@ func NewStreamBuilderLoading(ctx context.Context, dir string, load func() (*Segm
 	}
 	return b, nil
 }
+
+// Cores returns the cores the build's steps share: the loader that parses
+// the batches should hold them too (corpus.Loader.Cores). Bleve's builder
+// indexes a batch on one goroutine, the longest step of a batch, and
+// holds a core for as long as it runs; storing a batch, writing its
+// entry files and parsing the next ones share the others, so they do not
+// slow it down. A build whose loader does not share them is correct, only
+// slower.
+func (b *StreamBuilder) Cores() *corpus.Cores { return b.cores }
 
 // setup takes the segmenter from b.load and prepares what depends on it:
 // the mapping, the domain dictionary's scan and the store's analyzer.
@@ -126,8 +137,8 @@ func (b *StreamBuilder) setup() error {
 // Add is pipelined: it returns once the batch is stored and its entry
 // files written, while bleve still builds its words index in the
 // background (one batch at a time, on one goroutine, so each batch stays
-// one bleve index); the next Add, or Finish, waits for it and reports its
-// error. Only the normalised texts of a batch are kept for that build, not
+// one bleve index, holding one of Cores for as long as it runs); the next
+// Add, or Finish, waits for it and reports its error. Only the normalised texts of a batch are kept for that build, not
 // its documents.
 func (b *StreamBuilder) Add(batch *corpus.Corpus) error {
 	if b.done || b.st == nil { // finished, or abandoned (Abort, a failed Finish)
@@ -166,8 +177,16 @@ func (b *StreamBuilder) Add(batch *corpus.Corpus) error {
 	// goroutine, and the other cores would otherwise wait for it.
 	var stored, written error
 	var wg sync.WaitGroup
-	wg.Go(func() { stored = b.store(batch, docs, name) })
-	wg.Go(func() { written = writeEntryFiles(dir, entries, norms) })
+	wg.Go(func() {
+		b.cores.Acquire()
+		defer b.cores.Release()
+		stored = b.store(batch, docs, name)
+	})
+	wg.Go(func() {
+		b.cores.Acquire()
+		defer b.cores.Release()
+		written = writeEntryFiles(dir, entries, norms)
+	})
 	wg.Wait()
 	prev := b.wait()
 	if err := errors.Join(prev, stored, written); err != nil {
@@ -177,6 +196,8 @@ func (b *StreamBuilder) Add(batch *corpus.Corpus) error {
 	b.running = job
 	go func() {
 		defer close(job.done)
+		b.cores.Acquire()
+		defer b.cores.Release()
 		job.metas, job.err = b.index(ctx, dir, first, st, ids, norms)
 	}()
 	return nil

@@ -11,6 +11,7 @@ import (
 	"slices"
 	"strings"
 	"sync"
+	"sync/atomic"
 	"testing"
 	"time"
 
@@ -458,4 +459,36 @@ func TestStreamBuilderLoading(t *testing.T) {
 			t.Fatal("a build over a folder that is not an index was started")
 		}
 	})
+}
+
+// TestStreamBuilderCores checks that bleve's build of a batch holds one
+// of the builder's Cores while it runs (it reports progress from there)
+// and that a finished build holds none.
+func TestStreamBuilderCores(t *testing.T) {
+	dir := filepath.Join(t.TempDir(), "index")
+	var b *StreamBuilder
+	var reports, idle atomic.Int64
+	b, err := NewStreamBuilder(context.Background(), dir, segmenter(t), func(done, _ int) {
+		reports.Add(1)
+		if b.Cores().Busy() < 1 {
+			idle.Add(1)
+		}
+	})
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, batch := range seedBatches(t, 3) {
+		if err := b.Add(batch); err != nil {
+			t.Fatal(err)
+		}
+	}
+	if _, err := b.Finish(nil, nil); err != nil {
+		t.Fatal(err)
+	}
+	if reports.Load() == 0 || idle.Load() != 0 {
+		t.Errorf("%d of %d progress reports of bleve's build made without a core held", idle.Load(), reports.Load())
+	}
+	if n := b.Cores().Busy(); n != 0 {
+		t.Errorf("%d cores still held after Finish", n)
+	}
 }

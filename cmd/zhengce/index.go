@@ -133,7 +133,9 @@ func (m *Main) streamIndex(ctx context.Context, corpusDir, dir string) error {
 	}
 	tty := isTerminal(m.Stderr)
 	docs, bytes := 0, int64(0)
-	rejected, warnings, err := r.Loader().StreamDir(ctx, corpusDir, func(batch *corpus.Corpus) error {
+	l := r.Loader()
+	l.Cores = b.Cores() // parsing yields a core to bleve's builder
+	rejected, warnings, err := l.StreamDir(ctx, corpusDir, func(batch *corpus.Corpus) error {
 		if err := b.Add(batch); err != nil {
 			return err
 		}
