@@ -7,4 +7,5 @@ var (
 	QuickNormalize = quickNormalize
 	QuickTable     = quickTable
 	TargetRank     = targetRank
+	ReadAll        = readAll
 )

@@ -561,11 +561,44 @@ func (f *fsFolder) read(ctx context.Context, name string, limit int64) ([]byte, 
 		return nil, err
 	}
 	defer r.Close()
-	data, err := io.ReadAll(io.LimitReader(r, limit+1))
+	data, err := readAll(r, limit)
 	if err != nil {
 		return nil, &Error{Code: EINVALID, Message: "无法读取文件", Err: err}
 	}
 	return data, nil
+}
+
+// readAll reads r to its end or to limit+1 bytes (more than the limit:
+// the caller rejects the file), as io.ReadAll(io.LimitReader(r, limit+1))
+// does, but when r tells its size (a file's Stat) into one buffer of that
+// size instead of a buffer doubled from 512 bytes: a corpus build reads
+// gigabytes.
+func readAll(r io.Reader, limit int64) ([]byte, error) {
+	lr := io.LimitReader(r, limit+1)
+	st, ok := r.(interface{ Stat() (fs.FileInfo, error) })
+	if !ok {
+		return io.ReadAll(lr)
+	}
+	fi, err := st.Stat()
+	if err != nil || fi.Size() <= 0 {
+		return io.ReadAll(lr)
+	}
+	// one spare byte: the read after the last one finds the end without
+	// growing the buffer
+	b := make([]byte, 0, min(fi.Size(), limit)+1)
+	for {
+		n, err := lr.Read(b[len(b):cap(b)])
+		b = b[:len(b)+n]
+		if err == io.EOF {
+			return b, nil
+		}
+		if err != nil {
+			return b, err
+		}
+		if len(b) == cap(b) { // the file grew: grow as io.ReadAll does
+			b = append(b, 0)[:len(b)]
+		}
+	}
 }
 
 // osFolder is a corpus folder of the machine. It reads regular files only,
@@ -675,7 +708,7 @@ func (f *osFolder) read(ctx context.Context, name string, limit int64) ([]byte, 
 	}
 	ch := make(chan result, 1)
 	go func() {
-		data, err := io.ReadAll(io.LimitReader(r, limit+1))
+		data, err := readAll(r, limit)
 		ch <- result{data, err}
 	}()
 	select {

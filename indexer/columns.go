@@ -219,11 +219,23 @@ func newColumnsOf(entries []Entry, norms []string) *Columns {
 }
 
 // contentChars counts the characters of s that are not punctuation,
-// symbols or spaces.
+// symbols or spaces (unicode.IsPunct, IsSymbol, IsSpace), without looking
+// them up for CJK ideographs and ASCII (TestContentChars checks every
+// rune).
 func contentChars(s string) int {
 	n := 0
 	for _, r := range s {
-		if !unicode.IsPunct(r) && !unicode.IsSpace(r) && !unicode.IsSymbol(r) {
+		switch {
+		case 0x4E00 <= r && r <= 0x9FFF: // CJK ideographs, most of the text: letters
+			n++
+		case r < 0x80:
+			// letters, digits and the controls but tab, newline, vertical
+			// tab, form feed and carriage return (spaces)
+			if 'a' <= r && r <= 'z' || 'A' <= r && r <= 'Z' || '0' <= r && r <= '9' ||
+				(r < 0x20 || r == 0x7F) && (r < '\t' || r > '\r') {
+				n++
+			}
+		case !unicode.IsPunct(r) && !unicode.IsSpace(r) && !unicode.IsSymbol(r):
 			n++
 		}
 	}

@@ -65,9 +65,25 @@ func newWordTrie(n int, texts func(int) string) (*wordTrie, error) {
 		return nil, fmt.Errorf("dictionary of %d characters is too large", runes)
 	}
 	t.root = make([]int32, codes+1)
-	// at most one node per rune of the entries: a table of twice that
-	// keeps probes short
-	size := 1 << bits.Len(uint(2*runes+1))
+	// at most one node per rune of the entries, and far fewer where
+	// entries share prefixes: a table of more slots than runes is never
+	// full, and at most half full keeps probes short while it stays small
+	// enough for the caches (a walk probes it at every step); a fuller
+	// one is built again twice the size
+	for size := 1 << bits.Len(uint(runes)); ; size *= 2 {
+		t.fill(n, texts, usable, size)
+		if len(t.value) <= size/2 {
+			return t, nil
+		}
+	}
+}
+
+// fill inserts entries 0 to n−1 (texts) into a table of size slots,
+// which must exceed the number of their runes; t.root and the codes are
+// set.
+func (t *wordTrie) fill(n int, texts func(int) string, usable func(string) bool, size int) {
+	clear(t.root)
+	t.value = t.value[:1]
 	t.slots = make([]trieSlot, size)
 	t.shift = uint(64 - bits.Len(uint(size-1)))
 	for i := range n {
@@ -90,7 +106,6 @@ func newWordTrie(n int, texts func(int) string) (*wordTrie, error) {
 			t.value[node] = int32(i)
 		}
 	}
-	return t, nil
 }
 
 // code returns the code of r, 0 when r is in no entry.

@@ -23,6 +23,11 @@ func TestWordTrie(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
+	// few shared prefixes: the first table was more than half full and
+	// the trie was filled again in one twice the size
+	if nodes, slots := len(tr.value), len(tr.slots); nodes > slots/2 || slots <= 32 {
+		t.Errorf("%d nodes in %d slots, want a table at most half full and refilled", nodes, slots)
+	}
 	alphabet := []rune("教育局学前普惠性𠀀集团化办abcxyz，。")
 	rng := rand.New(rand.NewPCG(3, 4))
 	for range 3000 {

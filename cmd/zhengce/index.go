@@ -101,8 +101,11 @@ func (m *Main) runIndex(ctx context.Context, args []string) (err error) {
 
 // streamMemoryLimit is the soft memory limit of a streamed build: its
 // live heap (the segmenter's tables, one batch parsed, one being indexed
-// and stored) is about 0.5 GB whatever the corpus size.
-const streamMemoryLimit = 1 << 30
+// and stored) is about 0.5 GB whatever the corpus size, and the collector
+// runs each time the heap grows by the difference: 1.25 GiB rather than
+// 1 GiB made it run about 40 % less often, 5–10 % less CPU for the
+// build, for a peak about 0.2 GB higher (docs/scaling.md).
+const streamMemoryLimit = 1280 << 20
 
 // streamIndex builds the index of the folder corpusDir into dir in
 // bounded memory: the folder is parsed in batches (corpus.StreamBatchBytes
