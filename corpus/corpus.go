@@ -275,8 +275,10 @@ type Target struct {
 	Interim []Point `json:"interim,omitempty"`
 
 	// Normalised indicator, canonical name and text for Corpus.Targets,
-	// set at extraction (computed on demand when empty).
+	// set at extraction (computed on demand when empty); the indicator
+	// and text they were computed from (see NormText).
 	normIndicator, normCanonical, normText string
+	normIndicatorOf, normTextOf            string
 }
 
 // Paths of the document units.

@@ -69,6 +69,24 @@ type pointJSON struct {
 // set later (or never cached) is normalised on demand.
 func (t *Target) CacheNorm() {
 	t.normIndicator, t.normCanonical, t.normText = Normalize(t.Indicator), Normalize(t.Canonical), Normalize(t.Text)
+	t.normIndicatorOf, t.normTextOf = t.Indicator, t.Text
+}
+
+// NormText returns Normalize(t.Text): the value CacheNorm stored, unless
+// Text changed since.
+func (t *Target) NormText() string {
+	if t.normTextOf == t.Text && (t.normText != "" || t.Text == "") {
+		return t.normText
+	}
+	return Normalize(t.Text)
+}
+
+// NormIndicator returns Normalize(t.Indicator), as NormText does.
+func (t *Target) NormIndicator() string {
+	if t.normIndicatorOf == t.Indicator && (t.normIndicator != "" || t.Indicator == "") {
+		return t.normIndicator
+	}
+	return Normalize(t.Indicator)
 }
 
 // names returns the normalised indicator, canonical name and text of t.

@@ -149,3 +149,30 @@ func ftoa(v *float64) string {
 	}
 	return strconv.FormatFloat(*v, 'f', -1, 64)
 }
+
+// TestTargetNormText checks that a target's normalised text and
+// indicator are those CacheNorm stored while the text and indicator are
+// unchanged, and are computed afresh after a change or without a cache.
+func TestTargetNormText(t *testing.T) {
+	tg := &corpus.Target{Indicator: "学前三年毛入园率（％）", Text: "到２０２５年，学前三年毛入园率达到９３％"}
+	want := func(tg *corpus.Target) (string, string) {
+		return corpus.Normalize(tg.Text), corpus.Normalize(tg.Indicator)
+	}
+	check := func(when string) {
+		t.Helper()
+		text, ind := want(tg)
+		if got := tg.NormText(); got != text {
+			t.Errorf("%s: NormText %q, want %q", when, got, text)
+		}
+		if got := tg.NormIndicator(); got != ind {
+			t.Errorf("%s: NormIndicator %q, want %q", when, got, ind)
+		}
+	}
+	check("not cached")
+	tg.CacheNorm()
+	check("cached")
+	tg.Text, tg.Indicator = "普惠性幼儿园覆盖率达到８０％", "普惠性幼儿园覆盖率"
+	check("changed after caching")
+	tg.Text, tg.Indicator = "", ""
+	check("emptied")
+}

@@ -60,8 +60,10 @@ const (
 // analyzed is the words fields of texts analysed ahead of bleve's
 // builder (analyzeAhead), in chunks of analyzeChunk.
 type analyzed struct {
-	chunks []analyzedChunk
-	window chan struct{} // a token per chunk that may be analysed ahead
+	chunks  []analyzedChunk
+	window  chan struct{} // a token per chunk that may be analysed ahead
+	stop    chan struct{} // closed by close: the workers end
+	workers sync.WaitGroup
 }
 
 // analyzedChunk is a run of analyzeChunk words fields, ready once done is
@@ -73,9 +75,12 @@ type analyzedChunk struct {
 
 // analyzeAhead analyses the words fields of texts on workers goroutines,
 // in chunks of analyzeChunk, at most analyzeWindow chunks ahead of the
-// reader (take). Closing stop ends the workers.
-func analyzeAhead(im buildMapping, texts []string, workers int, stop <-chan struct{}) *analyzed {
-	a := &analyzed{chunks: make([]analyzedChunk, (len(texts)+analyzeChunk-1)/analyzeChunk), window: make(chan struct{}, analyzeWindow)}
+// reader (take), until close. With im.scan, each worker records what the
+// domain dictionary's scan of its texts would and adds it to the scan
+// when it ends: once close returns, the scan has seen every text analysed.
+func analyzeAhead(im buildMapping, texts []string, workers int) *analyzed {
+	a := &analyzed{chunks: make([]analyzedChunk, (len(texts)+analyzeChunk-1)/analyzeChunk),
+		window: make(chan struct{}, analyzeWindow), stop: make(chan struct{})}
 	for k := range a.chunks {
 		a.chunks[k].done = make(chan struct{})
 	}
@@ -84,11 +89,16 @@ func analyzeAhead(im buildMapping, texts []string, workers int, stop <-chan stru
 	}
 	var next atomic.Int64
 	for range max(1, workers) {
-		go func() {
+		a.workers.Go(func() {
+			var marks *dictMarks
+			if im.scan.marking() {
+				marks = im.scan.newMarks()
+				defer im.scan.addMarks(marks)
+			}
 			for {
 				select {
 				case <-a.window:
-				case <-stop:
+				case <-a.stop:
 					return
 				}
 				k := int(next.Add(1) - 1)
@@ -98,12 +108,12 @@ func analyzeAhead(im buildMapping, texts []string, workers int, stop <-chan stru
 				lo, hi := k*analyzeChunk, min((k+1)*analyzeChunk, len(texts))
 				out := make([]*wordsField, hi-lo)
 				for i := range out {
-					out[i] = im.analyzedField(texts[lo+i])
+					out[i] = im.analyzedField(texts[lo+i], marks)
 				}
 				a.chunks[k].fields = out
 				close(a.chunks[k].done)
 			}
-		}()
+		})
 	}
 	return a
 }
@@ -118,6 +128,12 @@ func (a *analyzed) take(k int) []*wordsField {
 	c.fields = nil // held by bleve's batch until it is written, no longer
 	a.window <- struct{}{}
 	return fields
+}
+
+// close ends the workers, though chunks may be left, and waits for them.
+func (a *analyzed) close() {
+	close(a.stop)
+	a.workers.Wait()
 }
 
 // Progress receives build progress: done of total index documents. It may
@@ -445,7 +461,7 @@ func BuildWith(ctx context.Context, dir string, c *corpus.Corpus, seg *Segmenter
 		dictErr = WriteDomainDict(path, c, seg)
 		fingerprint = CorpusFingerprint(c)
 	})
-	metas, stats, err := buildSegmentFiles(ctx, path, work, buildMapping{im, seg}, entries, norms, min(k, len(entries)), p, clock)
+	metas, stats, err := buildSegmentFiles(ctx, path, work, buildMapping{IndexMappingImpl: im, seg: seg}, entries, norms, min(k, len(entries)), p, clock)
 	side.Wait()
 	if err != nil {
 		if ctx.Err() != nil {
@@ -676,9 +692,8 @@ func buildShard(ctx context.Context, dir, scratch string, im buildMapping, ids, 
 	// the words are counted ahead, on every core: bleve's builder
 	// analyses and writes its segments on this goroutine, and analysis
 	// is a third of its work
-	stop := make(chan struct{})
-	defer close(stop)
-	ahead := analyzeAhead(im, norms, runtime.GOMAXPROCS(0), stop)
+	ahead := analyzeAhead(im, norms, runtime.GOMAXPROCS(0))
+	defer ahead.close()
 	var fields []*wordsField
 	pending := 0
 	for i := range norms {

@@ -58,10 +58,77 @@ func (s *Segmenter) DomainDict(texts []string) ([]byte, error) {
 // streamed build): the entries the texts use, the characters they hold,
 // and their count and fingerprint.
 type dictScan struct {
-	s                           *Segmenter
+	s     *Segmenter
+	count int
+	fp    *hashBuffer
+	// mu guards the sets: a streamed build adds the marks of its words'
+	// segmentation (addMarks) while the next batch's titles are scanned
+	mu                          sync.Mutex
 	used, codesSeen, fillerSeen []bool
-	count                       int
-	fp                          *hashBuffer
+}
+
+// dictMarks is what the walks of one segmenting goroutine met
+// (Segmenter.cutLowered): the trie nodes reached, the codes of the runes
+// and the fillers of the texts that hold a rune of no entry — what
+// dictScan.add records of the same texts, by node rather than by entry,
+// so marking costs a store per step of a walk that segmentation makes
+// anyway.
+type dictMarks struct {
+	nodes   []bool // by trie node
+	codes   []bool // by rune code
+	fillers []bool // by filler
+}
+
+// text records the runes of lower (their codes) and, when one is in no
+// entry, the fillers lower holds, as dictScan.add does.
+func (m *dictMarks) text(lower string, codes []uint32) {
+	unknown := false
+	for _, c := range codes {
+		m.codes[c] = true
+		unknown = unknown || c == 0
+	}
+	if unknown {
+		markFillers(lower, m.fillers)
+	}
+}
+
+// markFillers sets seen[f] when text holds the first rune of fillers[f]:
+// such a filler cannot stand for the entries the text does not hold.
+func markFillers(text string, seen []bool) {
+	for f, filler := range fillers {
+		r, _ := utf8.DecodeRuneInString(filler)
+		seen[f] = seen[f] || strings.ContainsRune(text, r)
+	}
+}
+
+// marking reports whether the segmentation of texts can stand for
+// scanning them (addMarks): not with HMM, whose segmentation does not walk
+// the dictionary's trie. A nil scan marks nothing.
+func (sc *dictScan) marking() bool { return sc != nil && !sc.s.hmm }
+
+// newMarks returns empty marks for one segmenting goroutine.
+func (sc *dictScan) newMarks() *dictMarks {
+	return &dictMarks{nodes: make([]bool, len(sc.s.trie.value)), codes: make([]bool, len(sc.s.trie.root)), fillers: make([]bool, len(fillers))}
+}
+
+// addMarks adds what segmenting texts with marks met, as add would have
+// of those texts.
+func (sc *dictScan) addMarks(m *dictMarks) {
+	sc.mu.Lock()
+	defer sc.mu.Unlock()
+	for node, on := range m.nodes {
+		if on {
+			if v := sc.s.trie.value[node]; v >= 0 {
+				sc.used[v] = true
+			}
+		}
+	}
+	for c, on := range m.codes {
+		sc.codesSeen[c] = sc.codesSeen[c] || on
+	}
+	for f, on := range m.fillers {
+		sc.fillerSeen[f] = sc.fillerSeen[f] || on
+	}
 }
 
 func (s *Segmenter) newDictScan() (*dictScan, error) {
@@ -73,7 +140,12 @@ func (s *Segmenter) newDictScan() (*dictScan, error) {
 }
 
 // add scans texts, in order after those already added.
-func (sc *dictScan) add(texts []string) {
+func (sc *dictScan) add(texts []string) { sc.addSkipping(texts, nil) }
+
+// addSkipping is add for texts of which those where segmented(i) is true
+// are not walked: their segmentation adds their marks (addMarks). They
+// still count in the fingerprint, in order.
+func (sc *dictScan) addSkipping(texts []string, segmented func(i int) bool) {
 	s := sc.s
 	n := s.words.len()
 	sc.count += len(texts)
@@ -93,9 +165,12 @@ func (sc *dictScan) add(texts []string) {
 		wg.Go(func() {
 			seen := map[string]bool{}
 			var codes []uint32
-			for _, t := range texts[w*len(texts)/workers : (w+1)*len(texts)/workers] {
+			for i := w * len(texts) / workers; i < (w+1)*len(texts)/workers; i++ {
+				if segmented != nil && segmented(i) {
+					continue
+				}
 				// gse lower-cases text before looking words up (cutDAGNoHMM)
-				t = toLower(t)
+				t := toLower(texts[i])
 				if t == "" || seen[t] {
 					continue
 				}
@@ -119,15 +194,14 @@ func (sc *dictScan) add(texts []string) {
 					}
 				}
 				if unknown { // a filler is in no entry
-					for f, filler := range fillers {
-						r, _ := utf8.DecodeRuneInString(filler)
-						fillerSeen[f] = fillerSeen[f] || strings.ContainsRune(t, r)
-					}
+					markFillers(t, fillerSeen)
 				}
 			}
 		})
 	}
 	wg.Wait()
+	sc.mu.Lock()
+	defer sc.mu.Unlock()
 	for w := range workers {
 		for i, u := range usedBy[w] {
 			sc.used[i] = sc.used[i] || u
@@ -237,8 +311,10 @@ func indexedCount(c *corpus.Corpus) int {
 	return n
 }
 
-// IndexedTexts returns every text of c that the word analyzer segments:
-// the text and title of each unit and the text of each target, normalised.
+// IndexedTexts returns every text of c that the word analyzer segments,
+// normalised: the text and title of each unit, then the text and
+// indicator of each target, document by document. The even ones are the
+// texts of c's index entries (Entry.NormText), in the order of Entries.
 func IndexedTexts(c *corpus.Corpus) []string {
 	docs := c.Documents()
 	first := make([]int, len(docs)+1) // index of each document's first text
@@ -258,7 +334,7 @@ func IndexedTexts(c *corpus.Corpus) []string {
 					k += 2
 				}
 				for _, t := range docs[i].Targets {
-					out[k], out[k+1] = corpus.Normalize(t.Text), corpus.Normalize(t.Indicator)
+					out[k], out[k+1] = t.NormText(), t.NormIndicator()
 					k += 2
 				}
 			}

@@ -37,13 +37,14 @@ func (s *Segmenter) cut(text string) []string {
 func (s *Segmenter) cutEach(text string, yield func(string)) {
 	// toLower replaces invalid bytes by U+FFFD, as gse's []rune does
 	lower := toLower(text)
-	s.cutLowered(lower, func(start, end int) { yield(lower[start:end]) })
+	s.cutLowered(lower, nil, func(start, end int) { yield(lower[start:end]) })
 }
 
 // cutLowered calls yield with the byte span of each word of cut(lower),
 // in order; lower is already lower-cased (toLower, whose result is valid
-// UTF-8).
-func (s *Segmenter) cutLowered(lower string, yield func(start, end int)) {
+// UTF-8). With marks, it also records what a domain dictionary's scan
+// of lower would (dictMarks).
+func (s *Segmenter) cutLowered(lower string, marks *dictMarks, yield func(start, end int)) {
 	// the per-rune arrays come from a pool: an index build segments
 	// millions of texts, and fresh arrays for each were most of its
 	// allocation
@@ -61,6 +62,9 @@ func (s *Segmenter) cutLowered(lower string, yield func(start, end int)) {
 	if n == 0 {
 		return
 	}
+	if marks != nil {
+		marks.text(lower, codes)
+	}
 	logT := s.logTotal
 	// route[k]: best score from k to the end and the end of its first word
 	score := grow(&sc.score, n+1)
@@ -75,6 +79,9 @@ func (s *Segmenter) cutLowered(lower string, yield func(start, end int)) {
 		for i := idx; i < n; i++ {
 			if node = s.trie.child(node, codes[i]); node == 0 {
 				break
+			}
+			if marks != nil {
+				marks.nodes[node] = true
 			}
 			w := s.score[node]
 			if w != w { // NaN: a prefix, not a word

@@ -302,3 +302,61 @@ func TestReleasedGSE(t *testing.T) {
 		t.Error("the domain dictionaries of the kept and the released segmenter differ")
 	}
 }
+
+// TestDictMarksMatchScan checks that segmenting texts with marks and
+// adding the marks (a streamed build's words) gives the domain
+// dictionary that scanning the same texts gives: over the seed corpus's
+// indexed texts and texts with upper case, runes of no entry, a filler's
+// rune and invalid UTF-8, whichever goroutines segment them.
+func TestDictMarksMatchScan(t *testing.T) {
+	seg, err := gseSeg()
+	if err != nil {
+		t.Fatal(err)
+	}
+	c, err := parse.Seeds()
+	if err != nil {
+		t.Fatal(err)
+	}
+	texts := append(IndexedTexts(c), "ABC集团化办学", "标题", "\uFDD0未知\U0002A6A5字", "标题",
+		"学前三年毛入园率达到93%", "", "\xff坏字节集团", "标题", "Ⅲ类水体比例", "")
+	whole, err := seg.newDictScan()
+	if err != nil {
+		t.Fatal(err)
+	}
+	whole.add(texts)
+	want, err := whole.bytes()
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, workers := range []int{1, 3} {
+		sc, err := seg.newDictScan()
+		if err != nil {
+			t.Fatal(err)
+		}
+		if !sc.marking() {
+			t.Fatal("a segmenter without HMM does not mark")
+		}
+		sc.addSkipping(texts, func(i int) bool { return i%2 == 0 })
+		bm := buildMapping{seg: seg, scan: sc}
+		var even []string
+		for i := 0; i < len(texts); i += 2 {
+			even = append(even, texts[i])
+		}
+		a := analyzeAhead(bm, even, workers)
+		for k := range (len(even) + analyzeChunk - 1) / analyzeChunk {
+			a.take(k)
+		}
+		a.close()
+		got, err := sc.bytes()
+		if err != nil {
+			t.Fatal(err)
+		}
+		if !bytes.Equal(got, want) {
+			t.Errorf("%d workers: dictionary from the marks differs (%d bytes, scanned %d)", workers, len(got), len(want))
+		}
+	}
+	var none *dictScan
+	if none.marking() {
+		t.Error("a nil scan marks")
+	}
+}

@@ -30,13 +30,13 @@ func (e *Entry) Text() string {
 	return e.Target.Text
 }
 
-// NormText returns corpus.Normalize(e.Text()), for a unit as computed
-// when it was parsed (corpus.Unit.NormText).
+// NormText returns corpus.Normalize(e.Text()), as computed when it was
+// parsed (corpus.Unit.NormText, corpus.Target.NormText).
 func (e *Entry) NormText() string {
 	if e.Unit != nil {
 		return e.Unit.NormText()
 	}
-	return corpus.Normalize(e.Target.Text)
+	return e.Target.NormText()
 }
 
 // NormTitle returns corpus.Normalize(e.Title()).

@@ -18,6 +18,10 @@ import (
 type buildMapping struct {
 	*mapping.IndexMappingImpl
 	seg *Segmenter
+	// scan, when not nil, is the domain dictionary's scan of a streamed
+	// build, fed by the segmentation of the words (analyzeAhead) instead
+	// of walking the same texts again (dictScan.marking)
+	scan *dictScan
 }
 
 // MarshalJSON persists the embedded mapping, which is what an opened
@@ -44,10 +48,11 @@ func (m buildMapping) MapDocument(doc *document.Document, data interface{}) erro
 	return nil
 }
 
-// analyzedField returns the words field of text, analysed.
-func (m buildMapping) analyzedField(text string) *wordsField {
+// analyzedField returns the words field of text, analysed, recording in
+// marks (when not nil) what the domain dictionary's scan of text would.
+func (m buildMapping) analyzedField(text string, marks *dictMarks) *wordsField {
 	f := &wordsField{seg: m.seg, text: text}
-	f.Analyze()
+	f.analyze(marks)
 	return f
 }
 
@@ -98,7 +103,11 @@ func (f *wordsField) AnalyzedTokenFrequencies() index.TokenFrequencies { return 
 // Analyze segments the text (Segmenter.Tokens) and counts its words,
 // once: a field analysed ahead of bleve (analyzedField) is not analysed
 // again.
-func (f *wordsField) Analyze() {
+func (f *wordsField) Analyze() { f.analyze(nil) }
+
+// analyze is Analyze, recording in marks (when not nil) what the domain
+// dictionary's scan of the text would.
+func (f *wordsField) analyze(marks *dictMarks) {
 	if f.freqs != nil {
 		return
 	}
@@ -106,7 +115,7 @@ func (f *wordsField) Analyze() {
 	f.freqs = make(index.TokenFrequencies, guess)
 	f.length = 0
 	block := make([]index.TokenFreq, 0, guess)
-	f.seg.eachToken(f.text, func(t Token) {
+	f.seg.eachTokenMarked(f.text, marks, func(t Token) {
 		f.length++
 		if tf, ok := f.freqs[t.Term]; ok {
 			tf.SetFrequency(tf.Frequency() + 1)

@@ -33,7 +33,7 @@ func TestWordsFieldMatchesTextField(t *testing.T) {
 		t.Fatal("no words analyzer in the mapping")
 	}
 	texts := append(IndexedTexts(c), "", "ABC学校abc学校", "教\xff育教育", "1+X证书，1+x证书")
-	m := buildMapping{im, seg}
+	m := buildMapping{IndexMappingImpl: im, seg: seg}
 	for _, text := range texts {
 		doc := document.NewDocument("x")
 		if err := m.MapDocument(doc, text); err != nil {
@@ -69,7 +69,7 @@ func TestWordsFieldMatchesTextField(t *testing.T) {
 // the workers without a reader.
 func TestAnalyzeAhead(t *testing.T) {
 	seg, im := testMapping(t)
-	bm := buildMapping{im, seg}
+	bm := buildMapping{IndexMappingImpl: im, seg: seg}
 	var texts []string
 	for i := range 3*analyzeChunk + 17 {
 		texts = append(texts, fmt.Sprintf("第%d条 推进集团化办学，学前三年毛入园率达到%d%%。", i, 80+i%20))
@@ -77,9 +77,8 @@ func TestAnalyzeAhead(t *testing.T) {
 	for _, n := range []int{0, 1, analyzeChunk - 1, analyzeChunk, analyzeChunk + 1, len(texts)} {
 		for _, workers := range []int{1, 3} {
 			t.Run(fmt.Sprintf("%d texts, %d workers", n, workers), func(t *testing.T) {
-				stop := make(chan struct{})
-				defer close(stop)
-				a := analyzeAhead(bm, texts[:n], workers, stop)
+				a := analyzeAhead(bm, texts[:n], workers)
+				defer a.close()
 				var fields []*wordsField
 				for i := range n {
 					if i%analyzeChunk == 0 {
@@ -101,7 +100,7 @@ func TestAnalyzeAhead(t *testing.T) {
 		}
 	}
 	t.Run("analysed once", func(t *testing.T) {
-		f := bm.analyzedField(texts[0])
+		f := bm.analyzedField(texts[0], nil)
 		freqs := f.freqs
 		doc := document.NewDocument("x")
 		if err := bm.MapDocument(doc, f); err != nil {
@@ -116,9 +115,8 @@ func TestAnalyzeAhead(t *testing.T) {
 		}
 	})
 	t.Run("stopped early", func(t *testing.T) {
-		stop := make(chan struct{})
-		a := analyzeAhead(bm, texts, 2, stop)
+		a := analyzeAhead(bm, texts, 2)
 		a.take(0)
-		close(stop) // the workers end, though chunks are left
+		a.close() // the workers end, though chunks are left
 	})
 }

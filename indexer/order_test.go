@@ -25,7 +25,7 @@ func TestShardOrder(t *testing.T) {
 		norms = append(norms, corpus.Normalize(u.Text))
 	}
 	dir := filepath.Join(t.TempDir(), "shard-0")
-	if err := buildShard(context.Background(), dir, t.TempDir(), buildMapping{im, seg}, entryIDs(entries), norms, func(int) error { return nil }); err != nil {
+	if err := buildShard(context.Background(), dir, t.TempDir(), buildMapping{IndexMappingImpl: im, seg: seg}, entryIDs(entries), norms, func(int) error { return nil }); err != nil {
 		t.Fatal(err)
 	}
 	order, err := shardOrder(dir, 1000, len(entries))

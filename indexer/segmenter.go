@@ -278,6 +278,13 @@ func (s *Segmenter) Tokens(text string) []Token {
 // without collecting them (an index build counts them straight into
 // bleve's term frequencies, see wordsField).
 func (s *Segmenter) eachToken(text string, yield func(Token)) {
+	s.eachTokenMarked(text, nil, yield)
+}
+
+// eachTokenMarked is eachToken that also records in marks, when not nil,
+// what a domain dictionary's scan of text would (dictMarks); a segmenter
+// with HMM records nothing (dictScan.marking).
+func (s *Segmenter) eachTokenMarked(text string, marks *dictMarks, yield func(Token)) {
 	if text == "" {
 		return
 	}
@@ -287,7 +294,7 @@ func (s *Segmenter) eachToken(text string, yield func(Token)) {
 		// valid UTF-8, see toLower), so the spans of the words in the
 		// lowered text are their spans in text
 		if toLower(text) == text {
-			s.cutLowered(text, func(start, end int) {
+			s.cutLowered(text, marks, func(start, end int) {
 				if w := text[start:end]; hasWordRune(w) {
 					pos++
 					yield(Token{Term: w, Start: start, End: end, Position: pos})
@@ -325,7 +332,9 @@ func (s *Segmenter) eachToken(text string, yield func(Token)) {
 			word(w)
 		}
 	} else {
-		s.cutEach(text, word) // = s.seg.Cut(text, false), faster
+		// = s.seg.Cut(text, false), faster (cutEach)
+		lower := toLower(text)
+		s.cutLowered(lower, marks, func(start, end int) { word(lower[start:end]) })
 	}
 }
 

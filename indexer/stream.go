@@ -126,7 +126,12 @@ func (b *StreamBuilder) setup() error {
 	if err := b.st.SetAnalyzer(seg.Fingerprint()); err != nil {
 		return err
 	}
-	b.seg, b.im, b.dict = seg, buildMapping{im, seg}, dict
+	b.seg, b.im, b.dict = seg, buildMapping{IndexMappingImpl: im, seg: seg}, dict
+	if dict.marking() {
+		// the words' segmentation scans the texts it segments for the
+		// domain dictionary (see store)
+		b.im.scan = dict
+	}
 	return nil
 }
 
@@ -282,8 +287,15 @@ func (b *StreamBuilder) index(ctx context.Context, dir string, first bool, st St
 func (b *StreamBuilder) store(batch *corpus.Corpus, docs []*corpus.Document, name string) error {
 	ctx := b.ctx
 	// the domain dictionary and the fingerprint see the texts in
-	// corpus order, as a build in one piece would
-	b.dict.add(IndexedTexts(batch))
+	// corpus order, as a build in one piece would; the unit and target
+	// texts (the even ones of IndexedTexts), segmented for the words
+	// index, are scanned there, as they are segmented (b.im.scan)
+	texts := IndexedTexts(batch)
+	if b.im.scan != nil {
+		b.dict.addSkipping(texts, func(i int) bool { return i%2 == 0 })
+	} else {
+		b.dict.add(texts)
+	}
 	sg := store.Segment{Name: name, Created: time.Now().UTC(), Docs: make([]store.SegDoc, len(docs))}
 	ch := store.Change{Segment: &sg}
 	for i, d := range docs {
