@@ -142,9 +142,10 @@ func (b *StreamBuilder) setup() error {
 // Add is pipelined: it returns once the batch is stored and its entry
 // files written, while bleve still builds its words index in the
 // background (one batch at a time, on one goroutine, so each batch stays
-// one bleve index, holding one of Cores for as long as it runs); the next
-// Add, or Finish, waits for it and reports its error. Only the normalised texts of a batch are kept for that build, not
-// its documents.
+// one bleve index, holding one of Cores for as long as it runs); the
+// next Add, or Finish, waits for it and reports its error. Only the
+// normalised texts of a batch are kept for that build, not its
+// documents.
 func (b *StreamBuilder) Add(batch *corpus.Corpus) error {
 	if b.done || b.st == nil { // finished, or abandoned (Abort, a failed Finish)
 		return corpus.Errorf(corpus.EINTERNAL, "索引已完成或已放弃，不能再添加")
