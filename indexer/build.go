@@ -443,7 +443,7 @@ func BuildWith(ctx context.Context, dir string, c *corpus.Corpus, seg *Segmenter
 	clock.done("normalize")
 	k := shards
 	if k == 0 {
-		k = shardCount(len(entries))
+		k = shardCount(len(entries), shardSize)
 	}
 	// The domain dictionary (it lets a server start without gse's full
 	// one) and the corpus fingerprint need only the corpus: they are
@@ -529,13 +529,25 @@ func checkTarget(dir string) error {
 	return nil
 }
 
-// shardSize is the number of entries per shard above which the build is
+// shardSize is the number of entries per shard above which a build is
 // split into shards built concurrently, one per available core.
 const shardSize = 20000
 
-// shardCount returns the number of shards for n entries.
-func shardCount(n int) int {
-	return max(1, min(runtime.GOMAXPROCS(0), (n+shardSize-1)/shardSize))
+// batchShardSize is shardSize for a batch of a streamed build. Bleve's
+// build of a batch overlaps the next batches' parse and store, so a
+// second builder pays only where one would be the longest step of a
+// batch — 2,000 documents of 100 KB (batches of ≈ 126,000 entries) built
+// in 30.9–32.1 s with two shards a batch against 35.8–37.2 s with one,
+// and answered the query mix as fast — while every shard adds a fixed
+// cost to every query: the laws corpus's batches of 512 small files
+// (44,000–67,000 entries) answered 14 % fewer requests a second with two
+// shards each (docs/scaling.md).
+const batchShardSize = 1 << 16
+
+// shardCount returns the number of shards for n entries, at most size
+// each when there are cores for them.
+func shardCount(n, size int) int {
+	return max(1, min(runtime.GOMAXPROCS(0), (n+size-1)/size))
 }
 
 // buildSegmentFiles writes the files of a segment of entries into path:

@@ -153,7 +153,7 @@ func BuildSegment(ctx context.Context, root, name string, docs []*corpus.Documen
 		return Stats{}, err
 	}
 	norms := normalizeAll(entries, runtime.GOMAXPROCS(0))
-	metas, stats, err := buildSegmentFiles(ctx, path, work, buildMapping{IndexMappingImpl: im, seg: seg}, entries, norms, shardCount(len(entries)), nil, newPhaseClock())
+	metas, stats, err := buildSegmentFiles(ctx, path, work, buildMapping{IndexMappingImpl: im, seg: seg}, entries, norms, shardCount(len(entries), shardSize), nil, newPhaseClock())
 	if err != nil {
 		return Stats{}, err
 	}

@@ -38,10 +38,13 @@ type StreamBuilder struct {
 	im      buildMapping
 	st      *store.Store
 	cores   *corpus.Cores
-	dict    *dictScan
-	hash    *corpusHash
-	meta    Meta // of the base segment
-	parts   []string
+	// shardSize bounds a batch's bleve shards (batchShardSize; tests
+	// set it lower)
+	shardSize int
+	dict      *dictScan
+	hash      *corpusHash
+	meta      Meta // of the base segment
+	parts     []string
 	// segments counts the batches added; running is the one whose words
 	// index is being built (see Add), counted in meta, parts and stats
 	// by wait
@@ -82,7 +85,7 @@ func NewStreamBuilderLoading(ctx context.Context, dir string, load func() (*Segm
 	}
 	b := &StreamBuilder{ctx: ctx, dir: dir, work: work, path: filepath.Join(work, "index"), release: release, load: load,
 		hash: newCorpusHash(), start: time.Now(), p: p, stats: Stats{ByType: map[string]int{}},
-		cores: corpus.NewCores(runtime.GOMAXPROCS(0))}
+		cores: corpus.NewCores(runtime.GOMAXPROCS(0)), shardSize: batchShardSize}
 	fail := func(err error) (*StreamBuilder, error) {
 		b.Abort()
 		return nil, err
@@ -98,8 +101,8 @@ func NewStreamBuilderLoading(ctx context.Context, dir string, load func() (*Segm
 
 // Cores returns the cores the build's steps share: the loader that parses
 // the batches should hold them too (corpus.Loader.Cores). Bleve's builder
-// indexes a batch on one goroutine, the longest step of a batch, and
-// holds a core for as long as it runs; storing a batch, writing its
+// indexes a shard on one goroutine, the longest step of a batch, and
+// the build of a batch holds a core for as long as it runs; storing a batch, writing its
 // entry files and parsing the next ones share the others, so they do not
 // slow it down. A build whose loader does not share them is correct, only
 // slower.
@@ -141,11 +144,11 @@ func (b *StreamBuilder) setup() error {
 //
 // Add is pipelined: it returns once the batch is stored and its entry
 // files written, while bleve still builds its words index in the
-// background (one batch at a time, on one goroutine, so each batch stays
-// one bleve index, holding one of Cores for as long as it runs); the
-// next Add, or Finish, waits for it and reports its error. Only the
-// normalised texts of a batch are kept for that build, not its
-// documents.
+// background — one batch at a time, holding one of Cores for as long as
+// it runs; a batch is one bleve shard, or one per core when it holds more
+// than batchShardSize entries — and the next Add, or Finish, waits for it
+// and reports its error. Only the normalised texts of a batch are kept
+// for that build, not its documents.
 func (b *StreamBuilder) Add(batch *corpus.Corpus) error {
 	if b.done || b.st == nil { // finished, or abandoned (Abort, a failed Finish)
 		return corpus.Errorf(corpus.EINTERNAL, "索引已完成或已放弃，不能再添加")
@@ -258,7 +261,7 @@ func (b *StreamBuilder) index(ctx context.Context, dir string, first bool, st St
 			b.p(b.stats.Units+b.stats.Targets+done, 0)
 		}
 	}
-	metas, err := buildShards(ctx, dir, b.work, b.im, ids, norms, 1, report, newPhaseClock())
+	metas, err := buildShards(ctx, dir, b.work, b.im, ids, norms, shardCount(len(norms), b.shardSize), report, newPhaseClock())
 	if err != nil {
 		if ctx.Err() != nil {
 			return nil, &corpus.Error{Code: corpus.ETIMEOUT, Message: "建立索引已取消", Err: err}

@@ -8,6 +8,7 @@ import (
 	"os"
 	"path/filepath"
 	"reflect"
+	"runtime"
 	"slices"
 	"strings"
 	"sync"
@@ -112,12 +113,20 @@ func storeSnapshot(t *testing.T, dir string) *store.Snapshot {
 // statistics, and a store of every document with the batches as its
 // segments.
 func TestStreamBuilderMatchesBuild(t *testing.T) {
+	t.Run("a shard a batch", func(t *testing.T) { testStreamBuilderMatchesBuild(t, batchShardSize) })
+	// batches larger than the bound are split into shards built
+	// concurrently (when there are cores for them)
+	t.Run("shards of 100 entries", func(t *testing.T) { testStreamBuilderMatchesBuild(t, 100) })
+}
+
+func testStreamBuilderMatchesBuild(t *testing.T, shardSize int) {
 	whole := builtIndex(t) // Build of parse.Seeds()
 	dir := filepath.Join(t.TempDir(), "idx")
 	b, err := NewStreamBuilder(context.Background(), dir, segmenter(t), nil)
 	if err != nil {
 		t.Fatal(err)
 	}
+	b.shardSize = shardSize
 	batches := seedBatches(t, 3)
 	var rejected []corpus.Rejection
 	for _, batch := range batches {
@@ -153,6 +162,15 @@ func TestStreamBuilderMatchesBuild(t *testing.T) {
 	defer ss.Close()
 	if len(sm.Parts) != 2 || len(wm.Parts) != 0 {
 		t.Errorf("streamed index has parts %v, one-piece %v; want 2 and none", sm.Parts, wm.Parts)
+	}
+	// the base segment's entries in shards of at most shardSize, one per
+	// core at most
+	wantShards := shardCount(len(Entries(batches[0])), shardSize)
+	if len(sm.Shards) != wantShards {
+		t.Errorf("base segment in %d shards, want %d", len(sm.Shards), wantShards)
+	}
+	if shardSize < batchShardSize && runtime.GOMAXPROCS(0) > 1 && wantShards < 2 {
+		t.Errorf("shards of %d entries: the first batch is not split", shardSize)
 	}
 	if sm.Corpus != wm.Corpus || sm.Analyzer != wm.Analyzer || sm.Format != wm.Format {
 		t.Errorf("streamed meta corpus %s analyzer %s format %d, one-piece %s %s %d", sm.Corpus, sm.Analyzer, sm.Format, wm.Corpus, wm.Analyzer, wm.Format)
