@@ -28,16 +28,17 @@ import (
 //     letters or digits are merged into one word.
 func (s *Segmenter) cut(text string) []string {
 	out := []string{}
-	s.cutEach(text, func(w string) { out = append(out, w) })
+	s.cutEach(text, nil, func(w string) { out = append(out, w) })
 	return out
 }
 
 // cutEach calls yield with each word of cut(text), in order, without
-// collecting them.
-func (s *Segmenter) cutEach(text string, yield func(string)) {
+// collecting them, recording in marks (when not nil) what a domain
+// dictionary's scan of text would.
+func (s *Segmenter) cutEach(text string, marks *dictMarks, yield func(string)) {
 	// toLower replaces invalid bytes by U+FFFD, as gse's []rune does
 	lower := toLower(text)
-	s.cutLowered(lower, nil, func(start, end int) { yield(lower[start:end]) })
+	s.cutLowered(lower, marks, func(start, end int) { yield(lower[start:end]) })
 }
 
 // cutLowered calls yield with the byte span of each word of cut(lower),

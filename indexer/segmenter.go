@@ -332,9 +332,7 @@ func (s *Segmenter) eachTokenMarked(text string, marks *dictMarks, yield func(To
 			word(w)
 		}
 	} else {
-		// = s.seg.Cut(text, false), faster (cutEach)
-		lower := toLower(text)
-		s.cutLowered(lower, marks, func(start, end int) { word(lower[start:end]) })
+		s.cutEach(text, marks, word) // = s.seg.Cut(text, false), faster
 	}
 }
 
