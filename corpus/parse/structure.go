@@ -38,7 +38,10 @@ var styleRank = map[string]int{
 	styleNumDot: 5, styleNumComa: 5, stylePNum: 6, styleCircle: 7,
 }
 
-const cnDigits = `[一二三四五六七八九十百千零〇两]`
+const cnDigits = `[` + cnDigitRunes + `]`
+
+// cnDigitRunes are the runes of cnDigits.
+const cnDigitRunes = "一二三四五六七八九十百千零〇两"
 
 var (
 	chapterRe = regexp.MustCompile(`^第\s*(` + cnDigits + `+|\d{1,3})\s*章\s*(.*)$`)
@@ -103,12 +106,12 @@ func parseHeadingMD(s string, hashes int) (heading, bool) {
 	var rest string
 	var m [4]string // numLabel's groups
 	switch {
-	case match(chapterRe, s, &h, styleChapter, &rest):
-		h.label = "第" + spaceless(firstGroup(chapterRe, s)) + "章"
-	case match(sectionRe, s, &h, styleSection, &rest):
-		h.label = "第" + spaceless(firstGroup(sectionRe, s)) + "节"
-	case match(articleRe, s, &h, styleArticle, &rest):
-		h.label = "第" + spaceless(firstGroup(articleRe, s)) + "条"
+	case ordinalLabel(s, '章', 3, false, &h, styleChapter, &rest):
+		h.label = "第" + spaceless(h.num) + "章"
+	case ordinalLabel(s, '节', 3, false, &h, styleSection, &rest):
+		h.label = "第" + spaceless(h.num) + "节"
+	case ordinalLabel(s, '条', 4, true, &h, styleArticle, &rest):
+		h.label = "第" + spaceless(h.num) + "条"
 	case prefaceRe.MatchString(s):
 		h.style, h.label, h.title = stylePreface, spaceless(s), ""
 		return h, true
@@ -269,6 +272,64 @@ func numLabel(s string, m *[4]string) bool {
 		return false
 	}
 	*m = [4]string{s, s[:i], sep, s[k:]}
+	return true
+}
+
+// ordinalLabel is match(re, s, h, style, rest) for the regexps of the
+// ordinal labels 第…章, 第…节 and 第…条 (chapterRe, sectionRe, articleRe:
+// `^第\s*(cnDigits+|\d{1,maxDigits})\s*UNIT` then `\s*(.*)$`, or, when
+// spaced, `[\s\x{3000}]+(.*)$`), without a regexp: statutes are mostly
+// such lines, long ones, and the regexps walked each to its end twice.
+// TestOrdinalLabel compares the two.
+func ordinalLabel(s string, unit rune, maxDigits int, spaced bool, h *heading, style string, rest *string) bool {
+	const lead = "第"
+	if !strings.HasPrefix(s, lead) {
+		return false
+	}
+	i := skipPerlSpace(s, len(lead))
+	j := i
+	for j < len(s) {
+		r, size := utf8.DecodeRuneInString(s[j:])
+		if !strings.ContainsRune(cnDigitRunes, r) {
+			break
+		}
+		j += size
+	}
+	if j == i { // no Chinese numeral: 1 to maxDigits ASCII digits
+		for j < len(s) && '0' <= s[j] && s[j] <= '9' {
+			j++
+		}
+		if j == i || j-i > maxDigits {
+			return false
+		}
+	}
+	k := skipPerlSpace(s, j)
+	if r, size := utf8.DecodeRuneInString(s[k:]); r != unit {
+		return false
+	} else {
+		k += size
+	}
+	if spaced {
+		from := k
+		for {
+			if n := skipPerlSpace(s, k); n > k {
+				k = n
+			} else if strings.HasPrefix(s[k:], "\u3000") {
+				k += len("\u3000")
+			} else {
+				break
+			}
+		}
+		if k == from {
+			return false
+		}
+	} else {
+		k = skipPerlSpace(s, k)
+	}
+	if strings.IndexByte(s[k:], '\n') >= 0 { // (.*)$ stops at a line break
+		return false
+	}
+	h.style, h.num, *rest = style, s[i:j], s[k:]
 	return true
 }
 

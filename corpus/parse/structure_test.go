@@ -1,6 +1,8 @@
 package parse
 
 import (
+	"math/rand/v2"
+	"regexp"
 	"strings"
 	"testing"
 
@@ -90,6 +92,59 @@ func TestNumLabel(t *testing.T) {
 		}
 		if ok && got != [4]string(want) {
 			t.Errorf("numLabel(%q) = %q, regexp %q", s, got, want)
+		}
+	}
+}
+
+// TestOrdinalLabel compares ordinalLabel with the regexps it stands for
+// (chapterRe, sectionRe, articleRe) on chosen lines and on random strings
+// of the pieces those regexps turn on.
+func TestOrdinalLabel(t *testing.T) {
+	cases := []string{
+		"", "第", "第一章", "第一章 总则", "第 十二 章　附则", "第1章", "第123章 标题", "第1234章 标题",
+		"第一节", "第三节 法律责任", "第一条", "第一条 为了", "第一条　为了规范", "第十条\t内容", "第1234条 内容",
+		"第12345条 内容", "第一条为了", "第一条 \n", "第一章\n总则", "第一章 总则\n第二章", "第\n一章", "第一2章",
+		"第一\xff章", "第一章\xff", "第一条 \xff", "第二十一条  本条例自发布之日起施行。", "第一百零一条 附则",
+		"第〇条 零", "第两章", "第一章总则", "第一 条 内容", "第一条\u3000\u3000内容", "第一条\u3000", " 第一章",
+	}
+	pieces := []string{"第", "一", "十", "百", "两", "1", "2", "3", "章", "节", "条", " ", "\t", "\n", "\u3000", "总则", "\xff", "。", "a"}
+	rng := rand.New(rand.NewPCG(7, 11))
+	for range 20000 {
+		var b strings.Builder
+		if rng.IntN(4) > 0 {
+			b.WriteString("第")
+		}
+		for range rng.IntN(8) {
+			b.WriteString(pieces[rng.IntN(len(pieces))])
+		}
+		cases = append(cases, b.String())
+	}
+	for _, c := range []struct {
+		re        *regexp.Regexp
+		unit      rune
+		maxDigits int
+		spaced    bool
+		style     string
+	}{
+		{chapterRe, '章', 3, false, styleChapter},
+		{sectionRe, '节', 3, false, styleSection},
+		{articleRe, '条', 4, true, styleArticle},
+	} {
+		matched := 0
+		for _, s := range cases {
+			var want, got heading
+			var wantRest, gotRest string
+			wok := match(c.re, s, &want, c.style, &wantRest)
+			gok := ordinalLabel(s, c.unit, c.maxDigits, c.spaced, &got, c.style, &gotRest)
+			if gok != wok || got != want || gotRest != wantRest {
+				t.Errorf("%s: ordinalLabel(%q) = %v %+v %q, regexp %v %+v %q", c.style, s, gok, got, gotRest, wok, want, wantRest)
+			}
+			if wok {
+				matched++
+			}
+		}
+		if matched < 20 {
+			t.Errorf("%s: only %d of the lines match: the cases do not exercise the label", c.style, matched)
 		}
 	}
 }

@@ -83,6 +83,7 @@ type builder struct {
 	parts     map[string]string // classifyPart of heading titles (classify)
 	d         *corpus.Document
 	lines     []string
+	heads     []lineHead // lineHeading of each line (b.lineHeading)
 	root      *node
 	annexRoot *node // parent of the top-level nodes of an annex without heading
 	stack     []*node
@@ -110,12 +111,29 @@ func newBuilder(d *corpus.Document, lines []string) *builder {
 		suffixes: map[string]int{},
 	}
 	b.lastBare = -1
+	b.heads = make([]lineHead, len(lines))
 	for i, l := range lines {
-		if h, ok, _ := lineHeading(l); ok && h.style == styleAnnex && h.title == "" {
+		lh := &b.heads[i]
+		lh.h, lh.ok, lh.bold = lineHeading(l)
+		if lh.ok && lh.h.style == styleAnnex && lh.h.title == "" {
 			b.lastBare = i
 		}
 	}
 	return b
+}
+
+// lineHead is lineHeading of a line, computed once per line (the builder
+// asks for it when it reaches the line and when it looks ahead to it).
+type lineHead struct {
+	h    heading
+	ok   bool
+	bold string
+}
+
+// lineHeading returns lineHeading(b.lines[i]).
+func (b *builder) lineHeading(i int) (heading, bool, string) {
+	lh := &b.heads[i]
+	return lh.h, lh.ok, lh.bold
 }
 
 // run builds the outline and the units.
@@ -135,7 +153,7 @@ func (b *builder) run() {
 			i++
 			continue
 		}
-		h, isHead, bold := lineHeading(lines[i])
+		h, isHead, bold := b.lineHeading(i)
 		if strings.HasPrefix(lines[i], "\t") && isHead && h.style != styleBox {
 			isHead = false // a stray table cell, not a heading
 		}
@@ -207,7 +225,7 @@ func (b *builder) continues(k int) bool {
 	if strings.HasPrefix(s, "#") || strings.HasPrefix(s, "**") || strings.HasPrefix(s, "—") || strings.HasPrefix(s, "-") || strings.HasPrefix(s, "•") {
 		return false
 	}
-	if _, ok, _ := lineHeading(raw); ok {
+	if _, ok, _ := b.lineHeading(k); ok {
 		return false
 	}
 	if alignedRe.MatchString(s) || keyLineRe.MatchString(s) || figureRe.MatchString(s) {
@@ -434,7 +452,7 @@ func (b *builder) annexTitle() string {
 			return strings.TrimSpace(sp.Caption)
 		}
 		s := displayLine(b.lines[k])
-		if _, ok, _ := lineHeading(b.lines[k]); !ok && utf8.RuneCountInString(s) <= maxTitleRunes && !strings.ContainsAny(s, "。；") {
+		if _, ok, _ := b.lineHeading(k); !ok && utf8.RuneCountInString(s) <= maxTitleRunes && !strings.ContainsAny(s, "。；") {
 			return s
 		}
 		return ""
