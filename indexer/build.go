@@ -9,6 +9,7 @@ import (
 	"fmt"
 	"hash"
 	"io/fs"
+	"math/bits"
 	"os"
 	"path/filepath"
 	"runtime"
@@ -64,7 +65,19 @@ type analyzed struct {
 	window  chan struct{} // a token per chunk that may be analysed ahead
 	stop    chan struct{} // closed by close: the workers end
 	workers sync.WaitGroup
+	// spare holds the fields bleve's builder is done with (recycle), by
+	// the size class of their text (spareClass): their maps and blocks
+	// of frequencies serve texts of about the same size, so a build
+	// allocates a batch's worth of them instead of one per text
+	spare [spareClasses]chan *wordsField
 }
+
+// spareClasses is the number of size classes of analyzed.spare.
+const spareClasses = 16
+
+// spareClass is the size class of a text of n bytes: its bit length above
+// 64 bytes, so the texts of a class are within a factor of two.
+func spareClass(n int) int { return min(bits.Len(uint(n)>>6), spareClasses-1) }
 
 // analyzedChunk is a run of analyzeChunk words fields, ready once done is
 // closed.
@@ -75,7 +88,8 @@ type analyzedChunk struct {
 
 // analyzeAhead analyses the words fields of texts on workers goroutines,
 // in chunks of analyzeChunk, at most analyzeWindow chunks ahead of the
-// reader (take), until close. With im.scan, each worker records what the
+// reader (take), until close. Consecutive equal texts share one field.
+// With im.scan, each worker records what the
 // domain dictionary's scan of its texts would and adds it to the scan
 // when it ends: once close returns, the scan has seen every text analysed.
 func analyzeAhead(im buildMapping, texts []string, workers int) *analyzed {
@@ -83,6 +97,9 @@ func analyzeAhead(im buildMapping, texts []string, workers int) *analyzed {
 		window: make(chan struct{}, analyzeWindow), stop: make(chan struct{})}
 	for k := range a.chunks {
 		a.chunks[k].done = make(chan struct{})
+	}
+	for c := range a.spare {
+		a.spare[c] = make(chan *wordsField, batchSize)
 	}
 	for range analyzeWindow {
 		a.window <- struct{}{}
@@ -108,7 +125,19 @@ func analyzeAhead(im buildMapping, texts []string, workers int) *analyzed {
 				lo, hi := k*analyzeChunk, min((k+1)*analyzeChunk, len(texts))
 				out := make([]*wordsField, hi-lo)
 				for i := range out {
-					out[i] = im.analyzedField(texts[lo+i], marks)
+					// a text equal to the one before it (the targets
+					// of one sentence quote it alike) shares its
+					// field: bleve only reads an analysed field
+					if i > 0 && texts[lo+i] == texts[lo+i-1] {
+						out[i] = out[i-1]
+						continue
+					}
+					var reuse *wordsField
+					select {
+					case reuse = <-a.spare[spareClass(len(texts[lo+i]))]:
+					default:
+					}
+					out[i] = im.analyzedField(texts[lo+i], marks, reuse)
 				}
 				a.chunks[k].fields = out
 				close(a.chunks[k].done)
@@ -128,6 +157,23 @@ func (a *analyzed) take(k int) []*wordsField {
 	c.fields = nil // held by bleve's batch until it is written, no longer
 	a.window <- struct{}{}
 	return fields
+}
+
+// recycle hands back fields taken earlier that bleve's builder no longer
+// holds (it has written the segment of their documents): their memory
+// serves the texts analysed next. A field shared by consecutive equal
+// texts appears consecutively and is handed back once; spare classes
+// already full let the rest go to the collector.
+func (a *analyzed) recycle(fields []*wordsField) {
+	for i, f := range fields {
+		if i > 0 && f == fields[i-1] {
+			continue
+		}
+		select {
+		case a.spare[spareClass(len(f.text))] <- f:
+		default:
+		}
+	}
 }
 
 // close ends the workers, though chunks may be left, and waits for them.
@@ -707,15 +753,27 @@ func buildShard(ctx context.Context, dir, scratch string, im buildMapping, ids, 
 	ahead := analyzeAhead(im, norms, runtime.GOMAXPROCS(0))
 	defer ahead.close()
 	var fields []*wordsField
+	// the fields of bleve's current batch: the builder writes a segment
+	// of its documents, and drops them, inside the Index call that
+	// brings the batch to batchSize documents (scorch.Builder.Index)
+	batch := make([]*wordsField, 0, batchSize)
 	pending := 0
 	for i := range norms {
 		if i%analyzeChunk == 0 {
 			fields = ahead.take(i / analyzeChunk)
 		}
-		if err := bld.Index(shardDocID(i), fields[i%analyzeChunk]); err != nil {
+		f := fields[i%analyzeChunk]
+		if err := bld.Index(shardDocID(i), f); err != nil {
 			// bleve's builder cannot close with no segment: a failed
 			// build is abandoned to the cleanup of the work directory
 			return fmt.Errorf("index %s: %w", ids[i], err)
+		}
+		// a batch ends where a chunk does (TestBuildShardRecycles), so
+		// no field is shared with the next batch's documents
+		if batch = append(batch, f); len(batch) == batchSize {
+			ahead.recycle(batch)
+			clear(batch)
+			batch = batch[:0]
 		}
 		if pending++; pending == progressStep {
 			if err := report(pending); err != nil {

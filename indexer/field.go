@@ -50,10 +50,19 @@ func (m buildMapping) MapDocument(doc *document.Document, data interface{}) erro
 
 // analyzedField returns the words field of text, analysed, recording in
 // marks (when not nil) what the domain dictionary's scan of text would.
-func (m buildMapping) analyzedField(text string, marks *dictMarks) *wordsField {
-	f := &wordsField{seg: m.seg, text: text}
-	f.analyze(marks)
-	return f
+// With reuse, a field bleve's builder is done with, the field is reuse
+// itself, its map and block of frequencies cleared and refilled.
+func (m buildMapping) analyzedField(text string, marks *dictMarks, reuse *wordsField) *wordsField {
+	if reuse == nil {
+		f := &wordsField{seg: m.seg, text: text}
+		f.analyze(marks)
+		return f
+	}
+	freqs, block := reuse.freqs, reuse.block[:0]
+	clear(freqs)
+	*reuse = wordsField{seg: m.seg, text: text}
+	reuse.analyzeInto(marks, freqs, block)
+	return reuse
 }
 
 // wordsField is the words field of one index document, analysed by the
@@ -66,6 +75,9 @@ type wordsField struct {
 	text   string
 	length int
 	freqs  index.TokenFrequencies
+	// block is the first block of freqs' values, kept for the field's
+	// memory to serve another text (analyzedField)
+	block []index.TokenFreq
 }
 
 // Name returns FieldWords.
@@ -107,14 +119,23 @@ func (f *wordsField) Analyze() { f.analyze(nil) }
 
 // analyze is Analyze, recording in marks (when not nil) what the domain
 // dictionary's scan of the text would.
-func (f *wordsField) analyze(marks *dictMarks) {
+func (f *wordsField) analyze(marks *dictMarks) { f.analyzeInto(marks, nil, nil) }
+
+// analyzeInto is analyze, counting into freqs, an empty map, and block,
+// an empty slice, when they are not nil.
+func (f *wordsField) analyzeInto(marks *dictMarks, freqs index.TokenFrequencies, block []index.TokenFreq) {
 	if f.freqs != nil {
 		return
 	}
 	guess := len(f.text)/8 + 1 // distinct words: a fraction of the ≈ len/6 words
-	f.freqs = make(index.TokenFrequencies, guess)
+	if freqs == nil {
+		freqs = make(index.TokenFrequencies, guess)
+	}
+	if block == nil {
+		block = make([]index.TokenFreq, 0, guess)
+	}
+	f.freqs, f.block = freqs, block
 	f.length = 0
-	block := make([]index.TokenFreq, 0, guess)
 	f.seg.eachTokenMarked(f.text, marks, func(t Token) {
 		f.length++
 		if tf, ok := f.freqs[t.Term]; ok {
@@ -122,7 +143,7 @@ func (f *wordsField) analyze(marks *dictMarks) {
 			return
 		}
 		if len(block) == cap(block) {
-			block = make([]index.TokenFreq, 0, cap(block)) // earlier pointers stay valid
+			block = make([]index.TokenFreq, 0, max(cap(block), guess)) // earlier pointers stay valid
 		}
 		// the term's bytes are the string's: bleve only reads them
 		block = append(block, index.TokenFreq{Term: unsafe.Slice(unsafe.StringData(t.Term), len(t.Term))})

@@ -64,7 +64,8 @@ func TestWordsFieldMatchesTextField(t *testing.T) {
 
 // TestAnalyzeAhead checks the analysis run ahead of bleve's builder:
 // whatever the number of texts and workers, the fields are taken in the
-// order of the texts, each analysed as Analyze does it alone; a field
+// order of the texts, each analysed as Analyze does it alone, a text equal
+// to the one before it sharing that one's field; a field
 // handed to MapDocument is not analysed again; and stopping early ends
 // the workers without a reader.
 func TestAnalyzeAhead(t *testing.T) {
@@ -72,7 +73,11 @@ func TestAnalyzeAhead(t *testing.T) {
 	bm := buildMapping{IndexMappingImpl: im, seg: seg}
 	var texts []string
 	for i := range 3*analyzeChunk + 17 {
-		texts = append(texts, fmt.Sprintf("第%d条 推进集团化办学，学前三年毛入园率达到%d%%。", i, 80+i%20))
+		k := i
+		if i%4 == 1 {
+			k = i - 1 // a text equal to the one before, as targets quote their sentence alike
+		}
+		texts = append(texts, fmt.Sprintf("第%d条 推进集团化办学，学前三年毛入园率达到%d%%。", k, 80+k%20))
 	}
 	for _, n := range []int{0, 1, analyzeChunk - 1, analyzeChunk, analyzeChunk + 1, len(texts)} {
 		for _, workers := range []int{1, 3} {
@@ -85,6 +90,11 @@ func TestAnalyzeAhead(t *testing.T) {
 						fields = a.take(i / analyzeChunk)
 					}
 					got := fields[i%analyzeChunk]
+					if k := i % analyzeChunk; k > 0 {
+						if shared, equal := got == fields[k-1], texts[i] == texts[i-1]; shared != equal {
+							t.Fatalf("field %d shared with the one before: %v, texts equal: %v", i, shared, equal)
+						}
+					}
 					want := &wordsField{seg: seg, text: texts[i]}
 					want.Analyze()
 					if got.text != texts[i] || got.length != want.length || len(got.freqs) != len(want.freqs) {
@@ -100,7 +110,7 @@ func TestAnalyzeAhead(t *testing.T) {
 		}
 	}
 	t.Run("analysed once", func(t *testing.T) {
-		f := bm.analyzedField(texts[0], nil)
+		f := bm.analyzedField(texts[0], nil, nil)
 		freqs := f.freqs
 		doc := document.NewDocument("x")
 		if err := bm.MapDocument(doc, f); err != nil {
