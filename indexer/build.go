@@ -79,6 +79,16 @@ const spareClasses = 16
 // 64 bytes, so the texts of a class are within a factor of two.
 func spareClass(n int) int { return min(bits.Len(uint(n)>>6), spareClasses-1) }
 
+// spareClassMax is the length of the longest text of the size class of a
+// text of n bytes (n itself in the last, open class).
+func spareClassMax(n int) int {
+	c := spareClass(n)
+	if c == spareClasses-1 {
+		return n
+	}
+	return 64<<c - 1
+}
+
 // analyzedChunk is a run of analyzeChunk words fields, ready once done is
 // closed.
 type analyzedChunk struct {

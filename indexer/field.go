@@ -127,12 +127,18 @@ func (f *wordsField) analyzeInto(marks *dictMarks, freqs index.TokenFrequencies,
 	if f.freqs != nil {
 		return
 	}
-	guess := len(f.text)/8 + 1 // distinct words: a fraction of the ≈ len/6 words
+	// distinct words: one per 8 bytes of text on average (laws and
+	// plans alike), fewer than the words, about one per 6 bytes: sized
+	// for the words, the map and block rarely grow
+	guess := len(f.text)/6 + 1
 	if freqs == nil {
 		freqs = make(index.TokenFrequencies, guess)
 	}
-	if block == nil {
-		block = make([]index.TokenFreq, 0, guess)
+	if cap(block) < guess {
+		// sized for the longest text of the size class, so that any
+		// text of the class can reuse it (a recycled block too small is
+		// let go)
+		block = make([]index.TokenFreq, 0, max(guess, spareClassMax(len(f.text))/6+1))
 	}
 	f.freqs, f.block = freqs, block
 	f.length = 0
@@ -143,7 +149,8 @@ func (f *wordsField) analyzeInto(marks *dictMarks, freqs index.TokenFrequencies,
 			return
 		}
 		if len(block) == cap(block) {
-			block = make([]index.TokenFreq, 0, max(cap(block), guess)) // earlier pointers stay valid
+			block = make([]index.TokenFreq, 0, cap(block)) // earlier pointers stay valid
+			f.block = block
 		}
 		// the term's bytes are the string's: bleve only reads them
 		block = append(block, index.TokenFreq{Term: unsafe.Slice(unsafe.StringData(t.Term), len(t.Term))})
