@@ -83,7 +83,8 @@ type builder struct {
 	parts     map[string]string // classifyPart of heading titles (classify)
 	d         *corpus.Document
 	lines     []string
-	heads     []lineHead // lineHeading of each line (b.lineHeading)
+	headOf    []int32    // index in heads of each line's heading, -1 for none (b.lineHeading)
+	heads     []lineHead // the lines that open a heading or a bold title
 	root      *node
 	annexRoot *node // parent of the top-level nodes of an annex without heading
 	stack     []*node
@@ -111,11 +112,16 @@ func newBuilder(d *corpus.Document, lines []string) *builder {
 		suffixes: map[string]int{},
 	}
 	b.lastBare = -1
-	b.heads = make([]lineHead, len(lines))
+	b.headOf = make([]int32, len(lines))
 	for i, l := range lines {
-		lh := &b.heads[i]
-		lh.h, lh.ok, lh.bold = lineHeading(l)
-		if lh.ok && lh.h.style == styleAnnex && lh.h.title == "" {
+		h, ok, bold := lineHeading(l)
+		if !ok && bold == "" {
+			b.headOf[i] = -1
+			continue
+		}
+		b.headOf[i] = int32(len(b.heads))
+		b.heads = append(b.heads, lineHead{h, ok, bold})
+		if ok && h.style == styleAnnex && h.title == "" {
 			b.lastBare = i
 		}
 	}
@@ -132,7 +138,11 @@ type lineHead struct {
 
 // lineHeading returns lineHeading(b.lines[i]).
 func (b *builder) lineHeading(i int) (heading, bool, string) {
-	lh := &b.heads[i]
+	k := b.headOf[i]
+	if k < 0 {
+		return heading{}, false, ""
+	}
+	lh := &b.heads[k]
 	return lh.h, lh.ok, lh.bold
 }
 
