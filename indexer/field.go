@@ -75,8 +75,9 @@ type wordsField struct {
 	text   string
 	length int
 	freqs  index.TokenFrequencies
-	// block is the first block of freqs' values, kept for the field's
-	// memory to serve another text (analyzedField)
+	// block is the block of freqs' values filled last (the only one,
+	// unless the text had more distinct words than its size suggests),
+	// kept for the field's memory to serve another text (analyzedField)
 	block []index.TokenFreq
 }
 
