@@ -11,6 +11,7 @@ import (
 	"strings"
 	"sync/atomic"
 	"testing"
+	"time"
 )
 
 func TestSynthIsLabelledAndReproducible(t *testing.T) {
@@ -267,5 +268,47 @@ func TestAddVisible(t *testing.T) {
 				t.Errorf("ack %s, visible %s: want 0 < ack ≤ visible", ack, vis)
 			}
 		})
+	}
+}
+
+// TestIssueTargets checks the verdicts a scale run prints: the largest
+// size is checked against issue 16's targets, each on its own bound, and
+// the slowest add of any size counts.
+func TestIssueTargets(t *testing.T) {
+	small := scaleRow{Docs: 200, CorpusBytes: 20e6, IndexWall: 5 * time.Second, Ready: 40 * time.Millisecond,
+		SettledRSS: 70 << 10, ServeRSS: 110 << 10, IndexRSS: 500 << 10, AddVisible: 1500 * time.Millisecond}
+	big := scaleRow{Docs: 10000, CorpusBytes: 1042e6, IndexWall: 166 * time.Second, Ready: 213 * time.Millisecond,
+		SettledRSS: 141 << 10, ServeRSS: 1590 << 10, IndexRSS: 1320 << 10, AddVisible: 171 * time.Millisecond}
+	got := issueTargets([]scaleRow{small, big})
+	want := map[string]bool{
+		"serve start-up ≤ 0.5 s":   true,
+		"RSS ≤ 300 MB after load":  true,
+		"index peak RSS ≤ 1.5 GB":  true,
+		"index ≥ 6 MB/s":           true,  // 1042 MB in 166 s: 6.28 MB/s
+		"one add searchable ≤ 1 s": false, // the small size's 1.5 s
+	}
+	if len(got) != len(want) {
+		t.Fatalf("%d checks, want %d: %+v", len(got), len(want), got)
+	}
+	for _, c := range got {
+		if met, ok := want[c.Target]; !ok || met != c.Met {
+			t.Errorf("%s: met %v (%s), want %v", c.Target, c.Met, c.Measured, met)
+		}
+	}
+	// the same largest size, slower and heavier: every bound on its own
+	big.IndexWall, big.Ready, big.SettledRSS, big.IndexRSS = 180*time.Second, 600*time.Millisecond, 301<<10, 1537<<10
+	small.AddVisible = time.Second
+	for _, c := range issueTargets([]scaleRow{big, small}) {
+		if c.Met != (c.Target == "one add searchable ≤ 1 s") {
+			t.Errorf("%s: met %v (%s)", c.Target, c.Met, c.Measured)
+		}
+	}
+	if issueTargets(nil) != nil {
+		t.Error("checks of no rows")
+	}
+	var b strings.Builder
+	printTargets(&b, []scaleRow{small, big})
+	if !strings.Contains(b.String(), "10000 documents, 1042.0 MB") || !strings.Contains(b.String(), "| index ≥ 6 MB/s | 5.79 MB/s | missed |") {
+		t.Errorf("printed:\n%s", b.String())
 	}
 }

@@ -118,6 +118,8 @@ func runScale(ctx context.Context, args []string, stdout, stderr io.Writer) erro
 		}
 	}
 	printScale(stdout, rows)
+	fmt.Fprintln(stdout)
+	printTargets(stdout, rows)
 	return nil
 }
 
@@ -413,6 +415,74 @@ func printScale(w io.Writer, rows []scaleRow) {
 			}
 			fmt.Fprintln(w)
 		}
+	}
+}
+
+// Issue 16's targets for a collection of 1 GB of text, which a scale run
+// checks at its largest size.
+const (
+	targetReady     = 500 * time.Millisecond // serve --index to the first answer
+	targetSettledKB = 300 << 10              // RSS after the load run
+	targetPeakKB    = 1536 << 10             // peak RSS of the index build
+	targetMBs       = 6.0                    // index throughput, MB of files a second
+	targetAdd       = time.Second            // one upload until a search finds it
+)
+
+// targetCheck is one of issue 16's targets as a scale run measured it.
+type targetCheck struct {
+	Target, Measured string
+	Met              bool
+}
+
+// issueTargets checks the rows against issue 16's targets: start-up,
+// memory after load, peak memory and throughput at the largest size (the
+// targets are set for 1 GB of text), one add at every size.
+func issueTargets(rows []scaleRow) []targetCheck {
+	if len(rows) == 0 {
+		return nil
+	}
+	big := largest(rows)
+	mbs := float64(big.CorpusBytes) / 1e6 / big.IndexWall.Seconds()
+	var slowest time.Duration
+	for _, r := range rows {
+		slowest = max(slowest, r.AddVisible)
+	}
+	return []targetCheck{
+		{"serve start-up ≤ 0.5 s", "ready " + big.Ready.Round(time.Millisecond).String(), big.Ready <= targetReady},
+		{"RSS ≤ 300 MB after load", mb(big.SettledRSS) + " 3 s after the load run (" + mb(big.ServeRSS) + " at its last request)", big.SettledRSS <= targetSettledKB},
+		{"index peak RSS ≤ 1.5 GB", mb(big.IndexRSS), big.IndexRSS <= targetPeakKB},
+		{"index ≥ 6 MB/s", fmt.Sprintf("%.2f MB/s", mbs), mbs >= targetMBs},
+		{"one add searchable ≤ 1 s", "at most " + slowest.Round(time.Millisecond).String(), slowest <= targetAdd},
+	}
+}
+
+// largest returns the row of the most text; rows is not empty.
+func largest(rows []scaleRow) scaleRow {
+	big := rows[0]
+	for _, r := range rows[1:] {
+		if r.CorpusBytes > big.CorpusBytes {
+			big = r
+		}
+	}
+	return big
+}
+
+// printTargets prints issueTargets as a table, naming the size checked.
+func printTargets(w io.Writer, rows []scaleRow) {
+	checks := issueTargets(rows)
+	if checks == nil {
+		return
+	}
+	big := largest(rows)
+	fmt.Fprintf(w, "Issue 16's targets (set for 1 GB of text), at the largest size: %d documents, %.1f MB\n\n", big.Docs, float64(big.CorpusBytes)/1e6)
+	fmt.Fprintln(w, "| target | measured | |")
+	fmt.Fprintln(w, "|---|---|---|")
+	for _, c := range checks {
+		verdict := "missed"
+		if c.Met {
+			verdict = "met"
+		}
+		fmt.Fprintf(w, "| %s | %s | %s |\n", c.Target, c.Measured, verdict)
 	}
 }
 
