@@ -115,7 +115,7 @@ func writeGrams(ctx context.Context, path string, texts []string, workers int) e
 			size := 0
 			for i := lo; i < hi; i++ {
 				for _, m := range parts {
-					size += len(m.get(keys[i]))
+					size += m.count(keys[i])
 				}
 			}
 			buf.Grow(2*size + 16*(hi-lo))
@@ -125,7 +125,7 @@ func writeGrams(ctx context.Context, path string, texts []string, workers int) e
 				offs[i] = uint64(buf.Len()) // relative to the chunk, fixed below
 				list = list[:0]
 				for _, m := range parts {
-					list = append(list, m.get(keys[i])...)
+					list = m.appendList(list, keys[i])
 				}
 				if len(list) <= rawMax {
 					buf.WriteByte(listRaw)
@@ -199,12 +199,33 @@ func writeGrams(ctx context.Context, path string, texts []string, workers int) e
 // gramTable maps bigram keys to posting lists while writeGrams builds
 // them: open addressing with linear probing, which costs a fraction of a
 // Go map's access for the tens of millions of bigrams of a large corpus.
+// The lists are chains of fixed chunks in one arena rather than a slice
+// each: a list grows without copying or allocating, and whether a text
+// already added a key is read from its slot, not from its list.
 type gramTable struct {
 	keys  []uint64 // key | occupied; 0 = empty
-	lists [][]uint32
+	slots []gramSlot
 	n     int
 	shift uint // 64 − log2(len(keys))
+	// arena holds the chunks, in blocks of gramBlockChunks: a chunk is
+	// gramChunk−1 ordinals, then the next chunk's index
+	arena  [][]uint32
+	chunks uint32 // chunks in the arena
 }
+
+// gramSlot is a key's posting list in a gramTable's arena.
+type gramSlot struct {
+	head, tail uint32 // first and last chunk
+	n          uint32 // ordinals in the list
+	last       uint32 // the ordinal added last
+}
+
+// gramChunk is the size of an arena chunk, in uint32s, and
+// gramBlockChunks the number of chunks of an arena block.
+const (
+	gramChunk       = 8
+	gramBlockChunks = 1 << 13
+)
 
 const gramOccupied = 1 << 63 // keys have 42 bits (gramKey)
 
@@ -213,10 +234,26 @@ func newGramTable(size int) *gramTable {
 	for 1<<bits < size {
 		bits++
 	}
-	return &gramTable{keys: make([]uint64, 1<<bits), lists: make([][]uint32, 1<<bits), shift: uint(64 - bits)}
+	return &gramTable{keys: make([]uint64, 1<<bits), slots: make([]gramSlot, 1<<bits), shift: uint(64 - bits)}
 }
 
 func (t *gramTable) slot(k uint64) uint64 { return (k * 0x9E3779B97F4A7C15) >> t.shift }
+
+// chunk adds a chunk to the arena and returns its index.
+func (t *gramTable) chunk() uint32 {
+	c := t.chunks
+	if c%gramBlockChunks == 0 {
+		t.arena = append(t.arena, make([]uint32, gramBlockChunks*gramChunk))
+	}
+	t.chunks++
+	return c
+}
+
+// at returns chunk c.
+func (t *gramTable) at(c uint32) []uint32 {
+	i := (c % gramBlockChunks) * gramChunk
+	return t.arena[c/gramBlockChunks][i : i+gramChunk : i+gramChunk]
+}
 
 // add appends o to k's list unless the list already ends with it (the
 // bigram occurred earlier in the same text).
@@ -230,20 +267,32 @@ func (t *gramTable) add(k uint64, o uint32) {
 		switch t.keys[i] {
 		case 0:
 			t.keys[i] = m
-			t.lists[i] = append(t.lists[i], o)
+			c := t.chunk()
+			t.at(c)[0] = o
+			t.slots[i] = gramSlot{head: c, tail: c, n: 1, last: o}
 			t.n++
 			return
 		case m:
-			if l := t.lists[i]; l[len(l)-1] != o {
-				t.lists[i] = append(l, o)
+			sl := &t.slots[i]
+			if sl.last == o {
+				return
 			}
+			at := sl.n % (gramChunk - 1)
+			if at == 0 { // the tail chunk is full: link a new one
+				c := t.chunk()
+				t.at(sl.tail)[gramChunk-1] = c
+				sl.tail = c
+			}
+			t.at(sl.tail)[at] = o
+			sl.n++
+			sl.last = o
 			return
 		}
 	}
 }
 
-// get returns k's list, or nil.
-func (t *gramTable) get(k uint64) []uint32 {
+// find returns k's slot, or nil.
+func (t *gramTable) find(k uint64) *gramSlot {
 	m := k | gramOccupied
 	mask := uint64(len(t.keys) - 1)
 	for i := t.slot(k); ; i = (i + 1) & mask {
@@ -251,14 +300,40 @@ func (t *gramTable) get(k uint64) []uint32 {
 		case 0:
 			return nil
 		case m:
-			return t.lists[i]
+			return &t.slots[i]
 		}
 	}
+}
+
+// count returns the length of k's list.
+func (t *gramTable) count(k uint64) int {
+	if sl := t.find(k); sl != nil {
+		return int(sl.n)
+	}
+	return 0
+}
+
+// appendList appends k's list to out.
+func (t *gramTable) appendList(out []uint32, k uint64) []uint32 {
+	sl := t.find(k)
+	if sl == nil {
+		return out
+	}
+	c := sl.head
+	for left := int(sl.n); left > 0; {
+		ch := t.at(c)
+		take := min(left, gramChunk-1)
+		out = append(out, ch[:take]...)
+		left -= take
+		c = ch[gramChunk-1]
+	}
+	return out
 }
 
 func (t *gramTable) grow() {
 	old := *t
 	*t = *newGramTable(2 * len(old.keys))
+	t.arena, t.chunks = old.arena, old.chunks
 	mask := uint64(len(t.keys) - 1)
 	for j, m := range old.keys {
 		if m == 0 {
@@ -268,7 +343,7 @@ func (t *gramTable) grow() {
 		for t.keys[i] != 0 {
 			i = (i + 1) & mask
 		}
-		t.keys[i], t.lists[i] = m, old.lists[j]
+		t.keys[i], t.slots[i] = m, old.slots[j]
 		t.n++
 	}
 }

@@ -12,6 +12,8 @@ import (
 	"slices"
 	"strings"
 	"testing"
+
+	"github.com/zhengce/zhengce/corpus/parse"
 )
 
 func TestGramKeys(t *testing.T) {
@@ -238,5 +240,74 @@ func TestRoaringCardinality(t *testing.T) {
 		if _, ok := roaringCardinality(bad); ok {
 			t.Errorf("%x read as a roaring bitmap", bad)
 		}
+	}
+}
+
+// BenchmarkWriteGrams writes the bigram postings of the seed corpus's
+// unit texts, ten times over (as ten documents each), on two workers.
+func BenchmarkWriteGrams(b *testing.B) {
+	c, err := parse.Seeds()
+	if err != nil {
+		b.Fatal(err)
+	}
+	var texts []string
+	size := 0
+	for range 10 {
+		for _, d := range c.Documents() {
+			for _, u := range d.Units {
+				texts = append(texts, u.NormText())
+				size += len(u.NormText())
+			}
+		}
+	}
+	path := filepath.Join(b.TempDir(), GramsFile)
+	b.SetBytes(int64(size))
+	b.ReportAllocs()
+	for b.Loop() {
+		if err := writeGrams(context.Background(), path, texts, 2); err != nil {
+			b.Fatal(err)
+		}
+	}
+}
+
+// TestGramTable checks the table writeGrams counts bigrams in against a
+// map of slices: lists of every length (chunks linked across arena
+// blocks), an ordinal added twice in a row kept once, and the table grown
+// several times on the way.
+func TestGramTable(t *testing.T) {
+	r := rand.New(rand.NewPCG(3, 5))
+	tab := newGramTable(16)
+	want := map[uint64][]uint32{}
+	for o := range uint32(3000) {
+		for range 1 + r.IntN(60) {
+			var k uint64
+			switch r.IntN(3) {
+			case 0:
+				k = uint64(r.IntN(20)) // in most texts: long lists
+			case 1:
+				k = 1000 + uint64(r.IntN(5000))
+			default:
+				k = 1<<20 + uint64(r.IntN(1<<30)) // mostly once
+			}
+			tab.add(k, o)
+			if l := want[k]; len(l) == 0 || l[len(l)-1] != o {
+				want[k] = append(l, o)
+			}
+		}
+	}
+	if tab.chunks <= gramBlockChunks || len(tab.keys) <= 1<<16 {
+		t.Fatalf("%d chunks, %d slots: the arena or the table did not grow", tab.chunks, len(tab.keys))
+	}
+	keys := tab.appendKeys(nil)
+	if len(keys) != len(want) {
+		t.Fatalf("%d keys, want %d", len(keys), len(want))
+	}
+	for _, k := range keys {
+		if got := tab.appendList(nil, k); !slices.Equal(got, want[k]) || tab.count(k) != len(want[k]) {
+			t.Fatalf("key %d: list of %d (count %d), want %d", k, len(got), tab.count(k), len(want[k]))
+		}
+	}
+	if tab.count(1<<40) != 0 || tab.appendList(nil, 1<<40) != nil {
+		t.Error("an absent key has a list")
 	}
 }
