@@ -4,6 +4,7 @@ package targets
 // which need the parsed seed corpus and so cannot be in package targets:
 // corpus/parse imports this package.
 var (
+	HasDigit     = hasDigit
 	IsPast       = isPast
 	IsYear       = isYear
 	PastMarks    = pastMarks

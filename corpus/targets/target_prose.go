@@ -6,6 +6,7 @@ import (
 	"strconv"
 	"strings"
 	"unicode"
+	"unicode/utf8"
 
 	"github.com/zhengce/zhengce/corpus"
 )
@@ -185,8 +186,19 @@ func sentenceEnd(text string, start int) (end, next int) {
 
 // hasDigit reports whether s holds an ASCII or a full-width digit: the
 // numbers sentenceTargets reads (after foldNumRune) start with one.
+// It reads bytes: an ASCII digit is its own byte, which no other rune's
+// UTF-8 holds, and ０–９ are EF BC 90–99, whose lead byte EF no rune
+// holds elsewhere (TestHasDigit compares it with decoding the runes).
 func hasDigit(s string) bool {
-	return strings.ContainsFunc(s, func(r rune) bool { return r >= '0' && r <= '9' || r >= '０' && r <= '９' })
+	for i := 0; i < len(s); i++ {
+		switch c := s[i]; {
+		case '0' <= c && c <= '9':
+			return true
+		case c == 0xEF && i+2 < len(s) && s[i+1] == 0xBC && 0x90 <= s[i+2] && s[i+2] <= 0x99:
+			return true
+		}
+	}
+	return false
 }
 
 // foldProseRune is foldNumRune for prose, where markdown emphasis and
@@ -737,8 +749,7 @@ func scanNumbers(s []rune) []numberToken {
 		}
 		unit := ""
 		for _, u := range measureUnits {
-			ur := []rune(u)
-			if k+len(ur) <= len(s) && string(s[k:k+len(ur)]) == u {
+			if runesAt(s, k, u) {
 				unit = u
 				break
 			}
@@ -746,7 +757,7 @@ func scanNumbers(s []rune) []numberToken {
 		if unit == "" {
 			continue
 		}
-		k += len([]rune(unit))
+		k += utf8.RuneCountInString(unit)
 		tk.unit, tk.unitEnd = unit, k
 		// dates and year spans: 2025年, 2021-2025年, 2023年底
 		if unit == "年" && (isYear(v) || tk.max != nil && isYear(*tk.max)) {
@@ -766,10 +777,9 @@ func scanNumbers(s []rune) []numberToken {
 			}
 		}
 		for _, suf := range cmpSuffixes {
-			sr := []rune(suf.text)
-			if k+len(sr) <= len(s) && string(s[k:k+len(sr)]) == suf.text {
+			if runesAt(s, k, suf.text) {
 				tk.suffixCmp = suf.cmp
-				k += len(sr)
+				k += utf8.RuneCountInString(suf.text)
 				break
 			}
 		}
@@ -778,6 +788,17 @@ func scanNumbers(s []rune) []numberToken {
 		out = append(out, tk)
 	}
 	return out
+}
+
+// runesAt reports whether the runes of s from k spell p.
+func runesAt(s []rune, k int, p string) bool {
+	for _, r := range p {
+		if k >= len(s) || s[k] != r {
+			return false
+		}
+		k++
+	}
+	return true
 }
 
 func isASCIIDigit(r rune) bool { return r >= '0' && r <= '9' }

@@ -619,3 +619,27 @@ func TestSentenceEnd(t *testing.T) {
 		}
 	}
 }
+
+// TestHasDigit compares hasDigit, which reads bytes, with decoding the
+// runes: ASCII and full-width digits, their neighbours, invalid and
+// truncated UTF-8, and random byte strings built from those pieces.
+func TestHasDigit(t *testing.T) {
+	byRunes := func(s string) bool {
+		return strings.ContainsFunc(s, func(r rune) bool { return r >= '0' && r <= '9' || r >= '０' && r <= '９' })
+	}
+	cases := []string{"", "无", "0", "9", "/", ":", "０", "９", "\uff0f", "\uff1a", "达到95%", "达到９５％",
+		"\xef\xbc", "\xef\xbc\x90", "\xef\xbc\x8f", "\xef\xbc\x9a", "\xf0\xef\xbc\x90", "\xef\xef\xbc\x99", "𠀋", "\xff", "ｐ", "\xef\xbd\x99"}
+	pieces := []string{"a", "无", "1", "\xef", "\xbc", "\xbd", "\x90", "\x99", "\x9a", "\x8f", "\xf0", "\x80", "．"}
+	for i := range 20000 {
+		var b strings.Builder
+		for k := range 1 + i%7 {
+			b.WriteString(pieces[(i*31+k*17+i/7)%len(pieces)])
+		}
+		cases = append(cases, b.String())
+	}
+	for _, s := range cases {
+		if got, want := targets.HasDigit(s), byRunes(s); got != want {
+			t.Errorf("hasDigit(%q) = %v, decoding the runes %v", s, got, want)
+		}
+	}
+}
