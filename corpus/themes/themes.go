@@ -68,6 +68,27 @@ type Taxonomy struct {
 	byFirst map[rune][]keyword
 	first   []uint16
 	starts  [][]keyword
+	// pairs is a set of hashes (pairHash) of the first two runes of the
+	// keywords: a position whose two runes are not in it starts none, and
+	// match skips its list (most positions whose first rune starts a
+	// keyword); oneRune[j] is set when a keyword of starts[j] is a single
+	// rune, which the pair says nothing about
+	pairs   []uint64
+	oneRune []bool
+}
+
+// pairBits is the number of bits of Taxonomy.pairs.
+const pairBits = 1 << 16
+
+// pairHash is the bit of the runes r1, r2 in Taxonomy.pairs.
+func pairHash(r1, r2 rune) uint32 {
+	return (uint32(r1)*0x9E3779B1 ^ uint32(r2)*0x85EBCA77) % pairBits
+}
+
+// mayStart reports whether a keyword of starts[j] may start with r1, r2.
+func (t *Taxonomy) mayStart(j int, r1, r2 rune) bool {
+	h := pairHash(r1, r2)
+	return t.oneRune[j] || t.pairs[h/64]&(1<<(h%64)) != 0
 }
 
 // node is one theme of the tree.
@@ -83,6 +104,7 @@ type node struct {
 type keyword struct {
 	text  string
 	theme int
+	top   bool // the theme is a top-level one
 }
 
 // ignored is the theme of the phrases of Taxonomy.Ignore.
@@ -173,6 +195,7 @@ func Parse(data []byte) (*Taxonomy, error) {
 	}
 	t.byFirst = map[rune][]keyword{}
 	t.first = make([]uint16, 0x10000)
+	t.pairs = make([]uint64, pairBits/64)
 	all := make([][]string, len(t.nodes), len(t.nodes)+1)
 	for i, n := range t.nodes {
 		all[i] = n.keywords
@@ -189,19 +212,27 @@ func Parse(data []byte) (*Taxonomy, error) {
 			i = ignored
 		}
 		for _, k := range keys {
-			r, _ := utf8.DecodeRuneInString(k)
+			kw := keyword{k, i, i != ignored && t.nodes[i].parent < 0}
+			r, size := utf8.DecodeRuneInString(k)
 			if r < 0x10000 && t.first[r] == 0 {
 				if len(t.starts) == 0xFFFF {
 					return nil, corpus.Errorf(corpus.EINVALID, "主题关键词过多")
 				}
 				t.starts = append(t.starts, nil)
+				t.oneRune = append(t.oneRune, false)
 				t.first[r] = uint16(len(t.starts))
 			}
-			if r < 0x10000 {
-				j := t.first[r] - 1
-				t.starts[j] = append(t.starts[j], keyword{k, i})
+			if r >= 0x10000 {
+				t.byFirst[r] = append(t.byFirst[r], kw)
+				continue
+			}
+			j := t.first[r] - 1
+			t.starts[j] = append(t.starts[j], kw)
+			if r2, _ := utf8.DecodeRuneInString(k[size:]); size == len(k) {
+				t.oneRune[j] = true
 			} else {
-				t.byFirst[r] = append(t.byFirst[r], keyword{k, i})
+				h := pairHash(r, r2)
+				t.pairs[h/64] |= 1 << (h % 64)
 			}
 		}
 	}
@@ -299,8 +330,13 @@ func (t *Taxonomy) match(norm string, have []bool) {
 	for i, r := range norm {
 		var ks []keyword
 		if r < 0x10000 {
-			if j := t.first[r]; j > 0 {
-				ks = t.starts[j-1]
+			if j := int(t.first[r]) - 1; j >= 0 {
+				// the bytes of a keyword that matches here decode to
+				// its runes, so the pair of runes read here is its pair
+				_, size := utf8.DecodeRuneInString(norm[i:])
+				if r2, _ := utf8.DecodeRuneInString(norm[i+size:]); t.mayStart(j, r, r2) {
+					ks = t.starts[j]
+				}
 			}
 		} else {
 			ks = t.byFirst[r]
@@ -313,7 +349,7 @@ func (t *Taxonomy) match(norm string, have []bool) {
 				}
 				continue
 			}
-			top := t.nodes[k.theme].parent < 0
+			top := k.top
 			if top && (len(k.text) < longest || i+len(k.text) <= maxEnd) || !top && have[k.theme] {
 				continue
 			}
@@ -332,7 +368,7 @@ func (t *Taxonomy) match(norm string, have []bool) {
 		// every top-level keyword of that length here (one keyword may
 		// name two themes)
 		for _, k := range ks {
-			if k.theme != ignored && len(k.text) == longest && t.nodes[k.theme].parent < 0 && strings.HasPrefix(norm[i:], k.text) {
+			if k.top && len(k.text) == longest && strings.HasPrefix(norm[i:], k.text) {
 				have[k.theme] = true
 			}
 		}
