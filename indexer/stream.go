@@ -162,10 +162,17 @@ func (b *StreamBuilder) Add(batch *corpus.Corpus) error {
 	if len(entries) == 0 {
 		return nil
 	}
+	// the first batch's documents and entry files are stored while gse's
+	// dictionary may still be loading: only its domain dictionary scan
+	// and its bleve build need the segmenter (see store)
+	var setupErr error
+	var setupDone chan struct{}
 	if b.seg == nil {
-		if err := b.setup(); err != nil {
-			return err
-		}
+		setupDone = make(chan struct{})
+		go func() {
+			defer close(setupDone)
+			setupErr = b.setup()
+		}()
 	}
 	name, dir := ".", b.path
 	first := b.segments == 0
@@ -189,7 +196,7 @@ func (b *StreamBuilder) Add(batch *corpus.Corpus) error {
 	wg.Go(func() {
 		b.cores.Acquire()
 		defer b.cores.Release()
-		stored = b.store(batch, docs, name)
+		stored = b.store(batch, docs, name, setupDone)
 	})
 	wg.Go(func() {
 		b.cores.Acquire()
@@ -197,8 +204,11 @@ func (b *StreamBuilder) Add(batch *corpus.Corpus) error {
 		written = writeEntryFiles(dir, entries, norms)
 	})
 	wg.Wait()
+	if setupDone != nil {
+		<-setupDone
+	}
 	prev := b.wait()
-	if err := errors.Join(prev, stored, written); err != nil {
+	if err := errors.Join(setupErr, prev, stored, written); err != nil {
 		return err
 	}
 	job := &segmentJob{name: name, first: first, st: st, done: make(chan struct{})}
@@ -285,21 +295,13 @@ func (b *StreamBuilder) index(ctx context.Context, dir string, first bool, st St
 	return metas, nil
 }
 
-// store adds a batch's texts to the domain dictionary and the corpus
-// fingerprint, and its documents, originals and segment (name) to the
-// store.
-func (b *StreamBuilder) store(batch *corpus.Corpus, docs []*corpus.Document, name string) error {
+// store adds a batch's documents, originals and segment (name) to the
+// store, and its texts to the corpus fingerprint and, once setup (when
+// not nil: the first batch's segmenter still loading) is closed, to the
+// domain dictionary; with no segmenter then (its setup failed, which Add
+// reports) the scan is left out.
+func (b *StreamBuilder) store(batch *corpus.Corpus, docs []*corpus.Document, name string, setup <-chan struct{}) error {
 	ctx := b.ctx
-	// the domain dictionary and the fingerprint see the texts in
-	// corpus order, as a build in one piece would; the unit and target
-	// texts (the even ones of IndexedTexts), segmented for the words
-	// index, are scanned there, as they are segmented (b.im.scan)
-	texts := IndexedTexts(batch)
-	if b.im.scan != nil {
-		b.dict.addSkipping(texts, func(i int) bool { return i%2 == 0 })
-	} else {
-		b.dict.add(texts)
-	}
 	sg := store.Segment{Name: name, Created: time.Now().UTC(), Docs: make([]store.SegDoc, len(docs))}
 	ch := store.Change{Segment: &sg}
 	for i, d := range docs {
@@ -317,7 +319,26 @@ func (b *StreamBuilder) store(batch *corpus.Corpus, docs []*corpus.Document, nam
 		}
 		ch.Puts = append(ch.Puts, p)
 	}
-	return b.st.Apply(ch)
+	if err := b.st.Apply(ch); err != nil {
+		return err
+	}
+	if setup != nil {
+		<-setup
+		if b.dict == nil {
+			return nil
+		}
+	}
+	// the domain dictionary and the fingerprint see the texts in
+	// corpus order, as a build in one piece would; the unit and target
+	// texts (the even ones of IndexedTexts), segmented for the words
+	// index, are scanned there, as they are segmented (b.im.scan)
+	texts := IndexedTexts(batch)
+	if b.im.scan != nil {
+		b.dict.addSkipping(texts, func(i int) bool { return i%2 == 0 })
+	} else {
+		b.dict.add(texts)
+	}
+	return nil
 }
 
 // Finish writes the domain dictionary and the description of the index,

@@ -445,6 +445,33 @@ func TestStreamBuilderLoading(t *testing.T) {
 			t.Error(err)
 		}
 	})
+	t.Run("documents stored while loading", func(t *testing.T) {
+		// the load returns only once the first batch's documents are in
+		// the store: a builder that waited for the segmenter before
+		// storing them would never see them there
+		dir := filepath.Join(t.TempDir(), "index")
+		var b *StreamBuilder
+		first := batches[0].Documents()[0].ID
+		b, err := NewStreamBuilderLoading(context.Background(), dir, func() (*Segmenter, error) {
+			for deadline := time.Now().Add(30 * time.Second); time.Now().Before(deadline); time.Sleep(5 * time.Millisecond) {
+				if d, err := b.st.Document(first); err == nil && d != nil {
+					return seg, nil
+				}
+			}
+			return nil, corpus.Errorf(corpus.EINTERNAL, "第一批文档在分词器加载期间没有写入")
+		}, nil)
+		if err != nil {
+			t.Fatal(err)
+		}
+		for _, batch := range batches {
+			if err := b.Add(batch); err != nil {
+				t.Fatal(err)
+			}
+		}
+		if _, err := b.Finish(nil, nil); err != nil {
+			t.Fatal(err)
+		}
+	})
 	t.Run("failed load", func(t *testing.T) {
 		dir := filepath.Join(t.TempDir(), "index")
 		b, err := NewStreamBuilderLoading(context.Background(), dir, func() (*Segmenter, error) {
