@@ -50,6 +50,11 @@ type scaleRow struct {
 	QueryCPU    []queryCPU    // server CPU per query of the mix (-cpuq)
 }
 
+// throughput is the index build's MB of corpus files a second.
+func (r scaleRow) throughput() float64 {
+	return float64(r.CorpusBytes) / 1e6 / r.IndexWall.Seconds()
+}
+
 // queryCPU is the server's CPU time per request of one query of the mix.
 type queryCPU struct {
 	Query string
@@ -355,7 +360,7 @@ func writeJSON(path string, rows []scaleRow) error {
 	for i, r := range rows {
 		mbs := float64(r.CorpusBytes) / 1e6
 		j := scaleJSON{Documents: r.Docs, Synthetic: r.Synthetic, TextMB: mbs, GenerateS: r.GenWall.Seconds(),
-			IndexS: r.IndexWall.Seconds(), IndexCPUS: r.IndexCPU.Seconds(), IndexMBs: mbs / r.IndexWall.Seconds(),
+			IndexS: r.IndexWall.Seconds(), IndexCPUS: r.IndexCPU.Seconds(), IndexMBs: r.throughput(),
 			IndexPeakRSSMB: float64(r.IndexRSS) / 1024, DiskMB: float64(r.IndexBytes) / 1e6, Entries: r.Units,
 			ReadyS: r.Ready.Seconds(), StartupS: r.Startup.Seconds(), StartupCPUS: r.StartupCPU.Seconds(), StartRSSMB: float64(r.StartRSS) / 1024, StartAnonMB: float64(r.StartAnon) / 1024,
 			SeqP50Ms: ms(r.Seq.p(50)), SeqP99Ms: ms(r.Seq.p(99)), SeqCPUMs: ms(r.SeqCPU),
@@ -393,7 +398,7 @@ func printScale(w io.Writer, rows []scaleRow) {
 		}
 		mbs := float64(r.CorpusBytes) / 1e6
 		fmt.Fprintf(w, "| %s | %.1f MB | %.1f s (%.1f s) | %.2f MB/s | %s | %.1f MB | %s / %s (%s) | %s (%s) | %s / %s (%.1f ms) | %s / %s (%.0f) | %s / %s (%s) | %s |\n",
-			label, mbs, r.IndexWall.Seconds(), r.IndexCPU.Seconds(), mbs/r.IndexWall.Seconds(), mb(r.IndexRSS), float64(r.IndexBytes)/1e6,
+			label, mbs, r.IndexWall.Seconds(), r.IndexCPU.Seconds(), r.throughput(), mb(r.IndexRSS), float64(r.IndexBytes)/1e6,
 			r.Ready.Round(time.Millisecond), r.Startup.Round(time.Millisecond), r.StartupCPU, mb(r.StartRSS), mb(r.StartAnon),
 			r.Seq.p(50), r.Seq.p(99), ms(r.SeqCPU), r.Conc.p(50), r.Conc.p(99), r.Conc.rate(),
 			mb(r.ServeRSS), mb(r.SettledRSS), mb(r.SettledAnon), r.AddVisible.Round(time.Millisecond))
@@ -442,7 +447,7 @@ func issueTargets(rows []scaleRow) []targetCheck {
 		return nil
 	}
 	big := largest(rows)
-	mbs := float64(big.CorpusBytes) / 1e6 / big.IndexWall.Seconds()
+	mbs := big.throughput()
 	var slowest time.Duration
 	for _, r := range rows {
 		slowest = max(slowest, r.AddVisible)

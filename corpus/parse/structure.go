@@ -304,11 +304,11 @@ func ordinalLabel(s string, unit rune, maxDigits int, spaced bool, h *heading, s
 		}
 	}
 	k := skipPerlSpace(s, j)
-	if r, size := utf8.DecodeRuneInString(s[k:]); r != unit {
+	r, size := utf8.DecodeRuneInString(s[k:])
+	if r != unit {
 		return false
-	} else {
-		k += size
 	}
+	k += size
 	if spaced {
 		from := k
 		for {

@@ -228,12 +228,13 @@ func Parse(data []byte) (*Taxonomy, error) {
 			}
 			j := t.first[r] - 1
 			t.starts[j] = append(t.starts[j], kw)
-			if r2, _ := utf8.DecodeRuneInString(k[size:]); size == len(k) {
+			if size == len(k) {
 				t.oneRune[j] = true
-			} else {
-				h := pairHash(r, r2)
-				t.pairs[h/64] |= 1 << (h % 64)
+				continue
 			}
+			r2, _ := utf8.DecodeRuneInString(k[size:])
+			h := pairHash(r, r2)
+			t.pairs[h/64] |= 1 << (h % 64)
 		}
 	}
 	return &t, nil
@@ -349,14 +350,13 @@ func (t *Taxonomy) match(norm string, have []bool) {
 				}
 				continue
 			}
-			top := k.top
-			if top && (len(k.text) < longest || i+len(k.text) <= maxEnd) || !top && have[k.theme] {
+			if k.top && (len(k.text) < longest || i+len(k.text) <= maxEnd) || !k.top && have[k.theme] {
 				continue
 			}
 			if !strings.HasPrefix(norm[i:], k.text) {
 				continue
 			}
-			if top {
+			if k.top {
 				longest = len(k.text)
 			} else {
 				have[k.theme] = true
