@@ -34,7 +34,8 @@ func newSlots(n int) chan struct{} {
 }
 
 // admit runs next when a slot is free within AdmitWait (and before the
-// request's deadline); otherwise it answers 503 with Retry-After.
+// request's deadline); otherwise it answers 503 with Retry-After. The
+// last expensive request running calls Config.Settle before it answers.
 func (s *Server) admit(next echo.HandlerFunc) echo.HandlerFunc {
 	return func(c echo.Context) error {
 		select {
@@ -52,6 +53,16 @@ func (s *Server) admit(next echo.HandlerFunc) echo.HandlerFunc {
 			}
 		}
 		defer func() { <-s.slots }()
+		if s.settle != nil {
+			// before the answer goes out, so that a client that has it
+			// finds the server settled; the slot is still held, so one
+			// slot taken means no other expensive request is running
+			c.Response().Before(func() {
+				if len(s.slots) == 1 {
+					s.settle()
+				}
+			})
+		}
 		return next(c)
 	}
 }

@@ -7,6 +7,7 @@ import (
 	"net/http"
 	"net/http/httptest"
 	"strings"
+	"sync/atomic"
 	"testing"
 	"testing/fstest"
 	"time"
@@ -147,6 +148,46 @@ func TestAdmission(t *testing.T) {
 	}
 	if res, _, _ := httpGet(t, ts.URL+"/api/search?q="+q("办学")); res.StatusCode != http.StatusOK {
 		t.Errorf("after the slot freed: %d", res.StatusCode)
+	}
+}
+
+// TestSettle: Config.Settle runs before the answer of the last expensive
+// request running, and not while another one still runs.
+func TestSettle(t *testing.T) {
+	st := stallSearcher{started: make(chan struct{}, 2), release: make(chan struct{})}
+	var settled atomic.Int32
+	s, err := New(Config{Corpus: smallCorpus(t, "测试规划"), Searcher: st, MaxSearches: 2, Settle: func() { settled.Add(1) }})
+	if err != nil {
+		t.Fatal(err)
+	}
+	ts := httptest.NewServer(s)
+	defer ts.Close()
+	// settledAt is the number of Settle calls when a search was answered
+	settledAt := make(chan int32, 2)
+	for range 2 {
+		go func() {
+			res, err := http.Get(ts.URL + "/api/search?q=" + q("集团化办学"))
+			if err != nil {
+				settledAt <- -1
+				return
+			}
+			n := settled.Load()
+			res.Body.Close()
+			settledAt <- n
+		}()
+	}
+	<-st.started
+	<-st.started // both searches run
+	st.release <- struct{}{}
+	if n := <-settledAt; n != 0 {
+		t.Errorf("first answer, another search running: %d Settle calls, want 0", n)
+	}
+	st.release <- struct{}{}
+	if n := <-settledAt; n != 1 {
+		t.Errorf("last answer: %d Settle calls before it, want 1", n)
+	}
+	if res, _, _ := httpGet(t, ts.URL+"/docs"); res.StatusCode != http.StatusOK || settled.Load() != 1 {
+		t.Errorf("a page that is not a search: status %d, %d Settle calls, want 200 and still 1", res.StatusCode, settled.Load())
 	}
 }
 

@@ -105,6 +105,14 @@ type Config struct {
 	// AdmitWait (or Config.AdmitWait when set), then gets 503.
 	MaxSearches int
 	AdmitWait   time.Duration
+	// Settle, when set, is called before the response of an expensive
+	// request is written when no other expensive request is running: the
+	// moment a server going idle can hand back memory it no longer needs
+	// (zhengce serve: the index's mapped pages, see its memory.go), so
+	// that its resident memory right after a burst of searches is that
+	// of an idle server. It runs on the request's goroutine and must be
+	// quick and safe for concurrent use.
+	Settle func()
 }
 
 // Server is the zhengce web application. It is an http.Handler.
@@ -130,6 +138,7 @@ type Server struct {
 	// slots admit expensive requests (admit.go)
 	slots     chan struct{}
 	admitWait time.Duration
+	settle    func() // Config.Settle; nil: none
 	// gzips recycles gzip writers: each holds a flate compressor of
 	// several hundred KB, which per response was a fifth of the CPU time
 	// of a search request (mostly garbage collection).
@@ -209,6 +218,7 @@ func New(cfg Config) (*Server, error) {
 	if s.admitWait <= 0 {
 		s.admitWait = AdmitWait
 	}
+	s.settle = cfg.Settle
 	s.indexDir = cfg.IndexDir
 	if cfg.RateLimit > 0 {
 		now := cfg.Now

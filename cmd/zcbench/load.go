@@ -115,8 +115,7 @@ const costDeadline = 5500 * time.Millisecond
 // (timeout) are counted by status and are no errors, and every answer's
 // latency counts towards Max.
 func loadMix(ctx context.Context, base string, mix []string, conc int, dur time.Duration, maxReq int, busyOK bool) loadResult {
-	ctx, cancel := context.WithTimeout(ctx, dur)
-	defer cancel()
+	end := time.Now().Add(dur)
 	client := &http.Client{Timeout: 30 * time.Second, Transport: &http.Transport{MaxIdleConnsPerHost: conc}}
 	var (
 		mu      sync.Mutex
@@ -132,7 +131,7 @@ func loadMix(ctx context.Context, base string, mix []string, conc int, dur time.
 	var wg sync.WaitGroup
 	for range conc {
 		wg.Go(func() {
-			for ctx.Err() == nil {
+			for ctx.Err() == nil && time.Now().Before(end) {
 				mu.Lock()
 				if maxReq > 0 && issued >= maxReq {
 					mu.Unlock()
@@ -146,7 +145,7 @@ func loadMix(ctx context.Context, base string, mix []string, conc int, dur time.
 				code, err := getStatus(ctx, client, base+path+"?"+encode(raw))
 				d := time.Since(t0)
 				if ctx.Err() != nil {
-					return // the run ended mid-request: not a server error
+					return // interrupted: not a server error
 				}
 				mu.Lock()
 				status[code]++
@@ -266,10 +265,12 @@ func (r loadResult) print(w io.Writer) {
 }
 
 // load runs conc clients issuing the query mix against base for dur (or
-// maxReq requests in all when > 0).
+// maxReq requests in all when > 0). A request issued before dur has
+// passed is answered and counted: the run ends with the last answer, so
+// the server is idle when it returns (a figure read then, such as RSS
+// after load, is not that of a server still busy with abandoned requests).
 func load(ctx context.Context, base string, conc int, dur time.Duration, maxReq int) loadResult {
-	ctx, cancel := context.WithTimeout(ctx, dur)
-	defer cancel()
+	end := time.Now().Add(dur)
 	client := &http.Client{Timeout: 10 * time.Second, Transport: &http.Transport{MaxIdleConnsPerHost: conc}}
 
 	var (
@@ -295,7 +296,7 @@ func load(ctx context.Context, base string, conc int, dur time.Duration, maxReq 
 		wg.Add(1)
 		go func() {
 			defer wg.Done()
-			for ctx.Err() == nil {
+			for ctx.Err() == nil && time.Now().Before(end) {
 				i, ok := next()
 				if !ok {
 					return
@@ -306,7 +307,7 @@ func load(ctx context.Context, base string, conc int, dur time.Duration, maxReq 
 				err := get(ctx, client, base+"/api/search?"+encode(q))
 				d := time.Since(t0)
 				if ctx.Err() != nil {
-					return // the run ended mid-request: not a server error
+					return // interrupted: not a server error
 				}
 				mu.Lock()
 				if err != nil {

@@ -427,7 +427,7 @@ func printScale(w io.Writer, rows []scaleRow) {
 // checks at its largest size.
 const (
 	targetReady     = 500 * time.Millisecond // serve --index to the first answer
-	targetSettledKB = 300 << 10              // RSS after the load run
+	targetSettledKB = 300 << 10              // RSS after the load run: at its last answer and 3 s later
 	targetPeakKB    = 1536 << 10             // peak RSS of the index build
 	targetMBs       = 6.0                    // index throughput, MB of files a second
 	targetAdd       = time.Second            // one upload until a search finds it
@@ -454,7 +454,8 @@ func issueTargets(rows []scaleRow) []targetCheck {
 	}
 	return []targetCheck{
 		{"serve start-up ≤ 0.5 s", "ready " + big.Ready.Round(time.Millisecond).String(), big.Ready <= targetReady},
-		{"RSS ≤ 300 MB after load", mb(big.SettledRSS) + " 3 s after the load run (" + mb(big.ServeRSS) + " at its last request)", big.SettledRSS <= targetSettledKB},
+		{"RSS ≤ 300 MB after load", mb(big.ServeRSS) + " at the last answer of the load run, " + mb(big.SettledRSS) + " 3 s later",
+			big.ServeRSS <= targetSettledKB && big.SettledRSS <= targetSettledKB},
 		{"index peak RSS ≤ 1.5 GB", mb(big.IndexRSS), big.IndexRSS <= targetPeakKB},
 		{"index ≥ 6 MB/s", fmt.Sprintf("%.2f MB/s", mbs), mbs >= targetMBs},
 		{"one add searchable ≤ 1 s", "at most " + slowest.Round(time.Millisecond).String(), slowest <= targetAdd},

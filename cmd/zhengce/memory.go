@@ -3,11 +3,15 @@ package main
 import (
 	"bufio"
 	"bytes"
+	"errors"
+	"io"
 	"log/slog"
 	"os"
 	"runtime/debug"
 	"strconv"
 	"strings"
+	"sync"
+	"sync/atomic"
 	"time"
 )
 
@@ -71,22 +75,104 @@ func memTotal(meminfo []byte) (uint64, bool) {
 // reading one again costs a minor fault.
 const pagesEvery = 2 * time.Second
 
-// handBackPages calls drop at every tick until stop is called; the first
-// failure is logged (a later one would say the same).
-func handBackPages(tick <-chan time.Time, drop func() error, log *slog.Logger) (stop func()) {
+// settledPages is the resident memory of file mappings (the binary, the
+// store, the index's files) above which a server that goes idle hands
+// its index's pages back at once (pageKeeper.settle) rather than at the
+// next tick: the binary and the store map some 45 MB, so an idle server
+// keeps its resident memory within its heap and this bound.
+const settledPages = 96 << 20
+
+// pageKeeper hands the pages of the index's mapped files back to the page
+// cache (drop): at every tick of handBackPages, and when the server goes
+// idle with more than settledPages of file pages resident (settle). The
+// first failure is logged (a later one would say the same).
+type pageKeeper struct {
+	drop func() error
+	// filePages returns the process's resident file-backed memory in
+	// bytes; ok false when it cannot be read
+	filePages func() (uint64, bool)
+	statm     *os.File // /proc/self/statm, or nil
+	log       *slog.Logger
+	mu        sync.Mutex // held while dropping
+	logged    atomic.Bool
+}
+
+// newPageKeeper returns the keeper of drop, reading the process's
+// resident file pages from /proc/self/statm, kept open (a read is then a
+// microsecond or two; where it cannot be opened, settle never drops).
+// Close closes it.
+func newPageKeeper(drop func() error, log *slog.Logger) *pageKeeper {
+	k := &pageKeeper{drop: drop, log: log, filePages: func() (uint64, bool) { return 0, false }}
+	f, err := os.Open("/proc/self/statm")
+	if err != nil {
+		return k
+	}
+	k.statm = f
+	k.filePages = func() (uint64, bool) {
+		var buf [128]byte
+		n, err := f.ReadAt(buf[:], 0)
+		if err != nil && !errors.Is(err, io.EOF) {
+			return 0, false
+		}
+		return statmFilePages(buf[:n], os.Getpagesize())
+	}
+	return k
+}
+
+// Close closes what newPageKeeper opened.
+func (k *pageKeeper) Close() error {
+	if k.statm == nil {
+		return nil
+	}
+	return k.statm.Close()
+}
+
+// dropNow hands the pages back unless another call is doing it.
+func (k *pageKeeper) dropNow() {
+	if !k.mu.TryLock() {
+		return
+	}
+	defer k.mu.Unlock()
+	if err := k.drop(); err != nil && !k.logged.Swap(true) {
+		k.log.Warn("cannot hand the index's pages back to the page cache", "err", err)
+	}
+}
+
+// settle hands the pages back when more than settledPages of file pages
+// are resident (web.Config.Settle: the last search running is about to
+// answer). Reading the figure costs a few microseconds; dropping costs
+// the next searches a minor fault per page they read again.
+func (k *pageKeeper) settle() {
+	if n, ok := k.filePages(); ok && n > settledPages {
+		k.dropNow()
+	}
+}
+
+// statmFilePages returns the resident file-backed (and shared) memory in
+// bytes from the content of /proc/PID/statm: its third field, in pages.
+func statmFilePages(statm []byte, pageSize int) (uint64, bool) {
+	f := strings.Fields(string(statm))
+	if len(f) < 3 {
+		return 0, false
+	}
+	n, err := strconv.ParseUint(f[2], 10, 64)
+	if err != nil {
+		return 0, false
+	}
+	return n * uint64(pageSize), true
+}
+
+// handBackPages calls k.dropNow at every tick until stop is called.
+func handBackPages(tick <-chan time.Time, k *pageKeeper) (stop func()) {
 	quit, done := make(chan struct{}), make(chan struct{})
 	go func() {
 		defer close(done)
-		logged := false
 		for {
 			select {
 			case <-quit:
 				return
 			case <-tick:
-				if err := drop(); err != nil && !logged {
-					log.Warn("cannot hand the index's pages back to the page cache", "err", err)
-					logged = true
-				}
+				k.dropNow()
 			}
 		}
 	}()

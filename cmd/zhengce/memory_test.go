@@ -4,6 +4,7 @@ import (
 	"bytes"
 	"context"
 	"errors"
+	"io"
 	"io/fs"
 	"log/slog"
 	"math"
@@ -116,11 +117,11 @@ func TestHandBackPages(t *testing.T) {
 	tick := make(chan time.Time)
 	var calls atomic.Int32
 	var logBuf bytes.Buffer
-	log := slog.New(slog.NewTextHandler(&logBuf, nil))
-	stop := handBackPages(tick, func() error {
+	k := &pageKeeper{drop: func() error {
 		calls.Add(1)
 		return errors.New("madvise: no")
-	}, log)
+	}, log: slog.New(slog.NewTextHandler(&logBuf, nil))}
+	stop := handBackPages(tick, k)
 	for range 3 {
 		tick <- time.Now() // unbuffered: each send is taken by the loop
 	}
@@ -132,5 +133,83 @@ func TestHandBackPages(t *testing.T) {
 	}
 	if n := strings.Count(logBuf.String(), "cannot hand the index's pages back"); n != 1 {
 		t.Errorf("failure logged %d times, want once:\n%s", n, logBuf.String())
+	}
+}
+
+// TestPageKeeperSettle checks that a server going idle hands the pages
+// back only above settledPages of resident file pages, or when the
+// figure cannot be read not at all, and that two concurrent calls do not
+// both drop.
+func TestPageKeeperSettle(t *testing.T) {
+	var calls atomic.Int32
+	resident, readable := uint64(0), true
+	k := &pageKeeper{drop: func() error { calls.Add(1); return nil },
+		filePages: func() (uint64, bool) { return resident, readable },
+		log:       slog.New(slog.NewTextHandler(io.Discard, nil))}
+	for _, c := range []struct {
+		resident uint64
+		readable bool
+		want     int32
+	}{
+		{settledPages, true, 0},
+		{settledPages + 1, true, 1},
+		{2 << 30, false, 0},
+		{2 << 30, true, 1},
+	} {
+		calls.Store(0)
+		resident, readable = c.resident, c.readable
+		k.settle()
+		if n := calls.Load(); n != c.want {
+			t.Errorf("%d bytes resident (readable %v): %d drops, want %d", c.resident, c.readable, n, c.want)
+		}
+	}
+	// a drop in progress: a second caller returns at once
+	calls.Store(0)
+	entered, release := make(chan struct{}), make(chan struct{})
+	k.drop = func() error {
+		calls.Add(1)
+		close(entered)
+		<-release
+		return nil
+	}
+	done := make(chan struct{})
+	go func() { k.settle(); close(done) }()
+	<-entered
+	k.settle()
+	close(release)
+	<-done
+	if n := calls.Load(); n != 1 {
+		t.Errorf("two concurrent settles: %d drops, want 1", n)
+	}
+}
+
+// TestStatmFilePages reads the third field of /proc/PID/statm, and this
+// process's own.
+func TestStatmFilePages(t *testing.T) {
+	for _, c := range []struct {
+		in   string
+		want uint64
+		ok   bool
+	}{
+		{"311297 40551 11237 3345 0 54432 0\n", 11237 * 4096, true},
+		{"311297 40551", 0, false},
+		{"a b c d", 0, false},
+		{"", 0, false},
+	} {
+		got, ok := statmFilePages([]byte(c.in), 4096)
+		if got != c.want || ok != c.ok {
+			t.Errorf("statmFilePages(%q) = %d, %v; want %d, %v", c.in, got, ok, c.want, c.ok)
+		}
+	}
+	if runtime.GOOS == "linux" {
+		k := newPageKeeper(func() error { return nil }, nil)
+		for range 2 { // the file is read again from its start
+			if n, ok := k.filePages(); !ok || n == 0 {
+				t.Errorf("this process: %d bytes of file pages, %v", n, ok)
+			}
+		}
+		if err := k.Close(); err != nil {
+			t.Error(err)
+		}
 	}
 }

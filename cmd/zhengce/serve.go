@@ -87,7 +87,9 @@ func (m *Main) runServe(ctx context.Context, args []string) (err error) {
 	live.SetLogger(logger)
 	pages := time.NewTicker(pagesEvery)
 	defer pages.Stop()
-	defer handBackPages(pages.C, live.DropPages, logger)()
+	keeper := newPageKeeper(live.DropPages, logger)
+	defer keeper.Close()
+	defer handBackPages(pages.C, keeper)()
 	// the checksums of every index file, read in the background: opening
 	// checked that each file is there with its size; first answers go
 	// before it
@@ -102,7 +104,7 @@ func (m *Main) runServe(ctx context.Context, args []string) (err error) {
 		}
 	}()
 	srv, err := web.New(web.Config{Collection: live, Searcher: live, Logger: logger, IndexDir: dir, RateLimit: *rate, RateBurst: *burst,
-		AdminToken: m.Getenv("ZHENGCE_ADMIN_TOKEN"), Reindexer: live})
+		AdminToken: m.Getenv("ZHENGCE_ADMIN_TOKEN"), Reindexer: live, Settle: keeper.settle})
 	if err != nil {
 		return err
 	}
