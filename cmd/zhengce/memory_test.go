@@ -137,34 +137,46 @@ func TestHandBackPages(t *testing.T) {
 }
 
 // TestPageKeeperSettle checks that a server going idle hands the pages
-// back only above settledPages of resident file pages, or when the
-// figure cannot be read not at all, and that two concurrent calls do not
-// both drop.
+// back only above settledPages of resident file pages (and not when the
+// figure cannot be read), at most once per settleEvery whatever the
+// ticker does, and that two concurrent calls do not both drop.
 func TestPageKeeperSettle(t *testing.T) {
 	var calls atomic.Int32
 	resident, readable := uint64(0), true
+	clock := time.Date(2026, 12, 6, 10, 0, 0, 0, time.UTC)
 	k := &pageKeeper{drop: func() error { calls.Add(1); return nil },
 		filePages: func() (uint64, bool) { return resident, readable },
+		now:       func() time.Time { return clock },
 		log:       slog.New(slog.NewTextHandler(io.Discard, nil))}
 	for _, c := range []struct {
+		name     string
+		after    time.Duration // the clock moves on by this much first
 		resident uint64
 		readable bool
 		want     int32
 	}{
-		{settledPages, true, 0},
-		{settledPages + 1, true, 1},
-		{2 << 30, false, 0},
-		{2 << 30, true, 1},
+		{"at the bound", 0, settledPages, true, 0},
+		{"over it", 0, settledPages + 1, true, 1},
+		{"again at once", time.Millisecond, 2 << 30, true, 0},
+		{"just before settleEvery", settleEvery - 2*time.Millisecond, 2 << 30, true, 0},
+		{"unreadable", time.Hour, 2 << 30, false, 0},
+		{"settleEvery later", 0, 2 << 30, true, 1},
 	} {
 		calls.Store(0)
+		clock = clock.Add(c.after)
 		resident, readable = c.resident, c.readable
+		if c.name == "just before settleEvery" {
+			k.dropNow() // a tick does not delay settle
+			calls.Store(0)
+		}
 		k.settle()
 		if n := calls.Load(); n != c.want {
-			t.Errorf("%d bytes resident (readable %v): %d drops, want %d", c.resident, c.readable, n, c.want)
+			t.Errorf("%s: %d bytes resident (readable %v): %d drops, want %d", c.name, c.resident, c.readable, n, c.want)
 		}
 	}
 	// a drop in progress: a second caller returns at once
 	calls.Store(0)
+	clock = clock.Add(time.Hour)
 	entered, release := make(chan struct{}), make(chan struct{})
 	k.drop = func() error {
 		calls.Add(1)
@@ -176,10 +188,11 @@ func TestPageKeeperSettle(t *testing.T) {
 	go func() { k.settle(); close(done) }()
 	<-entered
 	k.settle()
+	k.dropNow()
 	close(release)
 	<-done
 	if n := calls.Load(); n != 1 {
-		t.Errorf("two concurrent settles: %d drops, want 1", n)
+		t.Errorf("settle, then settle and a tick while it drops: %d drops, want 1", n)
 	}
 }
 
