@@ -389,7 +389,7 @@ func writeJSON(path string, rows []scaleRow) error {
 func ms(d time.Duration) float64 { return float64(d) / float64(time.Millisecond) }
 
 func printScale(w io.Writer, rows []scaleRow) {
-	fmt.Fprintln(w, "| documents | text | index time (CPU) | throughput | index peak RSS | index on disk | serve start-up: ready / first broad answer (CPU) | RSS at start (anonymous) | sequential p50 / p99 (server CPU per query) | 8 clients p50 / p99 (req/s) | RSS after load: at the last request / 3 s later (anonymous) | one add searchable |")
+	fmt.Fprintln(w, "| documents | text | index time (CPU) | throughput | index peak RSS | index on disk | serve start-up: ready / first broad answer (CPU) | RSS at start (anonymous) | sequential p50 / p99 (server CPU per query) | 8 clients p50 / p99 (req/s) | RSS after load: at the last answer / 3 s later (anonymous) | one add searchable |")
 	fmt.Fprintln(w, "|---|---|---|---|---|---|---|---|---|---|---|---|")
 	for _, r := range rows {
 		label := strconv.Itoa(r.Docs) + " (seeds)"
