@@ -5,6 +5,7 @@ import (
 	"sync"
 	"unicode"
 	"unicode/utf8"
+	"unsafe"
 
 	"golang.org/x/text/unicode/norm"
 )
@@ -140,7 +141,8 @@ func quickNormalize(s string, t []rune) (out string, ok bool) {
 	if b == nil {
 		return s, true
 	}
-	return string(b), true
+	// b is not used again: the string takes its bytes without a copy
+	return unsafe.String(unsafe.SliceData(b), len(b)), true
 }
 
 // IsTraditional reports whether Fold maps r to a simplified character.

@@ -3,6 +3,7 @@ package indexer
 import (
 	"math"
 	"strings"
+	"unicode/utf8"
 )
 
 // cut segments text exactly like gse's Segmenter.Cut(text, false) (the
@@ -162,18 +163,29 @@ func grow[T any](p *[]T, n int) []T {
 // result is valid UTF-8 (strings.ToLower turns invalid bytes into U+FFFD),
 // so a result equal to s means s was valid.
 func toLower(s string) string {
-	for _, r := range s {
+	for i := 0; i < len(s); {
+		b := s[i]
 		switch {
-		case r < 0x80:
-			if 'A' <= r && r <= 'Z' {
+		case b < 0x80:
+			if 'A' <= b && b <= 'Z' {
 				return strings.ToLower(s)
 			}
+			i++
+			continue
+		case 0xE3 <= b && b <= 0xE9 && i+2 < len(s) && s[i+1]&0xC0 == 0x80 && s[i+2]&0xC0 == 0x80:
+			// U+3000–U+9FFF, most of the text, without decoding
+			i += 3
+			continue
+		}
+		r, n := utf8.DecodeRuneInString(s[i:])
+		switch {
 		case 0x2E80 <= r && r <= 0x9FFF, 0x2000 <= r && r <= 0x206F,
 			0x2190 <= r && r <= 0x23FF, 0x2460 <= r && r <= 0x24B5,
 			0x2500 <= r && r <= 0x2BFF:
-		default:
+		default: // U+FFFD for an invalid byte too
 			return strings.ToLower(s)
 		}
+		i += n
 	}
 	return s
 }

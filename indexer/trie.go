@@ -2,7 +2,6 @@ package indexer
 
 import (
 	"fmt"
-	"math"
 	"math/bits"
 	"unicode/utf8"
 )
@@ -21,24 +20,33 @@ type wordTrie struct {
 	narrow []uint32        // code of each rune below 1<<16; 0: the rune starts no entry
 	wide   map[rune]uint32 // codes of the other runes
 	root   []int32         // child of the root by code; 0: none
-	slots  []trieSlot      // children of the other nodes
+	slots  []uint64        // children of the other nodes (see slot)
 	shift  uint            // 64 − log2(len(slots))
 	value  []int32         // entry index of each node, −1 when the node is a prefix only
 }
 
-// trieSlot is one child: key is parent<<32 | code (parent ≥ 1, so a key is
-// never 0, the empty slot).
-type trieSlot struct {
-	key   uint64
-	child int32
-}
+// A slot of the table of children packs the key — the parent node and
+// the rune code, parent<<trieCodeBits | code — above the child node, in
+// one word: half the size of a key and a child apart, so twice as many
+// slots stay in the caches a walk reads them through. parent ≥ 1, so a
+// used slot is never 0, the empty one.
+const (
+	trieNodeBits = 24 // nodes, parent or child
+	trieCodeBits = 16 // rune codes
+	trieMaxNodes = 1<<trieNodeBits - 1
+	trieMaxCodes = 1<<trieCodeBits - 1
+)
+
+// slotKey returns the key of node's child along code c.
+func slotKey(node int32, c uint32) uint64 { return uint64(node)<<trieCodeBits | uint64(c) }
 
 // newWordTrie builds the trie of entries: entry i is texts(i). Of an
 // entry repeated, the first is kept, as gse's dictionary does (AddToken).
 // Empty entries and entries that are not valid UTF-8 are left out: the
 // route walks valid text only (cutEach hands anything else to gse), where
 // no such entry can be a word. It fails only when the trie would outgrow
-// its 32-bit node numbers.
+// its node numbers or rune codes (trieMaxNodes characters, trieMaxCodes
+// distinct ones: gse's dictionary has about 1,000,000 and 11,000).
 func newWordTrie(n int, texts func(int) string) (*wordTrie, error) {
 	t := &wordTrie{narrow: make([]uint32, 1<<16), wide: map[rune]uint32{}, value: []int32{-1}}
 	codes := uint32(0)
@@ -61,8 +69,8 @@ func newWordTrie(n int, texts func(int) string) (*wordTrie, error) {
 			}
 		}
 	}
-	if runes >= math.MaxInt32/2 {
-		return nil, fmt.Errorf("dictionary of %d characters is too large", runes)
+	if runes >= trieMaxNodes || codes > trieMaxCodes {
+		return nil, fmt.Errorf("dictionary of %d characters (%d distinct) is too large", runes, codes)
 	}
 	t.root = make([]int32, codes+1)
 	// at most one node per rune of the entries, and far fewer where
@@ -84,7 +92,7 @@ func newWordTrie(n int, texts func(int) string) (*wordTrie, error) {
 func (t *wordTrie) fill(n int, texts func(int) string, usable func(string) bool, size int) {
 	clear(t.root)
 	t.value = t.value[:1]
-	t.slots = make([]trieSlot, size)
+	t.slots = make([]uint64, size)
 	t.shift = uint(64 - bits.Len(uint(size-1)))
 	for i := range n {
 		w := texts(i)
@@ -121,14 +129,14 @@ func (t *wordTrie) child(node int32, c uint32) int32 {
 	if node == 0 {
 		return t.root[c]
 	}
-	key := uint64(node)<<32 | uint64(c)
+	key := slotKey(node, c)
 	mask := uint64(len(t.slots) - 1)
 	for h := (key * 0x9E3779B97F4A7C15) >> t.shift; ; h = (h + 1) & mask {
-		s := &t.slots[h]
-		if s.key == key {
-			return s.child
+		s := t.slots[h]
+		if s>>trieNodeBits == key {
+			return int32(s & trieMaxNodes)
 		}
-		if s.key == 0 {
+		if s == 0 {
 			return 0
 		}
 	}
@@ -140,13 +148,13 @@ func (t *wordTrie) link(node int32, c uint32, child int32) {
 		t.root[c] = child
 		return
 	}
-	key := uint64(node)<<32 | uint64(c)
+	key := slotKey(node, c)
 	mask := uint64(len(t.slots) - 1)
 	h := (key * 0x9E3779B97F4A7C15) >> t.shift
-	for t.slots[h].key != 0 {
+	for t.slots[h] != 0 {
 		h = (h + 1) & mask
 	}
-	t.slots[h] = trieSlot{key: key, child: child}
+	t.slots[h] = key<<trieNodeBits | uint64(child)
 }
 
 // codes appends the code of every rune of text to dst.

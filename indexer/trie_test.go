@@ -66,3 +66,39 @@ func TestWordTrie(t *testing.T) {
 		t.Errorf("code of z = %d, want 0", c)
 	}
 }
+
+// TestWordTrieLimits: a dictionary of more distinct characters than a
+// slot has room for is refused with an error, one just within is built,
+// and the deepest node of a large trie is still found (its number fills
+// most of a slot's child bits).
+func TestWordTrieLimits(t *testing.T) {
+	distinct := func(n int) func(int) string {
+		// one entry of two characters each: n distinct runes from U+4E00
+		// on (the CJK blocks and beyond), skipping the surrogates
+		r := func(i int) string {
+			if c := rune(0x4E00 + i); c < 0xD800 {
+				return string(c)
+			}
+			return string(rune(0x4E00 + 0x800 + i))
+		}
+		return func(i int) string { return r(i) + r((i+1)%n) }
+	}
+	if _, err := newWordTrie(trieMaxCodes+1, distinct(trieMaxCodes+1)); err == nil {
+		t.Errorf("%d distinct characters: no error", trieMaxCodes+1)
+	}
+	tr, err := newWordTrie(trieMaxCodes, distinct(trieMaxCodes))
+	if err != nil {
+		t.Fatalf("%d distinct characters: %v", trieMaxCodes, err)
+	}
+	last := trieMaxCodes - 1
+	w := distinct(trieMaxCodes)(last)
+	node := int32(0)
+	for _, c := range tr.codes(nil, w) {
+		if node = tr.child(node, c); node == 0 {
+			t.Fatalf("%q: no path", w)
+		}
+	}
+	if got := tr.value[node]; got != int32(last) {
+		t.Errorf("%q: entry %d, want %d", w, got, last)
+	}
+}
