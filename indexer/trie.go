@@ -17,7 +17,7 @@ import (
 // It is built once (newWordTrie) and read-only afterwards, so safe for
 // concurrent use.
 type wordTrie struct {
-	narrow []uint32        // code of each rune below 1<<16; 0: the rune starts no entry
+	narrow []uint16        // code of each rune below 1<<16; 0: the rune starts no entry
 	wide   map[rune]uint32 // codes of the other runes
 	root   []int32         // child of the root by code; 0: none
 	slots  []uint64        // children of the other nodes (see slot)
@@ -48,7 +48,7 @@ func slotKey(node int32, c uint32) uint64 { return uint64(node)<<trieCodeBits | 
 // its node numbers or rune codes (trieMaxNodes characters, trieMaxCodes
 // distinct ones: gse's dictionary has about 1,000,000 and 11,000).
 func newWordTrie(n int, texts func(int) string) (*wordTrie, error) {
-	t := &wordTrie{narrow: make([]uint32, 1<<16), wide: map[rune]uint32{}, value: []int32{-1}}
+	t := &wordTrie{narrow: make([]uint16, 1<<16), wide: map[rune]uint32{}, value: []int32{-1}}
 	codes := uint32(0)
 	runes := 0
 	usable := func(w string) bool { return w != "" && utf8.ValidString(w) }
@@ -60,17 +60,19 @@ func newWordTrie(n int, texts func(int) string) (*wordTrie, error) {
 		for _, r := range w {
 			runes++
 			if t.code(r) == 0 {
-				codes++
+				if codes++; codes > trieMaxCodes {
+					return nil, fmt.Errorf("dictionary of more than %d distinct characters is too large", trieMaxCodes)
+				}
 				if r < 1<<16 {
-					t.narrow[r] = codes
+					t.narrow[r] = uint16(codes)
 				} else {
 					t.wide[r] = codes
 				}
 			}
 		}
 	}
-	if runes >= trieMaxNodes || codes > trieMaxCodes {
-		return nil, fmt.Errorf("dictionary of %d characters (%d distinct) is too large", runes, codes)
+	if runes >= trieMaxNodes {
+		return nil, fmt.Errorf("dictionary of %d characters is too large", runes)
 	}
 	t.root = make([]int32, codes+1)
 	// at most one node per rune of the entries, and far fewer where
@@ -119,7 +121,7 @@ func (t *wordTrie) fill(n int, texts func(int) string, usable func(string) bool,
 // code returns the code of r, 0 when r is in no entry.
 func (t *wordTrie) code(r rune) uint32 {
 	if r < 1<<16 {
-		return t.narrow[r]
+		return uint32(t.narrow[r])
 	}
 	return t.wide[r]
 }
