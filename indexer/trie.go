@@ -20,7 +20,7 @@ type wordTrie struct {
 	narrow []uint16        // code of each rune below 1<<16; 0: the rune starts no entry
 	wide   map[rune]uint32 // codes of the other runes
 	root   []int32         // child of the root by code; 0: none
-	slots  []uint64        // children of the other nodes (see slot)
+	slots  []uint64        // children of the other nodes (see slotKey)
 	shift  uint            // 64 − log2(len(slots))
 	value  []int32         // entry index of each node, −1 when the node is a prefix only
 }
