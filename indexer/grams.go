@@ -9,7 +9,6 @@ import (
 	"fmt"
 	"os"
 	"slices"
-	"sort"
 	"sync"
 
 	"github.com/RoaringBitmap/roaring/v2"
@@ -361,60 +360,37 @@ func (t *gramTable) appendKeys(out []uint64) []uint64 {
 // Grams is the opened bigram postings file of an index. It is immutable
 // and safe for concurrent use.
 type Grams struct {
-	// file is the postings file, nil for postings in memory;
-	// nothing of it is mapped once it is open (see readGrams)
-	file  *Blobs
-	docs  int
-	n     int
-	keys  []byte // n uint64, nil for a file
-	offs  []byte // n+1 uint64, nil for a file
-	lists []byte // nil for a file
-	// for a file: every block-th key (block: gramBlock), the file offsets of the keys,
-	// the offsets and the lists, and the length of the lists
-	sparse                  []uint64
-	block                   int
-	keysAt, offsAt, listsAt uint64
-	listsLen                uint64
+	// file is the mapped postings file, nil for postings in memory
+	file *Blobs
+	docs int
+	n    int
+	// the keys (n uint64), the offsets (n+1 uint64) and the lists: in
+	// the file's mapping, or in memory
+	keys, offs, lists []byte
 }
 
-// gramBlock is the number of keys read (one pread of 4 KB) to look a key
-// up in a postings file.
-const gramBlock = 512
-
-// readGrams reads and checks the bigram postings of an index of docs
-// documents. The file is mapped only while its keys and offsets are
-// checked; then a lookup costs three preads (a block of keys, the two
-// offsets, the list) found through every gramBlock-th key, kept in
-// memory: the postings of a large index stay out of the heap and out of
-// the process's resident memory.
+// readGrams maps and checks the bigram postings of an index of docs
+// documents. A lookup is a binary search of the mapped keys and a slice
+// of the mapped lists: no system call and no copy, where reading them
+// (three preads a bigram) was most of the CPU time of a selective phrase
+// at 1 GB of text, 32 segments of postings (docs/scaling.md). The pages
+// the check read are handed back at once, and those a search reads go
+// with the index's other mapped pages (Index.DropPages): the postings of
+// a large index stay out of the heap and, between searches, out of the
+// process's resident memory.
 func readGrams(path string, docs int) (*Grams, error) {
-	return openGrams(path, docs, gramBlock)
-}
-
-// openGrams is readGrams with blocks of block keys.
-func openGrams(path string, docs, block int) (*Grams, error) {
 	b, err := openBlobFile(path)
 	if err != nil {
 		return nil, err
 	}
 	g, err := parseGrams(b.m, docs)
+	if err == nil {
+		err = b.DropPages()
+	}
 	if err != nil {
 		b.Close()
 		return nil, err
 	}
-	g.block = block
-	g.sparse = make([]uint64, 0, (g.n+block-1)/block)
-	for i := 0; i < g.n; i += block {
-		g.sparse = append(g.sparse, binary.LittleEndian.Uint64(g.keys[8*i:]))
-	}
-	g.keysAt, g.offsAt = 16, uint64(16+8*g.n)
-	g.listsAt, g.listsLen = uint64(len(b.m)-len(g.lists)), uint64(len(g.lists))
-	g.keys, g.offs, g.lists = nil, nil, nil
-	if err := b.m.Unmap(); err != nil {
-		b.Close()
-		return nil, fmt.Errorf("unmap %s: %w", path, err)
-	}
-	b.m = nil
 	g.file = b
 	return g, nil
 }
@@ -425,6 +401,15 @@ func (g *Grams) Close() error {
 		return nil
 	}
 	return g.file.Close()
+}
+
+// DropPages hands the pages of a mapped postings file back to the page
+// cache (see Blobs.DropPages).
+func (g *Grams) DropPages() error {
+	if g.file == nil {
+		return nil
+	}
+	return g.file.DropPages()
 }
 
 func parseGrams(data []byte, docs int) (*Grams, error) {
@@ -463,23 +448,16 @@ func parseGrams(data []byte, docs int) (*Grams, error) {
 	return g, nil
 }
 
-// read returns the encoded posting list of key, nil when there is none.
-func (g *Grams) read(key uint64) ([]byte, error) {
-	if g.file != nil {
-		return g.readFile(key)
-	}
-	return g.inMemory(key), nil
-}
-
-// inMemory is read for postings in memory.
-func (g *Grams) inMemory(key uint64) []byte {
+// read returns the encoded posting list of key, nil when there is none:
+// a slice of the mapping (or of the lists in memory), never modified.
+func (g *Grams) read(key uint64) []byte {
 	i, ok := searchKeys(g.keys, key)
 	if !ok {
 		return nil
 	}
 	lo := binary.LittleEndian.Uint64(g.offs[8*i:])
 	hi := binary.LittleEndian.Uint64(g.offs[8*i+8:])
-	return g.lists[lo:hi]
+	return g.lists[lo:hi:hi]
 }
 
 // searchKeys returns the index of key in keys, sorted uint64s, and
@@ -497,61 +475,10 @@ func searchKeys(keys []byte, key uint64) (int, bool) {
 	return i, i < len(keys)/8 && binary.LittleEndian.Uint64(keys[8*i:]) == key
 }
 
-// readFile is read for a postings file: the block of keys where key
-// would be, then its offsets, then its list.
-func (g *Grams) readFile(key uint64) ([]byte, error) {
-	lo, hi, found, err := g.locate(key)
-	if err != nil || !found {
-		return nil, err
-	}
-	f := g.file.f
-	out := make([]byte, hi-lo)
-	if _, err := f.ReadAt(out, int64(g.listsAt+lo)); err != nil {
-		return nil, fmt.Errorf("read bigram postings of %s: %w", f.Name(), err)
-	}
-	return out, nil
-}
-
-// locate returns where the list of key lies in the lists of a postings
-// file, false when the key is not there.
-func (g *Grams) locate(key uint64) (lo, hi uint64, found bool, err error) {
-	j := sort.Search(len(g.sparse), func(j int) bool { return g.sparse[j] > key }) - 1
-	if j < 0 {
-		return 0, 0, false, nil
-	}
-	f := g.file.f
-	first := j * g.block
-	keys := make([]byte, 8*(min(g.n, first+g.block)-first))
-	if _, err := f.ReadAt(keys, int64(g.keysAt)+8*int64(first)); err != nil {
-		return 0, 0, false, fmt.Errorf("read bigram keys of %s: %w", f.Name(), err)
-	}
-	i, ok := searchKeys(keys, key)
-	if !ok {
-		return 0, 0, false, nil
-	}
-	var offs [16]byte
-	if _, err := f.ReadAt(offs[:], int64(g.offsAt)+8*int64(first+i)); err != nil {
-		return 0, 0, false, fmt.Errorf("read bigram offsets of %s: %w", f.Name(), err)
-	}
-	lo, hi = binary.LittleEndian.Uint64(offs[:]), binary.LittleEndian.Uint64(offs[8:])
-	if lo >= hi || hi > g.listsLen {
-		return 0, 0, false, fmt.Errorf("bigram postings of %s: bad offsets %d, %d", f.Name(), lo, hi)
-	}
-	return lo, hi, true, nil
-}
-
-// Err returns the first error reading a posting list, nil when there
-// was none.
-func (g *Grams) Err() error {
-	if g.file == nil {
-		return nil
-	}
-	return g.file.Err()
-}
-
-// postingList is one decoded posting list: raw ordinals or a bitmap.
+// postingList is one decoded posting list: raw ordinals or a bitmap,
+// both reading the encoded list in place.
 type postingList struct {
-	raw []uint32
+	raw []byte // a raw list's ordinals, little-endian uint32s
 	bm  *roaring.Bitmap
 }
 
@@ -559,28 +486,46 @@ func (p postingList) card() int {
 	if p.bm != nil {
 		return int(p.bm.GetCardinality())
 	}
-	return len(p.raw)
+	return len(p.raw) / 4
 }
 
 func (p postingList) contains(o uint32) bool {
 	if p.bm != nil {
 		return p.bm.Contains(o)
 	}
-	_, ok := slices.BinarySearch(p.raw, o)
-	return ok
+	i, j := 0, len(p.raw)/4
+	for i < j {
+		h := int(uint(i+j) >> 1)
+		if binary.LittleEndian.Uint32(p.raw[4*h:]) < o {
+			i = h + 1
+		} else {
+			j = h
+		}
+	}
+	return i < len(p.raw)/4 && binary.LittleEndian.Uint32(p.raw[4*i:]) == o
 }
 
+// ordinals returns the list's ordinals in a new slice.
+func (p postingList) ordinals() []uint32 {
+	if p.bm != nil {
+		return p.bm.ToArray()
+	}
+	out := make([]uint32, len(p.raw)/4)
+	for i := range out {
+		out[i] = binary.LittleEndian.Uint32(p.raw[4*i:])
+	}
+	return out
+}
+
+// decode decodes the encoded list b without copying it: the list reads
+// b (a roaring bitmap copies a container before it would change it).
 func (g *Grams) decode(b []byte) (postingList, error) {
 	switch b[0] {
 	case listRaw:
 		if (len(b)-1)%4 != 0 {
 			return postingList{}, errors.New("bigram postings: bad raw list")
 		}
-		out := make([]uint32, (len(b)-1)/4)
-		for i := range out {
-			out[i] = binary.LittleEndian.Uint32(b[1+4*i:])
-		}
-		return postingList{raw: out}, nil
+		return postingList{raw: b[1:]}, nil
 	case listRoaring:
 		bm := roaring.New()
 		if _, err := bm.FromBuffer(b[1:]); err != nil {
@@ -609,42 +554,15 @@ func (g *Grams) Count(keys []uint64) int {
 }
 
 // count returns the length of the posting list of key, false when there
-// is none or it is damaged. From a file it reads the head of the list
-// only: a raw list's length follows from its size, a roaring bitmap's
-// from its descriptive header.
+// is none or it is damaged, from the head of the list: a raw list's
+// length follows from its size, a roaring bitmap's from its descriptive
+// header.
 func (g *Grams) count(key uint64) (int, bool) {
-	if g.file == nil {
-		b := g.inMemory(key)
-		if b == nil {
-			return 0, false
-		}
-		return listCount(b, len(b))
-	}
-	lo, hi, found, err := g.locate(key)
-	if err != nil || !found {
-		if err != nil {
-			g.file.err.CompareAndSwap(nil, &err)
-		}
+	b := g.read(key)
+	if b == nil {
 		return 0, false
 	}
-	size := int(hi - lo)
-	head := make([]byte, min(size, 64))
-	for {
-		if _, err := g.file.f.ReadAt(head, int64(g.listsAt+lo)); err != nil {
-			err = fmt.Errorf("read bigram postings of %s: %w", g.file.f.Name(), err)
-			g.file.err.CompareAndSwap(nil, &err)
-			return 0, false
-		}
-		n, ok := listCount(head, size)
-		if ok || len(head) == size {
-			return n, ok
-		}
-		need := roaringHeadSize(head[1:]) + 1
-		if need <= len(head) || need > size {
-			return 0, false
-		}
-		head = make([]byte, need)
-	}
+	return listCount(b, len(b))
 }
 
 // listCount returns the length of an encoded posting list of size bytes
@@ -725,10 +643,7 @@ func (g *Grams) Candidates(keys []uint64) ([]int32, error) {
 	}
 	ls := make([]postingList, 0, len(keys))
 	for _, k := range keys {
-		b, err := g.read(k)
-		if err != nil {
-			return nil, err
-		}
+		b := g.read(k)
 		if b == nil {
 			return nil, nil
 		}
@@ -748,11 +663,7 @@ func (g *Grams) Candidates(keys []uint64) ([]int32, error) {
 		}
 		acc = roaring.FastAnd(bms...).ToArray()
 	} else {
-		if ls[0].bm != nil {
-			acc = ls[0].bm.ToArray()
-		} else {
-			acc = ls[0].raw
-		}
+		acc = ls[0].ordinals()
 		for _, l := range ls[1:] {
 			out := acc[:0] // acc is always a fresh slice
 			for _, o := range acc {

@@ -417,17 +417,12 @@ func openIndex(dir string, m *Meta) (*Index, error) {
 	return ix, nil
 }
 
-// ReadErr returns the first error reading a text, an entry or a posting
-// list of the index from its files (such a record reads as empty), nil
-// when there was none.
+// ReadErr returns the first error reading a text or an entry of the
+// index from its files (such a record reads as empty), nil when there was
+// none.
 func (ix *Index) ReadErr() error {
 	for _, p := range ix.parts {
 		if err := errors.Join(p.texts.Err(), p.units.Err()); err != nil {
-			return fmt.Errorf("%w: %w", ErrCorrupt, err)
-		}
-	}
-	for _, g := range ix.grams {
-		if err := g.g.Err(); err != nil {
 			return fmt.Errorf("%w: %w", ErrCorrupt, err)
 		}
 	}
@@ -498,8 +493,8 @@ func (ix *Index) SegmentSeqs(fn func(base int, seq []uint32)) {
 }
 
 // DropPages hands the pages of the index's mapped files — the texts, the
-// entries' offsets, the columns, the order files and bleve's segment
-// files — back to the page cache: they leave the process's resident
+// entries' offsets, the columns, the bigram postings, the order files and
+// bleve's segment files — back to the page cache: they leave the process's resident
 // memory and stay cached by the kernel, and the next read maps them again
 // (a minor fault). Safe while the index serves: the files never change,
 // and the mappings stay in place until the index is closed (its shards
@@ -513,6 +508,9 @@ func (ix *Index) DropPages() error {
 	}
 	for _, p := range ix.parts {
 		errs = append(errs, p.texts.DropPages(), p.units.DropPages(), p.cols.DropPages())
+	}
+	for _, g := range ix.grams {
+		errs = append(errs, g.g.DropPages())
 	}
 	if ix.order != nil {
 		errs = append(errs, ix.order.DropPages())
