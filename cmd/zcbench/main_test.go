@@ -8,6 +8,7 @@ import (
 	"os"
 	"path/filepath"
 	"slices"
+	"strconv"
 	"strings"
 	"sync/atomic"
 	"testing"
@@ -318,5 +319,46 @@ func TestIssueTargets(t *testing.T) {
 	printTargets(&b, []scaleRow{small, big})
 	if !strings.Contains(b.String(), "10000 documents, 1042.0 MB") || !strings.Contains(b.String(), "| index ≥ 6 MB/s | 5.79 MB/s | missed |") {
 		t.Errorf("printed:\n%s", b.String())
+	}
+}
+
+// TestOneDocQuery: the one-document query of a synthetic corpus is a
+// phrase exactly one of its documents holds, and the per-query table
+// gives it a row with a dash for the sizes that did not measure it.
+func TestOneDocQuery(t *testing.T) {
+	for _, n := range []int{1, 6, 11} {
+		dir := t.TempDir()
+		var out bytes.Buffer
+		if err := run(context.Background(), []string{"synth", "-n", strconv.Itoa(n), "-out", dir}, &out, &out); err != nil {
+			t.Fatalf("synth: %v (%s)", err, out.String())
+		}
+		q := oneDocQuery(n)
+		phrase := strings.Trim(strings.TrimPrefix(q, "q="), `"`)
+		files, err := filepath.Glob(filepath.Join(dir, "*.txt"))
+		if err != nil {
+			t.Fatal(err)
+		}
+		holding := 0
+		for _, f := range files {
+			b, err := os.ReadFile(f)
+			if err != nil {
+				t.Fatal(err)
+			}
+			if strings.Contains(string(b), phrase) {
+				holding++
+			}
+		}
+		if holding != 1 {
+			t.Errorf("n=%d: %s is in %d documents, want 1", n, q, holding)
+		}
+	}
+	var w bytes.Buffer
+	printScale(&w, []scaleRow{
+		{Docs: 5, QueryCPU: []queryCPU{{Query: QueryMix[0], CPU: time.Millisecond}}},
+		{Docs: 200, Synthetic: true, QueryCPU: []queryCPU{{Query: QueryMix[0], CPU: 2 * time.Millisecond}, {Query: oneDocLabel, CPU: 3 * time.Millisecond}}},
+	})
+	want := "| `" + oneDocLabel + "` | — | 3.0 ms |"
+	if !strings.Contains(w.String(), want) {
+		t.Errorf("table has no line %q:\n%s", want, w.String())
 	}
 }

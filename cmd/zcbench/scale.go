@@ -14,6 +14,7 @@ import (
 	"net/url"
 	"os"
 	"path/filepath"
+	"slices"
 	"strconv"
 	"strings"
 	"time"
@@ -55,10 +56,23 @@ func (r scaleRow) throughput() float64 {
 	return float64(r.CorpusBytes) / 1e6 / r.IndexWall.Seconds()
 }
 
-// queryCPU is the server's CPU time per request of one query of the mix.
+// queryCPU is the server's CPU time per request of one query: of the
+// mix, or the one-document query (oneDocLabel).
 type queryCPU struct {
-	Query string
+	Query string // the query, or oneDocLabel
 	CPU   time.Duration
+}
+
+// oneDocLabel names, in the tables, the query of a phrase that one
+// document of a synthetic corpus holds whatever its size (oneDocQuery):
+// its CPU per request is the fixed cost of a selective query, which must
+// not grow with the corpus the way a query's matches do.
+const oneDocLabel = `q="合成区M教育事业发展规划" (one document's title, M = n/2)`
+
+// oneDocQuery is the query of oneDocLabel for a synthetic corpus of n
+// documents: the title phrase of its middle document (synth.document).
+func oneDocQuery(n int) string {
+	return fmt.Sprintf(`q="合成区%04d教育事业发展规划"`, max(n/2, 1))
 }
 
 // adminToken is the admin token of the servers a scale run starts.
@@ -195,7 +209,11 @@ func scaleOne(ctx context.Context, bin, work string, n, kb, conc int, dur time.D
 		return row, fmt.Errorf("%d requests failed (first: %s%s)", errs, row.Seq.FirstErr, row.Conc.FirstErr)
 	}
 	if cpuq > 0 {
-		if row.QueryCPU, err = perQueryCPU(ctx, s.base, pid, cpuq); err != nil {
+		queries := slices.Clone(QueryMix)
+		if row.Synthetic {
+			queries = append(queries, oneDocQuery(n))
+		}
+		if row.QueryCPU, err = perQueryCPU(ctx, s.base, pid, cpuq, queries); err != nil {
 			return row, err
 		}
 	}
@@ -206,14 +224,15 @@ func scaleOne(ctx context.Context, bin, work string, n, kb, conc int, dur time.D
 	return row, nil
 }
 
-// perQueryCPU is the server's CPU time per request of each query of the
-// mix, each sent n times in a row by one client (CPU from /proc: it does
+// perQueryCPU is the server's CPU time per request of each query (of the
+// mix, then the one-document query of a synthetic corpus), each sent n
+// times in a row by one client (CPU from /proc: it does
 // not depend on other load on the machine, at a resolution of 10 ms over
 // the n requests).
-func perQueryCPU(ctx context.Context, base string, pid, n int) ([]queryCPU, error) {
+func perQueryCPU(ctx context.Context, base string, pid, n int, queries []string) ([]queryCPU, error) {
 	client := &http.Client{Timeout: 30 * time.Second}
 	var out []queryCPU
-	for _, q := range QueryMix {
+	for _, q := range queries {
 		c0, err := procCPU(pid)
 		if err != nil {
 			return nil, err
@@ -227,7 +246,11 @@ func perQueryCPU(ctx context.Context, base string, pid, n int) ([]queryCPU, erro
 		if err != nil {
 			return nil, err
 		}
-		out = append(out, queryCPU{Query: q, CPU: (c1 - c0) / time.Duration(n)})
+		label := q
+		if !slices.Contains(QueryMix, q) {
+			label = oneDocLabel
+		}
+		out = append(out, queryCPU{Query: label, CPU: (c1 - c0) / time.Duration(n)})
 	}
 	return out, nil
 }
@@ -403,7 +426,17 @@ func printScale(w io.Writer, rows []scaleRow) {
 			r.Seq.p(50), r.Seq.p(99), ms(r.SeqCPU), r.Conc.p(50), r.Conc.p(99), r.Conc.rate(),
 			mb(r.ServeRSS), mb(r.SettledRSS), mb(r.SettledAnon), r.AddVisible.Round(time.Millisecond))
 	}
-	if len(rows) > 0 && len(rows[0].QueryCPU) > 0 {
+	// the queries of every row, in the order of the first row that
+	// measured each (the seeds have no one-document query)
+	var queries []string
+	for _, r := range rows {
+		for _, q := range r.QueryCPU {
+			if !slices.Contains(queries, q.Query) {
+				queries = append(queries, q.Query)
+			}
+		}
+	}
+	if len(queries) > 0 {
 		fmt.Fprintln(w)
 		fmt.Fprint(w, "| server CPU per query |")
 		for _, r := range rows {
@@ -411,12 +444,15 @@ func printScale(w io.Writer, rows []scaleRow) {
 		}
 		fmt.Fprintln(w)
 		fmt.Fprintln(w, "|---|"+strings.Repeat("---|", len(rows)))
-		for i, q := range rows[0].QueryCPU {
-			fmt.Fprintf(w, "| `%s` |", q.Query)
+		for _, q := range queries {
+			fmt.Fprintf(w, "| `%s` |", q)
 			for _, r := range rows {
-				if i < len(r.QueryCPU) {
-					fmt.Fprintf(w, " %.1f ms |", ms(r.QueryCPU[i].CPU))
+				i := slices.IndexFunc(r.QueryCPU, func(c queryCPU) bool { return c.Query == q })
+				if i < 0 {
+					fmt.Fprint(w, " — |")
+					continue
 				}
+				fmt.Fprintf(w, " %.1f ms |", ms(r.QueryCPU[i].CPU))
 			}
 			fmt.Fprintln(w)
 		}
