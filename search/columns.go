@@ -36,7 +36,12 @@ type columns struct {
 	// themeIDs holds the themes of every entry (see entryThemes)
 	themeIDs []uint16
 	// docDistrict is the district of each document, by document index
-	docDistrict                                    []uint16
+	docDistrict []uint16
+	// docStart holds where each document's entries start, by document
+	// index, in sequence numbers, and the number of entries last: a query
+	// of filters alone visits the entries of the documents that pass the
+	// document filters only (see scanRanges)
+	docStart                                       []int32
 	districtDict, sectionDict, typeDict, themeDict dict
 	docs                                           docColumns
 	// bytes counts each byte value over the normalised texts (every 8th
@@ -159,12 +164,14 @@ func newColumns(ix *indexer.Index, spans []docSpan, sv *served, prev *columns) (
 			return nil, corpus.Errorf(corpus.EINTERNAL, "文档 %d 的条目范围无效", i)
 		}
 		next = sp.start + sp.n
+		c.docStart = append(c.docStart, sp.start)
 		c.docs.add(sp.doc)
 		c.docDistrict = append(c.docDistrict, c.districtDict.id(sp.doc.District))
 	}
 	if int(next) != n {
 		return nil, corpus.Errorf(corpus.EINTERNAL, "索引有 %d 条，文档共 %d 条", n, next)
 	}
+	c.docStart = append(c.docStart, next)
 	var spanOfSeq []uint32 // for the entries from on
 	if from < n {
 		spanOfSeq = make([]uint32, n-from)
@@ -347,6 +354,32 @@ func (c *columns) compileFilter(q *Query, hideTargets bool) *filter {
 		f.docPass = c.docs.pass(q)
 	}
 	return f
+}
+
+// scanRanges returns the ranges of sequence numbers [lo[i], hi[i]), in
+// order, that hold every entry that can pass f: all entries, or, when f
+// filters by document (district, or the document facets and dates), the
+// entries of the documents that pass those filters — a query of filters
+// alone then costs the entries of a district, not of the collection.
+func (c *columns) scanRanges(f *filter) (lo, hi []int32) {
+	if !f.hasDistrict && f.docPass == nil {
+		return []int32{0}, []int32{int32(c.n)}
+	}
+	for d := range len(c.docStart) - 1 {
+		if c.docPasses(f, d) {
+			lo, hi = append(lo, c.docStart[d]), append(hi, c.docStart[d+1])
+		}
+	}
+	return lo, hi
+}
+
+// docPasses reports whether the document with index d passes the
+// document filters of f: pass checks them again for each of its entries.
+func (c *columns) docPasses(f *filter, d int) bool {
+	if f.docPass != nil && !f.docPass[d] {
+		return false
+	}
+	return !f.hasDistrict || slices.Contains(f.district, c.docDistrict[d])
 }
 
 // pass reports whether the entry with ordinal o passes the filters (the

@@ -164,13 +164,20 @@ func (s *Service) visit(ctx context.Context, p *plan, fc *facetCounter, fn func(
 		}
 	}
 	if len(p.q.Groups) == 0 {
-		for seq := range c.n {
-			if seq%ctxCheckEvery == 0 {
-				if err := ctx.Err(); err != nil {
-					return err
+		// filters alone: the entries in sequence order, of the documents
+		// that can pass only (columns.scanRanges)
+		lo, hi := c.scanRanges(p.filter)
+		visited := 0
+		for i := range lo {
+			for seq := lo[i]; seq < hi[i]; seq++ {
+				if visited%ctxCheckEvery == 0 {
+					if err := ctx.Err(); err != nil {
+						return err
+					}
 				}
+				visited++
+				one(cand{ord: *c.ord.at(seq)}, false)
 			}
-			one(cand{ord: *c.ord.at(int32(seq))}, false)
 		}
 		return nil
 	}
