@@ -266,6 +266,44 @@ func BenchmarkWriteGrams(b *testing.B) {
 	}
 }
 
+// BenchmarkGramsCandidates looks up the candidates of a selective and a
+// common phrase in the bigram postings file of the seed corpus's unit
+// texts, ten times over, as a search does: through the file's mapping.
+func BenchmarkGramsCandidates(b *testing.B) {
+	c, err := parse.Seeds()
+	if err != nil {
+		b.Fatal(err)
+	}
+	var texts []string
+	for range 10 {
+		for _, d := range c.Documents() {
+			for _, u := range d.Units {
+				texts = append(texts, u.NormText())
+			}
+		}
+	}
+	path := filepath.Join(b.TempDir(), GramsFile)
+	if err := writeGrams(context.Background(), path, texts, 2); err != nil {
+		b.Fatal(err)
+	}
+	g, err := readGrams(path, len(texts))
+	if err != nil {
+		b.Fatal(err)
+	}
+	b.Cleanup(func() { g.Close() })
+	for _, ph := range []string{"校园纠纷调解委员会", "集团化办学", "教育"} {
+		keys := GramKeys(ph)
+		b.Run(ph, func(b *testing.B) {
+			b.ReportAllocs()
+			for b.Loop() {
+				if got, err := g.Candidates(keys); err != nil || len(got) == 0 {
+					b.Fatalf("%d candidates (%v)", len(got), err)
+				}
+			}
+		})
+	}
+}
+
 // TestGramTable checks the table writeGrams counts bigrams in against a
 // map of slices: lists of every length (chunks linked across arena
 // blocks), an ordinal added twice in a row kept once, and the table grown
