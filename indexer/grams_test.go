@@ -71,9 +71,10 @@ func TestGramsCandidates(t *testing.T) {
 			t.Fatal(err)
 		}
 		t.Cleanup(func() { g.Close() })
-		// every key read through the file's mapping as from the bytes in
-		// memory, and keys between, before and after them absent, before
-		// and after the mapping's pages are handed back
+		// every key read through the file's mapping (its sparse keys,
+		// then a block of keys) as from the bytes in memory, and keys
+		// between, before and after them absent, before and after the
+		// mapping's pages are handed back
 		data, err := os.ReadFile(path)
 		if err != nil {
 			t.Fatal(err)
@@ -82,13 +83,19 @@ func TestGramsCandidates(t *testing.T) {
 		if err != nil {
 			t.Fatal(err)
 		}
-		for round := range 2 {
+		// blocks of 7 keys: the lookup crosses blocks on every corpus
+		small, err := openGrams(path, n, 7)
+		if err != nil {
+			t.Fatal(err)
+		}
+		t.Cleanup(func() { small.Close() })
+		for round, g := range []*Grams{g, g, small, small} {
 			for i := 0; i < mem.n; i++ {
 				k := binary.LittleEndian.Uint64(mem.keys[8*i:])
 				for _, q := range []uint64{k, k - 1, k + 1} {
 					want := mem.read(q)
 					if got := g.read(q); !bytes.Equal(got, want) {
-						t.Fatalf("n=%d, round %d, key %d of %d (%x): read %d bytes, want %d", n, round, i, mem.n, q, len(got), len(want))
+						t.Fatalf("n=%d, round %d (blocks of %d), key %d of %d (%x): read %d bytes, want %d", n, round, g.block, i, mem.n, q, len(got), len(want))
 					}
 					// the length from the head of the list only
 					card, ok := g.count(q)
