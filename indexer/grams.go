@@ -199,32 +199,39 @@ func writeGrams(ctx context.Context, path string, texts []string, workers int) e
 // gramTable maps bigram keys to posting lists while writeGrams builds
 // them: open addressing with linear probing, which costs a fraction of a
 // Go map's access for the tens of millions of bigrams of a large corpus.
-// The lists are chains of fixed chunks in one arena rather than a slice
-// each: a list grows without copying or allocating, and whether a text
-// already added a key is read from its slot, not from its list.
+// The lists are chains of chunks in one arena rather than a slice each: a
+// list grows without copying or allocating, and whether a text already
+// added a key is read from its slot, not from its list. A list's first
+// chunk holds gramChunkMin ordinals, each next one as many as the list
+// holds already, up to gramChunkMax: most lists stay in one small chunk,
+// and a long one is read in a few runs instead of a cache miss every
+// seven ordinals.
 type gramTable struct {
 	keys  []uint64 // key | occupied; 0 = empty
 	slots []gramSlot
 	n     int
 	shift uint // 64 − log2(len(keys))
-	// arena holds the chunks, in blocks of gramBlockChunks: a chunk is
-	// gramChunk−1 ordinals, then the next chunk's index
-	arena  [][]uint32
-	chunks uint32 // chunks in the arena
+	// arena holds the chunks, in blocks of gramArenaBlock words: a chunk
+	// is its ordinals, then the arena address (block·gramArenaBlock +
+	// offset) of the next chunk; used is the words taken in the last block
+	arena [][]uint32
+	used  int
 }
 
 // gramSlot is a key's posting list in a gramTable's arena.
 type gramSlot struct {
-	head, tail uint32 // first and last chunk
+	head, tail uint32 // arena addresses of the first and last chunk
 	n          uint32 // ordinals in the list
 	last       uint32 // the ordinal added last
+	size, room uint16 // ordinals the tail chunk holds, and can still take
 }
 
-// gramChunk is the size of an arena chunk, in uint32s, and
-// gramBlockChunks the number of chunks of an arena block.
+// Chunk sizes of a posting list, in ordinals, and the words of an arena
+// block.
 const (
-	gramChunk       = 8
-	gramBlockChunks = 1 << 13
+	gramChunkMin   = 7
+	gramChunkMax   = 1023
+	gramArenaBlock = 1 << 16
 )
 
 const gramOccupied = 1 << 63 // keys have 42 bits (gramKey)
@@ -239,20 +246,28 @@ func newGramTable(size int) *gramTable {
 
 func (t *gramTable) slot(k uint64) uint64 { return (k * 0x9E3779B97F4A7C15) >> t.shift }
 
-// chunk adds a chunk to the arena and returns its index.
-func (t *gramTable) chunk() uint32 {
-	c := t.chunks
-	if c%gramBlockChunks == 0 {
-		t.arena = append(t.arena, make([]uint32, gramBlockChunks*gramChunk))
+// chunkSize is the number of ordinals of the chunk a list of n ordinals
+// adds when its chunks are full: as many as it holds, within bounds.
+func chunkSize(n uint32) uint32 { return min(max(n, gramChunkMin), gramChunkMax) }
+
+// chunk adds a chunk of size ordinals to the arena and returns its
+// address.
+func (t *gramTable) chunk(size uint32) uint32 {
+	need := int(size) + 1
+	if len(t.arena) == 0 || t.used+need > gramArenaBlock {
+		t.arena = append(t.arena, make([]uint32, gramArenaBlock))
+		t.used = 0
 	}
-	t.chunks++
+	c := uint32((len(t.arena)-1)*gramArenaBlock + t.used)
+	t.used += need
 	return c
 }
 
-// at returns chunk c.
-func (t *gramTable) at(c uint32) []uint32 {
-	i := (c % gramBlockChunks) * gramChunk
-	return t.arena[c/gramBlockChunks][i : i+gramChunk : i+gramChunk]
+// at returns the chunk of size ordinals at address c, and its link to
+// the next one.
+func (t *gramTable) at(c, size uint32) []uint32 {
+	i := c % gramArenaBlock
+	return t.arena[c/gramArenaBlock][i : i+size+1 : i+size+1]
 }
 
 // add appends o to k's list unless the list already ends with it (the
@@ -267,9 +282,9 @@ func (t *gramTable) add(k uint64, o uint32) {
 		switch t.keys[i] {
 		case 0:
 			t.keys[i] = m
-			c := t.chunk()
-			t.at(c)[0] = o
-			t.slots[i] = gramSlot{head: c, tail: c, n: 1, last: o}
+			c := t.chunk(gramChunkMin)
+			t.arena[c/gramArenaBlock][c%gramArenaBlock] = o
+			t.slots[i] = gramSlot{head: c, tail: c, n: 1, last: o, size: gramChunkMin, room: gramChunkMin - 1}
 			t.n++
 			return
 		case m:
@@ -277,13 +292,14 @@ func (t *gramTable) add(k uint64, o uint32) {
 			if sl.last == o {
 				return
 			}
-			at := sl.n % (gramChunk - 1)
-			if at == 0 { // the tail chunk is full: link a new one
-				c := t.chunk()
-				t.at(sl.tail)[gramChunk-1] = c
-				sl.tail = c
+			if sl.room == 0 { // the tail chunk is full: link a new one
+				size := chunkSize(sl.n)
+				c := t.chunk(size)
+				t.arena[sl.tail/gramArenaBlock][sl.tail%gramArenaBlock+uint32(sl.size)] = c
+				sl.tail, sl.size, sl.room = c, uint16(size), uint16(size)
 			}
-			t.at(sl.tail)[at] = o
+			t.arena[sl.tail/gramArenaBlock][sl.tail%gramArenaBlock+uint32(sl.size-sl.room)] = o
+			sl.room--
 			sl.n++
 			sl.last = o
 			return
@@ -319,13 +335,13 @@ func (t *gramTable) appendList(out []uint32, k uint64) []uint32 {
 	if sl == nil {
 		return out
 	}
-	c := sl.head
-	for left := int(sl.n); left > 0; {
-		ch := t.at(c)
-		take := min(left, gramChunk-1)
+	c, held, size := sl.head, uint32(0), uint32(gramChunkMin)
+	for held < sl.n {
+		ch := t.at(c, size)
+		take := min(sl.n-held, size)
 		out = append(out, ch[:take]...)
-		left -= take
-		c = ch[gramChunk-1]
+		held += take
+		c, size = ch[size], chunkSize(held)
 	}
 	return out
 }
@@ -333,7 +349,7 @@ func (t *gramTable) appendList(out []uint32, k uint64) []uint32 {
 func (t *gramTable) grow() {
 	old := *t
 	*t = *newGramTable(2 * len(old.keys))
-	t.arena, t.chunks = old.arena, old.chunks
+	t.arena, t.used = old.arena, old.used
 	mask := uint64(len(t.keys) - 1)
 	for j, m := range old.keys {
 		if m == 0 {

@@ -13,6 +13,7 @@ import (
 	"strings"
 	"testing"
 
+	"github.com/zhengce/zhengce/corpus"
 	"github.com/zhengce/zhengce/corpus/parse"
 )
 
@@ -273,6 +274,52 @@ func BenchmarkWriteGrams(b *testing.B) {
 	}
 }
 
+// BenchmarkWriteGramsDir writes the bigram postings of a streamed
+// segment's worth of a larger corpus (its first 32 MB of .txt files, a
+// text per line), where the lists are long and the table outgrows the
+// caches:
+//
+//	zcbench synth -n 2000 -kb 100 -out /tmp/syn2000
+//	ZHENGCE_BENCH_CORPUS=/tmp/syn2000 go test ./indexer -run '^$' -bench WriteGramsDir
+func BenchmarkWriteGramsDir(b *testing.B) {
+	dir := os.Getenv("ZHENGCE_BENCH_CORPUS")
+	if dir == "" {
+		b.Skip("ZHENGCE_BENCH_CORPUS not set")
+	}
+	files, err := filepath.Glob(filepath.Join(dir, "*.txt"))
+	if err != nil {
+		b.Fatal(err)
+	}
+	var texts []string
+	size, read := 0, 0
+	for _, f := range files {
+		if read >= corpus.StreamBatchBytes {
+			break
+		}
+		data, err := os.ReadFile(f)
+		if err != nil {
+			b.Fatal(err)
+		}
+		read += len(data)
+		for line := range strings.SplitSeq(string(data), "\n") {
+			if n := corpus.Normalize(line); n != "" {
+				texts = append(texts, n)
+				size += len(n)
+			}
+		}
+	}
+	if len(texts) == 0 {
+		b.Fatalf("no text in the .txt files of %s", dir)
+	}
+	path := filepath.Join(b.TempDir(), GramsFile)
+	b.SetBytes(int64(size))
+	for b.Loop() {
+		if err := writeGrams(context.Background(), path, texts, 2); err != nil {
+			b.Fatal(err)
+		}
+	}
+}
+
 // BenchmarkGramsCandidates looks up the candidates of a selective and a
 // common phrase in the bigram postings file of the seed corpus's unit
 // texts, ten times over, as a search does: through the file's mapping.
@@ -312,14 +359,17 @@ func BenchmarkGramsCandidates(b *testing.B) {
 }
 
 // TestGramTable checks the table writeGrams counts bigrams in against a
-// map of slices: lists of every length (chunks linked across arena
-// blocks), an ordinal added twice in a row kept once, and the table grown
-// several times on the way.
+// map of slices: lists of every length (chunks of every size, linked
+// across arena blocks), an ordinal added twice in a row kept once, and
+// the table grown several times on the way.
 func TestGramTable(t *testing.T) {
 	r := rand.New(rand.NewPCG(3, 5))
 	tab := newGramTable(16)
 	want := map[uint64][]uint32{}
 	for o := range uint32(3000) {
+		// one key in every text: a list past the largest chunk
+		tab.add(7777, o)
+		want[7777] = append(want[7777], o)
 		for range 1 + r.IntN(60) {
 			var k uint64
 			switch r.IntN(3) {
@@ -336,8 +386,8 @@ func TestGramTable(t *testing.T) {
 			}
 		}
 	}
-	if tab.chunks <= gramBlockChunks || len(tab.keys) <= 1<<16 {
-		t.Fatalf("%d chunks, %d slots: the arena or the table did not grow", tab.chunks, len(tab.keys))
+	if len(tab.arena) < 2 || len(tab.keys) <= 1<<16 {
+		t.Fatalf("%d arena blocks, %d slots: the arena or the table did not grow", len(tab.arena), len(tab.keys))
 	}
 	keys := tab.appendKeys(nil)
 	if len(keys) != len(want) {
