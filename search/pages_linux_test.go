@@ -41,8 +41,8 @@ func mappedRSS(t *testing.T, dir, suffix string) int {
 }
 
 // TestDropPages checks that Live.DropPages takes the pages of the texts,
-// of the served columns and of bleve's segment files out of the process's
-// resident memory, and that the searches after it give the same answers.
+// of the served columns, of the bigram postings and of bleve's segment
+// files out of the process's resident memory, and that the searches after it give the same answers.
 func TestDropPages(t *testing.T) {
 	dir, loader, _ := synthLibrary(t, 5, "p", 30)
 	l := openLibrary(t, dir, loader)
@@ -58,7 +58,7 @@ func TestDropPages(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	for _, f := range []string{"zhengce-texts.bin", "zhengce-served.bin", ".zap"} {
+	for _, f := range []string{"zhengce-texts.bin", "zhengce-served.bin", "zhengce-grams.bin", ".zap"} {
 		if mappedRSS(t, root, f) == 0 {
 			t.Fatalf("searches left no resident page of %s", f)
 		}
@@ -66,7 +66,7 @@ func TestDropPages(t *testing.T) {
 	if err := l.DropPages(); err != nil {
 		t.Fatal(err)
 	}
-	for _, f := range []string{"zhengce-texts.bin", "zhengce-served.bin", "zhengce-columns.bin", "zhengce-units.bin", ".zap"} {
+	for _, f := range []string{"zhengce-texts.bin", "zhengce-served.bin", "zhengce-columns.bin", "zhengce-units.bin", "zhengce-grams.bin", ".zap"} {
 		if kb := mappedRSS(t, root, f); kb != 0 {
 			t.Errorf("%s: %d KiB resident after DropPages", f, kb)
 		}
