@@ -382,8 +382,10 @@ type Grams struct {
 	docs int
 	n    int
 	// the keys (n uint64), the offsets (n+1 uint64) and the lists: in
-	// the file's mapping, or in memory
+	// the file's mapping (the lists only bound there: they are read with
+	// pread from listsAt), or in memory
 	keys, offs, lists []byte
+	listsAt           int64
 	// sparse holds every block-th key (gramBlock), in memory: a lookup
 	// searches it, then one block of the keys (one page of the mapping)
 	sparse []uint64
@@ -396,14 +398,14 @@ const gramBlock = 512
 
 // readGrams maps and checks the bigram postings of an index of docs
 // documents. A lookup searches the sparse keys in memory, then one block
-// of the mapped keys, and slices the mapped lists: no system call and no
-// copy, where reading them
-// (three preads a bigram) was most of the CPU time of a selective phrase
-// at 1 GB of text, 32 segments of postings (docs/scaling.md). The pages
-// the check read are handed back at once, and those a search reads go
-// with the index's other mapped pages (Index.DropPages): the postings of
-// a large index stay out of the heap and, between searches, out of the
-// process's resident memory.
+// of the mapped keys and the mapped offsets, and reads the list with one
+// pread: three preads a bigram (a block of keys, the offsets, the list)
+// were most of the CPU time of a selective phrase at 1 GB of text, 33
+// segments of postings, and the lists read through the mapping would stay
+// resident until the next hand-back — on the laws corpus 35 MB more at the
+// last answer of a load run (docs/scaling.md). The pages the check read
+// are handed back at once, and those of the keys and offsets a search
+// reads go with the index's other mapped pages (Index.DropPages).
 func readGrams(path string, docs int) (*Grams, error) {
 	return openGrams(path, docs, gramBlock)
 }
@@ -421,6 +423,7 @@ func openGrams(path string, docs, block int) (*Grams, error) {
 		for i := 0; i < g.n; i += block {
 			g.sparse = append(g.sparse, binary.LittleEndian.Uint64(g.keys[8*i:]))
 		}
+		g.listsAt = int64(len(b.m) - len(g.lists))
 		err = b.DropPages()
 	}
 	if err != nil {
@@ -484,27 +487,50 @@ func parseGrams(data []byte, docs int) (*Grams, error) {
 	return g, nil
 }
 
-// read returns the encoded posting list of key, nil when there is none:
-// a slice of the mapping (or of the lists in memory), never modified.
-func (g *Grams) read(key uint64) []byte {
+// locate returns where the list of key lies in the lists, false when
+// the key is not there.
+func (g *Grams) locate(key uint64) (lo, hi uint64, ok bool) {
 	keys, first := g.keys, 0
 	if g.sparse != nil {
 		// the block whose first key is the last one ≤ key
 		j := sort.Search(len(g.sparse), func(j int) bool { return g.sparse[j] > key })
 		if j == 0 {
-			return nil
+			return 0, 0, false
 		}
 		first = (j - 1) * g.block
 		keys = g.keys[8*first : 8*min(g.n, first+g.block)]
 	}
 	i, ok := searchKeys(keys, key)
 	if !ok {
-		return nil
+		return 0, 0, false
 	}
 	i += first
-	lo := binary.LittleEndian.Uint64(g.offs[8*i:])
-	hi := binary.LittleEndian.Uint64(g.offs[8*i+8:])
-	return g.lists[lo:hi:hi]
+	return binary.LittleEndian.Uint64(g.offs[8*i:]), binary.LittleEndian.Uint64(g.offs[8*i+8:]), true
+}
+
+// read returns the encoded posting list of key, nil when there is none:
+// a slice of the lists in memory, or for a file a copy of the list read
+// with pread (never modified).
+func (g *Grams) read(key uint64) ([]byte, error) {
+	lo, hi, ok := g.locate(key)
+	if !ok {
+		return nil, nil
+	}
+	if g.file == nil {
+		return g.lists[lo:hi:hi], nil
+	}
+	return g.readAt(lo, int(hi-lo))
+}
+
+// readAt reads n bytes of a postings file's lists from offset lo.
+func (g *Grams) readAt(lo uint64, n int) ([]byte, error) {
+	out := make([]byte, n)
+	if _, err := g.file.f.ReadAt(out, g.listsAt+int64(lo)); err != nil {
+		err = fmt.Errorf("read bigram postings of %s: %w", g.file.f.Name(), err)
+		g.file.err.CompareAndSwap(nil, &err)
+		return nil, err
+	}
+	return out, nil
 }
 
 // searchKeys returns the index of key in keys, sorted uint64s, and
@@ -565,7 +591,8 @@ func (p postingList) ordinals() []uint32 {
 }
 
 // decode decodes the encoded list b without copying it: the list reads
-// b (a roaring bitmap copies a container before it would change it).
+// b (a roaring bitmap copies a container before it would change it), for
+// as long as it is used.
 func (g *Grams) decode(b []byte) (postingList, error) {
 	switch b[0] {
 	case listRaw:
@@ -603,13 +630,38 @@ func (g *Grams) Count(keys []uint64) int {
 // count returns the length of the posting list of key, false when there
 // is none or it is damaged, from the head of the list: a raw list's
 // length follows from its size, a roaring bitmap's from its descriptive
-// header.
+// header, the only part of it read from a file.
 func (g *Grams) count(key uint64) (int, bool) {
-	b := g.read(key)
-	if b == nil {
+	lo, hi, ok := g.locate(key)
+	if !ok {
 		return 0, false
 	}
-	return listCount(b, len(b))
+	size := int(hi - lo)
+	if g.file == nil {
+		return listCount(g.lists[lo:hi], size)
+	}
+	head, err := g.readAt(lo, min(size, 64))
+	for err == nil {
+		n, ok := listCount(head, size)
+		if ok || len(head) == size {
+			return n, ok
+		}
+		need := roaringHeadSize(head[1:]) + 1
+		if need <= len(head) || need > size {
+			return 0, false
+		}
+		head, err = g.readAt(lo, need)
+	}
+	return 0, false
+}
+
+// Err returns the first error reading a posting list from a file, nil
+// when there was none.
+func (g *Grams) Err() error {
+	if g.file == nil {
+		return nil
+	}
+	return g.file.Err()
 }
 
 // listCount returns the length of an encoded posting list of size bytes
@@ -690,7 +742,10 @@ func (g *Grams) Candidates(keys []uint64) ([]int32, error) {
 	}
 	ls := make([]postingList, 0, len(keys))
 	for _, k := range keys {
-		b := g.read(k)
+		b, err := g.read(k)
+		if err != nil {
+			return nil, err
+		}
 		if b == nil {
 			return nil, nil
 		}

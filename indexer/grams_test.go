@@ -72,10 +72,11 @@ func TestGramsCandidates(t *testing.T) {
 			t.Fatal(err)
 		}
 		t.Cleanup(func() { g.Close() })
-		// every key read through the file's mapping (its sparse keys,
-		// then a block of keys) as from the bytes in memory, and keys
-		// between, before and after them absent, before and after the
-		// mapping's pages are handed back
+		// every key read from the file (its sparse keys, then a block of
+		// the mapped keys and the offsets, then the list with pread) as
+		// from the bytes in memory, and keys between, before and after
+		// them absent, before and after the mapping's pages are handed
+		// back
 		data, err := os.ReadFile(path)
 		if err != nil {
 			t.Fatal(err)
@@ -94,9 +95,9 @@ func TestGramsCandidates(t *testing.T) {
 			for i := 0; i < mem.n; i++ {
 				k := binary.LittleEndian.Uint64(mem.keys[8*i:])
 				for _, q := range []uint64{k, k - 1, k + 1} {
-					want := mem.read(q)
-					if got := g.read(q); !bytes.Equal(got, want) {
-						t.Fatalf("n=%d, round %d (blocks of %d), key %d of %d (%x): read %d bytes, want %d", n, round, g.block, i, mem.n, q, len(got), len(want))
+					want, _ := mem.read(q)
+					if got, err := g.read(q); err != nil || !bytes.Equal(got, want) {
+						t.Fatalf("n=%d, round %d (blocks of %d), key %d of %d (%x): read %d bytes (%v), want %d", n, round, g.block, i, mem.n, q, len(got), err, len(want))
 					}
 					// the length from the head of the list only
 					card, ok := g.count(q)
@@ -112,8 +113,8 @@ func TestGramsCandidates(t *testing.T) {
 					}
 				}
 			}
-			if got := g.read(math.MaxUint64); got != nil {
-				t.Errorf("largest key: %v", got)
+			if got, err := g.read(math.MaxUint64); err != nil || got != nil {
+				t.Errorf("largest key: %v, %v", got, err)
 			}
 			if err := g.DropPages(); err != nil {
 				t.Fatal(err)
@@ -143,6 +144,39 @@ func TestGramsCandidates(t *testing.T) {
 				t.Errorf("n=%d %q: %d candidates, want %d", n, ph, len(got), len(want))
 			}
 		}
+	}
+}
+
+// TestGramsListsCutAfterOpen: a postings file whose lists are cut after
+// it was opened fails the lookups that read them with an error, kept for
+// Err, never a fault or a list read short.
+func TestGramsListsCutAfterOpen(t *testing.T) {
+	texts := gramTexts(3000, 9)
+	path := filepath.Join(t.TempDir(), GramsFile)
+	if err := writeGrams(context.Background(), path, texts, 2); err != nil {
+		t.Fatal(err)
+	}
+	g, err := readGrams(path, len(texts))
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() { g.Close() })
+	keys := GramKeys("教育发展")
+	if _, err := g.Candidates(keys); err != nil || g.Err() != nil {
+		t.Fatalf("before the cut: %v, %v", err, g.Err())
+	}
+	// the keys and offsets stay whole (they are mapped), the lists go
+	if err := os.Truncate(path, g.listsAt+1); err != nil {
+		t.Fatal(err)
+	}
+	if got, err := g.Candidates(keys); err == nil {
+		t.Fatalf("lists cut: %d candidates and no error", len(got))
+	}
+	if _, ok := g.count(keys[0]); ok {
+		t.Error("lists cut: a count")
+	}
+	if g.Err() == nil {
+		t.Error("lists cut: no error kept")
 	}
 }
 

@@ -417,12 +417,17 @@ func openIndex(dir string, m *Meta) (*Index, error) {
 	return ix, nil
 }
 
-// ReadErr returns the first error reading a text or an entry of the
-// index from its files (such a record reads as empty), nil when there was
-// none.
+// ReadErr returns the first error reading a text, an entry or a posting
+// list of the index from its files (such a record reads as empty), nil
+// when there was none.
 func (ix *Index) ReadErr() error {
 	for _, p := range ix.parts {
 		if err := errors.Join(p.texts.Err(), p.units.Err()); err != nil {
+			return fmt.Errorf("%w: %w", ErrCorrupt, err)
+		}
+	}
+	for _, g := range ix.grams {
+		if err := g.g.Err(); err != nil {
 			return fmt.Errorf("%w: %w", ErrCorrupt, err)
 		}
 	}
