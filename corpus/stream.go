@@ -9,10 +9,15 @@ import (
 )
 
 // Batch bounds of a streamed load: a batch holds at most this many bytes
-// of files, or this many files.
+// of files, or this many files. Each batch becomes a segment of the
+// index, so a collection of small files wants many of them in a batch:
+// on the laws corpus (2,607 files, 44 MB) batches of 2,048 files rather
+// than 512 built 8 % faster and served 7 % more requests a second, with
+// 15 MB less resident at the last answer of a load run, for a build peak
+// of 0.86–0.96 GB instead of 0.58–0.65 (docs/scaling.md).
 const (
 	StreamBatchBytes = 32 << 20
-	StreamBatchFiles = 512
+	StreamBatchFiles = 2048
 )
 
 // StreamDir loads the folder dir as LoadDir does — the same files, ids,
