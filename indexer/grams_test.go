@@ -356,7 +356,8 @@ func BenchmarkWriteGramsDir(b *testing.B) {
 
 // BenchmarkGramsCandidates looks up the candidates of a selective and a
 // common phrase in the bigram postings file of the seed corpus's unit
-// texts, ten times over, as a search does: through the file's mapping.
+// texts, ten times over, as a search does: the keys through the file's
+// mapping, the lists with pread.
 func BenchmarkGramsCandidates(b *testing.B) {
 	c, err := parse.Seeds()
 	if err != nil {
