@@ -263,6 +263,9 @@ func (t *gramTable) chunk(size uint32) uint32 {
 	return c
 }
 
+// word returns the arena word at address a.
+func (t *gramTable) word(a uint32) *uint32 { return &t.arena[a/gramArenaBlock][a%gramArenaBlock] }
+
 // at returns the chunk of size ordinals at address c, and its link to
 // the next one.
 func (t *gramTable) at(c, size uint32) []uint32 {
@@ -283,7 +286,7 @@ func (t *gramTable) add(k uint64, o uint32) {
 		case 0:
 			t.keys[i] = m
 			c := t.chunk(gramChunkMin)
-			t.arena[c/gramArenaBlock][c%gramArenaBlock] = o
+			*t.word(c) = o
 			t.slots[i] = gramSlot{head: c, tail: c, n: 1, last: o, size: gramChunkMin, room: gramChunkMin - 1}
 			t.n++
 			return
@@ -295,10 +298,10 @@ func (t *gramTable) add(k uint64, o uint32) {
 			if sl.room == 0 { // the tail chunk is full: link a new one
 				size := chunkSize(sl.n)
 				c := t.chunk(size)
-				t.arena[sl.tail/gramArenaBlock][sl.tail%gramArenaBlock+uint32(sl.size)] = c
+				*t.word(sl.tail + uint32(sl.size)) = c
 				sl.tail, sl.size, sl.room = c, uint16(size), uint16(size)
 			}
-			t.arena[sl.tail/gramArenaBlock][sl.tail%gramArenaBlock+uint32(sl.size-sl.room)] = o
+			*t.word(sl.tail + uint32(sl.size-sl.room)) = o
 			sl.room--
 			sl.n++
 			sl.last = o

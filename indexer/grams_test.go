@@ -60,18 +60,48 @@ func gramTexts(n int, seed uint64) []string {
 	return out
 }
 
+// openedGrams writes the bigram postings of texts with workers
+// goroutines into a temporary file and opens it; the file's path is
+// returned with it.
+func openedGrams(tb testing.TB, texts []string, workers int) (*Grams, string) {
+	tb.Helper()
+	path := filepath.Join(tb.TempDir(), GramsFile)
+	if err := writeGrams(context.Background(), path, texts, workers); err != nil {
+		tb.Fatal(err)
+	}
+	g, err := readGrams(path, len(texts))
+	if err != nil {
+		tb.Fatal(err)
+	}
+	tb.Cleanup(func() { g.Close() })
+	return g, path
+}
+
+// seedUnitTexts returns the normalised texts of the seed corpus's units,
+// copies times over, and their size in bytes.
+func seedUnitTexts(tb testing.TB, copies int) ([]string, int) {
+	tb.Helper()
+	c, err := parse.Seeds()
+	if err != nil {
+		tb.Fatal(err)
+	}
+	var texts []string
+	size := 0
+	for range copies {
+		for _, d := range c.Documents() {
+			for _, u := range d.Units {
+				texts = append(texts, u.NormText())
+				size += len(u.NormText())
+			}
+		}
+	}
+	return texts, size
+}
+
 func TestGramsCandidates(t *testing.T) {
 	for _, n := range []int{1, 7, 3000, 20000} {
 		texts := gramTexts(n, uint64(n))
-		path := filepath.Join(t.TempDir(), GramsFile)
-		if err := writeGrams(context.Background(), path, texts, 3); err != nil {
-			t.Fatal(err)
-		}
-		g, err := readGrams(path, n)
-		if err != nil {
-			t.Fatal(err)
-		}
-		t.Cleanup(func() { g.Close() })
+		g, path := openedGrams(t, texts, 3)
 		// every key read from the file (its sparse keys, then a block of
 		// the mapped keys and the offsets, then the list with pread) as
 		// from the bytes in memory, and keys between, before and after
@@ -151,16 +181,7 @@ func TestGramsCandidates(t *testing.T) {
 // it was opened fails the lookups that read them with an error, kept for
 // Err, never a fault or a list read short.
 func TestGramsListsCutAfterOpen(t *testing.T) {
-	texts := gramTexts(3000, 9)
-	path := filepath.Join(t.TempDir(), GramsFile)
-	if err := writeGrams(context.Background(), path, texts, 2); err != nil {
-		t.Fatal(err)
-	}
-	g, err := readGrams(path, len(texts))
-	if err != nil {
-		t.Fatal(err)
-	}
-	t.Cleanup(func() { g.Close() })
+	g, path := openedGrams(t, gramTexts(3000, 9), 2)
 	keys := GramKeys("教育发展")
 	if _, err := g.Candidates(keys); err != nil || g.Err() != nil {
 		t.Fatalf("before the cut: %v, %v", err, g.Err())
@@ -284,20 +305,7 @@ func TestRoaringCardinality(t *testing.T) {
 // BenchmarkWriteGrams writes the bigram postings of the seed corpus's
 // unit texts, ten times over (as ten documents each), on two workers.
 func BenchmarkWriteGrams(b *testing.B) {
-	c, err := parse.Seeds()
-	if err != nil {
-		b.Fatal(err)
-	}
-	var texts []string
-	size := 0
-	for range 10 {
-		for _, d := range c.Documents() {
-			for _, u := range d.Units {
-				texts = append(texts, u.NormText())
-				size += len(u.NormText())
-			}
-		}
-	}
+	texts, size := seedUnitTexts(b, 10)
 	path := filepath.Join(b.TempDir(), GramsFile)
 	b.SetBytes(int64(size))
 	b.ReportAllocs()
@@ -359,27 +367,8 @@ func BenchmarkWriteGramsDir(b *testing.B) {
 // texts, ten times over, as a search does: the keys through the file's
 // mapping, the lists with pread.
 func BenchmarkGramsCandidates(b *testing.B) {
-	c, err := parse.Seeds()
-	if err != nil {
-		b.Fatal(err)
-	}
-	var texts []string
-	for range 10 {
-		for _, d := range c.Documents() {
-			for _, u := range d.Units {
-				texts = append(texts, u.NormText())
-			}
-		}
-	}
-	path := filepath.Join(b.TempDir(), GramsFile)
-	if err := writeGrams(context.Background(), path, texts, 2); err != nil {
-		b.Fatal(err)
-	}
-	g, err := readGrams(path, len(texts))
-	if err != nil {
-		b.Fatal(err)
-	}
-	b.Cleanup(func() { g.Close() })
+	texts, _ := seedUnitTexts(b, 10)
+	g, _ := openedGrams(b, texts, 2)
 	for _, ph := range []string{"校园纠纷调解委员会", "集团化办学", "教育"} {
 		keys := GramKeys(ph)
 		b.Run(ph, func(b *testing.B) {
