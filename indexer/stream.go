@@ -1,12 +1,14 @@
 package indexer
 
 import (
+	"cmp"
 	"context"
 	"crypto/sha256"
 	"encoding/hex"
 	"encoding/json"
 	"errors"
 	"fmt"
+	"hash/crc32"
 	"os"
 	"path/filepath"
 	"runtime"
@@ -50,10 +52,20 @@ type StreamBuilder struct {
 	// by wait
 	segments int
 	running  *segmentJob
-	stats    Stats
-	start    time.Time
-	p        Progress
-	done     bool
+	// known holds the checksums of the parts' files (by name in the
+	// index), summed as each part was written: Finish's manifest does
+	// not read them again
+	known map[string]FileSum
+	// syncs are the parts being synced to disk in the background, as
+	// they are written, instead of all at the end (syncErr: the first
+	// failure)
+	syncs   sync.WaitGroup
+	syncMu  sync.Mutex
+	syncErr error
+	stats   Stats
+	start   time.Time
+	p       Progress
+	done    bool
 }
 
 // NewStreamBuilder starts a build of a new index in dir with seg (gse's
@@ -84,7 +96,7 @@ func NewStreamBuilderLoading(ctx context.Context, dir string, load func() (*Segm
 		return nil, err
 	}
 	b := &StreamBuilder{ctx: ctx, dir: dir, work: work, path: filepath.Join(work, "index"), release: release, load: load,
-		hash: newCorpusHash(), start: time.Now(), p: p, stats: Stats{ByType: map[string]int{}},
+		hash: newCorpusHash(), start: time.Now(), p: p, stats: Stats{ByType: map[string]int{}}, known: map[string]FileSum{},
 		cores: corpus.NewCores(runtime.GOMAXPROCS(0)), shardSize: batchShardSize}
 	fail := func(err error) (*StreamBuilder, error) {
 		b.Abort()
@@ -217,9 +229,36 @@ func (b *StreamBuilder) Add(batch *corpus.Corpus) error {
 		defer close(job.done)
 		b.cores.Acquire()
 		defer b.cores.Release()
-		job.metas, job.err = b.index(ctx, dir, first, st, ids, norms)
+		job.metas, job.files, job.err = b.index(ctx, dir, first, st, ids, norms)
+		if job.err == nil && !first {
+			b.syncLater(dir)
+		}
 	}()
 	return nil
+}
+
+// syncLater syncs a written part's files and directories to disk in the
+// background: by Finish, which syncs the whole index before installing
+// it, they are clean, and the end of a build does not wait for the last
+// gigabytes the kernel had not written back yet. Finish and Abort wait
+// for it.
+func (b *StreamBuilder) syncLater(dir string) {
+	b.syncs.Go(func() {
+		if err := syncTree(dir); err != nil {
+			b.syncMu.Lock()
+			b.syncErr = cmp.Or(b.syncErr, fmt.Errorf("sync segment: %w", err))
+			b.syncMu.Unlock()
+		}
+	})
+}
+
+// waitSyncs waits for the parts being synced and returns the first
+// failure.
+func (b *StreamBuilder) waitSyncs() error {
+	b.syncs.Wait()
+	b.syncMu.Lock()
+	defer b.syncMu.Unlock()
+	return b.syncErr
 }
 
 // segmentJob is the bleve build of a batch running in the background.
@@ -228,7 +267,8 @@ type segmentJob struct {
 	first bool
 	st    Stats
 	done  chan struct{}
-	metas []ShardMeta // set with err before done is closed
+	metas []ShardMeta // set with files and err before done is closed
+	files []FileSum   // a part's files, its description included
 	err   error
 }
 
@@ -248,6 +288,10 @@ func (b *StreamBuilder) wait() error {
 		b.meta.Shards = job.metas
 	} else {
 		b.parts = append(b.parts, job.name)
+		for _, f := range job.files {
+			f.Name = job.name + "/" + f.Name
+			b.known[f.Name] = f
+		}
 	}
 	b.stats.Documents += job.st.Documents
 	b.stats.Units += job.st.Units
@@ -261,11 +305,12 @@ func (b *StreamBuilder) wait() error {
 
 // index writes the words index of a batch into its segment dir — bleve
 // shard, order and bigram postings — and, for a part (every segment after
-// the base), the segment's description. The entry files are already
-// written; wait counts the batch in the index. It runs while Add stores
-// the next batch, and reads b.stats, which only wait (before the job
-// starts, after it ends) writes.
-func (b *StreamBuilder) index(ctx context.Context, dir string, first bool, st Stats, ids, norms []string) ([]ShardMeta, error) {
+// the base), the segment's description; it returns a part's files with
+// their checksums, the description's included. The entry files are
+// already written; wait counts the batch in the index. It runs while Add
+// stores the next batch, and reads b.stats, which only wait (before the
+// job starts, after it ends) writes.
+func (b *StreamBuilder) index(ctx context.Context, dir string, first bool, st Stats, ids, norms []string) ([]ShardMeta, []FileSum, error) {
 	report := func(done, _ int) {
 		if b.p != nil {
 			b.p(b.stats.Units+b.stats.Targets+done, 0)
@@ -274,25 +319,27 @@ func (b *StreamBuilder) index(ctx context.Context, dir string, first bool, st St
 	metas, err := buildShards(ctx, dir, b.work, b.im, ids, norms, shardCount(len(norms), b.shardSize), report, newPhaseClock())
 	if err != nil {
 		if ctx.Err() != nil {
-			return nil, &corpus.Error{Code: corpus.ETIMEOUT, Message: "建立索引已取消", Err: err}
+			return nil, nil, &corpus.Error{Code: corpus.ETIMEOUT, Message: "建立索引已取消", Err: err}
 		}
-		return nil, err
+		return nil, nil, err
 	}
-	if !first {
-		files, err := manifest(dir)
-		if err != nil {
-			return nil, err
-		}
-		m := Meta{Format: formatVersion, Analyzer: b.seg.Fingerprint(), Built: time.Now().UTC(), Stats: st, Shards: metas, Files: files}
-		data, err := json.MarshalIndent(m, "", "  ")
-		if err != nil {
-			return nil, fmt.Errorf("encode segment meta: %w", err)
-		}
-		if err := os.WriteFile(filepath.Join(dir, MetaFile), data, 0o644); err != nil {
-			return nil, fmt.Errorf("write segment meta: %w", err)
-		}
+	if first {
+		return metas, nil, nil
 	}
-	return metas, nil
+	files, err := manifest(dir)
+	if err != nil {
+		return nil, nil, err
+	}
+	m := Meta{Format: formatVersion, Analyzer: b.seg.Fingerprint(), Built: time.Now().UTC(), Stats: st, Shards: metas, Files: files}
+	data, err := json.MarshalIndent(m, "", "  ")
+	if err != nil {
+		return nil, nil, fmt.Errorf("encode segment meta: %w", err)
+	}
+	if err := os.WriteFile(filepath.Join(dir, MetaFile), data, 0o644); err != nil {
+		return nil, nil, fmt.Errorf("write segment meta: %w", err)
+	}
+	files = append(files, FileSum{Name: MetaFile, Size: int64(len(data)), CRC32C: crc32.Checksum(data, castagnoli)})
+	return metas, files, nil
 }
 
 // store adds a batch's documents, originals and segment (name) to the
@@ -352,7 +399,7 @@ func (b *StreamBuilder) Finish(rejected []corpus.Rejection, warnings []corpus.Wa
 			err = aerr
 		}
 	}()
-	if err := b.wait(); err != nil {
+	if err := errors.Join(b.wait(), b.waitSyncs()); err != nil {
 		return Stats{}, err
 	}
 	if len(b.meta.Shards) == 0 {
@@ -373,7 +420,7 @@ func (b *StreamBuilder) Finish(rejected []corpus.Rejection, warnings []corpus.Wa
 	if err := os.WriteFile(filepath.Join(b.path, DictFile), data, 0o644); err != nil {
 		return Stats{}, fmt.Errorf("write domain dictionary: %w", err)
 	}
-	files, err := manifest(b.path)
+	files, err := manifestWith(b.path, b.known)
 	if err != nil {
 		return Stats{}, err
 	}
@@ -404,6 +451,9 @@ func (b *StreamBuilder) Abort() error {
 	if err := b.wait(); err != nil && b.ctx.Err() == nil {
 		errs = append(errs, err)
 	}
+	// a part being synced is in the work directory, going below (its
+	// error, if any, is Finish's to report)
+	b.syncs.Wait()
 	if b.st != nil {
 		errs = append(errs, b.st.Close())
 		b.st = nil

@@ -189,6 +189,34 @@ func testStreamBuilderMatchesBuild(t *testing.T, shardSize int) {
 	if !reflect.DeepEqual(sm.Stats.ByType, st.ByType) || sm.Stats.Units != st.Units {
 		t.Errorf("meta stats %+v, Finish returned %+v", sm.Stats, st)
 	}
+	// the parts' checksums, kept from when each was written, are what
+	// reading every file again gives
+	version, err := filepath.EvalSymlinks(dir)
+	if err != nil {
+		t.Fatal(err)
+	}
+	files, err := manifest(version)
+	if err != nil {
+		t.Fatal(err)
+	}
+	// less the description, written after it
+	files = slices.DeleteFunc(files, func(f FileSum) bool { return f.Name == MetaFile })
+	if !reflect.DeepEqual(sm.Files, files) {
+		t.Errorf("meta lists files\n%v\nthe index holds\n%v", sm.Files, files)
+	}
+	// and Finish took every part's file from them
+	partFiles := 0
+	for _, f := range files {
+		if strings.HasPrefix(f.Name, "part/") {
+			partFiles++
+			if b.known[f.Name] != f {
+				t.Errorf("part file %v summed as %v when written", f, b.known[f.Name])
+			}
+		}
+	}
+	if partFiles == 0 || len(b.known) != partFiles {
+		t.Errorf("%d part files, %d summed when written", partFiles, len(b.known))
+	}
 	wd, err := os.ReadFile(filepath.Join(whole, DictFile))
 	if err != nil {
 		t.Fatal(err)

@@ -8,6 +8,8 @@ import (
 	"os"
 	"os/exec"
 	"path/filepath"
+	"reflect"
+	"slices"
 	"strings"
 	"sync"
 	"syscall"
@@ -444,4 +446,42 @@ func TestConcurrentBuilds(t *testing.T) {
 		}
 	}
 	checkSound(t, dir)
+}
+
+// TestManifestWith checks that a known checksum is taken for a file of
+// its size, not read again, and that a file whose size changed is read.
+func TestManifestWith(t *testing.T) {
+	root := t.TempDir()
+	if err := os.MkdirAll(filepath.Join(root, "part", "000001"), 0o755); err != nil {
+		t.Fatal(err)
+	}
+	for name, data := range map[string]string{"a.bin": "abc", "part/000001/b.bin": "defg", "part/000001/c.bin": "hi"} {
+		if err := os.WriteFile(filepath.Join(root, filepath.FromSlash(name)), []byte(data), 0o644); err != nil {
+			t.Fatal(err)
+		}
+	}
+	read, err := manifest(root)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(read) != 3 {
+		t.Fatalf("manifest lists %v, want 3 files", read)
+	}
+	known := map[string]FileSum{
+		"part/000001/b.bin": {Name: "part/000001/b.bin", Size: 4, CRC32C: 7}, // taken: same size
+		"part/000001/c.bin": {Name: "part/000001/c.bin", Size: 5, CRC32C: 9}, // read: the size differs
+	}
+	got, err := manifestWith(root, known)
+	if err != nil {
+		t.Fatal(err)
+	}
+	want := slices.Clone(read)
+	for i := range want {
+		if want[i].Name == "part/000001/b.bin" {
+			want[i].CRC32C = 7
+		}
+	}
+	if !reflect.DeepEqual(got, want) {
+		t.Errorf("manifestWith = %v, want %v", got, want)
+	}
 }
