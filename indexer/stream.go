@@ -62,10 +62,12 @@ type StreamBuilder struct {
 	syncs   sync.WaitGroup
 	syncMu  sync.Mutex
 	syncErr error
-	stats   Stats
-	start   time.Time
-	p       Progress
-	done    bool
+	// syncPart syncs a part's directory tree (syncTree; tests fail it)
+	syncPart func(dir string) error
+	stats    Stats
+	start    time.Time
+	p        Progress
+	done     bool
 }
 
 // NewStreamBuilder starts a build of a new index in dir with seg (gse's
@@ -96,7 +98,7 @@ func NewStreamBuilderLoading(ctx context.Context, dir string, load func() (*Segm
 		return nil, err
 	}
 	b := &StreamBuilder{ctx: ctx, dir: dir, work: work, path: filepath.Join(work, "index"), release: release, load: load,
-		hash: newCorpusHash(), start: time.Now(), p: p, stats: Stats{ByType: map[string]int{}}, known: map[string]FileSum{},
+		hash: newCorpusHash(), start: time.Now(), p: p, stats: Stats{ByType: map[string]int{}}, known: map[string]FileSum{}, syncPart: syncTree,
 		cores: corpus.NewCores(runtime.GOMAXPROCS(0)), shardSize: batchShardSize}
 	fail := func(err error) (*StreamBuilder, error) {
 		b.Abort()
@@ -244,7 +246,7 @@ func (b *StreamBuilder) Add(batch *corpus.Corpus) error {
 // for it.
 func (b *StreamBuilder) syncLater(dir string) {
 	b.syncs.Go(func() {
-		if err := syncTree(dir); err != nil {
+		if err := b.syncPart(dir); err != nil {
 			b.syncMu.Lock()
 			b.syncErr = cmp.Or(b.syncErr, fmt.Errorf("sync segment: %w", err))
 			b.syncMu.Unlock()

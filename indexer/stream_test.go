@@ -414,6 +414,30 @@ func TestStreamBuilderAbort(t *testing.T) {
 		}
 		intact(t)
 	})
+	t.Run("part sync fails", func(t *testing.T) {
+		b, err := NewStreamBuilder(context.Background(), dir, seg, nil)
+		if err != nil {
+			t.Fatal(err)
+		}
+		failed := errors.New("disk gone")
+		var synced atomic.Int32
+		b.syncPart = func(string) error {
+			synced.Add(1)
+			return failed
+		}
+		for _, batch := range batches {
+			if err := b.Add(batch); err != nil {
+				t.Fatal(err)
+			}
+		}
+		if _, err := b.Finish(nil, nil); !errors.Is(err, failed) {
+			t.Errorf("Finish after a part failed to sync: %v, want %v", err, failed)
+		}
+		if n := synced.Load(); n != int32(len(batches)-1) {
+			t.Errorf("%d parts synced, want %d", n, len(batches)-1)
+		}
+		intact(t)
+	})
 	t.Run("no segmenter", func(t *testing.T) {
 		if _, err := NewStreamBuilder(context.Background(), dir, nil, nil); err == nil {
 			t.Error("a builder without a segmenter was made")
