@@ -374,7 +374,7 @@ func (c *columns) scanRanges(f *filter) (lo, hi []int32) {
 }
 
 // docPasses reports whether the document with index d passes the
-// document filters of f: pass checks them again for each of its entries.
+// document filters of f (pass checks them for each of its entries).
 func (c *columns) docPasses(f *filter, d int) bool {
 	if f.docPass != nil && !f.docPass[d] {
 		return false
@@ -386,10 +386,7 @@ func (c *columns) docPasses(f *filter, d int) bool {
 // hiding of targets aside: see isHiddenTarget).
 func (c *columns) pass(f *filter, o int32) bool {
 	e := c.e.at(o)
-	if f.docPass != nil && !f.docPass[e.doc] {
-		return false
-	}
-	if f.hasDistrict && !slices.Contains(f.district, c.docDistrict[e.doc]) {
+	if !c.docPasses(f, int(e.doc)) {
 		return false
 	}
 	if f.hasSection && !slices.Contains(f.section, e.section) {
