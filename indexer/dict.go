@@ -443,10 +443,14 @@ func parseDomainDict(data []byte, name string, c *corpus.Corpus, opts []Option) 
 		return nil, bad("总词频无效")
 	}
 	s := &Segmenter{hmm: cfg.hmm, fp: fp, domain: textsFP}
-	s.seg.SkipLog = true
-	s.seg.NotLoadHMM = !cfg.hmm
-	s.seg.Dict = gse.NewDict()
-	s.seg.Init()
+	gsed := usesGSE(cfg)
+	if gsed {
+		s.seg.SkipLog = true
+		s.seg.NotLoadHMM = !cfg.hmm
+		s.seg.Dict = gse.NewDict()
+		s.seg.Init()
+	}
+	t := newTableBuilder(bytes.Count(rest, []byte{'\n'}), len(rest))
 	sc := bufio.NewScanner(bytes.NewReader(rest))
 	for sc.Scan() {
 		term, f, ok := strings.Cut(sc.Text(), "\t")
@@ -454,20 +458,25 @@ func parseDomainDict(data []byte, name string, c *corpus.Corpus, opts []Option) 
 		if !ok || err != nil || freq <= 0 || term == "" {
 			return nil, bad("词条无效")
 		}
-		if err := s.seg.AddToken(term, freq); err != nil {
-			return nil, fmt.Errorf("domain dictionary: %w", err)
+		t.add(term, freq)
+		if gsed {
+			if err := s.seg.AddToken(term, freq); err != nil {
+				return nil, fmt.Errorf("domain dictionary: %w", err)
+			}
 		}
 	}
 	if err := sc.Err(); err != nil {
 		return nil, fmt.Errorf("read domain dictionary: %w", err)
 	}
-	if s.seg.Dict.TotalFreq() != total {
+	if s.words = t.table(); gsed {
+		s.words = newWordTable(s.seg.Dict)
+	}
+	if s.words.total != total {
 		return nil, bad("总词频不符")
 	}
 	if err := s.indexWords(); err != nil {
 		return nil, err
 	}
-	s.releaseGSE(cfg)
 	return s, nil
 }
 
