@@ -145,6 +145,13 @@ func (sc *dictScan) add(texts []string) { sc.addSkipping(texts, nil) }
 // addSkipping is add for texts of which those where segmented(i) is true
 // are not walked: their segmentation adds their marks (addMarks). They
 // still count in the fingerprint, in order.
+//
+// Nor is a text walked that the text before it contains (insideBefore):
+// every entry on a walk from one of its positions, every rune, every
+// filler it holds, is at the same place in that text, which is walked or
+// segmented in turn. In IndexedTexts a unit's title follows its text and
+// a run-in title is inside it: 207,741 of the 207,750 titles of the laws
+// corpus, 24 MB of text.
 func (sc *dictScan) addSkipping(texts []string, segmented func(i int) bool) {
 	s := sc.s
 	n := s.words.len()
@@ -166,7 +173,7 @@ func (sc *dictScan) addSkipping(texts []string, segmented func(i int) bool) {
 			seen := map[string]bool{}
 			var codes []uint32
 			for i := w * len(texts) / workers; i < (w+1)*len(texts)/workers; i++ {
-				if segmented != nil && segmented(i) {
+				if segmented != nil && segmented(i) || insideBefore(texts, i) {
 					continue
 				}
 				// gse lower-cases text before looking words up (cutDAGNoHMM)
@@ -213,6 +220,13 @@ func (sc *dictScan) addSkipping(texts []string, segmented func(i int) bool) {
 			sc.fillerSeen[i] = sc.fillerSeen[i] || u
 		}
 	}
+}
+
+// insideBefore reports whether texts[i] is valid UTF-8 and inside
+// texts[i-1]: its runes are then runes of texts[i-1] (a valid sequence
+// starts where no invalid one could continue) and lower-case alike.
+func insideBefore(texts []string, i int) bool {
+	return i > 0 && len(texts[i]) <= len(texts[i-1]) && strings.Contains(texts[i-1], texts[i]) && utf8.ValidString(texts[i])
 }
 
 // bytes returns the dictionary file of the texts added.

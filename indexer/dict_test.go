@@ -360,3 +360,55 @@ func TestDictMarksMatchScan(t *testing.T) {
 		t.Error("a nil scan marks")
 	}
 }
+
+// TestDictSkipsTextsInsideTheOneBefore checks that a text the text before
+// it contains, which the scan does not walk (insideBefore), adds nothing
+// to the domain dictionary that walking it would: the seed corpus and the
+// law samples (whose unit titles are mostly inside their texts) scanned
+// as they are give the sets of entries, runes and fillers that they give
+// with every text after an empty one, so that none is skipped.
+func TestDictSkipsTextsInsideTheOneBefore(t *testing.T) {
+	seg := segmenter(t)
+	var texts []string
+	for _, load := range []func() (*corpus.Corpus, error){parse.Seeds, func() (*corpus.Corpus, error) {
+		return parse.LoadDir(filepath.Join("..", "testdata", "laws"))
+	}} {
+		c, err := load()
+		if err != nil {
+			t.Fatal(err)
+		}
+		texts = append(texts, IndexedTexts(c)...)
+	}
+	texts = append(texts,
+		"ABC集团化办学", "BC集团", // inside once lower-cased alike
+		"\uFDD0未知\U0002A6A5字", "未知\U0002A6A5", // a rune of no entry: the fillers
+		"集团化办学\xff", "办学\xff", // invalid UTF-8: walked
+		"标题", "标题里没有的新词汇", // the text before inside this one: walked
+		"教育", "教育")
+	inside := 0
+	for i := range texts {
+		if insideBefore(texts, i) {
+			inside++
+		}
+	}
+	if inside < len(texts)/4 {
+		t.Fatalf("only %d of %d texts inside the one before: the test does not exercise the skip", inside, len(texts))
+	}
+	spaced := make([]string, 0, 2*len(texts))
+	for _, s := range texts {
+		spaced = append(spaced, "", s)
+	}
+	scans := [2]*dictScan{}
+	for k, in := range [][]string{texts, spaced} {
+		sc, err := seg.newDictScan()
+		if err != nil {
+			t.Fatal(err)
+		}
+		sc.add(in)
+		scans[k] = sc
+	}
+	a, b := scans[0], scans[1]
+	if !slices.Equal(a.used, b.used) || !slices.Equal(a.codesSeen, b.codesSeen) || !slices.Equal(a.fillerSeen, b.fillerSeen) {
+		t.Errorf("skipping %d texts inside the one before changed the dictionary's entries, runes or fillers", inside)
+	}
+}
