@@ -365,7 +365,15 @@ func (h *corpusHash) w(parts ...string) {
 func (h *corpusHash) add(d *corpus.Document) {
 	h.w("doc", d.ID, d.District, d.Title)
 	for _, u := range d.Units {
-		h.w(append([]string{"unit", u.ID, string(u.Type), u.Part, strconv.Itoa(u.Seq), u.Title, u.Text}, u.Themes...)...)
+		// h.w of the unit's fields and themes, without a slice of them
+		// per unit
+		for _, p := range [...]string{"unit", u.ID, string(u.Type), u.Part, strconv.Itoa(u.Seq), u.Title, u.Text} {
+			h.h.add(p, 0)
+		}
+		for _, th := range u.Themes {
+			h.h.add(th, 0)
+		}
+		h.h.add("", 1)
 	}
 	for _, t := range d.Targets {
 		h.w("target", t.ID, t.UnitID, t.Indicator, t.Canonical, t.Text, pointKey(t.Target), pointKey(t.Baseline))

@@ -367,11 +367,11 @@ const maxTitleRunes = 60
 // with no sentence end is all title.
 func splitTitle(rest string) (title, body string) {
 	rest = strings.TrimSpace(rest)
-	if i := strings.IndexAny(rest, "。！？!?"); i >= 0 {
+	if i := strings.IndexFunc(rest, isSentenceEnd); i >= 0 {
 		_, size := utf8.DecodeRuneInString(rest[i:])
 		title, body = rest[:i], strings.TrimSpace(rest[i+size:])
 		// 新建：凤凰湖萱花中学、…: a colon ends a list item's title.
-		if j := strings.IndexAny(title, "：:"); j > 0 {
+		if j := strings.IndexFunc(title, isColon); j > 0 {
 			return trimTitle(title[:j]), strings.TrimSpace(rest[j:])
 		}
 		return trimTitle(title), body
@@ -386,6 +386,20 @@ func splitTitle(rest string) (title, body string) {
 	}
 	return trimTitle(string([]rune(rest)[:maxTitleRunes])), string([]rune(rest)[maxTitleRunes:])
 }
+
+// isSentenceEnd reports whether r ends a heading's title: 。！？!?
+// (strings.IndexAny with these decodes and looks up every rune of the
+// line in the set; a statute's article is mostly such lines).
+func isSentenceEnd(r rune) bool {
+	switch r {
+	case '。', '！', '？', '!', '?':
+		return true
+	}
+	return false
+}
+
+// isColon reports whether r is a colon, full-width or not.
+func isColon(r rune) bool { return r == '：' || r == ':' }
 
 // runInTitle returns the title of an unnumbered paragraph that opens with
 // a short sentence without commas (提升学生思想道德水平。把…), or "".
