@@ -483,7 +483,8 @@ func parseDomainDict(data []byte, name string, c *corpus.Corpus, opts []Option) 
 	if err := sc.Err(); err != nil {
 		return nil, fmt.Errorf("read domain dictionary: %w", err)
 	}
-	if s.words = t.table(); gsed {
+	s.words = t.table()
+	if gsed { // the same entries; gse's table is the one gse segments with
 		s.words = newWordTable(s.seg.Dict)
 	}
 	if s.words.total != total {

@@ -5,9 +5,10 @@
 //
 // The segmenter reads gse's simplified-Chinese dictionary into tables of
 // its own (38 MB; about 0.14 s, where gse's loader took 0.96 s:
-// BenchmarkSegmenterLoad), so it is built once by NewSegmenter and passed
-// to whoever needs it; nothing here loads it implicitly. Exact phrase search needs no segmenter at all: its fields are
-// pure functions of the normalised text (see Grams).
+// BenchmarkSegmenterLoad); it is built once by NewSegmenter and passed to
+// whoever needs it, and nothing here loads it implicitly. Exact phrase
+// search needs no segmenter at all: its fields are pure functions of the
+// normalised text (see Grams).
 package indexer
 
 import (
