@@ -17,6 +17,10 @@ import (
 //go:embed gse_zh_s.txt
 var gseDictionary string
 
+// gseEntries is about the number of lines of gseDictionary (352,279),
+// what a table of it is sized for.
+const gseEntries = 360_000
+
 // gseMinFreq is the frequency below which gse's loader drops an entry
 // (gse.Segmenter.Init's MinTokenFreq), and the frequency it gives an
 // entry of one character.

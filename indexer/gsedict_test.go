@@ -90,7 +90,7 @@ func TestTableBuilderMatchesGSE(t *testing.T) {
 // BenchmarkTableBuilder measures reading gse's dictionary into a table.
 func BenchmarkTableBuilder(b *testing.B) {
 	for b.Loop() {
-		t := newTableBuilder(360_000, len(gseDictionary))
+		t := newTableBuilder(gseEntries, len(gseDictionary))
 		t.addGSE(gseDictionary)
 		if w := t.table(); w.len() == 0 {
 			b.Fatal("no entries")

@@ -177,7 +177,7 @@ func NewSegmenter(opts ...Option) (*Segmenter, error) {
 	if !usesGSE(cfg) {
 		// gse's dictionary would only be copied into s's own tables:
 		// they are read from the text directly, as gse reads it
-		t := newTableBuilder(360_000, len(gseDictionary))
+		t := newTableBuilder(gseEntries, len(gseDictionary))
 		t.addGSE(user)
 		t.addGSE(gseDictionary)
 		s.words = t.table()
