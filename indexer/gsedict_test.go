@@ -97,3 +97,30 @@ func BenchmarkTableBuilder(b *testing.B) {
 		}
 	}
 }
+
+// TestHMMSegmenter checks the segmenter that keeps gse's loader (HMM on):
+// its dictionary, loaded by gse from the same text, is the table the
+// default segmenter reads itself, and it segments text into words that
+// cover the text in order.
+func TestHMMSegmenter(t *testing.T) {
+	hmm, err := NewSegmenter(WithHMM(true))
+	if err != nil {
+		t.Fatal(err)
+	}
+	if hmm.seg.Dict == nil {
+		t.Fatal("the HMM segmenter has no gse dictionary")
+	}
+	sameTable(t, hmm.words, segmenter(t).words)
+	text := "推进集团化办学，学前三年毛入园率达到93%以上"
+	toks := hmm.Tokens(text)
+	if len(toks) < 4 {
+		t.Fatalf("Tokens(%q) = %v", text, toks)
+	}
+	end := 0
+	for _, tk := range toks {
+		if tk.Start < end || tk.End <= tk.Start || text[tk.Start:tk.End] != tk.Term {
+			t.Fatalf("token %+v out of order or not the text's", tk)
+		}
+		end = tk.End
+	}
+}
