@@ -227,7 +227,7 @@ func (sc *dictScan) addSkipping(texts []string, segmented func(i int) bool) {
 // texts[i-1]: its runes are then runes of texts[i-1] (a valid sequence
 // starts where no invalid one could continue) and lower-case alike.
 func insideBefore(texts []string, i int) bool {
-	return i > 0 && len(texts[i]) <= len(texts[i-1]) && strings.Contains(texts[i-1], texts[i]) && utf8.ValidString(texts[i])
+	return i > 0 && strings.Contains(texts[i-1], texts[i]) && utf8.ValidString(texts[i])
 }
 
 // bytes returns the dictionary file of the texts added.
@@ -473,19 +473,19 @@ func parseDomainDict(data []byte, name string, c *corpus.Corpus, opts []Option) 
 		if !ok || err != nil || freq <= 0 || term == "" {
 			return nil, bad("词条无效")
 		}
-		t.add(term, freq)
-		if gsed {
-			if err := s.seg.AddToken(term, freq); err != nil {
-				return nil, fmt.Errorf("domain dictionary: %w", err)
-			}
+		if !gsed {
+			t.add(term, freq)
+		} else if err := s.seg.AddToken(term, freq); err != nil {
+			return nil, fmt.Errorf("domain dictionary: %w", err)
 		}
 	}
 	if err := sc.Err(); err != nil {
 		return nil, fmt.Errorf("read domain dictionary: %w", err)
 	}
-	s.words = t.table()
-	if gsed { // the same entries; gse's table is the one gse segments with
+	if gsed {
 		s.words = newWordTable(s.seg.Dict)
+	} else {
+		s.words = t.table()
 	}
 	if s.words.total != total {
 		return nil, bad("总词频不符")

@@ -4,6 +4,7 @@ import (
 	_ "embed"
 	"strconv"
 	"strings"
+	"unicode/utf8"
 )
 
 // gseDictionary is gse's simplified-Chinese dictionary, the text gse's
@@ -82,23 +83,11 @@ func (t *tableBuilder) addGSE(dict string) {
 			continue
 		}
 		term = strings.TrimSpace(term)
-		if runeCountBelow2(term) {
+		if utf8.RuneCountInString(term) < 2 { // gse: len([]rune(text)) < 2
 			freq = gseMinFreq
 		}
 		t.add(term, freq)
 	}
-}
-
-// runeCountBelow2 reports whether s has fewer than two runes, counted as
-// gse counts them (len([]rune(s))).
-func runeCountBelow2(s string) bool {
-	n := 0
-	for range s {
-		if n++; n == 2 {
-			return false
-		}
-	}
-	return true
 }
 
 // table returns the word table of the entries added.
